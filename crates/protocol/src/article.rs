@@ -1,0 +1,315 @@
+//! The article model: what a story *is*, on the laptop, on the wire and on the server.
+//!
+//! Shaped after the model story (`fixtures/seed-article`): section, title, publish time with its
+//! zone, lead, body blocks interleaved with captioned photos, byline with roles, related items.
+//! Every block has a stable id so a later sync can merge block by block.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+/// Editorial state of a story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    #[default]
+    Draft,
+    Ready,
+    Published,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Ready => "ready",
+            Status::Published => "published",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "draft" => Some(Status::Draft),
+            "ready" => Some(Status::Ready),
+            "published" => Some(Status::Published),
+            _ => None,
+        }
+    }
+}
+
+/// A person credited on the story, e.g. `{name: "Thanh Hà", role: "writer"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub name: String,
+    /// Free text, conventionally `writer`, `photographer`, `editor`, `translator`.
+    pub role: String,
+}
+
+/// A "related items" entry: another story or an outside link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Related {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_id: Option<String>,
+}
+
+/// One unit of body copy, identified by an id that survives edits and reordering.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    pub id: String,
+    #[serde(flatten)]
+    pub kind: BlockKind,
+}
+
+/// The kinds of body blocks. Serialized with a `type` tag: `{"type": "paragraph", "text": …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BlockKind {
+    Paragraph {
+        text: String,
+    },
+    Heading {
+        text: String,
+        #[serde(default = "default_level")]
+        level: u8,
+    },
+    Quote {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attribution: Option<String>,
+    },
+    Figure {
+        /// SHA-256 (lowercase hex) of the photo's original bytes; `None` when the image could
+        /// not be found at import and only `src` is known.
+        photo_id: Option<String>,
+        caption: String,
+        #[serde(default)]
+        credit: String,
+        /// Where the image came from at import (relative path in the filed Markdown).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        src: Option<String>,
+    },
+}
+
+fn default_level() -> u8 {
+    2
+}
+
+impl Block {
+    pub fn new(kind: BlockKind) -> Block {
+        Block { id: new_id(), kind }
+    }
+
+    pub fn paragraph(text: impl Into<String>) -> Block {
+        Block::new(BlockKind::Paragraph { text: text.into() })
+    }
+
+    /// The block's editable text: paragraph/heading/quote text, or a figure's caption.
+    pub fn text(&self) -> &str {
+        match &self.kind {
+            BlockKind::Paragraph { text }
+            | BlockKind::Heading { text, .. }
+            | BlockKind::Quote { text, .. } => text,
+            BlockKind::Figure { caption, .. } => caption,
+        }
+    }
+
+    /// Mutable access to the same text as [`Block::text`].
+    pub fn text_mut(&mut self) -> &mut String {
+        match &mut self.kind {
+            BlockKind::Paragraph { text }
+            | BlockKind::Heading { text, .. }
+            | BlockKind::Quote { text, .. } => text,
+            BlockKind::Figure { caption, .. } => caption,
+        }
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            BlockKind::Paragraph { .. } => "paragraph",
+            BlockKind::Heading { .. } => "heading",
+            BlockKind::Quote { .. } => "quote",
+            BlockKind::Figure { .. } => "figure",
+        }
+    }
+}
+
+/// A story. `revision` is the local revision number of this content (0 before the first save).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    pub id: String,
+    #[serde(default)]
+    pub section: String,
+    pub title: String,
+    #[serde(default)]
+    pub slug: String,
+    #[serde(default)]
+    pub lead: String,
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+    #[serde(default)]
+    pub byline: Vec<Person>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub related: Vec<Related>,
+    #[serde(default)]
+    pub status: Status,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    #[serde(default)]
+    pub published_at: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    pub revision: u64,
+}
+
+/// A fresh time-ordered id (UUID v7, so ids sort by creation time).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+impl Article {
+    /// An empty draft created now.
+    pub fn new(title: impl Into<String>) -> Article {
+        let now = chrono::Local::now().fixed_offset();
+        let title = title.into();
+        Article {
+            id: new_id(),
+            section: String::new(),
+            slug: byline_text::slug(&title),
+            title,
+            lead: String::new(),
+            blocks: Vec::new(),
+            byline: Vec::new(),
+            tags: Vec::new(),
+            related: Vec::new(),
+            status: Status::Draft,
+            created_at: now,
+            updated_at: now,
+            published_at: None,
+            revision: 0,
+        }
+    }
+
+    /// Brings every string to NFC: the one form stored anywhere.
+    pub fn normalize(&mut self) {
+        let n = |s: &mut String| {
+            if !byline_text::is_nfc(s) {
+                *s = byline_text::nfc(s);
+            }
+        };
+        n(&mut self.section);
+        n(&mut self.title);
+        n(&mut self.slug);
+        n(&mut self.lead);
+        for b in &mut self.blocks {
+            n(b.text_mut());
+            match &mut b.kind {
+                BlockKind::Figure { credit, .. } => n(credit),
+                BlockKind::Quote { attribution: Some(a), .. } => n(a),
+                _ => {}
+            }
+        }
+        for p in &mut self.byline {
+            n(&mut p.name);
+            n(&mut p.role);
+        }
+        self.tags.iter_mut().for_each(n);
+        for r in &mut self.related {
+            n(&mut r.title);
+        }
+    }
+
+    /// The editable content without bookkeeping (id, times, revision): what a content hash
+    /// and a "did anything change?" check look at.
+    pub fn content(&self) -> ArticleContent<'_> {
+        ArticleContent {
+            section: &self.section,
+            title: &self.title,
+            slug: &self.slug,
+            lead: &self.lead,
+            blocks: &self.blocks,
+            byline: &self.byline,
+            tags: &self.tags,
+            related: &self.related,
+            status: self.status,
+            published_at: self.published_at,
+        }
+    }
+
+    /// All searchable body text (paragraphs, headings, quotes, captions), one block per line.
+    pub fn body_text(&self) -> String {
+        let mut s = String::new();
+        for b in &self.blocks {
+            if !s.is_empty() {
+                s.push('\n');
+            }
+            s.push_str(b.text());
+        }
+        s
+    }
+
+    /// The people with a given role, in byline order.
+    pub fn people(&self, role: &str) -> impl Iterator<Item = &Person> {
+        self.byline.iter().filter(move |p| p.role.eq_ignore_ascii_case(role))
+    }
+}
+
+/// Borrowed view of an article's content, serialised for hashing and comparison.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ArticleContent<'a> {
+    pub section: &'a str,
+    pub title: &'a str,
+    pub slug: &'a str,
+    pub lead: &'a str,
+    pub blocks: &'a [Block],
+    pub byline: &'a [Person],
+    pub tags: &'a [String],
+    pub related: &'a [Related],
+    pub status: Status,
+    pub published_at: Option<DateTime<FixedOffset>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_serialize_with_a_type_tag_and_flat_fields() {
+        let b = Block { id: "b1".into(), kind: BlockKind::Paragraph { text: "x".into() } };
+        let v = serde_json::to_value(&b).unwrap();
+        assert_eq!(v, serde_json::json!({"id": "b1", "type": "paragraph", "text": "x"}));
+        let back: Block = serde_json::from_value(v).unwrap();
+        assert_eq!(back, b, "a block must round-trip through JSON");
+    }
+
+    #[test]
+    fn normalize_composes_every_field() {
+        use std::iter::FromIterator;
+        let nfd = String::from_iter(unicode_nfd("Đảng"));
+        let mut a = Article::new(nfd.clone());
+        a.blocks.push(Block::paragraph(nfd.clone()));
+        a.byline.push(Person { name: nfd, role: "writer".into() });
+        a.normalize();
+        assert_eq!(a.title, "Đảng");
+        assert_eq!(a.blocks[0].text(), "Đảng");
+        assert_eq!(a.byline[0].name, "Đảng");
+    }
+
+    fn unicode_nfd(s: &str) -> Vec<char> {
+        // "ả" = a + combining hook above; build NFD by hand to avoid a dev-dependency.
+        s.chars()
+            .flat_map(|c| match c {
+                'ả' => vec!['a', '\u{309}'],
+                c => vec![c],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn status_parses_case_insensitively() {
+        assert_eq!(Status::parse("Ready"), Some(Status::Ready));
+        assert_eq!(Status::parse("gone"), None, "unknown statuses are refused");
+    }
+}

@@ -1,0 +1,9 @@
+//! Types that cross a boundary: the article model (stored locally, sent to the server, shown in
+//! the UI) and the `{code, message}` error. Both the desktop core and the server depend on this
+//! crate and on nothing of each other.
+
+pub mod article;
+pub mod error;
+
+pub use article::{Article, ArticleContent, Block, BlockKind, Person, Related, Status, new_id};
+pub use error::{ApiError, ErrorCode};
