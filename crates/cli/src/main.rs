@@ -1,0 +1,66 @@
+//! `byline`: the headless front end. Parses arguments, calls one `Library` method, prints the
+//! result (human text by default, `--json` for scripts). No editorial logic lives here.
+
+mod article;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use byline_core::{CoreError, Library};
+
+#[derive(Parser)]
+#[command(
+    name = "byline",
+    version,
+    about = "Byline: the newsroom's editorial workstation, headless"
+)]
+struct Cli {
+    /// Library folder (database, photos, thumbnails). Default: the OS's per-user data folder.
+    #[arg(long, global = true, env = "BYLINE_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    /// Print machine-readable JSON (the scripting contract) instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Draft, import, search, export and restore stories.
+    #[command(subcommand)]
+    Article(article::ArticleCmd),
+}
+
+/// Where the library lives when no `--data-dir` is given.
+fn default_data_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("byline")
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = output::Out { json: cli.json };
+    let dir = cli.data_dir.unwrap_or_else(default_data_dir);
+    let result = Library::open(&dir).and_then(|mut lib| match cli.command {
+        Command::Article(cmd) => article::run(&mut lib, cmd, &out),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            output::error(&e, out.json);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Shared by the subcommand modules for errors raised before the core is reached.
+pub(crate) fn invalid(msg: impl Into<String>) -> CoreError {
+    CoreError::Invalid(msg.into())
+}

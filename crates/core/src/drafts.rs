@@ -1,0 +1,368 @@
+//! Drafts: saving articles as immutable revisions, reading them back, history, restore, trash.
+//!
+//! Every save writes a complete new revision row inside one transaction together with the
+//! `articles` index row and the search index, so a crash leaves either the old or the new
+//! revision current, never a mix. Saves whose content equals the current revision are no-ops,
+//! which keeps autosave-on-every-pause cheap and the history free of duplicates.
+
+use byline_protocol::{Article, Status};
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{CoreError, Result};
+use crate::search;
+
+/// What a save did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SaveOutcome {
+    /// The revision now current.
+    pub revision: u64,
+    /// False when the content equalled the current revision and nothing was written.
+    pub changed: bool,
+}
+
+/// One entry of an article's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RevisionInfo {
+    pub revision: u64,
+    pub parent: Option<u64>,
+    pub author: String,
+    pub saved_at: String,
+    pub content_hash: String,
+}
+
+/// A row of the story list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArticleSummary {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    pub section: String,
+    pub revision: u64,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
+}
+
+/// Which articles [`list`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// Live articles (not in the trash).
+    #[default]
+    Live,
+    /// Only the trash.
+    Trash,
+}
+
+/// SHA-256 over the canonical JSON of the article's content (not id, times or revision).
+pub fn content_hash(article: &Article) -> String {
+    let json = serde_json::to_vec(&article.content()).expect("article content serialises");
+    hex::encode(Sha256::digest(&json))
+}
+
+fn now() -> DateTime<FixedOffset> {
+    chrono::Local::now().fixed_offset()
+}
+
+/// Stores a new article as revision 1. Strings are normalised to NFC; an empty slug is derived
+/// from the title.
+pub fn create(conn: &mut Connection, article: &mut Article, author: &str) -> Result<u64> {
+    prepare(article)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)",
+        [&article.id],
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Err(CoreError::Invalid(format!(
+            "article {} already exists",
+            article.id
+        )));
+    }
+    article.revision = 1;
+    article.updated_at = now();
+    let hash = content_hash(article);
+    tx.execute(
+        "INSERT INTO articles(id, current_revision, title, status, section, created_at, updated_at)
+         VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            article.id,
+            article.title,
+            article.status.as_str(),
+            article.section,
+            article.created_at.to_rfc3339(),
+            article.updated_at.to_rfc3339()
+        ],
+    )?;
+    insert_revision(&tx, article, None, author, &hash)?;
+    search::index(&tx, article)?;
+    tx.commit()?;
+    Ok(1)
+}
+
+/// Saves `article` as a new revision on top of `article.revision`.
+///
+/// Refuses (code `conflict`) when `article.revision` is not the current revision: the caller
+/// edited a stale copy, and silently replacing a newer save would lose it.
+pub fn save(conn: &mut Connection, article: &mut Article, author: &str) -> Result<SaveOutcome> {
+    prepare(article)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (current, deleted): (u64, Option<String>) = tx
+        .query_row(
+            "SELECT current_revision, deleted_at FROM articles WHERE id = ?1",
+            [&article.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| CoreError::article_not_found(&article.id))?;
+    if deleted.is_some() {
+        return Err(CoreError::Invalid(format!(
+            "article {} is in the trash; restore it from the trash before editing",
+            article.id
+        )));
+    }
+    if article.revision != current {
+        return Err(CoreError::Stale {
+            id: article.id.clone(),
+            base: article.revision,
+            current,
+        });
+    }
+    let hash = content_hash(article);
+    let current_hash: String = tx
+        .prepare_cached(
+            "SELECT content_hash FROM revisions WHERE article_id = ?1 AND revision = ?2",
+        )?
+        .query_row(params![article.id, current], |r| r.get(0))?;
+    if hash == current_hash {
+        return Ok(SaveOutcome {
+            revision: current,
+            changed: false,
+        });
+    }
+    let next = current + 1;
+    article.revision = next;
+    article.updated_at = now();
+    insert_revision(&tx, article, Some(current), author, &hash)?;
+    tx.prepare_cached(
+        "UPDATE articles SET current_revision = ?2, title = ?3, status = ?4, section = ?5,
+         updated_at = ?6 WHERE id = ?1",
+    )?
+    .execute(params![
+        article.id,
+        next,
+        article.title,
+        article.status.as_str(),
+        article.section,
+        article.updated_at.to_rfc3339()
+    ])?;
+    search::index(&tx, article)?;
+    tx.commit()?;
+    Ok(SaveOutcome {
+        revision: next,
+        changed: true,
+    })
+}
+
+fn prepare(article: &mut Article) -> Result<()> {
+    article.normalize();
+    if article.slug.trim().is_empty() {
+        article.slug = byline_text::slug(&article.title);
+    }
+    if article.id.trim().is_empty() {
+        return Err(CoreError::Invalid("article id is empty".into()));
+    }
+    Ok(())
+}
+
+fn insert_revision(
+    conn: &Connection,
+    article: &Article,
+    parent: Option<u64>,
+    author: &str,
+    hash: &str,
+) -> Result<()> {
+    let json = serde_json::to_string(article).expect("article serialises");
+    conn.prepare_cached(
+        "INSERT INTO revisions(article_id, revision, parent, author, saved_at, content_hash, content)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        article.id,
+        article.revision,
+        parent,
+        author,
+        article.updated_at.to_rfc3339(),
+        hash,
+        json
+    ])?;
+    Ok(())
+}
+
+/// The current revision of an article (also when it is in the trash).
+pub fn get(conn: &Connection, id: &str) -> Result<Article> {
+    let row: Option<(u64, String)> = conn
+        .prepare_cached(
+            "SELECT r.revision, r.content FROM articles a
+             JOIN revisions r ON r.article_id = a.id AND r.revision = a.current_revision
+             WHERE a.id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (rev, json) = row.ok_or_else(|| CoreError::article_not_found(id))?;
+    decode(id, rev, &json)
+}
+
+/// A specific revision of an article.
+pub fn get_revision(conn: &Connection, id: &str, revision: u64) -> Result<Article> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT content FROM revisions WHERE article_id = ?1 AND revision = ?2",
+            params![id, revision],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match json {
+        Some(json) => decode(id, revision, &json),
+        None => {
+            get(conn, id)?; // distinguishes "no such article" from "no such revision"
+            Err(CoreError::NotFound {
+                what: "revision",
+                id: format!("{revision} of article {id}"),
+                hint: " (run `byline article revisions ID` to list them)",
+            })
+        }
+    }
+}
+
+fn decode(id: &str, revision: u64, json: &str) -> Result<Article> {
+    let mut a: Article = serde_json::from_str(json).map_err(|e| {
+        CoreError::Corrupt(format!(
+            "revision {revision} of article {id} does not parse: {e}"
+        ))
+    })?;
+    a.revision = revision;
+    Ok(a)
+}
+
+/// The history of an article, oldest first.
+pub fn revisions(conn: &Connection, id: &str) -> Result<Vec<RevisionInfo>> {
+    get(conn, id)?;
+    let mut stmt = conn.prepare(
+        "SELECT revision, parent, author, saved_at, content_hash FROM revisions
+         WHERE article_id = ?1 ORDER BY revision",
+    )?;
+    let rows = stmt
+        .query_map([id], |r| {
+            Ok(RevisionInfo {
+                revision: r.get(0)?,
+                parent: r.get(1)?,
+                author: r.get(2)?,
+                saved_at: r.get(3)?,
+                content_hash: r.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Makes the content of `revision` current again, as a new revision (history is never rewritten).
+pub fn restore(
+    conn: &mut Connection,
+    id: &str,
+    revision: u64,
+    author: &str,
+) -> Result<SaveOutcome> {
+    let old = get_revision(conn, id, revision)?;
+    let mut current = get(conn, id)?;
+    let base = current.revision;
+    current.section = old.section;
+    current.title = old.title;
+    current.slug = old.slug;
+    current.lead = old.lead;
+    current.blocks = old.blocks;
+    current.byline = old.byline;
+    current.tags = old.tags;
+    current.related = old.related;
+    current.status = old.status;
+    current.published_at = old.published_at;
+    current.revision = base;
+    save(conn, &mut current, author)
+}
+
+/// Lists articles, most recently updated first.
+pub fn list(conn: &Connection, scope: Scope) -> Result<Vec<ArticleSummary>> {
+    let filter = match scope {
+        Scope::Live => "deleted_at IS NULL",
+        Scope::Trash => "deleted_at IS NOT NULL",
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, title, status, section, current_revision, created_at, updated_at, deleted_at
+         FROM articles WHERE {filter} ORDER BY updated_at DESC, id DESC"
+    ))?;
+    let rows = stmt
+        .query_map([], summary_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+pub(crate) fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleSummary> {
+    let status: String = r.get(2)?;
+    Ok(ArticleSummary {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        status: Status::parse(&status).unwrap_or_default(),
+        section: r.get(3)?,
+        revision: r.get(4)?,
+        created_at: r.get(5)?,
+        updated_at: r.get(6)?,
+        deleted_at: r.get(7)?,
+    })
+}
+
+/// Moves an article to the trash: hidden from lists and search, every revision kept.
+pub fn trash(conn: &mut Connection, id: &str) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let n = tx.execute(
+        "UPDATE articles SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+        params![id, now().to_rfc3339()],
+    )?;
+    if n == 0 {
+        return Err(CoreError::article_not_found(id));
+    }
+    search::unindex(&tx, id)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Takes an article back out of the trash.
+pub fn untrash(conn: &mut Connection, id: &str) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let n = tx.execute(
+        "UPDATE articles SET deleted_at = NULL WHERE id = ?1 AND deleted_at IS NOT NULL",
+        [id],
+    )?;
+    if n == 0 {
+        return Err(CoreError::NotFound {
+            what: "article in the trash",
+            id: id.to_owned(),
+            hint: " (run `byline article list --trash`)",
+        });
+    }
+    let article = get(&tx, id)?;
+    search::index(&tx, &article)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Permanently deletes everything in the trash, revisions included. Returns how many articles.
+pub fn empty_trash(conn: &mut Connection) -> Result<usize> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let n = tx.execute("DELETE FROM articles WHERE deleted_at IS NOT NULL", [])?;
+    tx.commit()?;
+    Ok(n)
+}

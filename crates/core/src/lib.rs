@@ -1,0 +1,541 @@
+//! Byline's desktop core: everything the app and the `byline` CLI do, without either of them.
+//!
+//! [`Library`] is the facade: open a data directory, then draft, import, search, export and
+//! (as their modules land) caption photos, check copy and publish. Front ends call one method
+//! per user action and print or display what comes back.
+
+pub mod drafts;
+pub mod error;
+pub mod io;
+pub mod photos;
+pub mod search;
+pub mod store;
+
+use std::path::{Path, PathBuf};
+
+use byline_protocol::{Article, Block, BlockKind, Status};
+use rusqlite::Connection;
+use serde::Serialize;
+
+pub use drafts::{ArticleSummary, RevisionInfo, SaveOutcome, Scope};
+pub use error::{CoreError, Result};
+pub use search::{SearchHit, Snippet};
+
+/// File name of the library database inside the data directory.
+pub const DB_FILE: &str = "byline.db";
+
+/// An article field that `set` can change (the CLI's `article set ID FIELD VALUE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Section,
+    Lead,
+    Status,
+    Slug,
+    PublishedAt,
+}
+
+impl Field {
+    pub fn parse(s: &str) -> Result<Field> {
+        Ok(match s {
+            "title" => Field::Title,
+            "section" => Field::Section,
+            "lead" => Field::Lead,
+            "status" => Field::Status,
+            "slug" => Field::Slug,
+            "published_at" => Field::PublishedAt,
+            other => {
+                return Err(CoreError::Invalid(format!(
+                    "unknown field `{other}`; use one of title, section, lead, status, slug, published_at"
+                )));
+            }
+        })
+    }
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Markdown,
+    Json,
+    Html,
+}
+
+impl ExportFormat {
+    pub fn parse(s: &str) -> Result<ExportFormat> {
+        match s {
+            "md" | "markdown" => Ok(ExportFormat::Markdown),
+            "json" => Ok(ExportFormat::Json),
+            "html" => Ok(ExportFormat::Html),
+            other => Err(CoreError::Invalid(format!(
+                "unknown format `{other}`; use md, json or html"
+            ))),
+        }
+    }
+}
+
+/// What an article import did, including what the user should look at.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub article: Article,
+    /// Non-fatal problems, e.g. an image path that does not exist (the figure is kept).
+    pub warnings: Vec<String>,
+}
+
+/// A library: one data directory with its database and photo files.
+pub struct Library {
+    root: PathBuf,
+    conn: Connection,
+    author: String,
+}
+
+impl Library {
+    /// Opens the library in `root`, creating and migrating it on first use.
+    pub fn open(root: impl AsRef<Path>) -> Result<Library> {
+        let root = root.as_ref().to_path_buf();
+        std::fs::create_dir_all(&root).map_err(|e| CoreError::io(&root, e))?;
+        let conn = store::open(&root.join(DB_FILE))?;
+        let author = std::env::var("BYLINE_AUTHOR")
+            .or_else(|_| std::env::var("USER"))
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "unknown".into());
+        Ok(Library { root, conn, author })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Who revisions are attributed to.
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+
+    pub fn set_author(&mut self, author: impl Into<String>) {
+        self.author = author.into();
+    }
+
+    /// The underlying connection, for integrity checks and tests.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    // ---- articles -------------------------------------------------------------------------
+
+    /// Accepts a full id or a unique prefix of at least 6 characters.
+    pub fn resolve_article_id(&self, id: &str) -> Result<String> {
+        let id = id.trim();
+        if id.len() < 6 || id.contains(['%', '_']) {
+            return Ok(id.to_owned());
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM articles WHERE id LIKE ?1 || '%' LIMIT 2")?;
+        let ids = stmt
+            .query_map([id], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        match ids.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err(CoreError::article_not_found(id)),
+            _ if ids.iter().any(|i| i == id) => Ok(id.to_owned()),
+            _ => Err(CoreError::Invalid(format!(
+                "id prefix `{id}` matches several articles; give more of it"
+            ))),
+        }
+    }
+
+    /// Stores a new article (revision 1) and returns it as stored.
+    pub fn create_article(&mut self, mut article: Article) -> Result<Article> {
+        drafts::create(&mut self.conn, &mut article, &self.author)?;
+        Ok(article)
+    }
+
+    /// Saves an edited article as a new revision (autosave calls this on every pause).
+    pub fn save_article(&mut self, article: &mut Article) -> Result<SaveOutcome> {
+        drafts::save(&mut self.conn, article, &self.author)
+    }
+
+    pub fn article(&self, id: &str) -> Result<Article> {
+        drafts::get(&self.conn, &self.resolve_article_id(id)?)
+    }
+
+    pub fn article_revision(&self, id: &str, revision: u64) -> Result<Article> {
+        drafts::get_revision(&self.conn, &self.resolve_article_id(id)?, revision)
+    }
+
+    pub fn articles(&self, scope: Scope) -> Result<Vec<ArticleSummary>> {
+        drafts::list(&self.conn, scope)
+    }
+
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        search::search(&self.conn, query, limit)
+    }
+
+    pub fn revisions(&self, id: &str) -> Result<Vec<RevisionInfo>> {
+        drafts::revisions(&self.conn, &self.resolve_article_id(id)?)
+    }
+
+    pub fn restore(&mut self, id: &str, revision: u64) -> Result<SaveOutcome> {
+        let id = self.resolve_article_id(id)?;
+        drafts::restore(&mut self.conn, &id, revision, &self.author)
+    }
+
+    pub fn trash(&mut self, id: &str) -> Result<()> {
+        let id = self.resolve_article_id(id)?;
+        drafts::trash(&mut self.conn, &id)
+    }
+
+    pub fn untrash(&mut self, id: &str) -> Result<()> {
+        let id = self.resolve_article_id(id)?;
+        drafts::untrash(&mut self.conn, &id)
+    }
+
+    pub fn empty_trash(&mut self) -> Result<usize> {
+        drafts::empty_trash(&mut self.conn)
+    }
+
+    /// Sets one field and saves a new revision. A slug that followed the title follows it on.
+    pub fn set_field(&mut self, id: &str, field: Field, value: &str) -> Result<Article> {
+        let mut a = self.article(id)?;
+        let value = byline_text::nfc(value);
+        match field {
+            Field::Title => {
+                if value.trim().is_empty() {
+                    return Err(CoreError::Invalid("title cannot be empty".into()));
+                }
+                if a.slug == byline_text::slug(&a.title) {
+                    a.slug = byline_text::slug(&value);
+                }
+                a.title = value;
+            }
+            Field::Section => a.section = value,
+            Field::Lead => a.lead = value,
+            Field::Slug => a.slug = byline_text::slug(&value),
+            Field::Status => {
+                a.status = Status::parse(&value).ok_or_else(|| {
+                    CoreError::Invalid(format!(
+                        "status `{value}` is not one of draft, ready, published"
+                    ))
+                })?;
+            }
+            Field::PublishedAt => {
+                a.published_at = if value.trim().is_empty() {
+                    None
+                } else {
+                    Some(chrono::DateTime::parse_from_rfc3339(value.trim()).map_err(|e| {
+                        CoreError::Invalid(format!(
+                            "published_at `{value}` is not a time with zone ({e}); write it like 2024-06-18T12:17:00+07:00"
+                        ))
+                    })?)
+                };
+            }
+        }
+        self.save_article(&mut a)?;
+        Ok(a)
+    }
+
+    /// Imports a story file (Markdown with front matter, plain text or JSON). Images referenced by
+    /// relative paths are copied into the photo library and become figures. The text is kept as
+    /// filed (NFC aside); nothing is stored when the file is refused.
+    pub fn import_article(&mut self, path: &Path) -> Result<ImportReport> {
+        let text = io::read_text(path)?;
+        let origin = path.display().to_string();
+        let base = path.parent().unwrap_or(Path::new("."));
+        let format = io::detect(path, &text);
+        self.import_article_text(&text, format, base, &origin)
+    }
+
+    /// [`Library::import_article`] for text already in memory; `base` resolves image paths.
+    pub fn import_article_text(
+        &mut self,
+        text: &str,
+        format: io::InputFormat,
+        base: &Path,
+        origin: &str,
+    ) -> Result<ImportReport> {
+        let mut warnings = Vec::new();
+        let mut article = match format {
+            io::InputFormat::Markdown => {
+                let parsed = io::markdown::parse(text, origin)?;
+                let mut article = parsed.article;
+                for fig in parsed.figures {
+                    match self.resolve_figure(base, &fig.src) {
+                        Ok(id) => {
+                            if let BlockKind::Figure { photo_id, .. } =
+                                &mut article.blocks[fig.block].kind
+                            {
+                                *photo_id = Some(id);
+                            }
+                        }
+                        Err(w) => warnings.push(w),
+                    }
+                }
+                article
+            }
+            io::InputFormat::Plain => io::plain::parse(text, origin)?,
+            io::InputFormat::Json => {
+                let mut a: Article = serde_json::from_str(text).map_err(|e| {
+                    CoreError::Invalid(format!(
+                        "{origin}: not a Byline article JSON (line {}, column {}): {e}",
+                        e.line(),
+                        e.column()
+                    ))
+                })?;
+                // A JSON export re-imported is a new article: its own id, fresh history.
+                a.id = byline_protocol::new_id();
+                a.revision = 0;
+                a
+            }
+        };
+        if matches!(format, io::InputFormat::Json) {
+            let now = chrono::Local::now().fixed_offset();
+            article.created_at = now;
+        }
+        let stored = self.create_article(article)?;
+        Ok(ImportReport {
+            article: stored,
+            warnings,
+        })
+    }
+
+    fn resolve_figure(&mut self, base: &Path, src: &str) -> std::result::Result<String, String> {
+        if src.contains("://") {
+            return Err(format!(
+                "image `{src}` is a URL; download it and import the file"
+            ));
+        }
+        let path = base.join(src);
+        if !path.exists() {
+            // An export written without its photos names them by id; find those in the library.
+            let stem = Path::new(src)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("");
+            if stem.len() == 64 && photos::get(&self.conn, stem).is_ok() {
+                return Ok(stem.to_owned());
+            }
+            return Err(format!(
+                "image `{src}` not found at {}; the figure is kept without a photo",
+                path.display()
+            ));
+        }
+        photos::copy_in(&self.conn, &self.root, &path)
+            .map(|c| c.id)
+            .map_err(|e| format!("image `{src}`: {e}; the figure is kept without a photo"))
+    }
+
+    /// Renders an article. With `out`, writes the file (and, for Markdown, the photos beside it so
+    /// the export re-imports with its figures); returns the rendered text either way.
+    pub fn export_article(
+        &self,
+        id: &str,
+        format: ExportFormat,
+        out: Option<&Path>,
+    ) -> Result<String> {
+        let a = self.article(id)?;
+        let text = match format {
+            ExportFormat::Json => {
+                let mut s = serde_json::to_string_pretty(&a).expect("article serialises");
+                s.push('\n');
+                s
+            }
+            ExportFormat::Markdown => {
+                let md = io::markdown::export(&a, &|b| self.figure_src(b));
+                if let Some(out) = out {
+                    self.write_figure_files(&a, out.parent().unwrap_or(Path::new(".")))?;
+                }
+                md
+            }
+            ExportFormat::Html => io::html::render(&a, &|b| self.figure_data_uri(b)),
+        };
+        if let Some(out) = out {
+            write_atomic(out, text.as_bytes())?;
+        }
+        Ok(text)
+    }
+
+    /// The relative path a figure's image gets in a Markdown export: its original path when it
+    /// was filed with one, else `photos/<id>.<ext>`.
+    fn figure_src(&self, b: &Block) -> String {
+        let BlockKind::Figure { photo_id, src, .. } = &b.kind else {
+            return String::new();
+        };
+        if let Some(s) = src.as_deref().filter(|s| is_safe_relative(s)) {
+            return s.to_owned();
+        }
+        match photo_id
+            .as_deref()
+            .and_then(|id| photos::get(&self.conn, id).ok())
+        {
+            Some(p) => {
+                let ext = photos::relative_path(&p.id, &p.format);
+                format!(
+                    "photos/{}",
+                    ext.file_name().unwrap_or_default().to_string_lossy()
+                )
+            }
+            None => src.clone().unwrap_or_default(),
+        }
+    }
+
+    fn write_figure_files(&self, a: &Article, dir: &Path) -> Result<()> {
+        for b in &a.blocks {
+            let BlockKind::Figure {
+                photo_id: Some(id), ..
+            } = &b.kind
+            else {
+                continue;
+            };
+            let Ok(p) = photos::get(&self.conn, id) else {
+                continue;
+            };
+            let dest = dir.join(self.figure_src(b));
+            if dest.exists() && photos::hash_file(&dest).ok().as_deref() == Some(id.as_str()) {
+                continue;
+            }
+            if dest.exists() {
+                return Err(CoreError::Invalid(format!(
+                    "{} exists and is a different picture; export to another folder",
+                    dest.display()
+                )));
+            }
+            let src = self.root.join(photos::relative_path(&p.id, &p.format));
+            let bytes = std::fs::read(&src).map_err(|e| CoreError::io(&src, e))?;
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| CoreError::io(parent, e))?;
+            }
+            write_atomic(&dest, &bytes)?;
+        }
+        Ok(())
+    }
+
+    fn figure_data_uri(&self, b: &Block) -> Option<String> {
+        let BlockKind::Figure {
+            photo_id: Some(id), ..
+        } = &b.kind
+        else {
+            return None;
+        };
+        let p = photos::get(&self.conn, id).ok()?;
+        let bytes = std::fs::read(self.root.join(photos::relative_path(&p.id, &p.format))).ok()?;
+        Some(format!(
+            "data:image/{};base64,{}",
+            p.format,
+            base64_encode(&bytes)
+        ))
+    }
+
+    /// Appends a figure for a library photo to an article, as a new revision.
+    pub fn attach_photo(
+        &mut self,
+        article_id: &str,
+        photo_id: &str,
+        caption: Option<&str>,
+    ) -> Result<Article> {
+        let photo = photos::get(&self.conn, photo_id.trim())?;
+        let mut a = self.article(article_id)?;
+        let caption = caption
+            .map(byline_text::nfc)
+            .or_else(|| {
+                photo
+                    .meta
+                    .get("caption")
+                    .and_then(|c| c.as_str())
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default();
+        let credit = photo
+            .meta
+            .get("credit")
+            .and_then(|c| c.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        a.blocks.push(Block::new(BlockKind::Figure {
+            photo_id: Some(photo.id),
+            caption,
+            credit,
+            src: None,
+        }));
+        self.save_article(&mut a)?;
+        Ok(a)
+    }
+
+    // ---- photos ---------------------------------------------------------------------------
+
+    pub fn photo(&self, id: &str) -> Result<photos::PhotoRecord> {
+        photos::get(&self.conn, id.trim())
+    }
+
+    pub fn photos(&self) -> Result<Vec<photos::PhotoRecord>> {
+        photos::list(&self.conn)
+    }
+
+    /// Absolute path of a photo's original in the library.
+    pub fn photo_path(&self, id: &str) -> Result<PathBuf> {
+        let p = self.photo(id)?;
+        Ok(self.root.join(photos::relative_path(&p.id, &p.format)))
+    }
+}
+
+fn is_safe_relative(s: &str) -> bool {
+    let p = Path::new(s);
+    p.is_relative()
+        && p.components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+/// Writes a file so that readers see the old or the new content, never a torn one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| CoreError::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| CoreError::io(path, e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| CoreError::io(path, e))?;
+    tmp.persist(path)
+        .map_err(|e| CoreError::io(path, e.error))?;
+    Ok(())
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        out.push(T[(n >> 18) as usize & 63] as char);
+        out.push(T[(n >> 12) as usize & 63] as char);
+        out.push(if c.len() > 1 {
+            T[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if c.len() > 2 {
+            T[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        for (i, o) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(super::base64_encode(i.as_bytes()), o, "encoding {i:?}");
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! The photo library on disk: originals copied in by content (SHA-256), atomically, never
+//! modified in place; the source (a memory card) is only ever opened for reading.
+
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{CoreError, Result};
+
+/// A photo as the library knows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhotoRecord {
+    pub id: String,
+    pub original_name: String,
+    pub format: String,
+    pub size: u64,
+    pub imported_at: String,
+    pub meta: serde_json::Value,
+}
+
+/// The outcome of copying one file into the library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copied {
+    pub id: String,
+    pub format: &'static str,
+    pub size: u64,
+    /// True when the library already held these bytes (nothing was copied).
+    pub duplicate: bool,
+}
+
+/// Recognises image formats by their magic bytes, never by extension.
+pub fn sniff(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpeg")
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+        Some("webp")
+    } else if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+        Some("tiff")
+    } else if head.len() >= 12
+        && &head[4..8] == b"ftyp"
+        && matches!(
+            &head[8..12],
+            b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"heis" | b"avif"
+        )
+    {
+        Some(if &head[8..12] == b"avif" {
+            "avif"
+        } else {
+            "heic"
+        })
+    } else {
+        None
+    }
+}
+
+/// Where the original with this id lives, relative to the library root.
+pub fn relative_path(id: &str, format: &str) -> PathBuf {
+    let ext = match format {
+        "jpeg" => "jpg",
+        other => other,
+    };
+    PathBuf::from("photos")
+        .join(&id[..2])
+        .join(format!("{id}.{ext}"))
+}
+
+/// SHA-256 of a file, streamed.
+pub fn hash_file(path: &Path) -> Result<String> {
+    let mut f = File::open(path).map_err(|e| CoreError::io(path, e))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).map_err(|e| CoreError::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// Copies `src` into the library under `root` (write temp → fsync → rename → fsync dir) and
+/// records it. Hashing happens while copying, so the file is read once.
+pub fn copy_in(conn: &Connection, root: &Path, src: &Path) -> Result<Copied> {
+    let mut input = File::open(src).map_err(|e| CoreError::io(src, e))?;
+    let mut head = [0u8; 32];
+    let n = read_up_to(&mut input, &mut head).map_err(|e| CoreError::io(src, e))?;
+    let format = sniff(&head[..n]).ok_or_else(|| {
+        CoreError::bad_file(
+            src,
+            if n == 0 {
+                "file is empty".to_owned()
+            } else {
+                "not a JPEG, PNG, WebP, TIFF or HEIC image (checked by content, not by name)"
+                    .to_owned()
+            },
+        )
+    })?;
+    let tmp_dir = root.join("photos").join("tmp");
+    fs::create_dir_all(&tmp_dir).map_err(|e| CoreError::io(&tmp_dir, e))?;
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(&tmp_dir).map_err(|e| CoreError::io(&tmp_dir, e))?;
+    let mut h = Sha256::new();
+    h.update(&head[..n]);
+    tmp.write_all(&head[..n])
+        .map_err(|e| CoreError::io(tmp.path(), e))?;
+    let mut size = n as u64;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let k = input.read(&mut buf).map_err(|e| CoreError::io(src, e))?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+        tmp.write_all(&buf[..k])
+            .map_err(|e| CoreError::io(tmp.path(), e))?;
+        size += k as u64;
+    }
+    let id = hex::encode(h.finalize());
+    let original_name = src
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let known: Option<String> = conn
+        .query_row("SELECT id FROM photos WHERE id = ?1", [&id], |r| r.get(0))
+        .optional()?;
+    if known.is_some() {
+        return Ok(Copied {
+            id,
+            format,
+            size,
+            duplicate: true,
+        });
+    }
+    let rel = relative_path(&id, format);
+    let dest = root.join(&rel);
+    let dir = dest.parent().expect("library path has a parent");
+    fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| CoreError::io(tmp.path(), e))?;
+    tmp.persist(&dest)
+        .map_err(|e| CoreError::io(&dest, e.error))?;
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| CoreError::io(dir, e))?;
+    conn.execute(
+        "INSERT OR IGNORE INTO photos(id, original_name, format, size, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            id,
+            original_name,
+            format,
+            size,
+            chrono::Local::now().fixed_offset().to_rfc3339()
+        ],
+    )?;
+    Ok(Copied {
+        id,
+        format,
+        size,
+        duplicate: false,
+    })
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+/// One photo by id.
+pub fn get(conn: &Connection, id: &str) -> Result<PhotoRecord> {
+    conn.query_row(
+        "SELECT id, original_name, format, size, imported_at, meta FROM photos WHERE id = ?1",
+        [id],
+        record_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| CoreError::NotFound {
+        what: "photo",
+        id: id.to_owned(),
+        hint: " (run `byline photo list` to see ids)",
+    })
+}
+
+/// Every photo, newest import first.
+pub fn list(conn: &Connection) -> Result<Vec<PhotoRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, original_name, format, size, imported_at, meta FROM photos
+         ORDER BY imported_at DESC, id",
+    )?;
+    let rows = stmt
+        .query_map([], record_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+fn record_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PhotoRecord> {
+    let meta: String = r.get(5)?;
+    Ok(PhotoRecord {
+        id: r.get(0)?,
+        original_name: r.get(1)?,
+        format: r.get(2)?,
+        size: r.get(3)?,
+        imported_at: r.get(4)?,
+        meta: serde_json::from_str(&meta).unwrap_or(serde_json::Value::Null),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sniff;
+
+    #[test]
+    fn formats_are_recognised_by_magic_bytes() {
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE1]), Some("jpeg"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("png"));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some("webp"));
+        assert_eq!(sniff(b"\0\0\0\x18ftypheic\0\0"), Some("heic"));
+        assert_eq!(sniff(b"GIF89a"), None, "GIF is not accepted");
+        assert_eq!(sniff(b""), None);
+    }
+}
