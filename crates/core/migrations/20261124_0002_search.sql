@@ -2,7 +2,8 @@
 -- SQLite's remove_diacritics keeps đ). rowid = articles.rowid.
 CREATE VIRTUAL TABLE article_search USING fts5(
     title, lead, body,
-    tokenize = 'unicode61 remove_diacritics 0'
+    tokenize = 'unicode61 remove_diacritics 0',
+    prefix = '2 3 4'
 );
 
 -- Libraries created before search existed: index what they already hold.

@@ -104,11 +104,20 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Search
 
 /// Char ranges in `text` where a word starts with one of `tokens` (compared folded).
 pub fn find_matches(text: &str, tokens: &[String]) -> Vec<(usize, usize)> {
+    find_token_matches(text, tokens)
+        .into_iter()
+        .map(|(a, b, _)| (a, b))
+        .collect()
+}
+
+/// Like [`find_matches`], with the index of the token each word matched. Folds `text` once.
+fn find_token_matches(text: &str, tokens: &[String]) -> Vec<(usize, usize, usize)> {
+    let toks: Vec<Vec<char>> = tokens.iter().map(|t| t.chars().collect()).collect();
     let folded: Vec<char> = text.chars().map(byline_text::fold_char).collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < folded.len() {
-        if !folded[i].is_alphanumeric() || (i > 0 && folded[i - 1].is_alphanumeric()) {
+        if !folded[i].is_alphanumeric() {
             i += 1;
             continue;
         }
@@ -117,12 +126,8 @@ pub fn find_matches(text: &str, tokens: &[String]) -> Vec<(usize, usize)> {
             end += 1;
         }
         let word = &folded[i..end];
-        let hit = tokens.iter().any(|t| {
-            let t: Vec<char> = t.chars().collect();
-            word.len() >= t.len() && word[..t.len()] == t[..]
-        });
-        if hit {
-            out.push((i, end));
+        if let Some(t) = toks.iter().position(|t| word.starts_with(t)) {
+            out.push((i, end, t));
         }
         i = end;
     }
@@ -142,13 +147,17 @@ pub fn snippet(article: &Article, tokens: &[String]) -> Snippet {
     // Prefer the field matching the most distinct tokens; ties go to the earlier field.
     let mut best: Option<(&str, &str, Vec<(usize, usize)>, usize)> = None;
     for (name, text) in fields {
-        let m = find_matches(text, tokens);
-        let distinct = tokens
-            .iter()
-            .filter(|t| !find_matches(text, std::slice::from_ref(*t)).is_empty())
-            .count();
+        let m = find_token_matches(text, tokens);
+        let mut seen = vec![false; tokens.len()];
+        m.iter().for_each(|x| seen[x.2] = true);
+        let distinct = seen.iter().filter(|&&s| s).count();
         if distinct > 0 && best.as_ref().is_none_or(|b| distinct > b.3) {
-            best = Some((name, text, m, distinct));
+            best = Some((
+                name,
+                text,
+                m.into_iter().map(|(a, b, _)| (a, b)).collect(),
+                distinct,
+            ));
         }
     }
     let Some((field, text, matches, _)) = best else {

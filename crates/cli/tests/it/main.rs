@@ -1,1 +1,39 @@
+//! The `byline` binary, driven as outside checks drive it: real processes, real data dirs, the
+//! JSON contract of `shared/spec/cli.md`.
 
+mod article;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn seed_article() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/seed-article/article.md")
+}
+
+/// Runs `byline --data-dir DIR args…`.
+pub fn byline(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_byline"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("BYLINE_DATA_DIR")
+        .output()
+        .expect("byline runs")
+}
+
+/// Runs and insists on success; returns stdout.
+pub fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = byline(dir, args);
+    assert!(
+        out.status.success(),
+        "byline {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("stdout is UTF-8")
+}
+
+pub fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let s = ok(dir, args);
+    serde_json::from_str(&s)
+        .unwrap_or_else(|e| panic!("byline {args:?} printed non-JSON ({e}): {s}"))
+}

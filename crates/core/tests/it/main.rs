@@ -1,1 +1,21 @@
+//! The core's one integration-test binary: real SQLite files in temp dirs, the real model story.
 
+mod bad_input;
+mod crash;
+mod migration;
+mod model_story;
+mod revisions;
+mod search;
+
+use std::path::PathBuf;
+
+/// The repository's copy of the model story (tests must not need ../shared).
+pub fn seed_article() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/seed-article/article.md")
+}
+
+pub fn library() -> (tempfile::TempDir, byline_core::Library) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lib = byline_core::Library::open(dir.path().join("lib")).expect("library opens");
+    (dir, lib)
+}

@@ -1,0 +1,80 @@
+use byline_core::{Library, store};
+use byline_protocol::{Article, Block};
+
+/// A library written by the first release (articles and revisions, no search, no photos)
+/// upgrades in place when a newer Byline opens it, and its stories become searchable.
+#[test]
+fn an_old_library_upgrades_and_its_stories_become_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    std::fs::create_dir_all(&root).unwrap();
+    {
+        let mut conn = store::open_unmigrated(&root.join(byline_core::DB_FILE)).unwrap();
+        let applied = store::migrate::migrate_to(&mut conn, 1).unwrap();
+        assert_eq!(
+            applied,
+            ["20261124_0001_articles"],
+            "only the first migration"
+        );
+        let mut a = Article::new("Liên đoàn Lao động tỉnh tổng kết năm");
+        a.blocks
+            .push(Block::paragraph("Đoàn viên công đoàn nhận thưởng."));
+        a.revision = 1;
+        conn.execute(
+            "INSERT INTO articles(id, current_revision, title, status, section, created_at, updated_at)
+             VALUES (?1, 1, ?2, 'draft', '', ?3, ?3)",
+            rusqlite::params![a.id, a.title, a.created_at.to_rfc3339()],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO revisions(article_id, revision, parent, author, saved_at, content_hash, content)
+             VALUES (?1, 1, NULL, 'old', ?2, ?3, ?4)",
+            rusqlite::params![
+                a.id,
+                a.created_at.to_rfc3339(),
+                byline_core::drafts::content_hash(&a),
+                serde_json::to_string(&a).unwrap()
+            ],
+        )
+        .unwrap();
+    }
+    let lib = Library::open(&root).expect("a newer Byline opens an old library");
+    let names = store::migrate::applied(lib.connection()).unwrap();
+    assert_eq!(
+        names.len(),
+        store::migrate::MIGRATIONS.len(),
+        "every migration is now recorded"
+    );
+    let hits = lib.search("lien doan", 10).unwrap();
+    assert_eq!(
+        hits.len(),
+        1,
+        "the upgrade indexes stories written before search existed"
+    );
+    let hits = lib.search("doan vien", 10).unwrap();
+    assert_eq!(hits.len(), 1, "bodies are indexed too");
+    store::integrity_check(lib.connection()).unwrap();
+}
+
+#[test]
+fn opening_a_current_library_applies_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Library::open(dir.path()).unwrap());
+    let mut conn = store::open_unmigrated(&dir.path().join(byline_core::DB_FILE)).unwrap();
+    assert!(
+        store::migrate::migrate(&mut conn).unwrap().is_empty(),
+        "second open is a no-op"
+    );
+}
+
+#[test]
+fn migration_names_are_unique_and_in_order() {
+    let names: Vec<&str> = store::migrate::MIGRATIONS.iter().map(|m| m.0).collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(
+        names, sorted,
+        "migrations must be listed once each, oldest first"
+    );
+}
