@@ -1,0 +1,118 @@
+//! Spelling: the system's hunspell `vi_VN` dictionary (loaded once, at run time, never copied:
+//! it is GPL-2) plus the newsroom word list, checked syllable by syllable.
+
+use crate::error::DeskError;
+use crate::finding::{Loc, Raw, Rule};
+use crate::settings::ToneStyle;
+use crate::tone::to_style;
+use spellbook::Dictionary;
+use std::path::{Path, PathBuf};
+
+/// The loaded dictionary with the newsroom's words added.
+pub struct Speller {
+    dict: Dictionary,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Speller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Speller").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl Speller {
+    /// Loads `<path>.aff` and `<path>.dic`.
+    pub fn load(path: &Path) -> Result<Speller, DeskError> {
+        let with = |ext: &str| {
+            let mut p = path.as_os_str().to_owned();
+            p.push(ext);
+            PathBuf::from(p)
+        };
+        let read = |p: PathBuf| std::fs::read_to_string(p).map_err(|_| DeskError::DictionaryMissing { path: path.to_owned() });
+        let aff = read(with(".aff"))?;
+        let dic = read(with(".dic"))?;
+        let dict = Dictionary::new(&aff, &dic)
+            .map_err(|e| DeskError::DictionaryInvalid { path: path.to_owned(), message: e.to_string() })?;
+        Ok(Speller { dict, path: path.to_owned() })
+    }
+
+    /// Accepts a word-list entry. Multi-syllable names ("Nghệ An") and dotted abbreviations
+    /// ("TP.HCM") are accepted syllable by syllable, as the checker sees them.
+    pub fn add(&mut self, entry: &str) -> Result<(), DeskError> {
+        let entry = byline_text::nfc(entry);
+        for syl in entry.split(|c: char| !c.is_alphanumeric()).filter(|s| !s.is_empty()) {
+            if self.dict.check(syl) {
+                continue;
+            }
+            self.dict
+                .add(syl)
+                .map_err(|e| DeskError::BadWord { word: entry.clone(), message: e.to_string() })?;
+        }
+        Ok(())
+    }
+
+    /// True when `word` (one syllable, NFC, either tone style) is spelt correctly.
+    pub fn check(&self, word: &str) -> bool {
+        // The dictionary knows the old tone style only; the style itself is the tone rule's job.
+        self.dict.check(&to_style(word, ToneStyle::Old))
+    }
+
+    fn suggestion(&self, word: &str) -> Option<String> {
+        let mut out = Vec::new();
+        self.dict.suggest(word, &mut out);
+        out.into_iter().find(|s| !s.contains(' '))
+    }
+
+    /// Reports every misspelt syllable in a field's NFC chars. Numbers, dates, times and
+    /// anything inside a URL or e-mail address are skipped.
+    pub(crate) fn check_chars(&self, chars: &[char], loc: Loc, out: &mut Vec<Raw>) {
+        let mut i = 0;
+        let mut in_url = false;
+        let mut chunk_start = true;
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_whitespace() {
+                chunk_start = true;
+                i += 1;
+                continue;
+            }
+            if chunk_start {
+                chunk_start = false;
+                let end = chars[i..].iter().position(|c| c.is_whitespace()).map_or(chars.len(), |p| i + p);
+                let chunk: String = chars[i..end].iter().collect::<String>().to_lowercase();
+                in_url = chunk.contains("://") || chunk.contains("www.") || chunk.contains('@');
+            }
+            if !c.is_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let s = i;
+            while i < chars.len() && chars[i].is_alphanumeric() {
+                i += 1;
+            }
+            let tok = &chars[s..i];
+            if in_url || tok.iter().any(|c| c.is_numeric()) {
+                continue;
+            }
+            let word: String = tok.iter().collect();
+            if self.check(&word) {
+                continue;
+            }
+            let capital = tok[0].is_uppercase();
+            let (vi, en) = if capital {
+                (
+                    format!("“{word}” không có trong từ điển; nếu là tên riêng hay chữ viết tắt, hãy thêm vào danh sách từ của tòa soạn."),
+                    format!("“{word}” is not in the dictionary; if it is a name or an abbreviation, add it to the newsroom word list."),
+                )
+            } else {
+                (format!("Có thể sai chính tả: “{word}”."), format!("Possible misspelling: “{word}”."))
+            };
+            let mut r = crate::typo::raw(Rule::Spelling, loc, chars, s, i, vi, en);
+            // Suggestions cost far more than checks; names get none.
+            if !capital {
+                r.replacement = self.suggestion(&word);
+            }
+            out.push(r);
+        }
+    }
+}
