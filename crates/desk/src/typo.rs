@@ -340,8 +340,8 @@ fn unclosed(chars: &[char], loc: Loc, at: usize, out: &mut Vec<Raw>) {
         chars,
         at,
         at + 1,
-        format!("Dấu {vi} mở “{c}” không được đóng trong đoạn này."),
-        format!("Opening {en} “{c}” is never closed in this paragraph."),
+        format!("Dấu {vi} mở ({c}) không được đóng trong đoạn này."),
+        format!("Opening {en} ({c}) is never closed in this paragraph."),
     ));
 }
 
@@ -355,8 +355,8 @@ fn unopened(chars: &[char], loc: Loc, at: usize, out: &mut Vec<Raw>) {
         chars,
         at,
         at + 1,
-        format!("Dấu {vi} đóng “{c}” không có dấu mở tương ứng trong đoạn này."),
-        format!("Closing {en} “{c}” has no matching opening one in this paragraph."),
+        format!("Dấu {vi} đóng ({c}) không có dấu mở tương ứng trong đoạn này."),
+        format!("Closing {en} ({c}) has no matching opening one in this paragraph."),
     ));
 }
 
