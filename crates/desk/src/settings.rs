@@ -89,7 +89,11 @@ impl Default for Spelling {
             dictionary: PathBuf::from("/usr/share/hunspell/vi_VN"),
             word_list: None,
             // Abbreviations every Vietnamese newsroom uses; a story about a trade union uses these.
-            words: ["TƯ", "HĐH", "CNH", "DN", "LĐLĐ", "CNVCLĐ", "UBND", "HĐND", "TP", "HCM", "TP.HCM"]
+            // Units follow numbers ("18 km") and are not Vietnamese syllables.
+            words: [
+                "TƯ", "HĐH", "CNH", "DN", "LĐLĐ", "CNVCLĐ", "UBND", "HĐND", "TP", "HCM", "TP.HCM", "km", "kg", "cm",
+                "mm", "ha", "kW", "kWh", "MW", "USD", "VNĐ", "VND", "GDP",
+            ]
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),

@@ -79,8 +79,7 @@ impl Speller {
             if chunk_start {
                 chunk_start = false;
                 let end = chars[i..].iter().position(|c| c.is_whitespace()).map_or(chars.len(), |p| i + p);
-                let chunk: String = chars[i..end].iter().collect::<String>().to_lowercase();
-                in_url = chunk.contains("://") || chunk.contains("www.") || chunk.contains('@');
+                in_url = crate::typo::is_url_chunk(&chars[i..end]);
             }
             if !c.is_alphanumeric() {
                 i += 1;

@@ -243,12 +243,24 @@ fn url_mask(chars: &[char]) -> Vec<bool> {
         while i < chars.len() && !chars[i].is_whitespace() {
             i += 1;
         }
-        let chunk: String = chars[s..i].iter().collect::<String>().to_lowercase();
-        if chunk.contains("://") || chunk.contains("www.") || chunk.contains('@') {
+        if is_url_chunk(&chars[s..i]) {
             mask[s..i].iter_mut().for_each(|m| *m = true);
         }
     }
     mask
+}
+
+/// A whitespace-delimited chunk that is a URL, an e-mail address or a bare domain
+/// ("baonghean.vn"): lowercase ASCII letters on both sides of a dot never happen in prose.
+pub(crate) fn is_url_chunk(chunk: &[char]) -> bool {
+    let has = |pat: &str| {
+        let p: Vec<char> = pat.chars().collect();
+        chunk.windows(p.len()).any(|w| w.iter().zip(&p).all(|(a, b)| a.to_ascii_lowercase() == *b))
+    };
+    chunk.contains(&'@')
+        || has("://")
+        || has("www.")
+        || chunk.windows(3).any(|w| w[0].is_ascii_lowercase() && w[1] == '.' && w[2].is_ascii_lowercase())
 }
 
 /// A run of sentence punctuation that reads well as it is.
