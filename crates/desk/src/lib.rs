@@ -167,6 +167,7 @@ fn fields(article: &Article) -> Vec<(Loc, &str)> {
 fn text_rules(article: &Article, settings: &Settings, speller: Option<&Result<Speller, DeskError>>, out: &mut Vec<Raw>) {
     let mut dashes = Vec::new();
     let mut nfc_fields: Vec<(Loc, Vec<char>)> = Vec::new();
+    let mut seen = spell::SpellCache::new();
     for (loc, raw_text) in fields(article) {
         typo::check_nfc(raw_text, loc, out);
         let chars: Vec<char> = byline_text::nfc(raw_text).chars().collect();
@@ -174,7 +175,7 @@ fn text_rules(article: &Article, settings: &Settings, speller: Option<&Result<Sp
         typo::dash_uses(&chars, loc, &mut dashes);
         tone_rule(&chars, loc, settings, out);
         if let Some(Ok(sp)) = speller {
-            sp.check_chars(&chars, loc, out);
+            sp.check_chars(&chars, loc, &mut seen, out);
         }
         nfc_fields.push((loc, chars));
     }

@@ -8,6 +8,17 @@ use crate::tone::to_style;
 use spellbook::Dictionary;
 use std::path::{Path, PathBuf};
 
+/// What the dictionary said about one syllable.
+#[derive(Debug, Clone)]
+pub(crate) enum Verdict {
+    Ok,
+    /// Not in the dictionary, with hunspell's first suggestion.
+    Unknown(Option<String>),
+}
+
+/// Per-check memo of verdicts.
+pub(crate) type SpellCache = std::collections::HashMap<String, Verdict>;
+
 /// The loaded dictionary with the newsroom's words added.
 pub struct Speller {
     dict: Dictionary,
@@ -65,7 +76,9 @@ impl Speller {
 
     /// Reports every misspelt syllable in a field's NFC chars. Numbers, dates, times and
     /// anything inside a URL or e-mail address are skipped.
-    pub(crate) fn check_chars(&self, chars: &[char], loc: Loc, out: &mut Vec<Raw>) {
+    /// `seen` memoises verdicts (and suggestions, which cost far more than checks) across the
+    /// fields of one story: a 5,000-word story has only a few hundred distinct syllables.
+    pub(crate) fn check_chars(&self, chars: &[char], loc: Loc, seen: &mut SpellCache, out: &mut Vec<Raw>) {
         let mut i = 0;
         let mut in_url = false;
         let mut chunk_start = true;
@@ -94,10 +107,23 @@ impl Speller {
                 continue;
             }
             let word: String = tok.iter().collect();
-            if self.check(&word) {
-                continue;
-            }
             let capital = tok[0].is_uppercase();
+            let verdict = match seen.get(&word) {
+                Some(v) => v.clone(),
+                None => {
+                    let v = if self.check(&word) {
+                        Verdict::Ok
+                    } else if capital {
+                        // Names get no suggestion: hunspell would only offer lookalikes.
+                        Verdict::Unknown(None)
+                    } else {
+                        Verdict::Unknown(self.suggestion(&word))
+                    };
+                    seen.insert(word.clone(), v.clone());
+                    v
+                }
+            };
+            let Verdict::Unknown(suggestion) = verdict else { continue };
             let (vi, en) = if capital {
                 (
                     format!("“{word}” không có trong từ điển; nếu là tên riêng hay chữ viết tắt, hãy thêm vào danh sách từ của tòa soạn."),
@@ -107,10 +133,7 @@ impl Speller {
                 (format!("Có thể sai chính tả: “{word}”."), format!("Possible misspelling: “{word}”."))
             };
             let mut r = crate::typo::raw(Rule::Spelling, loc, chars, s, i, vi, en);
-            // Suggestions cost far more than checks; names get none.
-            if !capital {
-                r.replacement = self.suggestion(&word);
-            }
+            r.replacement = suggestion;
             out.push(r);
         }
     }
