@@ -20,7 +20,8 @@ const SENTENCES: &[&str] = &[
 ];
 
 fn story(words: usize) -> Article {
-    let mut a = Article::new("Hội nghị khảo sát, đánh giá kết quả 15 năm thực hiện Nghị quyết số 20");
+    let mut a =
+        Article::new("Hội nghị khảo sát, đánh giá kết quả 15 năm thực hiện Nghị quyết số 20");
     a.lead = SENTENCES[0].to_owned();
     let mut count = 0;
     let mut para = String::new();
@@ -53,15 +54,30 @@ fn story(words: usize) -> Article {
 
 fn bench(c: &mut Criterion) {
     let desk = Desk::new(Settings::default()).expect("desk with the system dictionary");
-    assert!(desk.dictionary_error().is_none(), "install hunspell-vi to benchmark spelling");
+    assert!(
+        desk.dictionary_error().is_none(),
+        "install hunspell-vi to benchmark spelling"
+    );
     let a = story(5_000);
-    let words: usize = a.blocks.iter().map(|b| byline_text::word_count(b.text())).sum();
-    eprintln!("story: {words} words in {} blocks, {} findings", a.blocks.len(), desk.check(&a).len());
+    let words: usize = a
+        .blocks
+        .iter()
+        .map(|b| byline_text::word_count(b.text()))
+        .sum();
+    eprintln!(
+        "story: {words} words in {} blocks, {} findings",
+        a.blocks.len(),
+        desk.check(&a).len()
+    );
     c.bench_function("check 5000-word story, all rules incl. spelling", |b| {
         b.iter(|| desk.check_all(black_box(&a), &Default::default()))
     });
-    c.bench_function("fix 5000-word story", |b| b.iter(|| fix(black_box(&a), desk.settings())));
-    c.bench_function("load dictionary and build desk", |b| b.iter(|| Desk::new(Settings::default()).unwrap()));
+    c.bench_function("fix 5000-word story", |b| {
+        b.iter(|| fix(black_box(&a), desk.settings()))
+    });
+    c.bench_function("load dictionary and build desk", |b| {
+        b.iter(|| Desk::new(Settings::default()).unwrap())
+    });
 }
 
 criterion_group!(benches, bench);

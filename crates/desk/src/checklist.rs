@@ -26,25 +26,53 @@ fn filled(s: Option<&String>) -> bool {
 }
 
 fn article_raw(rule: Rule, loc: Loc, end: usize, text: String, vi: String, en: String) -> Raw {
-    Raw { rule, loc, start: 0, end, text, vi, en, fixable: false, replacement: None }
+    Raw {
+        rule,
+        loc,
+        start: 0,
+        end,
+        text,
+        vi,
+        en,
+        fixable: false,
+        replacement: None,
+    }
 }
 
-pub(crate) fn checklist(article: &Article, photos: &PhotoMap, settings: &Settings, out: &mut Vec<Raw>) {
+pub(crate) fn checklist(
+    article: &Article,
+    photos: &PhotoMap,
+    settings: &Settings,
+    out: &mut Vec<Raw>,
+) {
     // Lengths and offsets count the NFC text, like every other offset the desk reports.
     let title = byline_text::nfc(&article.title);
     let lead = byline_text::nfc(&article.lead);
     let title_len = title.trim().chars().count();
     let l = &settings.limits;
     if title_len == 0 {
-        out.push(article_raw(Rule::MissingTitle, Loc::title(), 0, String::new(), "Bài chưa có tít.".into(), "The story has no title.".into()));
+        out.push(article_raw(
+            Rule::MissingTitle,
+            Loc::title(),
+            0,
+            String::new(),
+            "Bài chưa có tít.".into(),
+            "The story has no title.".into(),
+        ));
     } else if title_len < l.title_min || title_len > l.title_max {
         out.push(article_raw(
             Rule::TitleLength,
             Loc::title(),
             title.chars().count(),
             title.clone(),
-            format!("Tít dài {title_len} ký tự; tòa soạn quy định {}–{}.", l.title_min, l.title_max),
-            format!("The title is {title_len} characters; the newsroom allows {}–{}.", l.title_min, l.title_max),
+            format!(
+                "Tít dài {title_len} ký tự; tòa soạn quy định {}–{}.",
+                l.title_min, l.title_max
+            ),
+            format!(
+                "The title is {title_len} characters; the newsroom allows {}–{}.",
+                l.title_min, l.title_max
+            ),
         ));
     }
     let lead_len = lead.trim().chars().count();
@@ -54,12 +82,21 @@ pub(crate) fn checklist(article: &Article, photos: &PhotoMap, settings: &Setting
             Loc::lead(),
             lead.chars().count(),
             lead.clone(),
-            format!("Sapo dài {lead_len} ký tự; tòa soạn quy định {}–{}.", l.lead_min, l.lead_max),
-            format!("The lead is {lead_len} characters; the newsroom allows {}–{}.", l.lead_min, l.lead_max),
+            format!(
+                "Sapo dài {lead_len} ký tự; tòa soạn quy định {}–{}.",
+                l.lead_min, l.lead_max
+            ),
+            format!(
+                "The lead is {lead_len} characters; the newsroom allows {}–{}.",
+                l.lead_min, l.lead_max
+            ),
         ));
     }
 
-    let byline_loc = |i: Option<usize>| Loc { field: Field::Byline, block: i };
+    let byline_loc = |i: Option<usize>| Loc {
+        field: Field::Byline,
+        block: i,
+    };
     if !article.byline.iter().any(|p| !p.name.trim().is_empty()) {
         out.push(article_raw(
             Rule::MissingByline,
@@ -84,9 +121,20 @@ pub(crate) fn checklist(article: &Article, photos: &PhotoMap, settings: &Setting
     }
 
     for (i, b) in article.blocks.iter().enumerate() {
-        let BlockKind::Figure { photo_id, caption, credit, src } = &b.kind else { continue };
+        let BlockKind::Figure {
+            photo_id,
+            caption,
+            credit,
+            src,
+        } = &b.kind
+        else {
+            continue;
+        };
         let facts = photo_id.as_ref().and_then(|id| photos.get(id));
-        let name = src.clone().or_else(|| photo_id.clone()).unwrap_or_else(|| format!("#{i}"));
+        let name = src
+            .clone()
+            .or_else(|| photo_id.clone())
+            .unwrap_or_else(|| format!("#{i}"));
         let loc = Loc::block(i);
         // Figure findings point at the block as a whole, not at a span of its caption.
         let len = 0;
@@ -108,8 +156,12 @@ pub(crate) fn checklist(article: &Article, photos: &PhotoMap, settings: &Setting
                 loc,
                 len,
                 String::new(),
-                format!("Ảnh {name} chưa ghi nguồn/tác giả ảnh (trong bài hoặc trong thư viện ảnh)."),
-                format!("Photo {name} has no credit (neither in the story nor in the photo library)."),
+                format!(
+                    "Ảnh {name} chưa ghi nguồn/tác giả ảnh (trong bài hoặc trong thư viện ảnh)."
+                ),
+                format!(
+                    "Photo {name} has no credit (neither in the story nor in the photo library)."
+                ),
             ));
         }
         let Some(f) = facts else { continue };
@@ -128,8 +180,12 @@ pub(crate) fn checklist(article: &Article, photos: &PhotoMap, settings: &Setting
         if f.has_gps && settings.photos.gps != GpsPolicy::Keep {
             let (vi, en) = if settings.photos.gps == GpsPolicy::Strip {
                 (
-                    format!("Ảnh {name} có tọa độ GPS; sẽ được xóa khi đăng (giữ tác giả và bản quyền)."),
-                    format!("Photo {name} carries GPS coordinates; they are removed at publish (creator and copyright kept)."),
+                    format!(
+                        "Ảnh {name} có tọa độ GPS; sẽ được xóa khi đăng (giữ tác giả và bản quyền)."
+                    ),
+                    format!(
+                        "Photo {name} carries GPS coordinates; they are removed at publish (creator and copyright kept)."
+                    ),
                 )
             } else {
                 (

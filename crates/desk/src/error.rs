@@ -16,19 +16,31 @@ pub enum DeskError {
     },
     /// The settings file is not valid TOML or has a wrong value.
     #[error("{path}:{line}: {message}; see crates/desk/README.md for the settings format")]
-    SettingsParse { path: PathBuf, line: usize, message: String },
+    SettingsParse {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     /// A value in the settings is syntactically fine but not allowed (unknown rule id, bad limit).
     #[error("{path}: setting `{field}` is invalid: {message}")]
-    SettingsInvalid { path: PathBuf, field: String, message: String },
+    SettingsInvalid {
+        path: PathBuf,
+        field: String,
+        message: String,
+    },
     /// The newsroom word list named in the settings could not be read.
-    #[error("cannot read newsroom word list {path}: {source}; fix `spelling.word_list` in the settings")]
+    #[error(
+        "cannot read newsroom word list {path}: {source}; fix `spelling.word_list` in the settings"
+    )]
     WordList {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
     /// The hunspell dictionary is not installed where the settings say.
-    #[error("spelling dictionary not found at {path}.aff/.dic; install hunspell-vi (scripts/deps.sh) or set `spelling.dictionary`")]
+    #[error(
+        "spelling dictionary not found at {path}.aff/.dic; install hunspell-vi (scripts/deps.sh) or set `spelling.dictionary`"
+    )]
     DictionaryMissing { path: PathBuf },
     /// The dictionary files exist but spellbook refused them.
     #[error("spelling dictionary {path}.aff/.dic could not be parsed: {message}")]

@@ -131,7 +131,9 @@ impl Rule {
             | Rule::MissingCredit
             | Rule::MissingByline
             | Rule::PhotoDateAfterPublish => Severity::Error,
-            Rule::NotNfc | Rule::SpellingUnavailable | Rule::AbbreviationNotExpanded => Severity::Info,
+            Rule::NotNfc | Rule::SpellingUnavailable | Rule::AbbreviationNotExpanded => {
+                Severity::Info
+            }
             _ => Severity::Warning,
         }
     }
@@ -196,16 +198,28 @@ pub struct Loc {
 
 impl Loc {
     pub fn title() -> Loc {
-        Loc { field: Field::Title, block: None }
+        Loc {
+            field: Field::Title,
+            block: None,
+        }
     }
     pub fn lead() -> Loc {
-        Loc { field: Field::Lead, block: None }
+        Loc {
+            field: Field::Lead,
+            block: None,
+        }
     }
     pub fn section() -> Loc {
-        Loc { field: Field::Section, block: None }
+        Loc {
+            field: Field::Section,
+            block: None,
+        }
     }
     pub fn block(i: usize) -> Loc {
-        Loc { field: Field::Block, block: Some(i) }
+        Loc {
+            field: Field::Block,
+            block: Some(i),
+        }
     }
 }
 
@@ -226,5 +240,8 @@ pub(crate) struct Raw {
 
 /// The findings whose severity is `Error`: what stops a publish.
 pub fn blocking(findings: &[Finding]) -> Vec<&Finding> {
-    findings.iter().filter(|f| f.severity == Severity::Error).collect()
+    findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect()
 }

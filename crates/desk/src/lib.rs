@@ -15,7 +15,9 @@ mod typo;
 pub use checklist::{PhotoFacts, PhotoMap};
 pub use error::DeskError;
 pub use finding::{Field, Finding, Rule, Severity, blocking};
-pub use settings::{GlossaryEntry, GpsPolicy, Language, Limits, Photos, RuleLevel, Settings, Spelling, ToneStyle};
+pub use settings::{
+    GlossaryEntry, GpsPolicy, Language, Limits, Photos, RuleLevel, Settings, Spelling, ToneStyle,
+};
 pub use spell::Speller;
 pub use tone::{convert_syllable, to_style};
 
@@ -60,13 +62,16 @@ impl Desk {
         let speller = if settings.spelling.enabled {
             Speller::load(&settings.spelling.dictionary)
         } else {
-            Err(DeskError::DictionaryMissing { path: settings.spelling.dictionary.clone() })
+            Err(DeskError::DictionaryMissing {
+                path: settings.spelling.dictionary.clone(),
+            })
         };
         let mut desk = Desk { settings, speller };
         let mut words: Vec<String> = desk.settings.spelling.words.clone();
         words.extend(desk.settings.glossary.keys().cloned());
         if let Some(path) = desk.settings.spelling.word_list.clone() {
-            let text = std::fs::read_to_string(&path).map_err(|source| DeskError::WordList { path, source })?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|source| DeskError::WordList { path, source })?;
             words.extend(parse_word_list(&text));
         }
         for w in &words {
@@ -104,7 +109,9 @@ impl Desk {
 
     /// What the publisher must do with photos under these settings.
     pub fn publish_policy(&self) -> PublishPolicy {
-        PublishPolicy { strip_gps: self.settings.strip_gps() }
+        PublishPolicy {
+            strip_gps: self.settings.strip_gps(),
+        }
     }
 
     /// The text rules: typography, tone style, spelling, abbreviations. Findings come in story
@@ -159,12 +166,27 @@ fn parse_word_list(text: &str) -> Vec<String> {
 
 /// The article's checked text fields in story order.
 fn fields(article: &Article) -> Vec<(Loc, &str)> {
-    let mut v = vec![(Loc::title(), article.title.as_str()), (Loc::section(), article.section.as_str()), (Loc::lead(), article.lead.as_str())];
-    v.extend(article.blocks.iter().enumerate().map(|(i, b)| (Loc::block(i), b.text())));
+    let mut v = vec![
+        (Loc::title(), article.title.as_str()),
+        (Loc::section(), article.section.as_str()),
+        (Loc::lead(), article.lead.as_str()),
+    ];
+    v.extend(
+        article
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (Loc::block(i), b.text())),
+    );
     v
 }
 
-fn text_rules(article: &Article, settings: &Settings, speller: Option<&Result<Speller, DeskError>>, out: &mut Vec<Raw>) {
+fn text_rules(
+    article: &Article,
+    settings: &Settings,
+    speller: Option<&Result<Speller, DeskError>>,
+    out: &mut Vec<Raw>,
+) {
     let mut dashes = Vec::new();
     let mut nfc_fields: Vec<(Loc, Vec<char>)> = Vec::new();
     let mut seen = spell::SpellCache::new();
@@ -244,8 +266,12 @@ fn dash_rule(uses: &[typo::DashUse], fields: &[(Loc, Vec<char>)], out: &mut Vec<
         if f.form == u.form {
             continue;
         }
-        let Some((_, chars)) = fields.iter().find(|(l, _)| *l == u.loc) else { continue };
-        let Some((_, fchars)) = fields.iter().find(|(l, _)| *l == f.loc) else { continue };
+        let Some((_, chars)) = fields.iter().find(|(l, _)| *l == u.loc) else {
+            continue;
+        };
+        let Some((_, fchars)) = fields.iter().find(|(l, _)| *l == f.loc) else {
+            continue;
+        };
         let was: String = fchars[f.start..f.end].iter().collect();
         let suggested = format!("{}{}{}", u.key.0, f.form, u.key.1);
         let mut r = typo::raw(
@@ -257,8 +283,14 @@ fn dash_rule(uses: &[typo::DashUse], fields: &[(Loc, Vec<char>)], out: &mut Vec<
             String::new(),
             String::new(),
         );
-        r.vi = format!("“{}” viết khác với “{was}” ở chỗ khác trong bài; thống nhất một cách viết.", r.text);
-        r.en = format!("“{}” is written differently from “{was}” elsewhere in the story; use one form.", r.text);
+        r.vi = format!(
+            "“{}” viết khác với “{was}” ở chỗ khác trong bài; thống nhất một cách viết.",
+            r.text
+        );
+        r.en = format!(
+            "“{}” is written differently from “{was}” elsewhere in the story; use one form.",
+            r.text
+        );
         r.replacement = Some(suggested);
         out.push(r);
     }
@@ -267,8 +299,11 @@ fn dash_rule(uses: &[typo::DashUse], fields: &[(Loc, Vec<char>)], out: &mut Vec<
 /// "Expand on first use": the first use of a glossary abbreviation after the title must come
 /// with its expansion (earlier in the story or in the same paragraph). Headlines are exempt.
 fn glossary_rule(fields: &[(Loc, Vec<char>)], settings: &Settings, out: &mut Vec<Raw>) {
-    let entries: Vec<(&String, &settings::GlossaryEntry)> =
-        settings.glossary.iter().filter(|(_, e)| e.expand_on_first_use).collect();
+    let entries: Vec<(&String, &settings::GlossaryEntry)> = settings
+        .glossary
+        .iter()
+        .filter(|(_, e)| e.expand_on_first_use)
+        .collect();
     if entries.is_empty() {
         return;
     }
@@ -294,8 +329,14 @@ fn glossary_rule(fields: &[(Loc, Vec<char>)], settings: &Settings, out: &mut Vec
                     chars,
                     at,
                     at + a.len(),
-                    format!("Lần đầu dùng “{abbr}” cần ghi rõ: {} ({abbr}).", entry.expansion),
-                    format!("First use of “{abbr}” should spell it out: {} ({abbr}).", entry.expansion),
+                    format!(
+                        "Lần đầu dùng “{abbr}” cần ghi rõ: {} ({abbr}).",
+                        entry.expansion
+                    ),
+                    format!(
+                        "First use of “{abbr}” should spell it out: {} ({abbr}).",
+                        entry.expansion
+                    ),
                 ));
                 let last = out.len() - 1;
                 out[last].replacement = Some(format!("{} ({abbr})", entry.expansion));
@@ -313,7 +354,9 @@ fn find_word(hay: &[char], needle: &[char]) -> Option<usize> {
     (0..=hay.len() - needle.len()).find(|&i| {
         hay[i..i + needle.len()] == *needle
             && (i == 0 || !hay[i - 1].is_alphanumeric())
-            && hay.get(i + needle.len()).is_none_or(|c| !c.is_alphanumeric())
+            && hay
+                .get(i + needle.len())
+                .is_none_or(|c| !c.is_alphanumeric())
     })
 }
 
@@ -359,9 +402,19 @@ fn finish(raws: Vec<Raw>, settings: &Settings) -> Vec<Finding> {
         })
         .collect();
     v.sort_by(|a, b| {
-        let la = Loc { field: a.field, block: a.block };
-        let lb = Loc { field: b.field, block: b.block };
-        order(&la).cmp(&order(&lb)).then(a.start.cmp(&b.start)).then(a.end.cmp(&b.end)).then(a.rule.cmp(&b.rule))
+        let la = Loc {
+            field: a.field,
+            block: a.block,
+        };
+        let lb = Loc {
+            field: b.field,
+            block: b.block,
+        };
+        order(&la)
+            .cmp(&order(&lb))
+            .then(a.start.cmp(&b.start))
+            .then(a.end.cmp(&b.end))
+            .then(a.rule.cmp(&b.rule))
     });
     v
 }
@@ -372,7 +425,10 @@ fn finish(raws: Vec<Raw>, settings: &Settings) -> Vec<Finding> {
 /// `fix_tone_style` is set. Quotes, repeated punctuation and dashes are left for a human.
 pub fn fix(article: &Article, settings: &Settings) -> Fixed {
     let before = check_typography(article, settings);
-    let applied: Vec<Finding> = before.into_iter().filter(|f| f.fixable && f.field != Field::Byline).collect();
+    let applied: Vec<Finding> = before
+        .into_iter()
+        .filter(|f| f.fixable && f.field != Field::Byline)
+        .collect();
     let on = |r: Rule| settings.severity(r).is_some();
     let policy = CleanPolicy {
         collapse_spaces: on(Rule::DoubleSpace),
@@ -401,7 +457,10 @@ pub fn fix(article: &Article, settings: &Settings) -> Fixed {
             repair(credit);
         }
     }
-    Fixed { article: a, applied }
+    Fixed {
+        article: a,
+        applied,
+    }
 }
 
 /// Rewrites every affected syllable of `text` into `style`.

@@ -65,7 +65,12 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         // A print headline rarely passes 120 chars; a web lead of 2–3 sentences fits in 500.
-        Limits { title_min: 15, title_max: 150, lead_min: 60, lead_max: 500 }
+        Limits {
+            title_min: 15,
+            title_max: 150,
+            lead_min: 60,
+            lead_max: 500,
+        }
     }
 }
 
@@ -91,12 +96,12 @@ impl Default for Spelling {
             // Abbreviations every Vietnamese newsroom uses; a story about a trade union uses these.
             // Units follow numbers ("18 km") and are not Vietnamese syllables.
             words: [
-                "TƯ", "HĐH", "CNH", "DN", "LĐLĐ", "CNVCLĐ", "UBND", "HĐND", "TP", "HCM", "TP.HCM", "km", "kg", "cm",
-                "mm", "ha", "kW", "kWh", "MW", "USD", "VNĐ", "VND", "GDP",
+                "TƯ", "HĐH", "CNH", "DN", "LĐLĐ", "CNVCLĐ", "UBND", "HĐND", "TP", "HCM", "TP.HCM",
+                "km", "kg", "cm", "mm", "ha", "kW", "kWh", "MW", "USD", "VNĐ", "VND", "GDP",
             ]
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         }
     }
 }
@@ -149,7 +154,15 @@ impl Default for Settings {
             ("HĐND", "Hội đồng nhân dân"),
         ]
         .into_iter()
-        .map(|(a, e)| (a.to_owned(), GlossaryEntry { expansion: e.to_owned(), expand_on_first_use: false }))
+        .map(|(a, e)| {
+            (
+                a.to_owned(),
+                GlossaryEntry {
+                    expansion: e.to_owned(),
+                    expand_on_first_use: false,
+                },
+            )
+        })
         .collect();
         Settings {
             language: Language::Vi,
@@ -168,8 +181,10 @@ impl Settings {
     /// Reads and validates a `desk.toml`. Relative `spelling.word_list` paths are resolved
     /// against the settings file's folder.
     pub fn load(path: &Path) -> Result<Settings, DeskError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| DeskError::SettingsRead { path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| DeskError::SettingsRead {
+            path: path.to_owned(),
+            source,
+        })?;
         let mut s = Settings::parse(&text, path)?;
         if let Some(wl) = &s.spelling.word_list
             && wl.is_relative()
@@ -183,8 +198,14 @@ impl Settings {
     /// Parses settings from TOML text; `origin` names the file in error messages.
     pub fn parse(text: &str, origin: &Path) -> Result<Settings, DeskError> {
         let s: Settings = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(0, |sp| text[..sp.start.min(text.len())].matches('\n').count() + 1);
-            DeskError::SettingsParse { path: origin.to_owned(), line, message: e.message().trim().to_owned() }
+            let line = e.span().map_or(0, |sp| {
+                text[..sp.start.min(text.len())].matches('\n').count() + 1
+            });
+            DeskError::SettingsParse {
+                path: origin.to_owned(),
+                line,
+                message: e.message().trim().to_owned(),
+            }
         })?;
         s.validate(origin)?;
         Ok(s)
@@ -199,19 +220,31 @@ impl Settings {
         for id in self.rules.keys() {
             if Rule::from_id(id).is_none() {
                 let known: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-                return Err(invalid(format!("rules.{id}"), format!("unknown rule; known rules: {}", known.join(", "))));
+                return Err(invalid(
+                    format!("rules.{id}"),
+                    format!("unknown rule; known rules: {}", known.join(", ")),
+                ));
             }
         }
         let l = &self.limits;
         if l.title_min > l.title_max {
-            return Err(invalid("limits.title_min".into(), format!("{} is above title_max {}", l.title_min, l.title_max)));
+            return Err(invalid(
+                "limits.title_min".into(),
+                format!("{} is above title_max {}", l.title_min, l.title_max),
+            ));
         }
         if l.lead_min > l.lead_max {
-            return Err(invalid("limits.lead_min".into(), format!("{} is above lead_max {}", l.lead_min, l.lead_max)));
+            return Err(invalid(
+                "limits.lead_min".into(),
+                format!("{} is above lead_max {}", l.lead_min, l.lead_max),
+            ));
         }
         for (abbr, e) in &self.glossary {
             if abbr.trim().is_empty() || e.expansion.trim().is_empty() {
-                return Err(invalid(format!("glossary.{abbr}"), "abbreviation and expansion must not be empty".into()));
+                return Err(invalid(
+                    format!("glossary.{abbr}"),
+                    "abbreviation and expansion must not be empty".into(),
+                ));
             }
         }
         Ok(())
@@ -247,26 +280,50 @@ mod tests {
 
     #[test]
     fn a_syntax_error_names_the_file_and_line() {
-        let err = Settings::parse("language = \"vi\"\n\ntone_style = \"sideways\"\n", Path::new("desk.toml"))
-            .unwrap_err();
+        let err = Settings::parse(
+            "language = \"vi\"\n\ntone_style = \"sideways\"\n",
+            Path::new("desk.toml"),
+        )
+        .unwrap_err();
         let msg = err.to_string();
-        assert!(msg.starts_with("desk.toml:3:"), "message should point at line 3, got {msg}");
+        assert!(
+            msg.starts_with("desk.toml:3:"),
+            "message should point at line 3, got {msg}"
+        );
         assert_eq!(err.code(), byline_protocol::ErrorCode::InvalidInput);
     }
 
     #[test]
     fn an_unknown_rule_id_is_refused_with_the_known_ones_listed() {
-        let err = Settings::parse("[rules]\n\"double-spaces\" = \"off\"\n", Path::new("d.toml")).unwrap_err();
+        let err = Settings::parse(
+            "[rules]\n\"double-spaces\" = \"off\"\n",
+            Path::new("d.toml"),
+        )
+        .unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("rules.double-spaces") && msg.contains("double-space,"), "got {msg}");
+        assert!(
+            msg.contains("rules.double-spaces") && msg.contains("double-space,"),
+            "got {msg}"
+        );
     }
 
     #[test]
     fn rule_levels_override_default_severities() {
-        let s = Settings::parse("[rules]\ndouble-space = \"off\"\nmissing-credit = \"warning\"\n", Path::new("d"))
-            .unwrap();
-        assert_eq!(s.severity(Rule::DoubleSpace), None, "off switches the rule off");
+        let s = Settings::parse(
+            "[rules]\ndouble-space = \"off\"\nmissing-credit = \"warning\"\n",
+            Path::new("d"),
+        )
+        .unwrap();
+        assert_eq!(
+            s.severity(Rule::DoubleSpace),
+            None,
+            "off switches the rule off"
+        );
         assert_eq!(s.severity(Rule::MissingCredit), Some(Severity::Warning));
-        assert_eq!(s.severity(Rule::MissingCaption), Some(Severity::Error), "unlisted keeps default");
+        assert_eq!(
+            s.severity(Rule::MissingCaption),
+            Some(Severity::Error),
+            "unlisted keeps default"
+        );
     }
 }

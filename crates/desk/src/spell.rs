@@ -27,7 +27,9 @@ pub struct Speller {
 
 impl std::fmt::Debug for Speller {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Speller").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Speller")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -39,25 +41,38 @@ impl Speller {
             p.push(ext);
             PathBuf::from(p)
         };
-        let read = |p: PathBuf| std::fs::read_to_string(p).map_err(|_| DeskError::DictionaryMissing { path: path.to_owned() });
+        let read = |p: PathBuf| {
+            std::fs::read_to_string(p).map_err(|_| DeskError::DictionaryMissing {
+                path: path.to_owned(),
+            })
+        };
         let aff = read(with(".aff"))?;
         let dic = read(with(".dic"))?;
-        let dict = Dictionary::new(&aff, &dic)
-            .map_err(|e| DeskError::DictionaryInvalid { path: path.to_owned(), message: e.to_string() })?;
-        Ok(Speller { dict, path: path.to_owned() })
+        let dict = Dictionary::new(&aff, &dic).map_err(|e| DeskError::DictionaryInvalid {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        Ok(Speller {
+            dict,
+            path: path.to_owned(),
+        })
     }
 
     /// Accepts a word-list entry. Multi-syllable names ("Nghệ An") and dotted abbreviations
     /// ("TP.HCM") are accepted syllable by syllable, as the checker sees them.
     pub fn add(&mut self, entry: &str) -> Result<(), DeskError> {
         let entry = byline_text::nfc(entry);
-        for syl in entry.split(|c: char| !c.is_alphanumeric()).filter(|s| !s.is_empty()) {
+        for syl in entry
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|s| !s.is_empty())
+        {
             if self.dict.check(syl) {
                 continue;
             }
-            self.dict
-                .add(syl)
-                .map_err(|e| DeskError::BadWord { word: entry.clone(), message: e.to_string() })?;
+            self.dict.add(syl).map_err(|e| DeskError::BadWord {
+                word: entry.clone(),
+                message: e.to_string(),
+            })?;
         }
         Ok(())
     }
@@ -78,7 +93,13 @@ impl Speller {
     /// anything inside a URL or e-mail address are skipped.
     /// `seen` memoises verdicts (and suggestions, which cost far more than checks) across the
     /// fields of one story: a 5,000-word story has only a few hundred distinct syllables.
-    pub(crate) fn check_chars(&self, chars: &[char], loc: Loc, seen: &mut SpellCache, out: &mut Vec<Raw>) {
+    pub(crate) fn check_chars(
+        &self,
+        chars: &[char],
+        loc: Loc,
+        seen: &mut SpellCache,
+        out: &mut Vec<Raw>,
+    ) {
         let mut i = 0;
         let mut in_url = false;
         let mut chunk_start = true;
@@ -91,7 +112,10 @@ impl Speller {
             }
             if chunk_start {
                 chunk_start = false;
-                let end = chars[i..].iter().position(|c| c.is_whitespace()).map_or(chars.len(), |p| i + p);
+                let end = chars[i..]
+                    .iter()
+                    .position(|c| c.is_whitespace())
+                    .map_or(chars.len(), |p| i + p);
                 in_url = crate::typo::is_url_chunk(&chars[i..end]);
             }
             if !c.is_alphanumeric() {
@@ -123,14 +147,23 @@ impl Speller {
                     v
                 }
             };
-            let Verdict::Unknown(suggestion) = verdict else { continue };
+            let Verdict::Unknown(suggestion) = verdict else {
+                continue;
+            };
             let (vi, en) = if capital {
                 (
-                    format!("“{word}” không có trong từ điển; nếu là tên riêng hay chữ viết tắt, hãy thêm vào danh sách từ của tòa soạn."),
-                    format!("“{word}” is not in the dictionary; if it is a name or an abbreviation, add it to the newsroom word list."),
+                    format!(
+                        "“{word}” không có trong từ điển; nếu là tên riêng hay chữ viết tắt, hãy thêm vào danh sách từ của tòa soạn."
+                    ),
+                    format!(
+                        "“{word}” is not in the dictionary; if it is a name or an abbreviation, add it to the newsroom word list."
+                    ),
                 )
             } else {
-                (format!("Có thể sai chính tả: “{word}”."), format!("Possible misspelling: “{word}”."))
+                (
+                    format!("Có thể sai chính tả: “{word}”."),
+                    format!("Possible misspelling: “{word}”."),
+                )
             };
             let mut r = crate::typo::raw(Rule::Spelling, loc, chars, s, i, vi, en);
             r.replacement = suggestion;

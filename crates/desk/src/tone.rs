@@ -41,12 +41,15 @@ fn join(base: char, tone: Option<char>) -> char {
 }
 
 fn is_vowel(c: char) -> bool {
-    matches!(c, 'a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y')
+    matches!(
+        c,
+        'a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y'
+    )
 }
 
 const ONSETS: [&str; 27] = [
-    "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p", "ph",
-    "q", "r", "s", "t", "th", "tr", "v",
+    "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh",
+    "nh", "p", "ph", "q", "r", "s", "t", "th", "tr", "v",
 ];
 
 fn is_onset(s: &str) -> bool {
@@ -66,23 +69,29 @@ pub fn convert_syllable(word: &str, style: ToneStyle) -> Option<String> {
         return None;
     }
     let parts: Vec<(char, Option<char>)> = word.chars().map(split).collect();
-    let lower: Vec<char> = parts.iter().map(|(b, _)| b.to_lowercase().next().unwrap_or(*b)).collect();
+    let lower: Vec<char> = parts
+        .iter()
+        .map(|(b, _)| b.to_lowercase().next().unwrap_or(*b))
+        .collect();
     let n = lower.len();
     let mut v = lower.iter().position(|&c| is_vowel(c))?;
     let onset: String = lower[..v].iter().collect();
     if !is_onset(&onset) {
         return None;
     }
-    if onset == "q" && lower[v] == 'u' {
-        v += 1;
-    } else if onset == "g" && lower[v] == 'i' && lower.get(v + 1).is_some_and(|&c| is_vowel(c)) {
+    let qu = onset == "q" && lower[v] == 'u';
+    let gi = onset == "g" && lower[v] == 'i' && lower.get(v + 1).is_some_and(|&c| is_vowel(c));
+    if qu || gi {
         v += 1;
     }
     // Exactly two vowels and nothing after them: an open oa/oe/uy syllable.
     if n != v + 2 || !lower[v + 1..].iter().all(|&c| is_vowel(c)) {
         return None;
     }
-    if !matches!((lower[v], lower[v + 1]), ('o', 'a') | ('o', 'e') | ('u', 'y')) {
+    if !matches!(
+        (lower[v], lower[v + 1]),
+        ('o', 'a') | ('o', 'e') | ('u', 'y')
+    ) {
         return None;
     }
     let (t0, t1) = (parts[v].1, parts[v + 1].1);
@@ -112,17 +121,46 @@ mod tests {
 
     #[test]
     fn old_style_syllables_move_their_mark_to_the_first_vowel_in_new_style() {
-        for (old, new) in [("hoà", "hòa"), ("thuý", "thúy"), ("hoá", "hóa"), ("khoẻ", "khỏe"), ("uỷ", "ủy"), ("Hoà", "Hòa"), ("HOÀ", "HÒA"), ("xoã", "xõa"), ("loạ", "lọa")] {
-            assert_eq!(convert_syllable(old, ToneStyle::New).as_deref(), Some(new), "{old} in new style");
-            assert_eq!(convert_syllable(new, ToneStyle::Old).as_deref(), Some(old), "{new} in old style");
+        for (old, new) in [
+            ("hoà", "hòa"),
+            ("thuý", "thúy"),
+            ("hoá", "hóa"),
+            ("khoẻ", "khỏe"),
+            ("uỷ", "ủy"),
+            ("Hoà", "Hòa"),
+            ("HOÀ", "HÒA"),
+            ("xoã", "xõa"),
+            ("loạ", "lọa"),
+        ] {
+            assert_eq!(
+                convert_syllable(old, ToneStyle::New).as_deref(),
+                Some(new),
+                "{old} in new style"
+            );
+            assert_eq!(
+                convert_syllable(new, ToneStyle::Old).as_deref(),
+                Some(old),
+                "{new} in old style"
+            );
         }
     }
 
     #[test]
     fn syllables_the_styles_agree_on_are_left_alone() {
-        for w in ["hoàng", "thuyết", "quý", "quà", "già", "giá", "ngoài", "khuya", "khuỷu", "hoa", "thuy", "toán", "Chloé", "Zoé", "tuổi", "quyền"] {
-            assert_eq!(convert_syllable(w, ToneStyle::New), None, "{w} is the same in new style");
-            assert_eq!(convert_syllable(w, ToneStyle::Old), None, "{w} is the same in old style");
+        for w in [
+            "hoàng", "thuyết", "quý", "quà", "già", "giá", "ngoài", "khuya", "khuỷu", "hoa",
+            "thuy", "toán", "Chloé", "Zoé", "tuổi", "quyền",
+        ] {
+            assert_eq!(
+                convert_syllable(w, ToneStyle::New),
+                None,
+                "{w} is the same in new style"
+            );
+            assert_eq!(
+                convert_syllable(w, ToneStyle::Old),
+                None,
+                "{w} is the same in old style"
+            );
         }
     }
 
@@ -130,6 +168,10 @@ mod tests {
     fn a_syllable_already_in_the_style_is_not_converted() {
         assert_eq!(convert_syllable("hòa", ToneStyle::New), None, "already new");
         assert_eq!(convert_syllable("hoà", ToneStyle::Old), None, "already old");
-        assert_eq!(convert_syllable("hoà", ToneStyle::Off), None, "style check switched off");
+        assert_eq!(
+            convert_syllable("hoà", ToneStyle::Off),
+            None,
+            "style check switched off"
+        );
     }
 }

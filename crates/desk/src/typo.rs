@@ -32,7 +32,15 @@ fn is_dash(c: char) -> bool {
     matches!(c, '-' | '‐' | '‑' | '–' | '—')
 }
 
-pub(crate) fn raw(rule: Rule, loc: Loc, chars: &[char], start: usize, end: usize, vi: String, en: String) -> Raw {
+pub(crate) fn raw(
+    rule: Rule,
+    loc: Loc,
+    chars: &[char],
+    start: usize,
+    end: usize,
+    vi: String,
+    en: String,
+) -> Raw {
     Raw {
         rule,
         loc,
@@ -100,8 +108,12 @@ pub(crate) fn check_nfc(raw_text: &str, loc: Loc, out: &mut Vec<Raw>) {
         &nfc,
         start,
         end,
-        format!("Văn bản chưa ở dạng Unicode NFC ({changed} chữ viết bằng dấu tổ hợp rời); sửa tự động sẽ chuẩn hóa."),
-        format!("Text is not Unicode NFC ({changed} letters typed with separate combining marks); the fix normalises it."),
+        format!(
+            "Văn bản chưa ở dạng Unicode NFC ({changed} chữ viết bằng dấu tổ hợp rời); sửa tự động sẽ chuẩn hóa."
+        ),
+        format!(
+            "Text is not Unicode NFC ({changed} letters typed with separate combining marks); the fix normalises it."
+        ),
     );
     r.fixable = true;
     r.replacement = Some(nfc[start..end].iter().collect());
@@ -140,7 +152,15 @@ fn whitespace(chars: &[char], loc: Loc, out: &mut Vec<Raw>) {
         // The same precedence as `clean`: edges first, then punctuation, then collapsing.
         let r = if s == line_start {
             fixable(
-                raw(Rule::LeadingSpace, loc, chars, s, e, "Khoảng trắng thừa ở đầu dòng.".into(), "Leading space at the start of the line.".into()),
+                raw(
+                    Rule::LeadingSpace,
+                    loc,
+                    chars,
+                    s,
+                    e,
+                    "Khoảng trắng thừa ở đầu dòng.".into(),
+                    "Leading space at the start of the line.".into(),
+                ),
                 "",
             )
         } else if next.is_none() {
@@ -190,7 +210,9 @@ fn whitespace(chars: &[char], loc: Loc, out: &mut Vec<Raw>) {
                     chars,
                     s,
                     e,
-                    format!("{n} khoảng trắng liền nhau (kể cả khoảng trắng không ngắt); chỉ cần một."),
+                    format!(
+                        "{n} khoảng trắng liền nhau (kể cả khoảng trắng không ngắt); chỉ cần một."
+                    ),
                     format!("{n} spaces in a row (no-break spaces included); one is enough."),
                 ),
                 " ",
@@ -255,12 +277,16 @@ fn url_mask(chars: &[char]) -> Vec<bool> {
 pub(crate) fn is_url_chunk(chunk: &[char]) -> bool {
     let has = |pat: &str| {
         let p: Vec<char> = pat.chars().collect();
-        chunk.windows(p.len()).any(|w| w.iter().zip(&p).all(|(a, b)| a.to_ascii_lowercase() == *b))
+        chunk
+            .windows(p.len())
+            .any(|w| w.iter().zip(&p).all(|(a, b)| a.to_ascii_lowercase() == *b))
     };
     chunk.contains(&'@')
         || has("://")
         || has("www.")
-        || chunk.windows(3).any(|w| w[0].is_ascii_lowercase() && w[1] == '.' && w[2].is_ascii_lowercase())
+        || chunk
+            .windows(3)
+            .any(|w| w[0].is_ascii_lowercase() && w[1] == '.' && w[2].is_ascii_lowercase())
 }
 
 /// A run of sentence punctuation that reads well as it is.
@@ -312,7 +338,10 @@ fn punctuation(chars: &[char], loc: Loc, out: &mut Vec<Raw>) {
         if run == "." {
             // "TP.HCM", "v.v.", "vnexpress.net": only a lowercase word glued to a capital is a
             // missing space ("đất nước.Tại").
-            let word_start = chars[..s].iter().rposition(|c| !c.is_alphabetic()).map_or(0, |p| p + 1);
+            let word_start = chars[..s]
+                .iter()
+                .rposition(|c| !c.is_alphabetic())
+                .map_or(0, |p| p + 1);
             let word = &chars[word_start..s];
             let lowercase_word = word.len() >= 2 && word.iter().all(|c| c.is_lowercase());
             if !(next.is_uppercase() && lowercase_word) {
@@ -344,7 +373,11 @@ fn quote_name(c: char) -> (&'static str, &'static str) {
 
 fn unclosed(chars: &[char], loc: Loc, at: usize, out: &mut Vec<Raw>) {
     let c = chars[at];
-    let rule = if matches!(c, '(' | '[') { Rule::UnbalancedBrackets } else { Rule::UnbalancedQuotes };
+    let rule = if matches!(c, '(' | '[') {
+        Rule::UnbalancedBrackets
+    } else {
+        Rule::UnbalancedQuotes
+    };
     let (vi, en) = quote_name(c);
     out.push(raw(
         rule,
@@ -359,7 +392,11 @@ fn unclosed(chars: &[char], loc: Loc, at: usize, out: &mut Vec<Raw>) {
 
 fn unopened(chars: &[char], loc: Loc, at: usize, out: &mut Vec<Raw>) {
     let c = chars[at];
-    let rule = if matches!(c, ')' | ']') { Rule::UnbalancedBrackets } else { Rule::UnbalancedQuotes };
+    let rule = if matches!(c, ')' | ']') {
+        Rule::UnbalancedBrackets
+    } else {
+        Rule::UnbalancedQuotes
+    };
     let (vi, en) = quote_name(c);
     out.push(raw(
         rule,
@@ -380,26 +417,33 @@ fn quotes_and_brackets(chars: &[char], loc: Loc, out: &mut Vec<Raw>) {
     let mut round: Vec<usize> = Vec::new();
     let mut square: Vec<usize> = Vec::new();
     let mut line_start = 0;
-    let letter = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|c| c.is_alphanumeric());
+    let letter = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|c| c.is_alphanumeric())
+    };
     for (i, &c) in chars.iter().enumerate() {
         let prev = i.checked_sub(1);
         match c {
             '\n' => line_start = i + 1,
             '“' => curly.push(i),
             '”' => {
-                if curly.pop().is_none() {
+                let matched = curly.pop().is_some();
+                if !matched {
                     unopened(chars, loc, i, out);
                 }
             }
             '‘' => single.push(i),
             '’' => {
                 // Without an open ‘ a ’ after a letter is an apostrophe ("students’").
-                if single.pop().is_none() && !letter(prev) {
+                let matched = single.pop().is_some();
+                if !matched && !letter(prev) {
                     unopened(chars, loc, i, out);
                 }
             }
             '"' => {
-                if straight.pop().is_none() {
+                // Straight quotes toggle: the second closes the first.
+                let closed = straight.pop().is_some();
+                if !closed {
                     straight.push(i);
                 }
             }
@@ -419,7 +463,8 @@ fn quotes_and_brackets(chars: &[char], loc: Loc, out: &mut Vec<Raw>) {
                 let stack = if c == ')' { &mut round } else { &mut square };
                 if stack.pop().is_none() {
                     // List markers "a)" and "1)" at the start of a line open nothing.
-                    let marker = i - line_start <= 3 && chars[line_start..i].iter().all(|c| c.is_alphanumeric());
+                    let marker = i - line_start <= 3
+                        && chars[line_start..i].iter().all(|c| c.is_alphanumeric());
                     if !marker {
                         unopened(chars, loc, i, out);
                     }
@@ -428,7 +473,14 @@ fn quotes_and_brackets(chars: &[char], loc: Loc, out: &mut Vec<Raw>) {
             _ => {}
         }
     }
-    let mut left: Vec<usize> = curly.into_iter().chain(single).chain(straight).chain(apos).chain(round).chain(square).collect();
+    let mut left: Vec<usize> = curly
+        .into_iter()
+        .chain(single)
+        .chain(straight)
+        .chain(apos)
+        .chain(round)
+        .chain(square)
+        .collect();
     left.sort_unstable();
     for at in left {
         unclosed(chars, loc, at, out);

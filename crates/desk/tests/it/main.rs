@@ -13,15 +13,28 @@ use std::sync::OnceLock;
 /// The model story as a reporter files it: front matter skipped, `# ` title, first paragraph is
 /// the lead, then figures (alt text = caption, no credit) and paragraphs exactly as in the file.
 pub fn seed_article() -> Article {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seed-article/article.md");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/seed-article/article.md"
+    );
     let md = std::fs::read_to_string(path).expect("fixtures/seed-article/article.md must exist");
-    let body = md.splitn(3, "---\n").nth(2).expect("front matter between --- lines");
+    let body = md
+        .splitn(3, "---\n")
+        .nth(2)
+        .expect("front matter between --- lines");
     let mut a = Article::new("");
     a.byline = vec![
-        Person { name: "Thanh Hà".into(), role: "writer".into() },
-        Person { name: "Cảnh Toàn".into(), role: "photographer".into() },
+        Person {
+            name: "Thanh Hà".into(),
+            role: "writer".into(),
+        },
+        Person {
+            name: "Cảnh Toàn".into(),
+            role: "photographer".into(),
+        },
     ];
-    a.published_at = Some(chrono::DateTime::parse_from_rfc3339("2024-06-18T12:17:00+07:00").unwrap());
+    a.published_at =
+        Some(chrono::DateTime::parse_from_rfc3339("2024-06-18T12:17:00+07:00").unwrap());
     a.section = "Trong tỉnh".into();
     for para in body.split("\n\n") {
         // Only the newline that separates paragraphs goes; trailing spaces stay as filed.
