@@ -22,6 +22,8 @@ pub enum Field {
     Block,
     /// The byline (who wrote / photographed the story).
     Byline,
+    /// The story as a whole (e.g. spelling could not run).
+    Article,
 }
 
 /// Every rule the desk knows. The serialized id (`double-space`, …) is stable: settings files,

@@ -30,8 +30,9 @@ use std::collections::HashMap;
 #[derive(Debug)]
 pub struct Desk {
     settings: Settings,
-    /// The dictionary, or why it could not be loaded (spelling then degrades to one finding).
-    speller: Result<Speller, DeskError>,
+    /// The dictionary, or why it could not be loaded (spelling then degrades to one finding);
+    /// `None` when spelling is switched off.
+    speller: Option<Result<Speller, DeskError>>,
 }
 
 /// The result of [`fix`]: the repaired article and the findings that were repaired.
@@ -59,13 +60,10 @@ impl Desk {
     /// Builds a desk: loads the dictionary (a missing one is not an error, see
     /// [`Desk::dictionary_error`]) and the newsroom word list (an unreadable one is).
     pub fn new(settings: Settings) -> Result<Desk, DeskError> {
-        let speller = if settings.spelling.enabled {
-            Speller::load(&settings.spelling.dictionary)
-        } else {
-            Err(DeskError::DictionaryMissing {
-                path: settings.spelling.dictionary.clone(),
-            })
-        };
+        let speller = settings
+            .spelling
+            .enabled
+            .then(|| Speller::load(&settings.spelling.dictionary));
         let mut desk = Desk { settings, speller };
         let mut words: Vec<String> = desk.settings.spelling.words.clone();
         words.extend(desk.settings.glossary.keys().cloned());
@@ -87,15 +85,15 @@ impl Desk {
 
     /// Why spelling is unavailable, if it is.
     pub fn dictionary_error(&self) -> Option<&DeskError> {
-        self.speller.as_ref().err()
+        self.speller.as_ref().and_then(|s| s.as_ref().err())
     }
 
     /// Accepts a word, name ("Nghệ An") or abbreviation ("LĐLĐ") from now on. Without a
     /// dictionary there is nothing to add to and this does nothing.
     pub fn add_word(&mut self, word: &str) -> Result<(), DeskError> {
         match &mut self.speller {
-            Ok(s) => s.add(word),
-            Err(_) => Ok(()),
+            Some(Ok(s)) => s.add(word),
+            _ => Ok(()),
         }
     }
 
@@ -118,7 +116,7 @@ impl Desk {
     /// order (title, section, lead, blocks), then by offset.
     pub fn check(&self, article: &Article) -> Vec<Finding> {
         let mut raws = Vec::new();
-        text_rules(article, &self.settings, Some(&self.speller), &mut raws);
+        text_rules(article, &self.settings, self.speller.as_ref(), &mut raws);
         finish(raws, &self.settings)
     }
 
@@ -131,7 +129,7 @@ impl Desk {
     /// decide whether the story may be published.
     pub fn check_all(&self, article: &Article, photos: &PhotoMap) -> Vec<Finding> {
         let mut raws = Vec::new();
-        text_rules(article, &self.settings, Some(&self.speller), &mut raws);
+        text_rules(article, &self.settings, self.speller.as_ref(), &mut raws);
         checklist::checklist(article, photos, &self.settings, &mut raws);
         finish(raws, &self.settings)
     }
@@ -203,12 +201,13 @@ fn text_rules(
     }
     dash_rule(&dashes, &nfc_fields, out);
     glossary_rule(&nfc_fields, settings, out);
-    if let Some(Err(e)) = speller
-        && settings.spelling.enabled
-    {
+    if let Some(Err(e)) = speller {
         out.push(Raw {
             rule: Rule::SpellingUnavailable,
-            loc: Loc::title(),
+            loc: Loc {
+                field: Field::Article,
+                block: None,
+            },
             start: 0,
             end: 0,
             text: String::new(),
@@ -364,7 +363,8 @@ fn find_word(hay: &[char], needle: &[char]) -> Option<usize> {
 fn finish(raws: Vec<Raw>, settings: &Settings) -> Vec<Finding> {
     let order = |l: &Loc| -> (u8, usize) {
         match l.field {
-            Field::Title => (0, 0),
+            Field::Article => (0, 0),
+            Field::Title => (0, 1),
             Field::Section => (1, 0),
             Field::Lead => (2, 0),
             Field::Block => (3, l.block.unwrap_or(0)),

@@ -544,3 +544,70 @@ pub(crate) fn dash_uses(chars: &[char], loc: Loc, out: &mut Vec<DashUse>) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn urls_mails_and_bare_domains_are_url_chunks_but_abbreviations_are_not() {
+        for url in [
+            "https://baonghean.vn",
+            "www.Example.com",
+            "toasoan@baonghean.vn",
+            "baonghean.vn/x",
+        ] {
+            assert!(is_url_chunk(&chars(url)), "{url} is a link");
+        }
+        for word in ["TP.HCM", "nước.Tại", "18/6", "1.000"] {
+            assert!(!is_url_chunk(&chars(word)), "{word} is prose");
+        }
+    }
+
+    #[test]
+    fn ellipses_and_interrobangs_are_allowed_runs_but_doubled_marks_are_not() {
+        for ok in [".", "...", "…", "?!", "…?"] {
+            assert!(allowed_run(ok), "{ok} reads well");
+        }
+        for bad in ["..", "….", ",,", "!!", "....", ":."] {
+            assert!(!allowed_run(bad), "{bad} is a repetition");
+        }
+    }
+
+    #[test]
+    fn whitespace_findings_follow_the_same_precedence_as_clean() {
+        let loc = Loc::lead();
+        let mut out = Vec::new();
+        whitespace(&chars("  a  ,b  \nc  "), loc, &mut out);
+        let got: Vec<(Rule, usize, usize)> = out.iter().map(|r| (r.rule, r.start, r.end)).collect();
+        assert_eq!(
+            got,
+            [
+                (Rule::LeadingSpace, 0, 2),
+                (Rule::SpaceBeforePunctuation, 3, 5),
+                (Rule::TrailingSpace, 7, 9),
+                (Rule::TrailingSpace, 11, 13)
+            ],
+            "edges first, then punctuation; each line has its own edges"
+        );
+    }
+
+    #[test]
+    fn a_compound_is_keyed_by_its_words_and_its_joint_is_normalised() {
+        let mut uses = Vec::new();
+        dash_uses(
+            &chars("CNH\u{a0}–  HĐH và 2010-2024"),
+            Loc::lead(),
+            &mut uses,
+        );
+        assert_eq!(uses.len(), 1, "the number range is not a compound");
+        assert_eq!(
+            (uses[0].key.0.as_str(), uses[0].form.as_str(), uses[0].end),
+            ("CNH", " – ", 10)
+        );
+    }
+}

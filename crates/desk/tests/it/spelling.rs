@@ -165,6 +165,37 @@ fn a_missing_dictionary_degrades_to_one_clear_finding() {
     );
 }
 
+#[test]
+fn switching_spelling_off_is_not_a_missing_dictionary() {
+    let mut settings = Settings::default();
+    settings.spelling.enabled = false;
+    let d = Desk::new(settings).unwrap();
+    assert!(
+        d.dictionary_error().is_none(),
+        "nothing was asked for, nothing is missing"
+    );
+    let found = d.check(&lead_only("giai cấp cônng nhân"));
+    assert!(
+        found.is_empty(),
+        "no spelling and no spelling-unavailable finding: {found:?}"
+    );
+}
+
+#[test]
+fn spelling_unavailable_is_about_the_whole_article() {
+    let mut settings = Settings::default();
+    settings.spelling.dictionary = "/nonexistent/vi_VN".into();
+    let f = Desk::new(settings)
+        .unwrap()
+        .check(&lead_only("Tốt."))
+        .remove(0);
+    let v = serde_json::to_value(&f).unwrap();
+    assert_eq!(
+        (v["rule"].as_str(), v["field"].as_str()),
+        (Some("spelling-unavailable"), Some("article"))
+    );
+}
+
 fn glossary_desk() -> Desk {
     let glossary = BTreeMap::from([(
         "LĐLĐ".to_owned(),

@@ -774,3 +774,37 @@ fn the_default_desk_without_the_extra_names_still_accepts_the_plain_sentences() 
         "nothing to report in a clean lead"
     );
 }
+
+#[test]
+fn fixing_any_sentence_leaves_no_fixable_finding_and_a_second_fix_changes_nothing() {
+    for case in CASES {
+        let settings = match case.style {
+            New => Settings::default(),
+            Old => old_desk().settings().clone(),
+        };
+        let once = byline_desk::fix(&lead_only(case.text), &settings);
+        let left: Vec<_> = byline_desk::check_typography(&once.article, &settings)
+            .into_iter()
+            .filter(|f| f.fixable)
+            .map(|f| (f.rule, f.start))
+            .collect();
+        assert!(
+            left.is_empty(),
+            "{}: fix left {left:?} in {:?}",
+            case.name,
+            once.article.lead
+        );
+        let twice = byline_desk::fix(&once.article, &settings);
+        assert!(
+            !twice.changed(),
+            "{}: second fix reported {:?}",
+            case.name,
+            twice.applied
+        );
+        assert_eq!(
+            twice.article, once.article,
+            "{}: fix is idempotent",
+            case.name
+        );
+    }
+}
