@@ -139,14 +139,19 @@ pub(crate) fn checklist(
         // Figure findings point at the block as a whole, not at a span of its caption.
         let len = 0;
         if caption.trim().is_empty() {
-            out.push(article_raw(
+            let mut r = article_raw(
                 Rule::MissingCaption,
                 loc,
                 len,
                 String::new(),
                 format!("Ảnh {name} chưa có chú thích."),
                 format!("Photo {name} has no caption."),
-            ));
+            );
+            // The library's caption is a starting point, not a decision: suggest, never fill in.
+            r.replacement = facts
+                .and_then(|f| f.caption.clone())
+                .filter(|c| !c.trim().is_empty());
+            out.push(r);
         }
         let has_credit = !credit.trim().is_empty()
             || facts.is_some_and(|f| filled(f.credit.as_ref()) || filled(f.creator.as_ref()));

@@ -178,19 +178,24 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// Reads and validates a `desk.toml`. Relative `spelling.word_list` paths are resolved
-    /// against the settings file's folder.
+    /// Reads and validates a `desk.toml`. Relative `spelling.word_list` and
+    /// `spelling.dictionary` paths are resolved against the settings file's folder.
     pub fn load(path: &Path) -> Result<Settings, DeskError> {
         let text = std::fs::read_to_string(path).map_err(|source| DeskError::SettingsRead {
             path: path.to_owned(),
             source,
         })?;
         let mut s = Settings::parse(&text, path)?;
-        if let Some(wl) = &s.spelling.word_list
-            && wl.is_relative()
-            && let Some(dir) = path.parent()
-        {
-            s.spelling.word_list = Some(dir.join(wl));
+        // Paths in the file are relative to the file, not to wherever the app was started.
+        if let Some(dir) = path.parent() {
+            if let Some(wl) = &s.spelling.word_list
+                && wl.is_relative()
+            {
+                s.spelling.word_list = Some(dir.join(wl));
+            }
+            if s.spelling.dictionary.is_relative() {
+                s.spelling.dictionary = dir.join(&s.spelling.dictionary);
+            }
         }
         Ok(s)
     }

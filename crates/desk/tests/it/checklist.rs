@@ -63,6 +63,19 @@ fn a_figure_without_caption_or_credit_blocks_publishing() {
         "the message names the photo: {}",
         found[0].message
     );
+    let mut photos = PhotoMap::new();
+    let facts = PhotoFacts {
+        caption: Some("Lãnh đạo phát biểu.".into()),
+        ..PhotoFacts::default()
+    };
+    photos.insert("p2".into(), facts);
+    let found = checklist(&a, &photos, &Settings::default());
+    assert_eq!(
+        found[0].replacement.as_deref(),
+        Some("Lãnh đạo phát biểu."),
+        "the library caption is suggested"
+    );
+    assert!(!found[0].fixable, "but a human decides");
 }
 
 #[test]
