@@ -45,6 +45,7 @@ pub enum Rule {
     NotNfc,
     ToneStyle,
     Spelling,
+    UnknownName,
     SpellingUnavailable,
     AbbreviationNotExpanded,
     MissingTitle,
@@ -60,7 +61,7 @@ pub enum Rule {
 
 impl Rule {
     /// All rules, for settings validation and documentation.
-    pub const ALL: [Rule; 25] = [
+    pub const ALL: [Rule; 26] = [
         Rule::DoubleSpace,
         Rule::TrailingSpace,
         Rule::LeadingSpace,
@@ -75,6 +76,7 @@ impl Rule {
         Rule::NotNfc,
         Rule::ToneStyle,
         Rule::Spelling,
+        Rule::UnknownName,
         Rule::SpellingUnavailable,
         Rule::AbbreviationNotExpanded,
         Rule::MissingTitle,
@@ -105,6 +107,7 @@ impl Rule {
             Rule::NotNfc => "not-nfc",
             Rule::ToneStyle => "tone-style",
             Rule::Spelling => "spelling",
+            Rule::UnknownName => "unknown-name",
             Rule::SpellingUnavailable => "spelling-unavailable",
             Rule::AbbreviationNotExpanded => "abbreviation-not-expanded",
             Rule::MissingTitle => "missing-title",
@@ -133,9 +136,10 @@ impl Rule {
             | Rule::MissingCredit
             | Rule::MissingByline
             | Rule::PhotoDateAfterPublish => Severity::Error,
-            Rule::NotNfc | Rule::SpellingUnavailable | Rule::AbbreviationNotExpanded => {
-                Severity::Info
-            }
+            Rule::NotNfc
+            | Rule::UnknownName
+            | Rule::SpellingUnavailable
+            | Rule::AbbreviationNotExpanded => Severity::Info,
             _ => Severity::Warning,
         }
     }

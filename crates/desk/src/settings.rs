@@ -98,6 +98,8 @@ impl Default for Spelling {
             words: [
                 "TƯ", "HĐH", "CNH", "DN", "LĐLĐ", "CNVCLĐ", "UBND", "HĐND", "TP", "HCM", "TP.HCM",
                 "km", "kg", "cm", "mm", "ha", "kW", "kWh", "MW", "USD", "VNĐ", "VND", "GDP",
+                "THPT", "THCS", "GD", "ĐT", "ĐH", "BHXH", "BHYT", "CSGT", "PCCC", "KT", "XH",
+                "COVID",
             ]
             .into_iter()
             .map(str::to_owned)

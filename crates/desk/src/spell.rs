@@ -89,8 +89,10 @@ impl Speller {
         out.into_iter().find(|s| !s.contains(' '))
     }
 
-    /// Reports every misspelt syllable in a field's NFC chars. Numbers, dates, times and
-    /// anything inside a URL or e-mail address are skipped.
+    /// Reports every misspelt syllable in a field's NFC chars (`spelling`) and every unknown
+    /// capitalised token (`unknown-name`: a name or abbreviation missing from the word list).
+    /// Numbers, dates, times, single letters and anything inside a URL or e-mail address are
+    /// skipped.
     /// `seen` memoises verdicts (and suggestions, which cost far more than checks) across the
     /// fields of one story: a 5,000-word story has only a few hundred distinct syllables.
     pub(crate) fn check_chars(
@@ -127,11 +129,13 @@ impl Speller {
                 i += 1;
             }
             let tok = &chars[s..i];
-            if in_url || tok.iter().any(|c| c.is_numeric()) {
+            // Single letters are initials and units ("Nguyễn Văn A", "độ C", "Đ/c"), not syllables.
+            if in_url || tok.len() == 1 || tok.iter().any(|c| c.is_numeric()) {
                 continue;
             }
             let word: String = tok.iter().collect();
-            let capital = tok[0].is_uppercase();
+            // Any capital ("Smithers", "THPT", "iPhone") makes it a name or an abbreviation.
+            let capital = tok.iter().any(|c| c.is_uppercase());
             let verdict = match seen.get(&word) {
                 Some(v) => v.clone(),
                 None => {
@@ -165,7 +169,12 @@ impl Speller {
                     format!("Possible misspelling: “{word}”."),
                 )
             };
-            let mut r = crate::typo::raw(Rule::Spelling, loc, chars, s, i, vi, en);
+            let rule = if capital {
+                Rule::UnknownName
+            } else {
+                Rule::Spelling
+            };
+            let mut r = crate::typo::raw(rule, loc, chars, s, i, vi, en);
             r.replacement = suggestion;
             out.push(r);
         }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 fn spelling(findings: &[Finding]) -> Vec<(&str, Option<usize>)> {
     findings
         .iter()
-        .filter(|f| f.rule == Rule::Spelling)
+        .filter(|f| matches!(f.rule, Rule::Spelling | Rule::UnknownName))
         .map(|f| (f.text.as_str(), f.block))
         .collect()
 }

@@ -703,16 +703,34 @@ const CASES: &[Case] = &[
         want: &[("spelling", 10, 15)],
     },
     Case {
-        name: "an unknown abbreviation is reported",
+        name: "an unknown abbreviation is reported as an unknown name",
         text: "Đoàn của XYZQ đến thăm.",
         style: New,
-        want: &[("spelling", 9, 13)],
+        want: &[("unknown-name", 9, 13)],
     },
     Case {
-        name: "an unknown capitalised name is reported",
+        name: "an unknown capitalised name is reported as an unknown name",
         text: "Ông Smithers đến thăm.",
         style: New,
-        want: &[("spelling", 4, 12)],
+        want: &[("unknown-name", 4, 12)],
+    },
+    Case {
+        name: "a brand with an inner capital is an unknown name not a misspelling",
+        text: "Anh dùng iPhone mỗi ngày.",
+        style: New,
+        want: &[("unknown-name", 9, 15)],
+    },
+    Case {
+        name: "single letters are initials and units",
+        text: "Ông Nguyễn Văn A nói nhiệt độ lên 37 độ C, Đ/c Hùng đồng ý.",
+        style: New,
+        want: &[],
+    },
+    Case {
+        name: "common school and health abbreviations are in the default word list",
+        text: "Trường THPT và THCS cùng Sở GD&ĐT nhắc học sinh đóng BHYT.",
+        style: New,
+        want: &[],
     },
     Case {
         name: "a misspelling in a quotation is still found with the quote balanced",
