@@ -39,14 +39,10 @@ pub struct Desk {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fixed {
     pub article: Article,
+    /// The fixable findings of the article before the fix, in story order.
     pub applied: Vec<Finding>,
-}
-
-impl Fixed {
-    /// True when the fix changed the article's content.
-    pub fn changed(&self) -> bool {
-        !self.applied.is_empty()
-    }
+    /// Whether any text changed: when false the caller saves no new revision.
+    pub changed: bool,
 }
 
 /// What the publisher must do to the photos that go out with a story.
@@ -457,9 +453,11 @@ pub fn fix(article: &Article, settings: &Settings) -> Fixed {
             repair(credit);
         }
     }
+    let changed = a.content() != article.content();
     Fixed {
         article: a,
         applied,
+        changed,
     }
 }
 
@@ -484,4 +482,24 @@ fn convert_text(text: &str, style: ToneStyle) -> String {
     }
     flush(&mut word, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_desk_can_be_shared_between_threads() {
+        // The app keeps one Desk in shared state and checks from a worker thread.
+        fn shared<T: Send + Sync>() {}
+        shared::<Desk>();
+    }
+
+    #[test]
+    fn convert_text_rewrites_only_the_affected_syllables() {
+        assert_eq!(
+            convert_text("Hoà bình, hoàng hôn; thuý.", ToneStyle::New),
+            "Hòa bình, hoàng hôn; thúy."
+        );
+    }
 }

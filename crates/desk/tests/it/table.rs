@@ -814,10 +814,9 @@ fn fixing_any_sentence_leaves_no_fixable_finding_and_a_second_fix_changes_nothin
         );
         let twice = byline_desk::fix(&once.article, &settings);
         assert!(
-            !twice.changed(),
+            !twice.changed,
             "{}: second fix reported {:?}",
-            case.name,
-            twice.applied
+            case.name, twice.applied
         );
         assert_eq!(
             twice.article, once.article,
