@@ -161,7 +161,10 @@ fn findings_serialize_with_the_cli_field_names() {
 fn fix_repairs_the_safe_defects_and_leaves_quote_ellipsis_and_dash_to_a_human() {
     let a = seed_article();
     let fixed = fix(&a, &Settings::default());
-    assert!(fixed.changed, "the filed story has safe defects, so the fix is a new revision");
+    assert!(
+        fixed.changed,
+        "the filed story has safe defects, so the fix is a new revision"
+    );
     let applied: Vec<Rule> = fixed.applied.iter().map(|f| f.rule).collect();
     assert_eq!(
         applied.iter().filter(|r| **r == Rule::DoubleSpace).count(),
