@@ -2,6 +2,7 @@
 //! result (human text by default, `--json` for scripts). No editorial logic lives here.
 
 mod article;
+mod desk;
 mod output;
 
 use std::path::PathBuf;
@@ -35,6 +36,10 @@ enum Command {
     /// Draft, import, search, export and restore stories.
     #[command(subcommand)]
     Article(article::ArticleCmd),
+    /// Run the copy desk over a story: typography, Vietnamese style and spelling, checklist.
+    Check { id: String },
+    /// Apply the copy desk's safe fixes (whitespace, punctuation spacing) as a new revision.
+    Fix { id: String },
 }
 
 /// Where the library lives when no `--data-dir` is given.
@@ -50,6 +55,8 @@ fn main() -> ExitCode {
     let dir = cli.data_dir.unwrap_or_else(default_data_dir);
     let result = Library::open(&dir).and_then(|mut lib| match cli.command {
         Command::Article(cmd) => article::run(&mut lib, cmd, &out),
+        Command::Check { id } => desk::check(&mut lib, &id, &out),
+        Command::Fix { id } => desk::fix(&mut lib, &id, &out),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@
 //! (as their modules land) caption photos, check copy and publish. Front ends call one method
 //! per user action and print or display what comes back.
 
+pub mod desk;
 pub mod drafts;
 pub mod error;
 pub mod io;
@@ -87,6 +88,8 @@ pub struct Library {
     root: PathBuf,
     conn: Connection,
     author: String,
+    /// Built on first use: loading the dictionary is the expensive part of checking.
+    desk: Option<byline_desk::Desk>,
 }
 
 impl Library {
@@ -99,7 +102,12 @@ impl Library {
             .or_else(|_| std::env::var("USER"))
             .or_else(|_| std::env::var("USERNAME"))
             .unwrap_or_else(|_| "unknown".into());
-        Ok(Library { root, conn, author })
+        Ok(Library {
+            root,
+            conn,
+            author,
+            desk: None,
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -458,6 +466,44 @@ impl Library {
         }));
         self.save_article(&mut a)?;
         Ok(a)
+    }
+
+    // ---- copy desk ------------------------------------------------------------------------
+
+    /// The copy desk with this library's `desk.toml` (built once, then reused).
+    pub fn desk(&mut self) -> Result<&byline_desk::Desk> {
+        if self.desk.is_none() {
+            self.desk = Some(desk::load(&self.root)?);
+        }
+        Ok(self.desk.as_ref().expect("just built"))
+    }
+
+    /// All findings for an article's current revision: typography, Vietnamese rules, checklist.
+    pub fn check_article(&mut self, id: &str) -> Result<Vec<byline_desk::Finding>> {
+        let a = self.article(id)?;
+        let facts = desk::photo_facts(&self.conn, &a);
+        Ok(self.desk()?.check_all(&a, &facts))
+    }
+
+    /// Applies the safe fixes as a new revision; returns what was fixed and what is left.
+    pub fn fix_article(&mut self, id: &str) -> Result<desk::FixReport> {
+        let a = self.article(id)?;
+        let fixed = self.desk()?.fix(&a);
+        let mut article = fixed.article;
+        let revision = if fixed.changed {
+            self.save_article(&mut article)?.revision
+        } else {
+            a.revision
+        };
+        let facts = desk::photo_facts(&self.conn, &article);
+        let remaining = self.desk()?.check_all(&article, &facts);
+        Ok(desk::FixReport {
+            id: article.id,
+            revision,
+            changed: fixed.changed,
+            applied: fixed.applied,
+            remaining,
+        })
     }
 
     // ---- photos ---------------------------------------------------------------------------

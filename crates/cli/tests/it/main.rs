@@ -2,6 +2,7 @@
 //! JSON contract of `shared/spec/cli.md`.
 
 mod article;
+mod desk;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,102 @@
+use crate::{json, ok, seed_article};
+
+fn findings(dir: &std::path::Path, id: &str) -> Vec<serde_json::Value> {
+    json(dir, &["check", id, "--json"])
+        .as_array()
+        .expect("check --json prints an array")
+        .clone()
+}
+
+fn count(f: &[serde_json::Value], rule: &str) -> usize {
+    f.iter().filter(|x| x["rule"] == rule).count()
+}
+
+#[test]
+fn check_reports_the_model_storys_paste_damage_where_it_is() {
+    let d = tempfile::tempdir().unwrap();
+    let id = ok(
+        d.path(),
+        &["article", "import", seed_article().to_str().unwrap()],
+    )
+    .trim()
+    .to_owned();
+    let f = findings(d.path(), &id);
+    for x in &f {
+        for key in ["rule", "message", "field", "start", "end"] {
+            assert!(x.get(key).is_some(), "finding has `{key}`: {x}");
+        }
+    }
+    assert_eq!(count(&f, "double-space"), 8, "eight space+NBSP runs");
+    assert_eq!(count(&f, "trailing-space"), 1, "one trailing NBSP");
+    assert_eq!(
+        count(&f, "space-before-punctuation"),
+        1,
+        "the ' .' at the end"
+    );
+    assert_eq!(
+        count(&f, "unbalanced-quotes"),
+        1,
+        "the unclosed “ in the lead"
+    );
+    assert_eq!(count(&f, "repeated-punctuation"), 1, "the '….'");
+    let quote = f.iter().find(|x| x["rule"] == "unbalanced-quotes").unwrap();
+    assert_eq!(
+        (quote["field"].as_str(), quote["start"].as_u64()),
+        (Some("lead"), Some(193))
+    );
+    let dots = f
+        .iter()
+        .find(|x| x["rule"] == "repeated-punctuation")
+        .unwrap();
+    assert_eq!(
+        (dots["field"].as_str(), dots["block"].as_u64()),
+        (Some("block"), Some(3))
+    );
+    let before = f
+        .iter()
+        .find(|x| x["rule"] == "space-before-punctuation")
+        .unwrap();
+    assert_eq!(before["block"], 5, "the ' .' is in the last paragraph");
+}
+
+#[test]
+fn fix_removes_safe_defects_as_a_new_revision_and_leaves_the_quote() {
+    let d = tempfile::tempdir().unwrap();
+    let id = ok(
+        d.path(),
+        &["article", "import", seed_article().to_str().unwrap()],
+    )
+    .trim()
+    .to_owned();
+    ok(d.path(), &["fix", &id]);
+    let a = json(d.path(), &["article", "show", &id, "--json"]);
+    assert_eq!(a["revision"], 2, "fix saves a new revision");
+    let f = findings(d.path(), &id);
+    for rule in ["double-space", "trailing-space", "space-before-punctuation"] {
+        assert_eq!(count(&f, rule), 0, "{rule} fixed");
+    }
+    assert_eq!(
+        count(&f, "unbalanced-quotes"),
+        1,
+        "the quote is left for a human"
+    );
+    assert_eq!(
+        count(&f, "repeated-punctuation"),
+        1,
+        "'….' is left for a human"
+    );
+    let old = json(
+        d.path(),
+        &["article", "show", &id, "--revision", "1", "--json"],
+    );
+    assert!(
+        old["lead"].as_str().unwrap().contains("để \u{a0}khảo"),
+        "revision 1 keeps the filed text"
+    );
+    ok(d.path(), &["fix", &id]);
+    let a = json(d.path(), &["article", "show", &id, "--json"]);
+    assert_eq!(
+        a["revision"], 2,
+        "a second fix changes nothing and saves nothing"
+    );
+}
