@@ -136,6 +136,9 @@ fn find_token_matches(text: &str, tokens: &[String]) -> Vec<(usize, usize, usize
 
 const SNIPPET_CONTEXT: usize = 60;
 
+/// A field considered for the snippet: (name, text, match ranges, distinct tokens matched).
+type Candidate<'a> = (&'a str, &'a str, Vec<(usize, usize)>, usize);
+
 /// The excerpt shown under a search result: the best field's text around its first match.
 pub fn snippet(article: &Article, tokens: &[String]) -> Snippet {
     let body = article.body_text();
@@ -145,7 +148,7 @@ pub fn snippet(article: &Article, tokens: &[String]) -> Snippet {
         ("body", &body),
     ];
     // Prefer the field matching the most distinct tokens; ties go to the earlier field.
-    let mut best: Option<(&str, &str, Vec<(usize, usize)>, usize)> = None;
+    let mut best: Option<Candidate<'_>> = None;
     for (name, text) in fields {
         let m = find_token_matches(text, tokens);
         let mut seen = vec![false; tokens.len()];
