@@ -52,12 +52,19 @@ pub fn process_batch(
             .with_max_len(1)
             .map(|job| {
                 let result = if cancel.load(Ordering::Relaxed) {
-                    Err(MediaError::Cancelled { what: job.source.display().to_string() })
+                    Err(MediaError::Cancelled {
+                        what: job.source.display().to_string(),
+                    })
                 } else {
                     process_one(job, quality)
                 };
                 let n = done.fetch_add(1, Ordering::SeqCst) + 1;
-                progress(&BatchProgress { done: n, total, source: &job.source, result: &result });
+                progress(&BatchProgress {
+                    done: n,
+                    total,
+                    source: &job.source,
+                    result: &result,
+                });
                 result
             })
             .collect()
@@ -84,14 +91,23 @@ fn process_one(job: &BatchJob, quality: u8) -> Result<BatchOutput, MediaError> {
         write_atomically(path, &rendition.jpeg)?;
         written.push((*edge, path.clone(), rendition.width, rendition.height));
     }
-    Ok(BatchOutput { decoded_with: r.decoded_with, written })
+    Ok(BatchOutput {
+        decoded_with: r.decoded_with,
+        written,
+    })
 }
 
 /// Temp file in the target directory, fsync, rename: a crash leaves either the old file or the
 /// new one, never a half-written JPEG the library would then serve.
 pub fn write_atomically(path: &Path, data: &[u8]) -> Result<(), MediaError> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;

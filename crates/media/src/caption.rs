@@ -54,17 +54,24 @@ pub fn write_caption(original: &[u8], fields: &CaptionFields) -> Result<Vec<u8>,
     }
     let l = jpeg::layout(original).map_err(|e| MediaError::corrupt(WHAT, "JPEG", e))?;
     if l.scan_and_rest.is_empty() {
-        return Err(MediaError::corrupt(WHAT, "JPEG", "no image data after the headers"));
+        return Err(MediaError::corrupt(
+            WHAT,
+            "JPEG",
+            "no image data after the headers",
+        ));
     }
     let set = normalised(fields);
 
     let mut resources = match jpeg::photoshop_payload(&l.segments) {
-        Some(p) => iptc::parse_resources(&p)
-            .map_err(|e| MediaError::corrupt(WHAT, "JPEG", format!("{e}; not rewriting damaged IPTC")))?,
+        Some(p) => iptc::parse_resources(&p).map_err(|e| {
+            MediaError::corrupt(WHAT, "JPEG", format!("{e}; not rewriting damaged IPTC"))
+        })?,
         None => Vec::new(),
     };
     let old_sets = match resources.iter().find(|r| r.id == iptc::IIM_RESOURCE) {
-        Some(r) => iptc::parse_iim(&r.data).map_err(|e| MediaError::corrupt(WHAT, "JPEG", format!("{e}; not rewriting damaged IPTC")))?,
+        Some(r) => iptc::parse_iim(&r.data).map_err(|e| {
+            MediaError::corrupt(WHAT, "JPEG", format!("{e}; not rewriting damaged IPTC"))
+        })?,
         None => Vec::new(),
     };
     let iim = iptc::build_iim(&new_datasets(&old_sets, &set));
@@ -73,15 +80,23 @@ pub fn write_caption(original: &[u8], fields: &CaptionFields) -> Result<Vec<u8>,
     resources.retain(|r| r.id != iptc::IIM_DIGEST);
     match resources.iter_mut().find(|r| r.id == iptc::IIM_RESOURCE) {
         Some(r) => r.data = iim,
-        None => resources.push(Resource { id: iptc::IIM_RESOURCE, name: Vec::new(), data: iim }),
+        None => resources.push(Resource {
+            id: iptc::IIM_RESOURCE,
+            name: Vec::new(),
+            data: iim,
+        }),
     }
     let irb = iptc::build_resources(&resources);
 
     let props = xmp_props(&set);
-    let packet = xmp::rewrite(jpeg::xmp_payload(&l.segments), &props)
-        .map_err(|e| MediaError::corrupt(WHAT, "JPEG", format!("{e}; not rewriting damaged XMP")))?;
+    let packet = xmp::rewrite(jpeg::xmp_payload(&l.segments), &props).map_err(|e| {
+        MediaError::corrupt(WHAT, "JPEG", format!("{e}; not rewriting damaged XMP"))
+    })?;
     if packet.len() + XMP_SIG.len() > MAX_SEGMENT {
-        return Err(MediaError::field("caption", "the XMP metadata would exceed 64 KB; shorten the caption or keywords"));
+        return Err(MediaError::field(
+            "caption",
+            "the XMP metadata would exceed 64 KB; shorten the caption or keywords",
+        ));
     }
 
     let mut out = Vec::with_capacity(original.len() + irb.len() + packet.len() + 64);
@@ -135,7 +150,12 @@ pub fn write_caption(original: &[u8], fields: &CaptionFields) -> Result<Vec<u8>,
 fn normalised(f: &CaptionFields) -> CaptionFields {
     let one = |v: &Option<String>| v.as_ref().map(|s| byline_text::nfc(s.trim()));
     let many = |v: &Option<Vec<String>>| {
-        v.as_ref().map(|l| l.iter().map(|s| byline_text::nfc(s.trim())).filter(|s| !s.is_empty()).collect())
+        v.as_ref().map(|l| {
+            l.iter()
+                .map(|s| byline_text::nfc(s.trim()))
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
     };
     CaptionFields {
         caption: one(&f.caption),
@@ -151,7 +171,13 @@ fn normalised(f: &CaptionFields) -> CaptionFields {
 }
 
 fn as_list(v: &Option<String>) -> Option<Vec<String>> {
-    v.as_ref().map(|s| if s.is_empty() { Vec::new() } else { vec![s.clone()] })
+    v.as_ref().map(|s| {
+        if s.is_empty() {
+            Vec::new()
+        } else {
+            vec![s.clone()]
+        }
+    })
 }
 
 /// (IIM dataset, new values) for each field the caller set.
@@ -193,13 +219,25 @@ fn new_datasets(old: &[DataSet], f: &CaptionFields) -> Vec<DataSet> {
         }
         sets.push(s);
     }
-    sets.push(DataSet { record: 1, dataset: 90, value: iptc::UTF8_MARK.to_vec() });
+    sets.push(DataSet {
+        record: 1,
+        dataset: 90,
+        value: iptc::UTF8_MARK.to_vec(),
+    });
     if !sets.iter().any(|s| s.record == 2 && s.dataset == 0) {
-        sets.push(DataSet { record: 2, dataset: 0, value: vec![0, 4] });
+        sets.push(DataSet {
+            record: 2,
+            dataset: 0,
+            value: vec![0, 4],
+        });
     }
     for (n, values) in updates {
         for v in values {
-            sets.push(DataSet { record: 2, dataset: n, value: truncate(&v, iim_limit(n)).as_bytes().to_vec() });
+            sets.push(DataSet {
+                record: 2,
+                dataset: n,
+                value: truncate(&v, iim_limit(n)).as_bytes().to_vec(),
+            });
         }
     }
     // Readers expect records in order; the stable sort keeps repeated keywords/by-lines in order.
@@ -243,12 +281,23 @@ mod tests {
 
     #[test]
     fn legacy_latin1_iim_values_are_converted_when_the_block_becomes_utf8() {
-        let old = vec![DataSet { record: 2, dataset: ds::OBJECT_NAME, value: b"Caf\xe9".to_vec() }];
-        let f = CaptionFields { caption: Some("Toàn cảnh".into()), ..Default::default() };
+        let old = vec![DataSet {
+            record: 2,
+            dataset: ds::OBJECT_NAME,
+            value: b"Caf\xe9".to_vec(),
+        }];
+        let f = CaptionFields {
+            caption: Some("Toàn cảnh".into()),
+            ..Default::default()
+        };
         let sets = new_datasets(&old, &f);
         assert!(iptc::is_utf8(&sets), "1:90 must declare UTF-8");
         let title = sets.iter().find(|s| s.dataset == ds::OBJECT_NAME).unwrap();
-        assert_eq!(title.value, "Café".as_bytes(), "the untouched Latin-1 title is re-encoded as UTF-8");
+        assert_eq!(
+            title.value,
+            "Café".as_bytes(),
+            "the untouched Latin-1 title is re-encoded as UTF-8"
+        );
     }
 
     #[test]

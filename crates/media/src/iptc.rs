@@ -22,21 +22,40 @@ pub(crate) fn parse_resources(b: &[u8]) -> Result<Vec<Resource>, String> {
         if b[pos..].iter().all(|&x| x == 0) {
             break;
         }
-        let sig = b.get(pos..pos + 4).ok_or("Photoshop resource header cut off")?;
+        let sig = b
+            .get(pos..pos + 4)
+            .ok_or("Photoshop resource header cut off")?;
         if !matches!(sig, b"8BIM" | b"PHUT" | b"AgHg" | b"DCSR") {
-            return Err(format!("Photoshop resource at byte {pos} has no 8BIM signature"));
+            return Err(format!(
+                "Photoshop resource at byte {pos} has no 8BIM signature"
+            ));
         }
-        let id = u16::from_be_bytes(b.get(pos + 4..pos + 6).ok_or("resource id cut off")?.try_into().unwrap_or_default());
+        let id = u16::from_be_bytes(
+            b.get(pos + 4..pos + 6)
+                .ok_or("resource id cut off")?
+                .try_into()
+                .unwrap_or_default(),
+        );
         let name_len = *b.get(pos + 6).ok_or("resource name cut off")? as usize;
         // Length byte + name, padded to an even count.
         let name_total = (1 + name_len + 1) & !1;
-        let name = b.get(pos + 7..pos + 7 + name_len).ok_or("resource name runs past the segment")?.to_vec();
+        let name = b
+            .get(pos + 7..pos + 7 + name_len)
+            .ok_or("resource name runs past the segment")?
+            .to_vec();
         let size_at = pos + 6 + name_total;
-        let size = u32::from_be_bytes(b.get(size_at..size_at + 4).ok_or("resource size cut off")?.try_into().unwrap_or_default()) as usize;
+        let size = u32::from_be_bytes(
+            b.get(size_at..size_at + 4)
+                .ok_or("resource size cut off")?
+                .try_into()
+                .unwrap_or_default(),
+        ) as usize;
         let data_at = size_at + 4;
         let data = b
             .get(data_at..data_at.checked_add(size).ok_or("resource size overflows")?)
-            .ok_or_else(|| format!("resource 0x{id:04X} claims {size} bytes, more than the segment holds"))?
+            .ok_or_else(|| {
+                format!("resource 0x{id:04X} claims {size} bytes, more than the segment holds")
+            })?
             .to_vec();
         out.push(Resource { id, name, data });
         pos = data_at + size + (size & 1);
@@ -81,9 +100,13 @@ pub(crate) fn parse_iim(b: &[u8]) -> Result<Vec<DataSet>, String> {
             if b[pos..].iter().all(|&x| x == 0) || !out.is_empty() {
                 break;
             }
-            return Err(format!("IPTC data does not start with a tag marker (0x1C) at byte {pos}"));
+            return Err(format!(
+                "IPTC data does not start with a tag marker (0x1C) at byte {pos}"
+            ));
         }
-        let head = b.get(pos + 1..pos + 5).ok_or("IPTC dataset header cut off")?;
+        let head = b
+            .get(pos + 1..pos + 5)
+            .ok_or("IPTC dataset header cut off")?;
         let (record, dataset) = (head[0], head[1]);
         let len16 = u16::from_be_bytes([head[2], head[3]]) as usize;
         let mut at = pos + 5;
@@ -91,7 +114,9 @@ pub(crate) fn parse_iim(b: &[u8]) -> Result<Vec<DataSet>, String> {
             // Extended dataset: the low bits give the byte count of the real length.
             let n = len16 & 0x7FFF;
             if n == 0 || n > 4 {
-                return Err(format!("IPTC {record}:{dataset} has an unsupported extended length of {n} bytes"));
+                return Err(format!(
+                    "IPTC {record}:{dataset} has an unsupported extended length of {n} bytes"
+                ));
             }
             let lb = b.get(at..at + n).ok_or("IPTC extended length cut off")?;
             at += n;
@@ -101,8 +126,14 @@ pub(crate) fn parse_iim(b: &[u8]) -> Result<Vec<DataSet>, String> {
         };
         let value = b
             .get(at..at.checked_add(len).ok_or("IPTC length overflows")?)
-            .ok_or_else(|| format!("IPTC {record}:{dataset} claims {len} bytes, more than the block holds"))?;
-        out.push(DataSet { record, dataset, value: value.to_vec() });
+            .ok_or_else(|| {
+                format!("IPTC {record}:{dataset} claims {len} bytes, more than the block holds")
+            })?;
+        out.push(DataSet {
+            record,
+            dataset,
+            value: value.to_vec(),
+        });
         pos = at + len;
     }
     Ok(out)
@@ -127,7 +158,8 @@ pub(crate) fn build_iim(sets: &[DataSet]) -> Vec<u8> {
 pub(crate) const UTF8_MARK: &[u8] = b"\x1b%G";
 
 pub(crate) fn is_utf8(sets: &[DataSet]) -> bool {
-    sets.iter().any(|s| s.record == 1 && s.dataset == 90 && s.value == UTF8_MARK)
+    sets.iter()
+        .any(|s| s.record == 1 && s.dataset == 90 && s.value == UTF8_MARK)
 }
 
 /// Decodes a value: UTF-8 when 1:90 says so, otherwise Windows-1252 (a superset of Latin-1 that
@@ -147,10 +179,15 @@ fn trim_nul(v: &[u8]) -> &[u8] {
 
 fn cp1252(b: u8) -> char {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}', '‘', '’',
-        '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
+        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
+        'ž', 'Ÿ',
     ];
-    if (0x80..0xA0).contains(&b) { HIGH[(b - 0x80) as usize] } else { char::from(b) }
+    if (0x80..0xA0).contains(&b) {
+        HIGH[(b - 0x80) as usize]
+    } else {
+        char::from(b)
+    }
 }
 
 /// The IIM fields Byline reads and writes (record 2).
@@ -175,11 +212,23 @@ mod tests {
     #[test]
     fn resources_survive_a_parse_build_roundtrip_including_odd_sizes_and_names() {
         let rs = vec![
-            Resource { id: 0x0404, name: vec![], data: vec![0x1C, 2, 120, 0, 1, b'x'] },
-            Resource { id: 0x03ED, name: b"ab".to_vec(), data: vec![1, 2, 3] },
+            Resource {
+                id: 0x0404,
+                name: vec![],
+                data: vec![0x1C, 2, 120, 0, 1, b'x'],
+            },
+            Resource {
+                id: 0x03ED,
+                name: b"ab".to_vec(),
+                data: vec![1, 2, 3],
+            },
         ];
         let built = build_resources(&rs);
-        assert_eq!(parse_resources(&built).unwrap(), rs, "padding must be written and skipped symmetrically");
+        assert_eq!(
+            parse_resources(&built).unwrap(),
+            rs,
+            "padding must be written and skipped symmetrically"
+        );
     }
 
     #[test]
@@ -187,14 +236,22 @@ mod tests {
         let mut b = b"8BIM\x04\x04\0\0".to_vec();
         b.extend_from_slice(&0x7FFF_FFFFu32.to_be_bytes());
         let err = parse_resources(&b).unwrap_err();
-        assert!(err.contains("0x0404"), "the message names the resource: {err}");
+        assert!(
+            err.contains("0x0404"),
+            "the message names the resource: {err}"
+        );
     }
 
     #[test]
     fn legacy_values_decode_as_windows_1252_and_marked_ones_as_utf8() {
         assert_eq!(decode(b"Caf\xe9 \x93x\x94", false), "Café “x”");
         assert_eq!(decode("Cảnh".as_bytes(), true), "Cảnh");
-        let sets = parse_iim(&build_iim(&[DataSet { record: 1, dataset: 90, value: UTF8_MARK.to_vec() }])).unwrap();
+        let sets = parse_iim(&build_iim(&[DataSet {
+            record: 1,
+            dataset: 90,
+            value: UTF8_MARK.to_vec(),
+        }]))
+        .unwrap();
         assert!(is_utf8(&sets), "1:90 ESC % G marks UTF-8");
     }
 }

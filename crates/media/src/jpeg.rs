@@ -32,36 +32,63 @@ pub(crate) fn layout(bytes: &[u8]) -> Result<JpegLayout<'_>, String> {
     loop {
         // Markers may be preceded by any number of 0xFF fill bytes.
         if pos >= bytes.len() {
-            return Ok(JpegLayout { segments, scan_and_rest: &[] });
+            return Ok(JpegLayout {
+                segments,
+                scan_and_rest: &[],
+            });
         }
         if bytes[pos] != 0xFF {
-            return Err(format!("expected a marker at byte {pos}, found 0x{:02X}", bytes[pos]));
+            return Err(format!(
+                "expected a marker at byte {pos}, found 0x{:02X}",
+                bytes[pos]
+            ));
         }
         let mut m = pos + 1;
         while m < bytes.len() && bytes[m] == 0xFF {
             m += 1;
         }
         let Some(&marker) = bytes.get(m) else {
-            return Ok(JpegLayout { segments, scan_and_rest: &[] });
+            return Ok(JpegLayout {
+                segments,
+                scan_and_rest: &[],
+            });
         };
         match marker {
-            SOS => return Ok(JpegLayout { segments, scan_and_rest: &bytes[m - 1..] }),
+            SOS => {
+                return Ok(JpegLayout {
+                    segments,
+                    scan_and_rest: &bytes[m - 1..],
+                });
+            }
             // Stand-alone markers carry no length.
             0x01 | 0xD0..=0xD7 => pos = m + 1,
             0xD8 => return Err(format!("second SOI marker at byte {m}")),
-            0xD9 => return Ok(JpegLayout { segments, scan_and_rest: &bytes[m - 1..] }),
-            0x00 => return Err(format!("stuffed zero where a marker was expected at byte {m}")),
+            0xD9 => {
+                return Ok(JpegLayout {
+                    segments,
+                    scan_and_rest: &bytes[m - 1..],
+                });
+            }
+            0x00 => {
+                return Err(format!(
+                    "stuffed zero where a marker was expected at byte {m}"
+                ));
+            }
             _ => {
-                let len_bytes = bytes.get(m + 1..m + 3).ok_or_else(|| format!("segment 0x{marker:02X} cut off at byte {m}"))?;
+                let len_bytes = bytes
+                    .get(m + 1..m + 3)
+                    .ok_or_else(|| format!("segment 0x{marker:02X} cut off at byte {m}"))?;
                 let len = u16::from_be_bytes([len_bytes[0], len_bytes[1]]) as usize;
                 if len < 2 {
-                    return Err(format!("segment 0x{marker:02X} at byte {m} has impossible length {len}"));
+                    return Err(format!(
+                        "segment 0x{marker:02X} at byte {m} has impossible length {len}"
+                    ));
                 }
                 let start = m + 3;
                 let end = m + 1 + len;
-                let data = bytes
-                    .get(start..end)
-                    .ok_or_else(|| format!("segment 0x{marker:02X} at byte {m} runs past the end of the file"))?;
+                let data = bytes.get(start..end).ok_or_else(|| {
+                    format!("segment 0x{marker:02X} at byte {m} runs past the end of the file")
+                })?;
                 segments.push(Segment { marker, data });
                 pos = end;
             }
@@ -88,7 +115,11 @@ fn is_sof(marker: u8) -> bool {
 
 /// The TIFF payload of the first `Exif\0\0` APP1 segment.
 pub(crate) fn exif_payload<'a>(segments: &[Segment<'a>]) -> Option<&'a [u8]> {
-    segments.iter().find_map(|s| (s.marker == APP1).then(|| s.data.strip_prefix(b"Exif\0\0")).flatten())
+    segments.iter().find_map(|s| {
+        (s.marker == APP1)
+            .then(|| s.data.strip_prefix(b"Exif\0\0"))
+            .flatten()
+    })
 }
 
 pub(crate) const XMP_SIG: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
@@ -96,7 +127,11 @@ pub(crate) const PHOTOSHOP_SIG: &[u8] = b"Photoshop 3.0\0";
 
 /// The standard XMP packet (extended XMP is not read).
 pub(crate) fn xmp_payload<'a>(segments: &[Segment<'a>]) -> Option<&'a [u8]> {
-    segments.iter().find_map(|s| (s.marker == APP1).then(|| s.data.strip_prefix(XMP_SIG)).flatten())
+    segments.iter().find_map(|s| {
+        (s.marker == APP1)
+            .then(|| s.data.strip_prefix(XMP_SIG))
+            .flatten()
+    })
 }
 
 /// Photoshop image resources, concatenated across APP13 segments (large IRB blocks are split).
@@ -129,15 +164,24 @@ mod tests {
     fn a_segment_running_past_the_end_is_an_error_not_a_panic() {
         let bytes = [0xFF, 0xD8, 0xFF, 0xE1, 0x10, 0x00, b'E', b'x'];
         let err = layout(&bytes).unwrap_err();
-        assert!(err.contains("past the end"), "the message should say what is wrong: {err}");
+        assert!(
+            err.contains("past the end"),
+            "the message should say what is wrong: {err}"
+        );
     }
 
     #[test]
     fn scan_data_starts_at_the_first_sos_marker() {
-        let bytes = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 1, 2, 0xFF, 0xDA, 0x00, 0x02, 9, 9, 0xFF, 0xD9];
+        let bytes = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 1, 2, 0xFF, 0xDA, 0x00, 0x02, 9, 9, 0xFF, 0xD9,
+        ];
         let l = layout(&bytes).unwrap();
         assert_eq!(l.segments.len(), 1, "one APP0 before the scan");
         assert_eq!(l.segments[0].data, &[1, 2]);
-        assert_eq!(l.scan_and_rest, &bytes[8..], "everything from FF DA on is kept as is");
+        assert_eq!(
+            l.scan_and_rest,
+            &bytes[8..],
+            "everything from FF DA on is kept as is"
+        );
     }
 }

@@ -53,8 +53,13 @@ pub struct Metadata {
 
 /// Reads metadata from a JPEG (EXIF, IPTC, XMP) or EXIF only from PNG/WebP/TIFF/HEIC.
 pub fn read_metadata(bytes: &[u8], what: &str) -> Result<Metadata, MediaError> {
-    let format = sniff(bytes).ok_or_else(|| MediaError::UnknownFormat { what: what.to_owned() })?;
-    let mut m = Metadata { orientation: 1, ..Metadata::default() };
+    let format = sniff(bytes).ok_or_else(|| MediaError::UnknownFormat {
+        what: what.to_owned(),
+    })?;
+    let mut m = Metadata {
+        orientation: 1,
+        ..Metadata::default()
+    };
     if format != Format::Jpeg {
         if let Some(exif) = read_container_exif(bytes) {
             apply_exif(&mut m, &exif);
@@ -106,7 +111,9 @@ fn ascii(exif: &exif::Exif, tag: exif::Tag) -> Option<String> {
 
 fn rationals(exif: &exif::Exif, tag: exif::Tag) -> Option<Vec<f64>> {
     match &exif.get_field(tag, exif::In::PRIMARY)?.value {
-        exif::Value::Rational(v) if v.iter().all(|r| r.denom != 0) => Some(v.iter().map(|r| r.to_f64()).collect()),
+        exif::Value::Rational(v) if v.iter().all(|r| r.denom != 0) => {
+            Some(v.iter().map(|r| r.to_f64()).collect())
+        }
         _ => None,
     }
 }
@@ -125,24 +132,39 @@ fn apply_exif(m: &mut Metadata, exif: &exif::Exif) {
         && let Some(r) = v.first().filter(|r| r.denom != 0 && r.num != 0)
     {
         let secs = r.to_f64();
-        m.exposure_time = Some(if secs < 1.0 { format!("1/{}", (1.0 / secs).round()) } else { format!("{secs}") });
+        m.exposure_time = Some(if secs < 1.0 {
+            format!("1/{}", (1.0 / secs).round())
+        } else {
+            format!("{secs}")
+        });
     }
     m.f_number = rationals(exif, Tag::FNumber).and_then(|v| v.first().copied());
     m.focal_length_mm = rationals(exif, Tag::FocalLength).and_then(|v| v.first().copied());
-    m.iso = exif.get_field(Tag::PhotographicSensitivity, exif::In::PRIMARY).and_then(|f| f.value.get_uint(0));
+    m.iso = exif
+        .get_field(Tag::PhotographicSensitivity, exif::In::PRIMARY)
+        .and_then(|f| f.value.get_uint(0));
     let coord = |v: Tag, r: Tag, neg: &str| -> Option<f64> {
         let dms = rationals(exif, v)?;
-        let deg = dms.first()? + dms.get(1).unwrap_or(&0.0) / 60.0 + dms.get(2).unwrap_or(&0.0) / 3600.0;
-        let sign = if ascii(exif, r).is_some_and(|s| s.eq_ignore_ascii_case(neg)) { -1.0 } else { 1.0 };
+        let deg =
+            dms.first()? + dms.get(1).unwrap_or(&0.0) / 60.0 + dms.get(2).unwrap_or(&0.0) / 3600.0;
+        let sign = if ascii(exif, r).is_some_and(|s| s.eq_ignore_ascii_case(neg)) {
+            -1.0
+        } else {
+            1.0
+        };
         Some(sign * deg)
     };
-    if let (Some(lat), Some(lon)) =
-        (coord(Tag::GPSLatitude, Tag::GPSLatitudeRef, "S"), coord(Tag::GPSLongitude, Tag::GPSLongitudeRef, "W"))
-        && (lat != 0.0 || lon != 0.0)
+    if let (Some(lat), Some(lon)) = (
+        coord(Tag::GPSLatitude, Tag::GPSLatitudeRef, "S"),
+        coord(Tag::GPSLongitude, Tag::GPSLongitudeRef, "W"),
+    ) && (lat != 0.0 || lon != 0.0)
         && lat.abs() <= 90.0
         && lon.abs() <= 180.0
     {
-        m.gps = Some(GpsPosition { latitude: lat, longitude: lon });
+        m.gps = Some(GpsPosition {
+            latitude: lat,
+            longitude: lon,
+        });
     }
 }
 
@@ -162,7 +184,10 @@ fn exif_datetime(dt: &str, offset: Option<&str>) -> Option<String> {
 fn apply_iim(m: &mut Metadata, sets: &[iptc::DataSet]) {
     let utf8 = iptc::is_utf8(sets);
     let all = |n: u8| -> Vec<String> {
-        sets.iter().filter(|s| s.record == 2 && s.dataset == n).filter_map(|s| clean(&iptc::decode(&s.value, utf8))).collect()
+        sets.iter()
+            .filter(|s| s.record == 2 && s.dataset == n)
+            .filter_map(|s| clean(&iptc::decode(&s.value, utf8)))
+            .collect()
     };
     let one = |n: u8| all(n).into_iter().next();
     m.caption = one(ds::CAPTION);
@@ -180,7 +205,11 @@ fn apply_iim(m: &mut Metadata, sets: &[iptc::DataSet]) {
 }
 
 fn apply_xmp(m: &mut Metadata, p: &xmp::XmpProps) {
-    let all = |k: &str| -> Vec<String> { p.get(k).map(|v| v.iter().filter_map(|s| clean(s)).collect()).unwrap_or_default() };
+    let all = |k: &str| -> Vec<String> {
+        p.get(k)
+            .map(|v| v.iter().filter_map(|s| clean(s)).collect())
+            .unwrap_or_default()
+    };
     let one = |k: &str| all(k).into_iter().next();
     // XMP wins where it has a value; IIM fills the gaps (IPTC/MWG reconciliation).
     let pick = |slot: &mut Option<String>, k: &str| {
@@ -214,8 +243,18 @@ mod tests {
 
     #[test]
     fn capture_time_carries_the_offset_only_when_recorded() {
-        assert_eq!(exif_datetime("2021:10:28 14:13:45", Some("+07:00")).as_deref(), Some("2021-10-28T14:13:45+07:00"));
-        assert_eq!(exif_datetime("2021:10:28 14:13:45", None).as_deref(), Some("2021-10-28T14:13:45"));
-        assert_eq!(exif_datetime("0000:00:00 00:00:00", None), None, "cameras without a clock write zeros");
+        assert_eq!(
+            exif_datetime("2021:10:28 14:13:45", Some("+07:00")).as_deref(),
+            Some("2021-10-28T14:13:45+07:00")
+        );
+        assert_eq!(
+            exif_datetime("2021:10:28 14:13:45", None).as_deref(),
+            Some("2021-10-28T14:13:45")
+        );
+        assert_eq!(
+            exif_datetime("0000:00:00 00:00:00", None),
+            None,
+            "cameras without a clock write zeros"
+        );
     }
 }

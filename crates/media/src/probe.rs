@@ -32,38 +32,56 @@ pub fn probe(bytes: &[u8], what: &str) -> Result<Probe, MediaError> {
 
 /// Like [`probe`] with a caller-chosen pixel limit.
 pub fn probe_with_limit(bytes: &[u8], what: &str, max_pixels: u64) -> Result<Probe, MediaError> {
-    let format = sniff(bytes).ok_or_else(|| MediaError::UnknownFormat { what: what.to_owned() })?;
+    let format = sniff(bytes).ok_or_else(|| MediaError::UnknownFormat {
+        what: what.to_owned(),
+    })?;
     let (width, height, orientation) = match format {
         Format::Jpeg => {
             let l = jpeg::layout(bytes).map_err(|e| MediaError::corrupt(what, "JPEG", e))?;
-            let (w, h, _) = jpeg::frame_info(&l.segments)
-                .ok_or_else(|| MediaError::corrupt(what, "JPEG", "no frame header (SOF) before the image data"))?;
-            let o = jpeg::exif_payload(&l.segments).and_then(|p| orientation_from_tiff(p.to_vec())).unwrap_or(1);
+            let (w, h, _) = jpeg::frame_info(&l.segments).ok_or_else(|| {
+                MediaError::corrupt(what, "JPEG", "no frame header (SOF) before the image data")
+            })?;
+            let o = jpeg::exif_payload(&l.segments)
+                .and_then(|p| orientation_from_tiff(p.to_vec()))
+                .unwrap_or(1);
             (w, h, o)
         }
         Format::Png => {
-            let ihdr = bytes.get(16..24).ok_or_else(|| MediaError::corrupt(what, "PNG", "file ends inside the IHDR header"))?;
+            let ihdr = bytes.get(16..24).ok_or_else(|| {
+                MediaError::corrupt(what, "PNG", "file ends inside the IHDR header")
+            })?;
             let w = u32::from_be_bytes([ihdr[0], ihdr[1], ihdr[2], ihdr[3]]);
             let h = u32::from_be_bytes([ihdr[4], ihdr[5], ihdr[6], ihdr[7]]);
             (w, h, container_orientation(bytes))
         }
         Format::Webp => {
-            let (w, h) = webp_size(bytes).ok_or_else(|| MediaError::corrupt(what, "WebP", "no readable VP8/VP8L/VP8X header"))?;
+            let (w, h) = webp_size(bytes).ok_or_else(|| {
+                MediaError::corrupt(what, "WebP", "no readable VP8/VP8L/VP8X header")
+            })?;
             (w, h, container_orientation(bytes))
         }
         Format::Tiff => {
-            let dims = image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Tiff)
-                .into_dimensions()
-                .map_err(|e| MediaError::corrupt(what, "TIFF", e.to_string()))?;
+            let dims = image::ImageReader::with_format(
+                std::io::Cursor::new(bytes),
+                image::ImageFormat::Tiff,
+            )
+            .into_dimensions()
+            .map_err(|e| MediaError::corrupt(what, "TIFF", e.to_string()))?;
             (dims.0, dims.1, container_orientation(bytes))
         }
         Format::Heif => {
-            let (w, h) = heif_size(bytes).ok_or_else(|| MediaError::corrupt(what, "HEIC", "no image size (ispe) property"))?;
+            let (w, h) = heif_size(bytes).ok_or_else(|| {
+                MediaError::corrupt(what, "HEIC", "no image size (ispe) property")
+            })?;
             (w, h, container_orientation(bytes))
         }
     };
     if width == 0 || height == 0 {
-        return Err(MediaError::corrupt(what, format.name(), format!("header says {width}x{height} pixels")));
+        return Err(MediaError::corrupt(
+            what,
+            format.name(),
+            format!("header says {width}x{height} pixels"),
+        ));
     }
     if u64::from(width) * u64::from(height) > max_pixels {
         return Err(MediaError::TooLarge {
@@ -73,8 +91,19 @@ pub fn probe_with_limit(bytes: &[u8], what: &str, max_pixels: u64) -> Result<Pro
             limit_mp: max_pixels / 1_000_000,
         });
     }
-    let (display_width, display_height) = if orientation >= 5 { (height, width) } else { (width, height) };
-    Ok(Probe { format, width, height, orientation, display_width, display_height })
+    let (display_width, display_height) = if orientation >= 5 {
+        (height, width)
+    } else {
+        (width, height)
+    };
+    Ok(Probe {
+        format,
+        width,
+        height,
+        orientation,
+        display_width,
+        display_height,
+    })
 }
 
 /// Orientation from a raw TIFF/EXIF block; `None` when absent or unreadable.
@@ -84,17 +113,25 @@ pub(crate) fn orientation_from_tiff(tiff: Vec<u8>) -> Option<u8> {
 }
 
 pub(crate) fn orientation_of(exif: &exif::Exif) -> Option<u8> {
-    let v = exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?.value.get_uint(0)?;
+    let v = exif
+        .get_field(exif::Tag::Orientation, exif::In::PRIMARY)?
+        .value
+        .get_uint(0)?;
     (1..=8).contains(&v).then_some(v as u8)
 }
 
 fn container_orientation(bytes: &[u8]) -> u8 {
-    read_container_exif(bytes).as_ref().and_then(orientation_of).unwrap_or(1)
+    read_container_exif(bytes)
+        .as_ref()
+        .and_then(orientation_of)
+        .unwrap_or(1)
 }
 
 /// EXIF from PNG eXIf, WebP EXIF, TIFF IFD0 or HEIF Exif item (kamadak-exif knows these).
 pub(crate) fn read_container_exif(bytes: &[u8]) -> Option<exif::Exif> {
-    exif::Reader::new().read_from_container(&mut std::io::Cursor::new(bytes)).ok()
+    exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(bytes))
+        .ok()
 }
 
 fn webp_size(b: &[u8]) -> Option<(u32, u32)> {
@@ -102,8 +139,14 @@ fn webp_size(b: &[u8]) -> Option<(u32, u32)> {
     let d = b.get(20..)?;
     match chunk {
         b"VP8X" => {
-            let w = 1 + (u32::from(*d.get(4)?) | u32::from(*d.get(5)?) << 8 | u32::from(*d.get(6)?) << 16);
-            let h = 1 + (u32::from(*d.get(7)?) | u32::from(*d.get(8)?) << 8 | u32::from(*d.get(9)?) << 16);
+            let w = 1
+                + (u32::from(*d.get(4)?)
+                    | u32::from(*d.get(5)?) << 8
+                    | u32::from(*d.get(6)?) << 16);
+            let h = 1
+                + (u32::from(*d.get(7)?)
+                    | u32::from(*d.get(8)?) << 8
+                    | u32::from(*d.get(9)?) << 16);
             Some((w, h))
         }
         b"VP8 " => {
@@ -136,7 +179,10 @@ fn boxes(b: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
             0 => (8, b.len() - pos),
             1 => {
                 let s = b.get(pos + 8..pos + 16)?;
-                (16, usize::try_from(u64::from_be_bytes(s.try_into().ok()?)).ok()?)
+                (
+                    16,
+                    usize::try_from(u64::from_be_bytes(s.try_into().ok()?)).ok()?,
+                )
             }
             s => (8, s),
         };
@@ -178,6 +224,9 @@ mod tests {
         b.extend_from_slice(&60000u16.to_be_bytes());
         b.extend_from_slice(&[3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9]);
         let err = probe(&b, "bomb.jpg").unwrap_err();
-        assert!(matches!(err, MediaError::TooLarge { width: 60000, .. }), "expected TooLarge, got {err}");
+        assert!(
+            matches!(err, MediaError::TooLarge { width: 60000, .. }),
+            "expected TooLarge, got {err}"
+        );
     }
 }

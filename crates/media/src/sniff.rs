@@ -26,7 +26,9 @@ impl Format {
     }
 }
 
-const HEIF_BRANDS: [&[u8; 4]; 8] = [b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"];
+const HEIF_BRANDS: [&[u8; 4]; 8] = [
+    b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
+];
 
 /// Recognises the format from the first bytes; `None` for anything else (including empty input).
 pub fn sniff(bytes: &[u8]) -> Option<Format> {
@@ -46,7 +48,8 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
         // Check the major brand and the compatible brands: iPhones write `heic`, others `mif1`.
         let size = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
         let end = size.clamp(12, bytes.len().min(256));
-        let brands = std::iter::once(&bytes[8..12]).chain(bytes.get(16..end).unwrap_or(&[]).chunks_exact(4));
+        let brands =
+            std::iter::once(&bytes[8..12]).chain(bytes.get(16..end).unwrap_or(&[]).chunks_exact(4));
         for brand in brands {
             if HEIF_BRANDS.iter().any(|b| &b[..] == brand) {
                 return Some(Format::Heif);
@@ -66,8 +69,15 @@ mod tests {
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\nxxxx"), Some(Format::Png));
         assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(Format::Webp));
         assert_eq!(sniff(b"MM\0*\0\0\0\x08"), Some(Format::Tiff));
-        assert_eq!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"), Some(Format::Heif));
-        assert_eq!(sniff(b"\0\0\0\x18ftypisom\0\0\0\0isomavc1"), None, "an MP4 video is not a photo");
+        assert_eq!(
+            sniff(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"),
+            Some(Format::Heif)
+        );
+        assert_eq!(
+            sniff(b"\0\0\0\x18ftypisom\0\0\0\0isomavc1"),
+            None,
+            "an MP4 video is not a photo"
+        );
         assert_eq!(sniff(b""), None, "an empty file has no format");
     }
 }

@@ -16,16 +16,44 @@ pub(crate) type XmpProps = HashMap<String, Vec<String>>;
 
 const DESCRIPTION: &str = "rdf:Description";
 
+/// XMP may be UTF-8, UTF-16 or (rarely) UTF-32; JPEG writers in practice use UTF-8 and a few
+/// old tools UTF-16. The byte order is visible from the leading `<?` or BOM.
+fn packet_text(packet: &[u8]) -> Result<String, String> {
+    let utf16 = |be: bool, b: &[u8]| {
+        let units: Vec<u16> = b
+            .chunks_exact(2)
+            .map(|c| {
+                if be {
+                    u16::from_be_bytes([c[0], c[1]])
+                } else {
+                    u16::from_le_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16(&units).map_err(|_| "XMP packet is not valid UTF-16".to_string())
+    };
+    match packet {
+        [0xFE, 0xFF, ..] | [0, b'<', ..] => utf16(true, packet),
+        [0xFF, 0xFE, ..] | [b'<', 0, ..] => utf16(false, packet),
+        _ => std::str::from_utf8(packet)
+            .map(str::to_owned)
+            .map_err(|_| "XMP packet is not UTF-8".to_string()),
+    }
+    .map(|s| s.trim_start_matches('\u{feff}').to_owned())
+}
+
 pub(crate) fn read(packet: &[u8]) -> Result<XmpProps, String> {
-    let text = std::str::from_utf8(packet).map_err(|_| "XMP packet is not UTF-8".to_string())?;
-    let mut r = Reader::from_str(text);
+    let text = packet_text(packet)?;
+    let mut r = Reader::from_str(&text);
     let mut stack: Vec<String> = Vec::new();
     let mut props = XmpProps::new();
     // The property being read, its values and whether the current li is x-default.
     let mut prop: Option<(String, usize, Vec<(bool, String)>)> = None;
     let mut in_li = false;
     loop {
-        let ev = r.read_event().map_err(|e| format!("XMP is not well-formed XML: {e}"))?;
+        let ev = r
+            .read_event()
+            .map_err(|e| format!("XMP is not well-formed XML: {e}"))?;
         match ev {
             Event::Start(e) => {
                 let name = qname(&e);
@@ -76,11 +104,22 @@ pub(crate) fn read(packet: &[u8]) -> Result<XmpProps, String> {
                 if name == "rdf:li" {
                     in_li = false;
                 }
-                if prop.as_ref().is_some_and(|(_, depth, _)| *depth == stack.len()) {
+                if prop
+                    .as_ref()
+                    .is_some_and(|(_, depth, _)| *depth == stack.len())
+                {
                     if let Some((pname, _, vals)) = prop.take() {
-                        let mut vals: Vec<(bool, String)> = vals.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+                        let mut vals: Vec<(bool, String)> = vals
+                            .into_iter()
+                            .filter(|(_, v)| !v.trim().is_empty())
+                            .collect();
                         vals.sort_by_key(|(d, _)| !*d);
-                        props.insert(pname, vals.into_iter().map(|(_, v)| v.trim().to_string()).collect());
+                        props.insert(
+                            pname,
+                            vals.into_iter()
+                                .map(|(_, v)| v.trim().to_string())
+                                .collect(),
+                        );
                     }
                 }
             }
@@ -148,7 +187,10 @@ pub(crate) struct SetProp {
 const NAMESPACES: [(&str, &str); 3] = [
     ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
     ("xmlns:photoshop", "http://ns.adobe.com/photoshop/1.0/"),
-    ("xmlns:Iptc4xmpCore", "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"),
+    (
+        "xmlns:Iptc4xmpCore",
+        "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
+    ),
 ];
 
 /// Rewrites `existing` (or a fresh packet) so each property in `set` has exactly the new value.
@@ -156,14 +198,16 @@ const NAMESPACES: [(&str, &str); 3] = [
 pub(crate) fn rewrite(existing: Option<&[u8]>, set: &[SetProp]) -> Result<Vec<u8>, String> {
     let new_desc = description_xml(set);
     let Some(existing) = existing else {
-        let mut out = String::from("<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
+        let mut out =
+            String::from("<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
         out.push_str("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\" x:xmptk=\"Byline\">\n <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
         out.push_str(&new_desc);
         out.push_str(" </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
         return Ok(out.into_bytes());
     };
-    let text = std::str::from_utf8(existing).map_err(|_| "the existing XMP packet is not UTF-8".to_string())?;
-    let mut r = Reader::from_str(text);
+    // Rewritten as UTF-8 whatever it was: the standard JPEG XMP encoding.
+    let text = packet_text(existing)?;
+    let mut r = Reader::from_str(&text);
     let mut w = Writer::new(Vec::new());
     let mut stack: Vec<String> = Vec::new();
     let mut skip_until: Option<usize> = None;
@@ -171,7 +215,9 @@ pub(crate) fn rewrite(existing: Option<&[u8]>, set: &[SetProp]) -> Result<Vec<u8
     let replaced = |n: &str| set.iter().any(|p| p.name == n);
     let io = |e: std::io::Error| e.to_string();
     loop {
-        let ev = r.read_event().map_err(|e| format!("the existing XMP is not well-formed XML: {e}"))?;
+        let ev = r
+            .read_event()
+            .map_err(|e| format!("the existing XMP is not well-formed XML: {e}"))?;
         if let Some(depth) = skip_until {
             match &ev {
                 Event::Start(_) => stack.push(String::new()),
@@ -195,7 +241,11 @@ pub(crate) fn rewrite(existing: Option<&[u8]>, set: &[SetProp]) -> Result<Vec<u8
                     stack.push(name);
                     continue;
                 }
-                let e = if name == DESCRIPTION { strip_attrs(&e, &replaced) } else { e.into_owned() };
+                let e = if name == DESCRIPTION {
+                    strip_attrs(&e, &replaced)
+                } else {
+                    e.into_owned()
+                };
                 stack.push(name);
                 w.write_event(Event::Start(e)).map_err(io)?;
             }
@@ -204,7 +254,11 @@ pub(crate) fn rewrite(existing: Option<&[u8]>, set: &[SetProp]) -> Result<Vec<u8
                 if stack.last().is_some_and(|p| p == DESCRIPTION) && replaced(&name) {
                     continue;
                 }
-                let e = if name == DESCRIPTION { strip_attrs(&e, &replaced) } else { e.into_owned() };
+                let e = if name == DESCRIPTION {
+                    strip_attrs(&e, &replaced)
+                } else {
+                    e.into_owned()
+                };
                 w.write_event(Event::Empty(e)).map_err(io)?;
             }
             Event::End(e) => {
@@ -246,13 +300,19 @@ fn description_xml(set: &[SetProp]) -> String {
     for p in set.iter().filter(|p| !p.values.is_empty()) {
         let n = p.name;
         match p.kind {
-            Kind::Simple => s.push_str(&format!("   <{n}>{}</{n}>\n", escape(p.values[0].as_str()))),
+            Kind::Simple => {
+                s.push_str(&format!("   <{n}>{}</{n}>\n", escape(p.values[0].as_str())))
+            }
             Kind::LangAlt => s.push_str(&format!(
                 "   <{n}><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></{n}>\n",
                 escape(p.values[0].as_str())
             )),
             Kind::Seq | Kind::Bag => {
-                let c = if p.kind == Kind::Seq { "rdf:Seq" } else { "rdf:Bag" };
+                let c = if p.kind == Kind::Seq {
+                    "rdf:Seq"
+                } else {
+                    "rdf:Bag"
+                };
                 s.push_str(&format!("   <{n}><{c}>"));
                 for v in &p.values {
                     s.push_str(&format!("<rdf:li>{}</rdf:li>", escape(v.as_str())));
@@ -278,10 +338,17 @@ mod tests {
 <photoshop:Credit>TTXVN</photoshop:Credit>
 </rdf:Description></rdf:RDF></x:xmpmeta>"#;
         let p = read(x.as_bytes()).unwrap();
-        assert_eq!(p["dc:description"][0], "Mặc định & x", "x-default wins over other languages");
+        assert_eq!(
+            p["dc:description"][0], "Mặc định & x",
+            "x-default wins over other languages"
+        );
         assert_eq!(p["dc:creator"], vec!["A", "B"], "Seq keeps order");
         assert_eq!(p["photoshop:Credit"], vec!["TTXVN"]);
-        assert_eq!(p["photoshop:City"], vec!["Huế"], "short-form attribute properties count too");
+        assert_eq!(
+            p["photoshop:City"],
+            vec!["Huế"],
+            "short-form attribute properties count too"
+        );
     }
 
     #[test]
@@ -290,10 +357,18 @@ mod tests {
 <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:Rating="3">
 <dc:description><rdf:Alt><rdf:li xml:lang="x-default">Old</rdf:li></rdf:Alt></dc:description>
 </rdf:Description></rdf:RDF></x:xmpmeta>"#;
-        let set = [SetProp { name: "dc:description", kind: Kind::LangAlt, values: vec!["Mới <b>".into()] }];
+        let set = [SetProp {
+            name: "dc:description",
+            kind: Kind::LangAlt,
+            values: vec!["Mới <b>".into()],
+        }];
         let out = rewrite(Some(x.as_bytes()), &set).unwrap();
         let p = read(&out).unwrap();
-        assert_eq!(p["dc:description"], vec!["Mới <b>"], "new value, escaped and read back");
+        assert_eq!(
+            p["dc:description"],
+            vec!["Mới <b>"],
+            "new value, escaped and read back"
+        );
         assert_eq!(p["xmp:Rating"], vec!["3"], "unrelated properties survive");
     }
 }

@@ -1,1 +1,8 @@
-//! Integration tests for byline-media.
+//! Integration tests for byline-media, against small in-repo photos and (when present) the
+//! shared corpus next to the repository.
+
+mod batch;
+mod caption;
+mod common;
+mod metadata;
+mod render;
