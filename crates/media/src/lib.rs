@@ -10,6 +10,7 @@ mod metadata;
 mod probe;
 mod render;
 mod sniff;
+mod template;
 mod xmp;
 
 pub use batch::{BatchJob, BatchOutput, BatchProgress, process_batch, write_atomically};
@@ -19,3 +20,4 @@ pub use metadata::{GpsPosition, Metadata, read_metadata};
 pub use probe::{DEFAULT_MAX_PIXELS, Probe, probe, probe_with_limit};
 pub use render::{DecodePath, Rendition, RenditionOptions, Renditions, make_renditions};
 pub use sniff::{Format, sniff};
+pub use template::{CodeTable, TemplateVars, expand_template};
