@@ -4,6 +4,8 @@
 mod batch;
 mod caption;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod iptc;
 mod jpeg;
 mod metadata;

@@ -171,7 +171,12 @@ fn apply_exif(m: &mut Metadata, exif: &exif::Exif) {
 /// "2021:10:28 14:13:45" (+ "+07:00") → "2021-10-28T14:13:45+07:00"; `None` for blank dates.
 fn exif_datetime(dt: &str, offset: Option<&str>) -> Option<String> {
     let b = dt.as_bytes();
-    if b.len() < 19 || !b[..4].iter().all(u8::is_ascii_digit) || dt.starts_with("0000") {
+    // Slicing below is by byte; a damaged (non-ASCII) date must not split a character.
+    if b.len() < 19
+        || !b[..19].is_ascii()
+        || !b[..4].iter().all(u8::is_ascii_digit)
+        || dt.starts_with("0000")
+    {
         return None;
     }
     let mut s = format!("{}-{}-{}T{}", &dt[0..4], &dt[5..7], &dt[8..10], &dt[11..19]);

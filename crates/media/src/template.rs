@@ -48,10 +48,16 @@ pub fn expand_template(template: &str, vars: &TemplateVars) -> Result<String, Me
             continue;
         }
         if tail.starts_with('}') {
-            return Err(MediaError::field("template", "a '}' has no matching '{' (write '}}' for a literal brace)"));
+            return Err(MediaError::field(
+                "template",
+                "a '}' has no matching '{' (write '}}' for a literal brace)",
+            ));
         }
         let Some(end) = tail.find('}') else {
-            return Err(MediaError::field("template", "a '{' is never closed (write '{{' for a literal brace)"));
+            return Err(MediaError::field(
+                "template",
+                "a '{' is never closed (write '{{' for a literal brace)",
+            ));
         };
         let name = tail[1..end].trim();
         match vars.get(name) {
@@ -98,7 +104,10 @@ impl CodeTable {
                 bad.push(format!("line {n}: no tab between shortcode and expansion"));
                 continue;
             };
-            let (code, expansion) = (byline_text::nfc(code.trim()), byline_text::nfc(expansion.trim()));
+            let (code, expansion) = (
+                byline_text::nfc(code.trim()),
+                byline_text::nfc(expansion.trim()),
+            );
             if code.is_empty() || code.chars().any(char::is_whitespace) {
                 bad.push(format!("line {n}: the shortcode must be one word"));
             } else if expansion.is_empty() {
@@ -112,7 +121,12 @@ impl CodeTable {
         if !bad.is_empty() {
             return Err(MediaError::field("code replacement file", bad.join("; ")));
         }
-        entries.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then_with(|| a.0.cmp(&b.0)));
+        entries.sort_by(|a, b| {
+            b.0.chars()
+                .count()
+                .cmp(&a.0.chars().count())
+                .then_with(|| a.0.cmp(&b.0))
+        });
         Ok(CodeTable { entries })
     }
 
@@ -137,7 +151,11 @@ impl CodeTable {
             let hit = at_boundary
                 .then(|| {
                     self.entries.iter().find(|(code, _)| {
-                        rest.starts_with(code.as_str()) && !rest[code.len()..].chars().next().is_some_and(char::is_alphanumeric)
+                        rest.starts_with(code.as_str())
+                            && !rest[code.len()..]
+                                .chars()
+                                .next()
+                                .is_some_and(char::is_alphanumeric)
                     })
                 })
                 .flatten();
@@ -168,36 +186,62 @@ mod tests {
             ..Default::default()
         };
         let out = expand_template("{city}, {date} – {caption} {{ảnh}} {credit}", &vars).unwrap();
-        assert_eq!(out, "Hà Nội, 28/10/2021 – Toàn cảnh hội nghị. {ảnh} ", "missing credit expands to nothing");
+        assert_eq!(
+            out, "Hà Nội, 28/10/2021 – Toàn cảnh hội nghị. {ảnh} ",
+            "missing credit expands to nothing"
+        );
     }
 
     #[test]
     fn unknown_template_variables_are_all_named_in_the_error() {
         let err = expand_template("{place} {city} {when}", &TemplateVars::default()).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("{place}") && msg.contains("{when}"), "both unknown names listed: {msg}");
-        assert!(expand_template("{city", &TemplateVars::default()).is_err(), "an unclosed brace is an error");
+        assert!(
+            msg.contains("{place}") && msg.contains("{when}"),
+            "both unknown names listed: {msg}"
+        );
+        assert!(
+            expand_template("{city", &TemplateVars::default()).is_err(),
+            "an unclosed brace is an error"
+        );
     }
 
     #[test]
     fn shortcodes_expand_longest_first_and_only_as_whole_words() {
-        let t = CodeTable::parse("# mã\n=lđ\tLao động\n=lđlđ\tLiên đoàn Lao động\n\n=hn\tHà Nội\n").unwrap();
+        let t = CodeTable::parse("# mã\n=lđ\tLao động\n=lđlđ\tLiên đoàn Lao động\n\n=hn\tHà Nội\n")
+            .unwrap();
         assert_eq!(t.len(), 3);
-        assert_eq!(t.replace("Đại hội =lđlđ tại =hn."), "Đại hội Liên đoàn Lao động tại Hà Nội.");
-        assert_eq!(t.replace("=lđ và =hnx, a=hn"), "Lao động và =hnx, a=hn", "no partial-word matches");
+        assert_eq!(
+            t.replace("Đại hội =lđlđ tại =hn."),
+            "Đại hội Liên đoàn Lao động tại Hà Nội."
+        );
+        assert_eq!(
+            t.replace("=lđ và =hnx, a=hn"),
+            "Lao động và =hnx, a=hn",
+            "no partial-word matches"
+        );
     }
 
     #[test]
     fn shortcodes_match_whatever_unicode_normal_form_was_typed() {
         let decomposed = "=l\u{0111}"; // đ has no decomposition, so use a combining case below
         let t = CodeTable::parse("=ả\tảnh\n").unwrap();
-        assert_eq!(t.replace("=a\u{0309}"), "ảnh", "NFD input still matches an NFC shortcode");
+        assert_eq!(
+            t.replace("=a\u{0309}"),
+            "ảnh",
+            "NFD input still matches an NFC shortcode"
+        );
         assert_eq!(t.replace(decomposed), decomposed);
     }
 
     #[test]
     fn bad_lines_are_reported_with_their_numbers() {
-        let err = CodeTable::parse("=a\tA\nno tab here\n=b\t\n=a\tAgain\n").unwrap_err().to_string();
-        assert!(err.contains("line 2") && err.contains("line 3") && err.contains("line 4"), "{err}");
+        let err = CodeTable::parse("=a\tA\nno tab here\n=b\t\n=a\tAgain\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 2") && err.contains("line 3") && err.contains("line 4"),
+            "{err}"
+        );
     }
 }

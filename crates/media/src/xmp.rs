@@ -42,8 +42,45 @@ fn packet_text(packet: &[u8]) -> Result<String, String> {
     .map(|s| s.trim_start_matches('\u{feff}').to_owned())
 }
 
+/// A strict pass before trusting a packet: quick-xml is lenient about some damage (found by
+/// fuzzing: a mangled attribute list and unmatched end tags), and a rewrite must never turn a
+/// lenient parse into a packet that no longer parses at all.
+fn check_well_formed(text: &str) -> Result<(), String> {
+    let mut r = Reader::from_str(text);
+    let mut stack: Vec<Vec<u8>> = Vec::new();
+    let attrs_ok = |e: &BytesStart<'_>| {
+        e.attributes()
+            .all(|a| a.is_ok_and(|a| a.unescape_value().is_ok()))
+    };
+    loop {
+        match r
+            .read_event()
+            .map_err(|e| format!("XMP is not well-formed XML: {e}"))?
+        {
+            Event::Start(e) => {
+                if !attrs_ok(&e) {
+                    return Err("XMP has a damaged attribute list".into());
+                }
+                stack.push(e.name().as_ref().to_vec());
+            }
+            Event::Empty(e) if !attrs_ok(&e) => {
+                return Err("XMP has a damaged attribute list".into());
+            }
+            Event::End(e) => {
+                if stack.pop().as_deref() != Some(e.name().as_ref()) {
+                    return Err("XMP has an end tag that does not match its start tag".into());
+                }
+            }
+            Event::Eof if stack.is_empty() => return Ok(()),
+            Event::Eof => return Err("XMP ends before all its elements are closed".into()),
+            _ => {}
+        }
+    }
+}
+
 pub(crate) fn read(packet: &[u8]) -> Result<XmpProps, String> {
     let text = packet_text(packet)?;
+    check_well_formed(&text)?;
     let mut r = Reader::from_str(&text);
     let mut stack: Vec<String> = Vec::new();
     let mut props = XmpProps::new();
@@ -207,6 +244,7 @@ pub(crate) fn rewrite(existing: Option<&[u8]>, set: &[SetProp]) -> Result<Vec<u8
     };
     // Rewritten as UTF-8 whatever it was: the standard JPEG XMP encoding.
     let text = packet_text(existing)?;
+    check_well_formed(&text)?;
     let mut r = Reader::from_str(&text);
     let mut w = Writer::new(Vec::new());
     let mut stack: Vec<String> = Vec::new();
@@ -276,7 +314,9 @@ pub(crate) fn rewrite(existing: Option<&[u8]>, set: &[SetProp]) -> Result<Vec<u8
     if !inserted {
         return Err("the existing XMP has no rdf:RDF element".into());
     }
-    Ok(w.into_inner())
+    let out = w.into_inner();
+    check_well_formed(std::str::from_utf8(&out).map_err(|e| e.to_string())?)?;
+    Ok(out)
 }
 
 fn strip_attrs(e: &BytesStart<'_>, replaced: &dyn Fn(&str) -> bool) -> BytesStart<'static> {
@@ -370,5 +410,26 @@ mod tests {
             "new value, escaped and read back"
         );
         assert_eq!(p["xmp:Rating"], vec!["3"], "unrelated properties survive");
+    }
+
+    #[test]
+    fn a_packet_with_a_mangled_attribute_list_is_refused_not_rewritten() {
+        // Regression from fuzzing (tests/data/fuzz_xmp_mismatched_end.bin): the lenient parse
+        // accepted it and the rewrite produced XML that no longer parsed.
+        let d = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/fuzz_xmp_mismatched_end.bin"
+        ))
+        .unwrap();
+        let set = [SetProp {
+            name: "dc:description",
+            kind: Kind::LangAlt,
+            values: vec!["x".into()],
+        }];
+        assert!(
+            rewrite(Some(&d), &set).is_err(),
+            "damaged XMP must be refused"
+        );
+        assert!(read(&d).is_err(), "and reported when reading");
     }
 }

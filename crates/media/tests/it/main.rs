@@ -4,5 +4,6 @@
 mod batch;
 mod caption;
 mod common;
+mod fuzz;
 mod metadata;
 mod render;
