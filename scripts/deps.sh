@@ -8,6 +8,8 @@ APT_PACKAGES=(
   pkg-config            # -sys crates
   libimage-exiftool-perl  # photo tests compare metadata against exiftool
   hunspell-vi           # copy desk spelling (vi_VN dictionary, loaded at run time)
+  cmake                 # byline-media: turbojpeg-sys builds its bundled libjpeg-turbo 3.x
+  nasm                  # byline-media: libjpeg-turbo SIMD (turbojpeg require-simd)
 )
 
 need=()

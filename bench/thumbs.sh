@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Rendition benchmark: Byline (320 + 1600 px in one decode) vs vipsthumbnail (once per size).
+# Not part of the test suite. Needs ../shared/corpus/fullsize (the 8 full-size camera JPEGs).
+#   N=200 BIG=1000 THREADS=0 bench/thumbs.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-200}; BIG=${BIG:-1000}; THREADS=${THREADS:-0}
+SRC=${SRC:-$(cd .. && pwd)/shared/corpus/fullsize}
+[ -d "$SRC" ] || { echo "bench: $SRC not found" >&2; exit 1; }
+
+# The bench's own tools (not build dependencies, so not in scripts/deps.sh).
+if ! command -v vipsthumbnail >/dev/null || [ ! -x /usr/bin/time ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libvips-tools time >/dev/null
+fi
+
+cargo build --release -q -p byline-media --example thumbs
+BIN=target/release/examples/thumbs
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/in" "$work/big" "$work/byline" "$work/vips"
+srcs=("$SRC"/*.jpg)
+for i in $(seq 0 $((N - 1))); do
+  cp "${srcs[$((i % ${#srcs[@]}))]}" "$work/in/$(printf 'p%04d' "$i").jpg"
+done
+files=("$work"/in/*.jpg)
+cat "${files[@]}" >/dev/null   # warm the page cache equally for both tools
+
+timed() { # label, command... → prints wall and CPU seconds, appends "label wall cpu" to $work/times
+  local label=$1; shift
+  /usr/bin/time -f "%e %U %S" -o "$work/t" "$@" >/dev/null
+  read -r wall user sys <"$work/t"
+  echo "$label $wall $(echo "$user + $sys" | bc -l)" >>"$work/times"
+  printf '%-14s wall %6.2f s  cpu %6.2f s\n' "$label" "$wall" "$(echo "$user + $sys" | bc -l)"
+}
+
+echo "== $N files ($(nproc) cores), both sizes"
+timed byline "$BIN" batch "$work/byline" "$THREADS" "${files[@]}"
+timed vips320 vipsthumbnail -s 320 -o "$work/vips/%s_320.jpg[Q=85]" "${files[@]}"
+timed vips1600 vipsthumbnail -s 1600 -o "$work/vips/%s_1600.jpg[Q=85]" "${files[@]}"
+
+# vipsthumbnail exits 0 even when a file fails: count its outputs.
+for s in 320 1600; do
+  b=$(ls "$work"/byline/*_"$s".jpg | wc -l); v=$(ls "$work"/vips/*_"$s".jpg | wc -l)
+  echo "outputs at $s px: byline $b/$N, vips $v/$N"
+done
+
+awk -v n="$N" '
+  { wall[$1] = $2; cpu[$1] = $3 }
+  END {
+    bw = wall["byline"]; vw = wall["vips320"] + wall["vips1600"]
+    bc = cpu["byline"]; vc = cpu["vips320"] + cpu["vips1600"]
+    printf "byline: %.1f images/s (both sizes), vips: %.1f images/s (320: %.1f/s, 1600: %.1f/s)\n", n/bw, n/vw, n/wall["vips320"], n/wall["vips1600"]
+    printf "throughput ratio byline/vips (wall, both sizes): %.2fx\n", vw/bw
+    printf "CPU ratio byline/vips (both sizes): %.2f (lower is better)\n", bc/vc
+  }' "$work/times"
+
+echo "== PSNR vs full-resolution Lanczos3 reference (dB, higher is better)"
+for i in 0 1 2 3 4 5 6 7; do
+  f=$(printf 'p%04d' "$i"); orig=$work/in/$f.jpg
+  name=$(basename "${srcs[$((i % ${#srcs[@]}))]}")
+  "$BIN" psnr "$orig" "$work/byline/${f}_320.jpg" "$work/vips/${f}_320.jpg" "$work/byline/${f}_1600.jpg" "$work/vips/${f}_1600.jpg" |
+    awk -v n="$name" '{ split($1, p, "/"); t = p[length(p)-1]; r[NR] = $2 }
+      END { printf "%-28s 320: byline %5.2f vips %5.2f   1600: byline %5.2f vips %5.2f\n", n, r[1], r[2], r[3], r[4] }'
+done
+
+echo "== peak RSS, $BIG-file batch"
+mkdir -p "$work/rss"
+for i in $(seq 0 $((BIG - 1))); do
+  ln -f "${files[$((i % N))]}" "$work/big/$(printf 'b%05d' "$i").jpg"
+done
+/usr/bin/time -v "$BIN" batch "$work/rss" "$THREADS" "$work"/big/*.jpg 2>"$work/rss.txt"
+grep -E "Maximum resident set size|Elapsed" "$work/rss.txt"

@@ -1,0 +1,107 @@
+//! Benchmark driver for `bench/thumbs.sh`: batch renditions, and PSNR against a full-resolution
+//! Lanczos reference.
+//!
+//! ```text
+//! thumbs batch <out_dir> <threads> <file>...    # writes <stem>_320.jpg and <stem>_1600.jpg
+//! thumbs psnr <original> <rendition.jpg>...     # prints "<rendition> <psnr dB>"
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use byline_media::{BatchJob, process_batch};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let code = match args.first().map(String::as_str) {
+        Some("batch") if args.len() >= 4 => batch(
+            Path::new(&args[1]),
+            args[2].parse().unwrap_or(0),
+            &args[3..],
+        ),
+        Some("psnr") if args.len() >= 3 => psnr(Path::new(&args[1]), &args[2..]),
+        _ => {
+            eprintln!(
+                "usage: thumbs batch <out_dir> <threads> <file>... | thumbs psnr <original> <rendition>..."
+            );
+            2
+        }
+    };
+    std::process::exit(code);
+}
+
+fn batch(out: &Path, threads: usize, files: &[String]) -> i32 {
+    let jobs: Vec<BatchJob> = files
+        .iter()
+        .map(|f| {
+            let stem = Path::new(f)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            BatchJob {
+                source: PathBuf::from(f),
+                outputs: vec![
+                    (320, out.join(format!("{stem}_320.jpg"))),
+                    (1600, out.join(format!("{stem}_1600.jpg"))),
+                ],
+            }
+        })
+        .collect();
+    let start = Instant::now();
+    let cancel = AtomicBool::new(false);
+    let results = process_batch(&jobs, 85, threads, &cancel, &|p| {
+        if let Err(e) = p.result {
+            eprintln!("{}: {e}", p.source.display());
+        }
+    });
+    let secs = start.elapsed().as_secs_f64();
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    println!(
+        "byline: {ok}/{} files, {secs:.2} s, {:.1} images/s (both sizes)",
+        jobs.len(),
+        jobs.len() as f64 / secs
+    );
+    i32::from(ok != jobs.len())
+}
+
+fn psnr(original: &Path, renditions: &[String]) -> i32 {
+    let bytes = std::fs::read(original).expect("original readable");
+    let mut decoder = image::ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .expect("format")
+        .into_decoder()
+        .expect("decoder");
+    let orientation = image::ImageDecoder::orientation(&mut decoder)
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut full = image::DynamicImage::from_decoder(decoder).expect("original decodes");
+    full.apply_orientation(orientation);
+    let full = full.to_rgb8();
+    for r in renditions {
+        let Ok(img) = image::open(r) else {
+            println!("{r} missing");
+            continue;
+        };
+        let img = img.to_rgb8();
+        let reference = image::imageops::resize(
+            &full,
+            img.width(),
+            img.height(),
+            image::imageops::FilterType::Lanczos3,
+        );
+        let mse: f64 = reference
+            .as_raw()
+            .iter()
+            .zip(img.as_raw())
+            .map(|(a, b)| (f64::from(*a) - f64::from(*b)).powi(2))
+            .sum::<f64>()
+            / img.as_raw().len() as f64;
+        let db = if mse == 0.0 {
+            99.0
+        } else {
+            10.0 * (255.0f64 * 255.0 / mse).log10()
+        };
+        println!("{r} {db:.2}");
+    }
+    0
+}

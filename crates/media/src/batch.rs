@@ -1,0 +1,127 @@
+//! The importer's batch: many files on all cores, progress per file, cancellable, atomic writes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use crate::error::MediaError;
+use crate::render::{DecodePath, RenditionOptions, make_renditions};
+
+/// One source photo and where each rendition goes (long edge → path).
+#[derive(Debug, Clone)]
+pub struct BatchJob {
+    pub source: PathBuf,
+    pub outputs: Vec<(u32, PathBuf)>,
+}
+
+/// What was written for one job.
+#[derive(Debug, Clone)]
+pub struct BatchOutput {
+    pub decoded_with: DecodePath,
+    /// (long edge, path, width, height) per rendition written.
+    pub written: Vec<(u32, PathBuf, u32, u32)>,
+}
+
+/// Reported once per finished (or skipped) file, from whichever worker finished it.
+#[derive(Debug)]
+pub struct BatchProgress<'a> {
+    pub done: usize,
+    pub total: usize,
+    pub source: &'a Path,
+    pub result: &'a Result<BatchOutput, MediaError>,
+}
+
+/// Processes `jobs` on `threads` workers (0 = all cores). Each worker holds at most one decoded
+/// image, so peak memory is bounded by the worker count, not the batch size. Once `cancel` is
+/// set, files not yet started finish with [`MediaError::Cancelled`]. Results are in job order.
+pub fn process_batch(
+    jobs: &[BatchJob],
+    quality: u8,
+    threads: usize,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(&BatchProgress<'_>) + Sync),
+) -> Vec<Result<BatchOutput, MediaError>> {
+    let done = AtomicUsize::new(0);
+    let total = jobs.len();
+    let run = || {
+        jobs.par_iter()
+            // One job per task: rayon must not batch many files onto a worker ahead of time,
+            // or cancellation would lag behind.
+            .with_max_len(1)
+            .map(|job| {
+                let result = if cancel.load(Ordering::Relaxed) {
+                    Err(MediaError::Cancelled {
+                        what: job.source.display().to_string(),
+                    })
+                } else {
+                    process_one(job, quality)
+                };
+                let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+                progress(&BatchProgress {
+                    done: n,
+                    total,
+                    source: &job.source,
+                    result: &result,
+                });
+                result
+            })
+            .collect()
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(run),
+        // Building a pool only fails when threads cannot be spawned; the global pool still works.
+        Err(_) => run(),
+    }
+}
+
+fn process_one(job: &BatchJob, quality: u8) -> Result<BatchOutput, MediaError> {
+    let bytes = std::fs::read(&job.source).map_err(|e| MediaError::io(&job.source, e))?;
+    let what = job.source.display().to_string();
+    let opts = RenditionOptions {
+        long_edges: job.outputs.iter().map(|(e, _)| *e).collect(),
+        quality,
+        ..RenditionOptions::default()
+    };
+    let r = make_renditions(&bytes, &what, &opts)?;
+    drop(bytes);
+    let mut written = Vec::with_capacity(r.renditions.len());
+    for (rendition, (edge, path)) in r.renditions.iter().zip(&job.outputs) {
+        write_atomically(path, &rendition.jpeg)?;
+        written.push((*edge, path.clone(), rendition.width, rendition.height));
+    }
+    Ok(BatchOutput {
+        decoded_with: r.decoded_with,
+        written,
+    })
+}
+
+/// Temp file in the target directory, fsync, rename: a crash leaves either the old file or the
+/// new one, never a half-written JPEG the library would then serve.
+pub fn write_atomically(path: &Path, data: &[u8]) -> Result<(), MediaError> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(data)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        // The rename itself is only durable once the directory entry is flushed.
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        MediaError::io(path, e)
+    })
+}

@@ -1,0 +1,460 @@
+//! Renditions: decode once (scaled in the DCT domain when the file is a JPEG), resize with SIMD,
+//! apply EXIF orientation, encode small JPEGs.
+
+use fast_image_resize as fir;
+use serde::Serialize;
+use turbojpeg::{Colorspace, Decompressor, PixelFormat, ScalingFactor};
+
+use crate::error::MediaError;
+use crate::jpeg;
+use crate::probe::{DEFAULT_MAX_PIXELS, Probe, probe_with_limit};
+use crate::sniff::Format;
+
+/// What to make. Sizes are long edges in displayed pixels; images are never upscaled.
+#[derive(Debug, Clone)]
+pub struct RenditionOptions {
+    pub long_edges: Vec<u32>,
+    /// JPEG quality 1–100.
+    pub quality: u8,
+    pub max_pixels: u64,
+}
+
+impl Default for RenditionOptions {
+    fn default() -> Self {
+        RenditionOptions {
+            long_edges: vec![320, 1600],
+            quality: 85,
+            max_pixels: DEFAULT_MAX_PIXELS,
+        }
+    }
+}
+
+/// Which decoder produced the pixels; the importer shows a warning for the last two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecodePath {
+    /// libjpeg-turbo, decoding at `num/denom` of the stored size.
+    Turbo { num: u8, denom: u8 },
+    /// The pure-Rust decoder (`image` crate), after libjpeg-turbo refused the file or for non-JPEG.
+    Fallback,
+    /// The main image was unreadable; the small EXIF thumbnail was used instead.
+    ExifThumbnail,
+}
+
+#[derive(Clone)]
+pub struct Rendition {
+    /// The requested long edge.
+    pub long_edge: u32,
+    pub width: u32,
+    pub height: u32,
+    pub jpeg: Vec<u8>,
+}
+
+// Printing the JPEG bytes would bury any test failure or log line.
+impl std::fmt::Debug for Rendition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rendition")
+            .field("long_edge", &self.long_edge)
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("jpeg_bytes", &self.jpeg.len())
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Renditions {
+    pub probe: Probe,
+    pub decoded_with: DecodePath,
+    /// In the order of `RenditionOptions::long_edges`.
+    pub renditions: Vec<Rendition>,
+}
+
+/// Packed 8-bit RGB in stored (not yet oriented) layout.
+struct Rgb {
+    w: u32,
+    h: u32,
+    px: Vec<u8>,
+}
+
+/// Decodes `bytes` once and makes every requested rendition. `what` names the file in errors.
+pub fn make_renditions(
+    bytes: &[u8],
+    what: &str,
+    opts: &RenditionOptions,
+) -> Result<Renditions, MediaError> {
+    if opts.long_edges.is_empty() || opts.long_edges.contains(&0) {
+        return Err(MediaError::field(
+            "long_edges",
+            "give at least one rendition size, each above 0 px",
+        ));
+    }
+    let probe = probe_with_limit(bytes, what, opts.max_pixels)?;
+    let biggest = opts.long_edges.iter().copied().max().unwrap_or(1);
+    let (rgb, decoded_with) = match probe.format {
+        Format::Jpeg => decode_jpeg(bytes, what, &probe, biggest)?,
+        Format::Heif => {
+            return Err(MediaError::Unsupported {
+                what: what.to_owned(),
+                format: "HEIC",
+                hint: "convert to JPEG first (on iPhone: Settings → Camera → Formats → Most Compatible)",
+            });
+        }
+        other => (
+            decode_other(bytes, what, other, opts.max_pixels)?,
+            DecodePath::Fallback,
+        ),
+    };
+    let stored_long = probe.width.max(probe.height);
+    let mut renditions = Vec::with_capacity(opts.long_edges.len());
+    let mut resizer = fir::Resizer::new();
+    for &edge in &opts.long_edges {
+        // Target size from the stored dimensions so aspect ratio does not drift with DCT rounding.
+        let edge = edge.min(stored_long);
+        let (tw, th) = fit(probe.width, probe.height, edge);
+        let small = resize(&mut resizer, &rgb, tw, th, what)?;
+        let oriented = orient(small, probe.orientation);
+        let jpeg = encode(&oriented, opts.quality, what)?;
+        renditions.push(Rendition {
+            long_edge: edge,
+            width: oriented.w,
+            height: oriented.h,
+            jpeg,
+        });
+    }
+    Ok(Renditions {
+        probe,
+        decoded_with,
+        renditions,
+    })
+}
+
+fn fit(w: u32, h: u32, edge: u32) -> (u32, u32) {
+    let long = w.max(h).max(1);
+    let scale = |d: u32| {
+        ((u64::from(d) * u64::from(edge) + u64::from(long) / 2) / u64::from(long)).max(1) as u32
+    };
+    (scale(w), scale(h))
+}
+
+fn decode_jpeg(
+    bytes: &[u8],
+    what: &str,
+    probe: &Probe,
+    biggest: u32,
+) -> Result<(Rgb, DecodePath), MediaError> {
+    let turbo_err = match decode_turbo(bytes, probe, biggest) {
+        Ok(r) => return Ok(r),
+        Err(e) => e,
+    };
+    // The fallback decoders happily return a grey picture for a file cut off after a few hundred
+    // bytes; below ~1 byte per 500 pixels there is nothing worth showing.
+    let scan_len = jpeg::layout(bytes).map_or(0, |l| l.scan_and_rest.len() as u64);
+    let enough = scan_len * 500 >= u64::from(probe.width) * u64::from(probe.height);
+    if enough && let Ok(rgb) = decode_other(bytes, what, Format::Jpeg, u64::MAX) {
+        return Ok((rgb, DecodePath::Fallback));
+    }
+    if let Some(rgb) = exif_thumbnail(bytes) {
+        return Ok((rgb, DecodePath::ExifThumbnail));
+    }
+    if !enough {
+        return Err(MediaError::corrupt(
+            what,
+            "JPEG",
+            format!(
+                "only {scan_len} bytes of image data for {}x{} pixels, probably cut off while copying",
+                probe.width, probe.height
+            ),
+        ));
+    }
+    Err(MediaError::corrupt(what, "JPEG", turbo_err))
+}
+
+/// The smallest k/8 scale whose output still covers the biggest requested edge.
+fn choose_scale(stored_long: u32, biggest: u32) -> ScalingFactor {
+    for k in 1..=8usize {
+        // ScalingFactor::new reduces to lowest terms, the only form libjpeg-turbo accepts.
+        let f = ScalingFactor::new(k, 8);
+        if f.scale(stored_long as usize) >= biggest as usize {
+            return f;
+        }
+    }
+    ScalingFactor::ONE
+}
+
+fn decode_turbo(bytes: &[u8], probe: &Probe, biggest: u32) -> Result<(Rgb, DecodePath), String> {
+    let mut d = Decompressor::new().map_err(|e| e.to_string())?;
+    let header = d.read_header(bytes).map_err(|e| e.to_string())?;
+    let factor = choose_scale(probe.width.max(probe.height), biggest);
+    d.set_scaling_factor(factor).map_err(|e| e.to_string())?;
+    let scaled = header.scaled(factor);
+    let cmyk = matches!(header.colorspace, Colorspace::CMYK | Colorspace::YCCK);
+    let format = if cmyk {
+        PixelFormat::CMYK
+    } else {
+        PixelFormat::RGB
+    };
+    let bpp = format.size();
+    let mut img = turbojpeg::Image {
+        pixels: vec![0u8; scaled.width * scaled.height * bpp],
+        width: scaled.width,
+        pitch: scaled.width * bpp,
+        height: scaled.height,
+        format,
+    };
+    d.decompress(bytes, img.as_deref_mut())
+        .map_err(|e| e.to_string())?;
+    let px = if cmyk {
+        cmyk_to_rgb(&img.pixels, adobe_inverted(bytes))
+    } else {
+        img.pixels
+    };
+    let path = DecodePath::Turbo {
+        num: factor.num() as u8,
+        denom: factor.denom() as u8,
+    };
+    Ok((
+        Rgb {
+            w: scaled.width as u32,
+            h: scaled.height as u32,
+            px,
+        },
+        path,
+    ))
+}
+
+/// Photoshop writes CMYK JPEGs with an Adobe APP14 marker and inverted ink values.
+fn adobe_inverted(bytes: &[u8]) -> bool {
+    jpeg::layout(bytes).is_ok_and(|l| {
+        l.segments
+            .iter()
+            .any(|s| s.marker == 0xEE && s.data.starts_with(b"Adobe"))
+    })
+}
+
+/// A naive (profile-less) CMYK→RGB conversion: good enough for a preview, not for print.
+fn cmyk_to_rgb(cmyk: &[u8], inverted: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(cmyk.len() / 4 * 3);
+    for p in cmyk.chunks_exact(4) {
+        let (c, m, y, k) = if inverted {
+            (
+                u32::from(p[0]),
+                u32::from(p[1]),
+                u32::from(p[2]),
+                u32::from(p[3]),
+            )
+        } else {
+            (
+                255 - u32::from(p[0]),
+                255 - u32::from(p[1]),
+                255 - u32::from(p[2]),
+                255 - u32::from(p[3]),
+            )
+        };
+        out.extend_from_slice(&[
+            (c * k / 255) as u8,
+            (m * k / 255) as u8,
+            (y * k / 255) as u8,
+        ]);
+    }
+    out
+}
+
+fn decode_other(
+    bytes: &[u8],
+    what: &str,
+    format: Format,
+    max_pixels: u64,
+) -> Result<Rgb, MediaError> {
+    let fmt = match format {
+        Format::Jpeg => image::ImageFormat::Jpeg,
+        Format::Png => image::ImageFormat::Png,
+        Format::Webp => image::ImageFormat::WebP,
+        Format::Tiff => image::ImageFormat::Tiff,
+        Format::Heif => return Err(MediaError::corrupt(what, "HEIC", "no decoder")),
+    };
+    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), fmt);
+    let mut limits = image::Limits::default();
+    // Pixels × up to 8 bytes (16-bit RGBA) plus decoder scratch.
+    limits.max_alloc = Some(max_pixels.saturating_mul(10).min(4 << 30));
+    reader.limits(limits);
+    let img = reader
+        .decode()
+        .map_err(|e| MediaError::corrupt(what, format.name(), e.to_string()))?;
+    let (w, h) = (img.width(), img.height());
+    let px = if img.color().has_alpha() {
+        // Flatten on white: transparent logos on a black background look broken in a photo list.
+        let rgba = img.into_rgba8();
+        let mut out = Vec::with_capacity(w as usize * h as usize * 3);
+        for p in rgba.as_raw().chunks_exact(4) {
+            let a = u32::from(p[3]);
+            for c in &p[..3] {
+                out.push(((u32::from(*c) * a + 255 * (255 - a) + 127) / 255) as u8);
+            }
+        }
+        out
+    } else {
+        img.into_rgb8().into_raw()
+    };
+    Ok(Rgb { w, h, px })
+}
+
+/// The IFD1 JPEG thumbnail, decoded at full (tiny) size.
+fn exif_thumbnail(bytes: &[u8]) -> Option<Rgb> {
+    let l = jpeg::layout(bytes).ok()?;
+    let tiff = jpeg::exif_payload(&l.segments)?;
+    let exif = exif::Reader::new().read_raw(tiff.to_vec()).ok()?;
+    let off = exif
+        .get_field(exif::Tag::JPEGInterchangeFormat, exif::In::THUMBNAIL)?
+        .value
+        .get_uint(0)? as usize;
+    let len = exif
+        .get_field(exif::Tag::JPEGInterchangeFormatLength, exif::In::THUMBNAIL)?
+        .value
+        .get_uint(0)? as usize;
+    let thumb = tiff.get(off..off.checked_add(len)?)?;
+    let img = turbojpeg::decompress(thumb, PixelFormat::RGB).ok()?;
+    Some(Rgb {
+        w: img.width as u32,
+        h: img.height as u32,
+        px: img.pixels,
+    })
+}
+
+fn resize(
+    resizer: &mut fir::Resizer,
+    src: &Rgb,
+    tw: u32,
+    th: u32,
+    what: &str,
+) -> Result<Rgb, MediaError> {
+    let internal = |e: String| MediaError::Internal {
+        what: what.to_owned(),
+        stage: "resize",
+        detail: e,
+    };
+    if src.w == tw && src.h == th {
+        return Ok(Rgb {
+            w: tw,
+            h: th,
+            px: src.px.clone(),
+        });
+    }
+    let view = fir::images::ImageRef::new(src.w, src.h, &src.px, fir::PixelType::U8x3)
+        .map_err(|e| internal(e.to_string()))?;
+    let mut dst = fir::images::Image::new(tw, th, fir::PixelType::U8x3);
+    let opts = fir::ResizeOptions::new()
+        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
+    resizer
+        .resize(&view, &mut dst, &opts)
+        .map_err(|e| internal(e.to_string()))?;
+    Ok(Rgb {
+        w: tw,
+        h: th,
+        px: dst.into_vec(),
+    })
+}
+
+/// Applies EXIF orientation so the rendition displays upright without metadata.
+fn orient(src: Rgb, orientation: u8) -> Rgb {
+    if !(2..=8).contains(&orientation) {
+        return src;
+    }
+    let (w, h) = (src.w as usize, src.h as usize);
+    let (dw, dh) = if orientation >= 5 { (h, w) } else { (w, h) };
+    let mut px = vec![0u8; src.px.len()];
+    for y in 0..dh {
+        for x in 0..dw {
+            // Source coordinates of display pixel (x, y) for each EXIF orientation.
+            let (sx, sy) = match orientation {
+                2 => (w - 1 - x, y),
+                3 => (w - 1 - x, h - 1 - y),
+                4 => (x, h - 1 - y),
+                5 => (y, x),
+                6 => (y, h - 1 - x),
+                7 => (w - 1 - y, h - 1 - x),
+                _ => (w - 1 - y, x),
+            };
+            let s = (sy * w + sx) * 3;
+            let d = (y * dw + x) * 3;
+            px[d..d + 3].copy_from_slice(&src.px[s..s + 3]);
+        }
+    }
+    Rgb {
+        w: dw as u32,
+        h: dh as u32,
+        px,
+    }
+}
+
+fn encode(img: &Rgb, quality: u8, what: &str) -> Result<Vec<u8>, MediaError> {
+    let internal = |e: turbojpeg::Error| MediaError::Internal {
+        what: what.to_owned(),
+        stage: "encode",
+        detail: e.to_string(),
+    };
+    let mut c = turbojpeg::Compressor::new().map_err(internal)?;
+    c.set_quality(i32::from(quality.clamp(1, 100)))
+        .map_err(internal)?;
+    c.set_subsamp(turbojpeg::Subsamp::Sub2x2)
+        .map_err(internal)?;
+    let view = turbojpeg::Image {
+        pixels: &img.px[..],
+        width: img.w as usize,
+        pitch: img.w as usize * 3,
+        height: img.h as usize,
+        format: PixelFormat::RGB,
+    };
+    c.compress_to_vec(view).map_err(internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_decode_scale_is_the_smallest_eighth_that_covers_the_biggest_rendition() {
+        let f = choose_scale(4272, 1600);
+        assert_eq!(
+            (f.num(), f.denom()),
+            (3, 8),
+            "3/8 of 4272 = 1602 ≥ 1600, 2/8 = 1068 is too small"
+        );
+        let f = choose_scale(1800, 1600);
+        assert_eq!(
+            (f.num(), f.denom()),
+            (1, 1),
+            "7/8 of 1800 = 1575 < 1600, so decode at full size"
+        );
+        let f = choose_scale(4000, 320);
+        assert_eq!((f.num(), f.denom()), (1, 8), "1/8 of 4000 = 500 covers 320");
+    }
+
+    #[test]
+    fn orientation_six_turns_the_top_row_into_the_right_column() {
+        // 2x1 stored: red, green. Orientation 6 (rotate 90° CW) → 1x2: red on top, green below.
+        let src = Rgb {
+            w: 2,
+            h: 1,
+            px: vec![255, 0, 0, 0, 255, 0],
+        };
+        let out = orient(src, 6);
+        assert_eq!((out.w, out.h), (1, 2));
+        assert_eq!(
+            out.px,
+            vec![255, 0, 0, 0, 255, 0],
+            "left of the top row goes to the top of the right column"
+        );
+        let src = Rgb {
+            w: 2,
+            h: 1,
+            px: vec![255, 0, 0, 0, 255, 0],
+        };
+        let out = orient(src, 8);
+        assert_eq!(
+            out.px,
+            vec![0, 255, 0, 255, 0, 0],
+            "orientation 8 rotates the other way"
+        );
+    }
+}

@@ -1,0 +1,109 @@
+//! Test helpers: fixture paths, the optional shared corpus, exiftool and pixel comparisons.
+
+use std::path::{Path, PathBuf};
+
+pub fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+pub fn read(name: &str) -> Vec<u8> {
+    std::fs::read(data(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+/// `../shared/corpus` beside the repository, or `None` (with a note) on a plain clone.
+pub fn corpus(sub: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus")
+        .join(sub);
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!(
+            "note: {} not found; skipping the whole-corpus part of this test",
+            p.display()
+        );
+        None
+    }
+}
+
+pub fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn exiftool_available() -> bool {
+    let ok = std::process::Command::new("exiftool")
+        .arg("-ver")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("note: exiftool not on PATH; skipping the exiftool comparison");
+    }
+    ok
+}
+
+/// `exiftool -j` on one file with the given extra arguments; the single JSON object.
+pub fn exiftool_json(path: &Path, args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new("exiftool")
+        .args(["-j", "-charset", "iptc=cp1252"])
+        .args(args)
+        .arg(path)
+        .output()
+        .expect("exiftool runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("exiftool prints JSON");
+    v[0].clone()
+}
+
+/// A JSON value as a list of strings (exiftool prints a single item bare and numbers as numbers).
+pub fn strings(v: &serde_json::Value) -> Vec<String> {
+    match v {
+        serde_json::Value::Null => vec![],
+        serde_json::Value::Array(a) => a.iter().flat_map(strings).collect(),
+        serde_json::Value::String(s) => vec![s.clone()],
+        other => vec![other.to_string()],
+    }
+}
+
+/// Decodes a JPEG to RGB8 with the pure-Rust decoder (independent of the code under test).
+pub fn decode(jpeg: &[u8]) -> image::RgbImage {
+    image::load_from_memory(jpeg)
+        .expect("rendition decodes")
+        .to_rgb8()
+}
+
+/// Mean absolute difference per channel of two same-size images (0–255).
+pub fn mean_abs_diff(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
+    assert_eq!(
+        a.dimensions(),
+        b.dimensions(),
+        "images to compare must have the same size"
+    );
+    let sum: u64 = a
+        .as_raw()
+        .iter()
+        .zip(b.as_raw())
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / a.as_raw().len() as f64
+}
+
+/// Bytes from the first SOS marker to the end: the entropy-coded image data.
+pub fn scan_data(jpeg: &[u8]) -> &[u8] {
+    let mut pos = 2;
+    while pos + 4 <= jpeg.len() {
+        assert_eq!(jpeg[pos], 0xFF, "marker expected at {pos}");
+        let marker = jpeg[pos + 1];
+        if marker == 0xDA {
+            return &jpeg[pos..];
+        }
+        let len = u16::from_be_bytes([jpeg[pos + 2], jpeg[pos + 3]]) as usize;
+        pos += 2 + len;
+    }
+    panic!("no SOS marker found")
+}
