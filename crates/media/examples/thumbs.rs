@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! thumbs batch <out_dir> <threads> <file>...    # writes <stem>_320.jpg and <stem>_1600.jpg
+//! (BYLINE_NO_FSYNC=1 turns off the per-file fsync, as a cache-regenerating importer may)
 //! thumbs psnr <original> <rendition.jpg>...     # prints "<rendition> <psnr dB>"
 //! ```
 
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use byline_media::{BatchJob, process_batch};
+use byline_media::{BatchJob, BatchOptions, process_batch};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -50,7 +51,17 @@ fn batch(out: &Path, threads: usize, files: &[String]) -> i32 {
         .collect();
     let start = Instant::now();
     let cancel = AtomicBool::new(false);
-    let results = process_batch(&jobs, 85, threads, &cancel, &|p| {
+    let durable = std::env::var_os("BYLINE_NO_FSYNC").is_none();
+    let quality = std::env::var("BYLINE_QUALITY")
+        .ok()
+        .and_then(|q| q.parse().ok())
+        .unwrap_or(85);
+    let opts = BatchOptions {
+        quality,
+        threads,
+        durable,
+    };
+    let results = process_batch(&jobs, &opts, &cancel, &|p| {
         if let Err(e) = p.result {
             eprintln!("{}: {e}", p.source.display());
         }

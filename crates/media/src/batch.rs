@@ -24,6 +24,29 @@ pub struct BatchOutput {
     pub written: Vec<(u32, PathBuf, u32, u32)>,
 }
 
+/// How a batch runs.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// JPEG quality 1–100.
+    pub quality: u8,
+    /// Worker threads; 0 = one per core.
+    pub threads: usize,
+    /// fsync each rendition (and its directory) before and after the rename. On by default; an
+    /// importer regenerating a cache may turn it off, since on slow disks the flushes, not the
+    /// decoding, dominate the wall time. Writes stay atomic (temp file + rename) either way.
+    pub durable: bool,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions {
+            quality: 85,
+            threads: 0,
+            durable: true,
+        }
+    }
+}
+
 /// Reported once per finished (or skipped) file, from whichever worker finished it.
 #[derive(Debug)]
 pub struct BatchProgress<'a> {
@@ -33,13 +56,12 @@ pub struct BatchProgress<'a> {
     pub result: &'a Result<BatchOutput, MediaError>,
 }
 
-/// Processes `jobs` on `threads` workers (0 = all cores). Each worker holds at most one decoded
-/// image, so peak memory is bounded by the worker count, not the batch size. Once `cancel` is
-/// set, files not yet started finish with [`MediaError::Cancelled`]. Results are in job order.
+/// Processes `jobs` on `opts.threads` workers. Each worker holds at most one decoded image, so
+/// peak memory is bounded by the worker count, not the batch size. Once `cancel` is set, files
+/// not yet started finish with [`MediaError::Cancelled`]. Results are in job order.
 pub fn process_batch(
     jobs: &[BatchJob],
-    quality: u8,
-    threads: usize,
+    opts: &BatchOptions,
     cancel: &AtomicBool,
     progress: &(dyn Fn(&BatchProgress<'_>) + Sync),
 ) -> Vec<Result<BatchOutput, MediaError>> {
@@ -56,7 +78,7 @@ pub fn process_batch(
                         what: job.source.display().to_string(),
                     })
                 } else {
-                    process_one(job, quality)
+                    process_one(job, opts)
                 };
                 let n = done.fetch_add(1, Ordering::SeqCst) + 1;
                 progress(&BatchProgress {
@@ -69,26 +91,29 @@ pub fn process_batch(
             })
             .collect()
     };
-    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+    {
         Ok(pool) => pool.install(run),
         // Building a pool only fails when threads cannot be spawned; the global pool still works.
         Err(_) => run(),
     }
 }
 
-fn process_one(job: &BatchJob, quality: u8) -> Result<BatchOutput, MediaError> {
+fn process_one(job: &BatchJob, batch: &BatchOptions) -> Result<BatchOutput, MediaError> {
     let bytes = std::fs::read(&job.source).map_err(|e| MediaError::io(&job.source, e))?;
     let what = job.source.display().to_string();
     let opts = RenditionOptions {
         long_edges: job.outputs.iter().map(|(e, _)| *e).collect(),
-        quality,
+        quality: batch.quality,
         ..RenditionOptions::default()
     };
     let r = make_renditions(&bytes, &what, &opts)?;
     drop(bytes);
     let mut written = Vec::with_capacity(r.renditions.len());
     for (rendition, (edge, path)) in r.renditions.iter().zip(&job.outputs) {
-        write_atomically(path, &rendition.jpeg)?;
+        write_file(path, &rendition.jpeg, batch.durable)?;
         written.push((*edge, path.clone(), rendition.width, rendition.height));
     }
     Ok(BatchOutput {
@@ -100,6 +125,10 @@ fn process_one(job: &BatchJob, quality: u8) -> Result<BatchOutput, MediaError> {
 /// Temp file in the target directory, fsync, rename: a crash leaves either the old file or the
 /// new one, never a half-written JPEG the library would then serve.
 pub fn write_atomically(path: &Path, data: &[u8]) -> Result<(), MediaError> {
+    write_file(path, data, true)
+}
+
+fn write_file(path: &Path, data: &[u8], durable: bool) -> Result<(), MediaError> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -112,10 +141,12 @@ pub fn write_atomically(path: &Path, data: &[u8]) -> Result<(), MediaError> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(data)?;
-        f.sync_all()?;
+        if durable {
+            f.sync_all()?;
+        }
         std::fs::rename(&tmp, path)?;
         // The rename itself is only durable once the directory entry is flushed.
-        if let Ok(d) = std::fs::File::open(dir) {
+        if durable && let Ok(d) = std::fs::File::open(dir) {
             let _ = d.sync_all();
         }
         Ok(())

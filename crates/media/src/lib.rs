@@ -15,7 +15,9 @@ mod sniff;
 mod template;
 mod xmp;
 
-pub use batch::{BatchJob, BatchOutput, BatchProgress, process_batch, write_atomically};
+pub use batch::{
+    BatchJob, BatchOptions, BatchOutput, BatchProgress, process_batch, write_atomically,
+};
 pub use caption::{CaptionFields, write_caption};
 pub use error::MediaError;
 pub use metadata::{GpsPosition, Metadata, read_metadata};

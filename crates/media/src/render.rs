@@ -17,6 +17,11 @@ pub struct RenditionOptions {
     /// JPEG quality 1–100.
     pub quality: u8,
     pub max_pixels: u64,
+    /// JPEGs are decoded at the smallest k/8 scale giving at least this many times the biggest
+    /// requested edge. The DCT-domain downscale aliases more than a Lanczos filter, so leaving the
+    /// filter some work matters: measured on the camera corpus, 1.0 lost up to 0.6 dB PSNR
+    /// against vipsthumbnail at 1600 px, 1.6 matched it.
+    pub decode_headroom: f32,
 }
 
 impl Default for RenditionOptions {
@@ -25,6 +30,7 @@ impl Default for RenditionOptions {
             long_edges: vec![320, 1600],
             quality: 85,
             max_pixels: DEFAULT_MAX_PIXELS,
+            decode_headroom: 1.6,
         }
     }
 }
@@ -92,7 +98,13 @@ pub fn make_renditions(
     let probe = probe_with_limit(bytes, what, opts.max_pixels)?;
     let biggest = opts.long_edges.iter().copied().max().unwrap_or(1);
     let (rgb, decoded_with) = match probe.format {
-        Format::Jpeg => decode_jpeg(bytes, what, &probe, biggest)?,
+        Format::Jpeg => decode_jpeg(
+            bytes,
+            what,
+            &probe,
+            biggest,
+            f64::from(opts.decode_headroom.max(1.0)),
+        )?,
         Format::Heif => {
             return Err(MediaError::Unsupported {
                 what: what.to_owned(),
@@ -142,8 +154,9 @@ fn decode_jpeg(
     what: &str,
     probe: &Probe,
     biggest: u32,
+    headroom: f64,
 ) -> Result<(Rgb, DecodePath), MediaError> {
-    let turbo_err = match decode_turbo(bytes, probe, biggest) {
+    let turbo_err = match decode_turbo(bytes, probe, biggest, headroom) {
         Ok(r) => return Ok(r),
         Err(e) => e,
     };
@@ -170,22 +183,27 @@ fn decode_jpeg(
     Err(MediaError::corrupt(what, "JPEG", turbo_err))
 }
 
-/// The smallest k/8 scale whose output still covers the biggest requested edge.
-fn choose_scale(stored_long: u32, biggest: u32) -> ScalingFactor {
+/// The smallest k/8 scale whose output covers the biggest requested edge times `headroom`.
+fn choose_scale(stored_long: u32, biggest: u32, headroom: f64) -> ScalingFactor {
     for k in 1..=8usize {
         // ScalingFactor::new reduces to lowest terms, the only form libjpeg-turbo accepts.
         let f = ScalingFactor::new(k, 8);
-        if f.scale(stored_long as usize) >= biggest as usize {
+        if f.scale(stored_long as usize) as f64 >= f64::from(biggest) * headroom {
             return f;
         }
     }
     ScalingFactor::ONE
 }
 
-fn decode_turbo(bytes: &[u8], probe: &Probe, biggest: u32) -> Result<(Rgb, DecodePath), String> {
+fn decode_turbo(
+    bytes: &[u8],
+    probe: &Probe,
+    biggest: u32,
+    headroom: f64,
+) -> Result<(Rgb, DecodePath), String> {
     let mut d = Decompressor::new().map_err(|e| e.to_string())?;
     let header = d.read_header(bytes).map_err(|e| e.to_string())?;
-    let factor = choose_scale(probe.width.max(probe.height), biggest);
+    let factor = choose_scale(probe.width.max(probe.height), biggest, headroom);
     d.set_scaling_factor(factor).map_err(|e| e.to_string())?;
     let scaled = header.scaled(factor);
     let cmyk = matches!(header.colorspace, Colorspace::CMYK | Colorspace::YCCK);
@@ -414,19 +432,25 @@ mod tests {
 
     #[test]
     fn the_decode_scale_is_the_smallest_eighth_that_covers_the_biggest_rendition() {
-        let f = choose_scale(4272, 1600);
+        let f = choose_scale(4272, 1600, 1.0);
         assert_eq!(
             (f.num(), f.denom()),
             (3, 8),
             "3/8 of 4272 = 1602 ≥ 1600, 2/8 = 1068 is too small"
         );
-        let f = choose_scale(1800, 1600);
+        let f = choose_scale(4272, 1600, 1.6);
+        assert_eq!(
+            (f.num(), f.denom()),
+            (5, 8),
+            "with headroom 2560 is needed: 5/8 = 2670"
+        );
+        let f = choose_scale(1800, 1600, 1.0);
         assert_eq!(
             (f.num(), f.denom()),
             (1, 1),
             "7/8 of 1800 = 1575 < 1600, so decode at full size"
         );
-        let f = choose_scale(4000, 320);
+        let f = choose_scale(4000, 320, 1.0);
         assert_eq!((f.num(), f.denom()), (1, 8), "1/8 of 4000 = 500 covers 320");
     }
 

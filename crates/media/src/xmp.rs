@@ -66,10 +66,8 @@ fn check_well_formed(text: &str) -> Result<(), String> {
             Event::Empty(e) if !attrs_ok(&e) => {
                 return Err("XMP has a damaged attribute list".into());
             }
-            Event::End(e) => {
-                if stack.pop().as_deref() != Some(e.name().as_ref()) {
-                    return Err("XMP has an end tag that does not match its start tag".into());
-                }
+            Event::End(e) if stack.pop().as_deref() != Some(e.name().as_ref()) => {
+                return Err("XMP has an end tag that does not match its start tag".into());
             }
             Event::Eof if stack.is_empty() => return Ok(()),
             Event::Eof => return Err("XMP ends before all its elements are closed".into()),
@@ -78,14 +76,16 @@ fn check_well_formed(text: &str) -> Result<(), String> {
     }
 }
 
+type OpenProp = (String, usize, Vec<(bool, String)>);
+
 pub(crate) fn read(packet: &[u8]) -> Result<XmpProps, String> {
     let text = packet_text(packet)?;
     check_well_formed(&text)?;
     let mut r = Reader::from_str(&text);
     let mut stack: Vec<String> = Vec::new();
     let mut props = XmpProps::new();
-    // The property being read, its values and whether the current li is x-default.
-    let mut prop: Option<(String, usize, Vec<(bool, String)>)> = None;
+    // The property being read: name, depth, and its values flagged "is x-default".
+    let mut prop: Option<OpenProp> = None;
     let mut in_li = false;
     loop {
         let ev = r
@@ -98,12 +98,12 @@ pub(crate) fn read(packet: &[u8]) -> Result<XmpProps, String> {
                     attribute_props(&e, &mut props);
                 } else if stack.last().is_some_and(|p| p == DESCRIPTION) && prop.is_none() {
                     prop = Some((name.clone(), stack.len(), Vec::new()));
-                } else if name == "rdf:li" {
-                    if let Some((_, _, vals)) = prop.as_mut() {
-                        let default = attr(&e, "xml:lang").is_some_and(|l| l == "x-default");
-                        vals.push((default, String::new()));
-                        in_li = true;
-                    }
+                } else if name == "rdf:li"
+                    && let Some((_, _, vals)) = prop.as_mut()
+                {
+                    let default = attr(&e, "xml:lang").is_some_and(|l| l == "x-default");
+                    vals.push((default, String::new()));
+                    in_li = true;
                 }
                 stack.push(name);
             }
@@ -144,20 +144,20 @@ pub(crate) fn read(packet: &[u8]) -> Result<XmpProps, String> {
                 if prop
                     .as_ref()
                     .is_some_and(|(_, depth, _)| *depth == stack.len())
+                    && let Some((pname, _, vals)) = prop.take()
                 {
-                    if let Some((pname, _, vals)) = prop.take() {
-                        let mut vals: Vec<(bool, String)> = vals
-                            .into_iter()
-                            .filter(|(_, v)| !v.trim().is_empty())
-                            .collect();
-                        vals.sort_by_key(|(d, _)| !*d);
-                        props.insert(
-                            pname,
-                            vals.into_iter()
-                                .map(|(_, v)| v.trim().to_string())
-                                .collect(),
-                        );
-                    }
+                    let mut vals: Vec<(bool, String)> = vals
+                        .into_iter()
+                        .filter(|(_, v)| !v.trim().is_empty())
+                        .collect();
+                    // Lang-alt: x-default first, so "the" value is vals[0].
+                    vals.sort_by_key(|(d, _)| !*d);
+                    props.insert(
+                        pname,
+                        vals.into_iter()
+                            .map(|(_, v)| v.trim().to_string())
+                            .collect(),
+                    );
                 }
             }
             Event::Eof => break,

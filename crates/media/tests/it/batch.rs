@@ -3,7 +3,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use byline_media::{BatchJob, MediaError, process_batch};
+use byline_media::{BatchJob, BatchOptions, MediaError, process_batch};
 
 use crate::common;
 
@@ -34,12 +34,20 @@ fn a_batch_writes_every_rendition_and_reports_each_file_once() {
     let jobs = jobs(tmp.path(), &names);
     let seen = Mutex::new(Vec::new());
     let cancel = AtomicBool::new(false);
-    let results = process_batch(&jobs, 85, 2, &cancel, &|p| {
-        assert_eq!(p.total, 5);
-        seen.lock()
-            .unwrap()
-            .push((p.done, p.source.to_path_buf(), p.result.is_ok()));
-    });
+    let results = process_batch(
+        &jobs,
+        &BatchOptions {
+            threads: 2,
+            ..Default::default()
+        },
+        &cancel,
+        &|p| {
+            assert_eq!(p.total, 5);
+            seen.lock()
+                .unwrap()
+                .push((p.done, p.source.to_path_buf(), p.result.is_ok()));
+        },
+    );
     let mut seen = seen.into_inner().unwrap();
     seen.sort();
     assert_eq!(
@@ -78,7 +86,15 @@ fn a_cancelled_batch_skips_the_files_it_has_not_started() {
     let tmp = tempfile::tempdir().unwrap();
     let jobs = jobs(tmp.path(), &["landscape_1.jpg", "landscape_6.jpg"]);
     let cancel = AtomicBool::new(true);
-    let results = process_batch(&jobs, 85, 1, &cancel, &|_| {});
+    let results = process_batch(
+        &jobs,
+        &BatchOptions {
+            threads: 1,
+            ..Default::default()
+        },
+        &cancel,
+        &|_| {},
+    );
     assert!(
         results
             .iter()
@@ -93,9 +109,16 @@ fn a_cancelled_batch_skips_the_files_it_has_not_started() {
     // Cancelling from the progress callback stops the rest of a single-worker batch.
     let cancel = AtomicBool::new(false);
     let many = jobs_repeat(tmp.path(), 6);
-    let results = process_batch(&many, 85, 1, &cancel, &|_| {
-        cancel.store(true, Ordering::SeqCst)
-    });
+    let results = process_batch(
+        &many,
+        &BatchOptions {
+            threads: 1,
+            durable: false,
+            ..Default::default()
+        },
+        &cancel,
+        &|_| cancel.store(true, Ordering::SeqCst),
+    );
     let done = results.iter().filter(|r| r.is_ok()).count();
     assert!(
         done < 6,

@@ -103,8 +103,18 @@ fn jpegs_are_decoded_at_a_reduced_dct_scale_when_that_suffices() {
     let r = make_renditions(&common::read("landscape_1.jpg"), "l1", &opts).unwrap();
     assert_eq!(
         r.decoded_with,
+        DecodePath::Turbo { num: 3, denom: 8 },
+        "3/8 of 1800 = 675 ≥ 320 × 1.6 headroom = 512, while 1/4 = 450 is not"
+    );
+    let fast = RenditionOptions {
+        decode_headroom: 1.0,
+        ..opts
+    };
+    let r = make_renditions(&common::read("landscape_1.jpg"), "l1", &fast).unwrap();
+    assert_eq!(
+        r.decoded_with,
         DecodePath::Turbo { num: 1, denom: 4 },
-        "1800/4 = 450 ≥ 320 while 1/8 = 225 is too small"
+        "without headroom 1/4 (450 ≥ 320) suffices; 1/8 = 225 is too small"
     );
 }
 
