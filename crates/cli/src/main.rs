@@ -4,6 +4,7 @@
 mod article;
 mod desk;
 mod output;
+mod photo;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +37,9 @@ enum Command {
     /// Draft, import, search, export and restore stories.
     #[command(subcommand)]
     Article(article::ArticleCmd),
+    /// Import, caption and export photos.
+    #[command(subcommand)]
+    Photo(photo::PhotoCmd),
     /// Run the copy desk over a story: typography, Vietnamese style and spelling, checklist.
     Check { id: String },
     /// Apply the copy desk's safe fixes (whitespace, punctuation spacing) as a new revision.
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
     let dir = cli.data_dir.unwrap_or_else(default_data_dir);
     let result = Library::open(&dir).and_then(|mut lib| match cli.command {
         Command::Article(cmd) => article::run(&mut lib, cmd, &out),
+        Command::Photo(cmd) => photo::run(&mut lib, cmd, &out),
         Command::Check { id } => desk::check(&mut lib, &id, &out),
         Command::Fix { id } => desk::fix(&mut lib, &id, &out),
     });

@@ -8,11 +8,13 @@ pub mod desk;
 pub mod drafts;
 pub mod error;
 pub mod io;
+pub mod photodesk;
 pub mod photos;
 pub mod search;
 pub mod store;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use byline_protocol::{Article, Block, BlockKind, Status};
 use rusqlite::Connection;
@@ -155,12 +157,115 @@ impl Library {
     /// Stores a new article (revision 1) and returns it as stored.
     pub fn create_article(&mut self, mut article: Article) -> Result<Article> {
         drafts::create(&mut self.conn, &mut article, &self.author)?;
+        self.seed_photo_captions(&article)?;
         Ok(article)
     }
 
-    /// Saves an edited article as a new revision (autosave calls this on every pause).
+    /// A filed figure caption becomes the photo's caption when the photo has none yet.
+    fn seed_photo_captions(&mut self, article: &Article) -> Result<()> {
+        for b in &article.blocks {
+            let BlockKind::Figure {
+                photo_id: Some(id),
+                caption,
+                ..
+            } = &b.kind
+            else {
+                continue;
+            };
+            let Ok(rec) = photos::get(&self.conn, id) else {
+                continue;
+            };
+            if caption.trim().is_empty()
+                || !photodesk::editable_from_meta(&rec.meta).caption.is_empty()
+            {
+                continue;
+            }
+            let edit = photodesk::FieldEdit {
+                caption: Some(caption.clone()),
+                ..Default::default()
+            };
+            if let Some(fields) = photodesk::apply_edit(&rec, &edit, None)? {
+                photodesk::store_fields(&self.conn, id, &self.author, &fields)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Saves an edited article as a new revision (autosave calls this on every pause). A figure
+    /// caption edited here becomes the photo's caption too: one caption, not two copies.
     pub fn save_article(&mut self, article: &mut Article) -> Result<SaveOutcome> {
-        drafts::save(&mut self.conn, article, &self.author)
+        let out = drafts::save(&mut self.conn, article, &self.author)?;
+        if out.changed {
+            self.sync_figure_captions_to_photos(article)?;
+        }
+        Ok(out)
+    }
+
+    fn sync_figure_captions_to_photos(&mut self, article: &Article) -> Result<()> {
+        for b in &article.blocks {
+            let BlockKind::Figure {
+                photo_id: Some(id),
+                caption,
+                ..
+            } = &b.kind
+            else {
+                continue;
+            };
+            let Ok(rec) = photos::get(&self.conn, id) else {
+                continue;
+            };
+            let edit = photodesk::FieldEdit {
+                caption: Some(caption.clone()),
+                ..Default::default()
+            };
+            if caption.trim().is_empty() {
+                continue;
+            }
+            if let Some(fields) = photodesk::apply_edit(&rec, &edit, None)? {
+                photodesk::store_fields(&self.conn, id, &self.author, &fields)?;
+                self.sync_photo_caption_to_figures(id, &fields.caption, Some(&article.id))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes a photo's caption into every live story figure that shows it (except `skip`).
+    fn sync_photo_caption_to_figures(
+        &mut self,
+        photo_id: &str,
+        caption: &str,
+        skip: Option<&str>,
+    ) -> Result<()> {
+        let ids: Vec<String> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT a.id FROM articles a JOIN revisions r
+                   ON r.article_id = a.id AND r.revision = a.current_revision
+                 WHERE a.deleted_at IS NULL AND instr(r.content, ?1) > 0",
+            )?;
+            stmt.query_map([photo_id], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?
+        };
+        for id in ids.iter().filter(|i| Some(i.as_str()) != skip) {
+            let mut a = drafts::get(&self.conn, id)?;
+            let mut changed = false;
+            for b in &mut a.blocks {
+                if let BlockKind::Figure {
+                    photo_id: Some(p),
+                    caption: c,
+                    ..
+                } = &mut b.kind
+                    && p == photo_id
+                    && c != caption
+                {
+                    *c = caption.to_owned();
+                    changed = true;
+                }
+            }
+            if changed {
+                drafts::save(&mut self.conn, &mut a, &self.author)?;
+            }
+        }
+        Ok(())
     }
 
     pub fn article(&self, id: &str) -> Result<Article> {
@@ -327,9 +432,28 @@ impl Library {
                 path.display()
             ));
         }
-        photos::copy_in(&self.conn, &self.root, &path)
-            .map(|c| c.id)
-            .map_err(|e| format!("image `{src}`: {e}; the figure is kept without a photo"))
+        let never = AtomicBool::new(false);
+        let report = photodesk::import(
+            &self.conn,
+            &self.root,
+            &self.author,
+            &[path],
+            &never,
+            &|_| {},
+        )
+        .map_err(|e| format!("image `{src}`: {e}; the figure is kept without a photo"))?;
+        if let Some(p) = report.imported.into_iter().chain(report.duplicates).next() {
+            return Ok(p.id);
+        }
+        let why = report
+            .failed
+            .into_iter()
+            .next()
+            .map(|f| f.error)
+            .unwrap_or_default();
+        Err(format!(
+            "image `{src}`: {why}; the figure is kept without a photo"
+        ))
     }
 
     /// Renders an article. With `out`, writes the file (and, for Markdown, the photos beside it so
@@ -507,6 +631,82 @@ impl Library {
     }
 
     // ---- photos ---------------------------------------------------------------------------
+
+    /// Imports photo files and folders (see [`photodesk::import`]).
+    pub fn import_photos(
+        &mut self,
+        paths: &[PathBuf],
+        cancel: &AtomicBool,
+        progress: &(dyn Fn(&photodesk::Progress) + Sync),
+    ) -> Result<photodesk::ImportReport> {
+        photodesk::import(
+            &self.conn,
+            &self.root,
+            &self.author,
+            paths,
+            cancel,
+            progress,
+        )
+    }
+
+    /// The full view of one photo (`byline photo show`).
+    pub fn photo_view(&self, id: &str) -> Result<photodesk::PhotoView> {
+        photodesk::view(&self.conn, &self.root, &self.photo(id)?)
+    }
+
+    /// Every photo's view, newest import first.
+    pub fn photo_views(&self) -> Result<Vec<photodesk::PhotoView>> {
+        self.photos()?
+            .iter()
+            .map(|p| photodesk::view(&self.conn, &self.root, p))
+            .collect()
+    }
+
+    /// Edits caption fields of one or many photos (batch captioning). Templates expand per photo;
+    /// shortcodes from `codes.tsv` in the library folder (if present) expand in caption and
+    /// credit. Stories showing a photo get its new caption. Returns the photos' new views.
+    pub fn caption_photos(
+        &mut self,
+        ids: &[String],
+        edit: &photodesk::FieldEdit,
+    ) -> Result<Vec<photodesk::PhotoView>> {
+        let codes = self.code_table()?;
+        let records: Vec<_> = ids.iter().map(|id| self.photo(id)).collect::<Result<_>>()?;
+        for rec in &records {
+            if let Some(fields) = photodesk::apply_edit(rec, edit, codes.as_ref())? {
+                photodesk::store_fields(&self.conn, &rec.id, &self.author, &fields)?;
+                self.sync_photo_caption_to_figures(&rec.id, &fields.caption, None)?;
+            }
+        }
+        records.iter().map(|r| self.photo_view(&r.id)).collect()
+    }
+
+    /// The newsroom's shortcode file (`codes.tsv` in the library folder), if there is one.
+    pub fn code_table(&self) -> Result<Option<byline_media::CodeTable>> {
+        let path = self.root.join("codes.tsv");
+        if !path.exists() {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| CoreError::io(&path, e))?;
+        byline_media::CodeTable::parse(&text)
+            .map(Some)
+            .map_err(|e| CoreError::Invalid(format!("{}: {e}", path.display())))
+    }
+
+    /// Caption history of a photo, oldest first.
+    pub fn photo_history(
+        &self,
+        id: &str,
+    ) -> Result<Vec<(u64, String, String, photodesk::EditableFields)>> {
+        let rec = self.photo(id)?;
+        photodesk::history(&self.conn, &rec.id)
+    }
+
+    /// Writes the original with its current caption and credits embedded to `out`.
+    pub fn export_photo(&self, id: &str, out: &Path) -> Result<()> {
+        let bytes = photodesk::export_bytes(&self.root, &self.photo(id)?)?;
+        write_atomic(out, &bytes)
+    }
 
     pub fn photo(&self, id: &str) -> Result<photos::PhotoRecord> {
         photos::get(&self.conn, id.trim())

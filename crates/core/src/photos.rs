@@ -59,6 +59,14 @@ pub fn sniff(head: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Whether a file's first bytes are those of a supported image.
+pub fn is_image_file(path: &Path) -> bool {
+    let mut head = [0u8; 32];
+    File::open(path)
+        .and_then(|mut f| read_up_to(&mut f, &mut head))
+        .is_ok_and(|n| sniff(&head[..n]).is_some())
+}
+
 /// Where the original with this id lives, relative to the library root.
 pub fn relative_path(id: &str, format: &str) -> PathBuf {
     let ext = match format {
@@ -85,9 +93,10 @@ pub fn hash_file(path: &Path) -> Result<String> {
     Ok(hex::encode(h.finalize()))
 }
 
-/// Copies `src` into the library under `root` (write temp → fsync → rename → fsync dir) and
-/// records it. Hashing happens while copying, so the file is read once.
-pub fn copy_in(conn: &Connection, root: &Path, src: &Path) -> Result<Copied> {
+/// Copies `src` into the library's file store under `root` (write temp → fsync → rename → fsync
+/// dir) unless the library already records these bytes. Hashing happens while copying, so the
+/// file is read once. Recording the photo is [`insert`]'s job, once it has decoded.
+pub fn copy_file(conn: &Connection, root: &Path, src: &Path) -> Result<Copied> {
     let mut input = File::open(src).map_err(|e| CoreError::io(src, e))?;
     let mut head = [0u8; 32];
     let n = read_up_to(&mut input, &mut head).map_err(|e| CoreError::io(src, e))?;
@@ -95,7 +104,11 @@ pub fn copy_in(conn: &Connection, root: &Path, src: &Path) -> Result<Copied> {
         CoreError::bad_file(
             src,
             if n == 0 {
-                "file is empty".to_owned()
+                "file is empty (0 bytes); copy it off the card again".to_owned()
+            } else if head[..n].starts_with(&[0xFF, 0xD8]) {
+                format!(
+                    "JPEG is truncated: the file ends after {n} bytes; copy it off the card again"
+                )
             } else {
                 "not a JPEG, PNG, WebP, TIFF or HEIC image (checked by content, not by name)"
                     .to_owned()
@@ -123,10 +136,6 @@ pub fn copy_in(conn: &Connection, root: &Path, src: &Path) -> Result<Copied> {
         size += k as u64;
     }
     let id = hex::encode(h.finalize());
-    let original_name = src
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let known: Option<String> = conn
         .query_row("SELECT id FROM photos WHERE id = ?1", [&id], |r| r.get(0))
         .optional()?;
@@ -150,23 +159,33 @@ pub fn copy_in(conn: &Connection, root: &Path, src: &Path) -> Result<Copied> {
     File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(|e| CoreError::io(dir, e))?;
-    conn.execute(
-        "INSERT OR IGNORE INTO photos(id, original_name, format, size, imported_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            id,
-            original_name,
-            format,
-            size,
-            chrono::Local::now().fixed_offset().to_rfc3339()
-        ],
-    )?;
     Ok(Copied {
         id,
         format,
         size,
         duplicate: false,
     })
+}
+
+/// Records a copied photo with its metadata.
+pub fn insert(conn: &Connection, c: &Copied, src: &Path, meta: &serde_json::Value) -> Result<()> {
+    let original_name = src
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    conn.execute(
+        "INSERT OR IGNORE INTO photos(id, original_name, format, size, imported_at, meta)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            c.id,
+            original_name,
+            c.format,
+            c.size,
+            chrono::Local::now().fixed_offset().to_rfc3339(),
+            meta.to_string()
+        ],
+    )?;
+    Ok(())
 }
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {

@@ -3,6 +3,7 @@
 
 mod article;
 mod desk;
+mod photo;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

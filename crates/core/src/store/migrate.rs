@@ -19,6 +19,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "20261124_0003_photos",
         include_str!("../../migrations/20261124_0003_photos.sql"),
     ),
+    (
+        "20261124_0004_photo_history",
+        include_str!("../../migrations/20261124_0004_photo_history.sql"),
+    ),
 ];
 
 /// Applies the migrations not yet recorded. Returns the names applied now.
