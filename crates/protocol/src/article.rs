@@ -207,7 +207,10 @@ impl Article {
             n(b.text_mut());
             match &mut b.kind {
                 BlockKind::Figure { credit, .. } => n(credit),
-                BlockKind::Quote { attribution: Some(a), .. } => n(a),
+                BlockKind::Quote {
+                    attribution: Some(a),
+                    ..
+                } => n(a),
                 _ => {}
             }
         }
@@ -252,7 +255,9 @@ impl Article {
 
     /// The people with a given role, in byline order.
     pub fn people(&self, role: &str) -> impl Iterator<Item = &Person> {
-        self.byline.iter().filter(move |p| p.role.eq_ignore_ascii_case(role))
+        self.byline
+            .iter()
+            .filter(move |p| p.role.eq_ignore_ascii_case(role))
     }
 }
 
@@ -277,9 +282,15 @@ mod tests {
 
     #[test]
     fn blocks_serialize_with_a_type_tag_and_flat_fields() {
-        let b = Block { id: "b1".into(), kind: BlockKind::Paragraph { text: "x".into() } };
+        let b = Block {
+            id: "b1".into(),
+            kind: BlockKind::Paragraph { text: "x".into() },
+        };
         let v = serde_json::to_value(&b).unwrap();
-        assert_eq!(v, serde_json::json!({"id": "b1", "type": "paragraph", "text": "x"}));
+        assert_eq!(
+            v,
+            serde_json::json!({"id": "b1", "type": "paragraph", "text": "x"})
+        );
         let back: Block = serde_json::from_value(v).unwrap();
         assert_eq!(back, b, "a block must round-trip through JSON");
     }
@@ -290,7 +301,10 @@ mod tests {
         let nfd = String::from_iter(unicode_nfd("Đảng"));
         let mut a = Article::new(nfd.clone());
         a.blocks.push(Block::paragraph(nfd.clone()));
-        a.byline.push(Person { name: nfd, role: "writer".into() });
+        a.byline.push(Person {
+            name: nfd,
+            role: "writer".into(),
+        });
         a.normalize();
         assert_eq!(a.title, "Đảng");
         assert_eq!(a.blocks[0].text(), "Đảng");

@@ -84,7 +84,10 @@ impl ErrorCode {
     /// Whether a client should retry the same request later (the outbox keeps it queued)
     /// rather than park it as "needs attention".
     pub fn is_retryable(self) -> bool {
-        matches!(self, ErrorCode::RateLimited | ErrorCode::Unavailable | ErrorCode::Conflict)
+        matches!(
+            self,
+            ErrorCode::RateLimited | ErrorCode::Unavailable | ErrorCode::Conflict
+        )
     }
 }
 
@@ -103,7 +106,10 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError { code, message: message.into() }
+        ApiError {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -121,9 +127,17 @@ mod tests {
 
     #[test]
     fn codes_serialize_as_their_stable_names() {
-        for code in [ErrorCode::InvalidInput, ErrorCode::RateLimited, ErrorCode::PreconditionFailed] {
+        for code in [
+            ErrorCode::InvalidInput,
+            ErrorCode::RateLimited,
+            ErrorCode::PreconditionFailed,
+        ] {
             let json = serde_json::to_string(&code).unwrap();
-            assert_eq!(json, format!("\"{}\"", code.as_str()), "serde and as_str must agree");
+            assert_eq!(
+                json,
+                format!("\"{}\"", code.as_str()),
+                "serde and as_str must agree"
+            );
         }
     }
 
@@ -131,6 +145,9 @@ mod tests {
     fn client_errors_map_to_4xx_and_faults_to_5xx() {
         assert_eq!(ErrorCode::RateLimited.http_status(), 429);
         assert_eq!(ErrorCode::NotFound.http_status(), 404);
-        assert!(ErrorCode::Storage.http_status() >= 500, "a storage fault is the server's");
+        assert!(
+            ErrorCode::Storage.http_status() >= 500,
+            "a storage fault is the server's"
+        );
     }
 }

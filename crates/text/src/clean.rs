@@ -47,13 +47,19 @@ impl Default for CleanPolicy {
 /// Horizontal whitespace as pasted from browsers and Word: ASCII space, tab, NBSP, narrow NBSP,
 /// the typographic spaces U+2000–U+200A and the ideographic space.
 pub fn is_space_like(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\u{00A0}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{2000}'..='\u{200A}')
+    matches!(
+        c,
+        ' ' | '\t' | '\u{00A0}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{2000}'..='\u{200A}'
+    )
 }
 
 /// Characters that take no room and carry no meaning in Vietnamese copy. ZWJ is not here: emoji
 /// sequences need it.
 pub fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{200C}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{200E}' | '\u{200F}')
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{200E}' | '\u{200F}'
+    )
 }
 
 fn is_invisible(c: char) -> bool {
@@ -79,7 +85,10 @@ pub fn clean(s: &str, policy: &CleanPolicy) -> String {
 }
 
 fn clean_line(line: &str, p: &CleanPolicy) -> String {
-    let chars: Vec<char> = line.chars().filter(|&c| !(p.strip_invisible && is_invisible(c))).collect();
+    let chars: Vec<char> = line
+        .chars()
+        .filter(|&c| !(p.strip_invisible && is_invisible(c)))
+        .collect();
     let mut out: Vec<char> = Vec::with_capacity(chars.len());
     let mut i = 0;
     while i < chars.len() {
@@ -152,20 +161,40 @@ mod tests {
 
     #[test]
     fn space_and_nbsp_runs_become_one_space() {
-        assert_eq!(safe("để \u{a0}khảo sát"), "để khảo sát", "space+NBSP is one space");
+        assert_eq!(
+            safe("để \u{a0}khảo sát"),
+            "để khảo sát",
+            "space+NBSP is one space"
+        );
         assert_eq!(safe("a\u{a0}\u{a0}b"), "a b", "NBSP+NBSP is one space");
     }
 
     #[test]
     fn a_lone_nbsp_between_words_is_kept() {
-        assert_eq!(safe("18\u{a0}km"), "18\u{a0}km", "a single NBSP may be deliberate");
+        assert_eq!(
+            safe("18\u{a0}km"),
+            "18\u{a0}km",
+            "a single NBSP may be deliberate"
+        );
     }
 
     #[test]
     fn trailing_nbsp_and_space_before_full_stop_go() {
-        assert_eq!(safe("sản xuất…. \u{a0}"), "sản xuất….", "trailing run removed");
-        assert_eq!(safe("có liên quan ."), "có liên quan.", "space before full stop removed");
-        assert_eq!(safe("( xem ảnh )"), "(xem ảnh)", "spaces inside brackets removed");
+        assert_eq!(
+            safe("sản xuất…. \u{a0}"),
+            "sản xuất….",
+            "trailing run removed"
+        );
+        assert_eq!(
+            safe("có liên quan ."),
+            "có liên quan.",
+            "space before full stop removed"
+        );
+        assert_eq!(
+            safe("( xem ảnh )"),
+            "(xem ảnh)",
+            "spaces inside brackets removed"
+        );
     }
 
     #[test]
@@ -182,9 +211,15 @@ mod tests {
 
     #[test]
     fn curly_quote_policy_pairs_quotes_by_context() {
-        let p = CleanPolicy { quotes: QuotePolicy::Curly, ..CleanPolicy::default() };
+        let p = CleanPolicy {
+            quotes: QuotePolicy::Curly,
+            ..CleanPolicy::default()
+        };
         assert_eq!(clean("về \"Tiếp tục\" và 'x'", &p), "về “Tiếp tục” và ‘x’");
-        let s = CleanPolicy { quotes: QuotePolicy::Straight, ..CleanPolicy::default() };
+        let s = CleanPolicy {
+            quotes: QuotePolicy::Straight,
+            ..CleanPolicy::default()
+        };
         assert_eq!(clean("“a” ‘b’", &s), "\"a\" 'b'");
     }
 }

@@ -62,14 +62,25 @@ mod tests {
 
     #[test]
     fn fold_removes_stacked_marks_and_d_bar() {
-        assert_eq!(fold("LIÊN ĐOÀN Nghị quyết ự ậ ổ"), "lien doan nghi quyet u a o");
+        assert_eq!(
+            fold("LIÊN ĐOÀN Nghị quyết ự ậ ổ"),
+            "lien doan nghi quyet u a o"
+        );
     }
 
     #[test]
     fn fold_keeps_char_count_for_nfd_input_too() {
         let nfd: String = "Đảng ủy".nfd().collect();
-        assert_eq!(fold(&nfd).chars().count(), nfd.chars().count(), "one char in, one char out");
-        assert_eq!(tokens(&nfd), vec!["dang", "uy"], "NFD input folds to the same tokens");
+        assert_eq!(
+            fold(&nfd).chars().count(),
+            nfd.chars().count(),
+            "one char in, one char out"
+        );
+        assert_eq!(
+            tokens(&nfd),
+            vec!["dang", "uy"],
+            "NFD input folds to the same tokens"
+        );
     }
 
     #[test]
@@ -84,7 +95,11 @@ mod tests {
 
     #[test]
     fn slug_collapses_punctuation_and_edges() {
-        assert_eq!(slug("  “CNH – HĐH” …  "), "cnh-hdh", "quotes, dashes and ellipses are separators");
+        assert_eq!(
+            slug("  “CNH – HĐH” …  "),
+            "cnh-hdh",
+            "quotes, dashes and ellipses are separators"
+        );
         assert_eq!(slug(""), "", "empty title has an empty slug");
     }
 }

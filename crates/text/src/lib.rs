@@ -50,7 +50,9 @@ pub fn char_slice(s: &str, start: usize, end: usize) -> &str {
 
 /// Counts words the way an editor's word counter does: runs of letters/digits.
 pub fn word_count(s: &str) -> usize {
-    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count()
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count()
 }
 
 #[cfg(test)]
@@ -61,7 +63,11 @@ mod tests {
     fn decomposed_vietnamese_becomes_composed() {
         let nfd: String = "Nghị quyết".nfd().collect();
         assert_ne!(nfd, "Nghị quyết", "the fixture must really be decomposed");
-        assert_eq!(nfc(&nfd), "Nghị quyết", "NFD input should compose to the NFC spelling");
+        assert_eq!(
+            nfc(&nfd),
+            "Nghị quyết",
+            "NFD input should compose to the NFC spelling"
+        );
         assert!(!is_nfc(&nfd), "decomposed text is not NFC");
         assert!(is_nfc("Nghị quyết"), "composed text is NFC");
     }
@@ -76,6 +82,10 @@ mod tests {
 
     #[test]
     fn word_count_ignores_punctuation() {
-        assert_eq!(word_count("Sáng 18/6, đoàn công tác…"), 6, "18 and 6 count as two words");
+        assert_eq!(
+            word_count("Sáng 18/6, đoàn công tác…"),
+            6,
+            "18 and 6 count as two words"
+        );
     }
 }
