@@ -13,7 +13,6 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::routing::{get, post, put};
 use byline_protocol::ErrorCode;
@@ -131,6 +130,14 @@ pub async fn read_body(body: Body, limit: usize) -> Result<Bytes> {
 /// Parses a JSON body, answering 400 with serde's reason on malformed input.
 pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|e| ServerError::bad(format!("invalid JSON: {e}")))
+}
+
+pub use axum::Router;
+
+/// Serves `router` on `listener` (no graceful shutdown: for tests and embedding; `main` adds
+/// the signal handling).
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    axum::serve(listener, router).await
 }
 
 /// The whole HTTP surface.
