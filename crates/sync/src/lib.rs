@@ -187,8 +187,7 @@ const TUS: &str = "1.0.0";
 impl Client {
     /// `base_url` like `http://127.0.0.1:8080`; `token` from `byline-server user add`.
     pub fn new(base_url: &str, token: &str) -> Result<Client> {
-        // reqwest is built without a default crypto provider (no aws-lc C build); use ring.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        ensure_crypto_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(120))
@@ -454,6 +453,13 @@ impl Client {
         progress(now, size);
         Ok(now >= size)
     }
+}
+
+/// Installs rustls' ring provider for the process if none is installed yet. reqwest is built
+/// without a default provider (avoiding the aws-lc C build); [`Client::new`] calls this, and so
+/// must anyone building their own `reqwest::Client` in the same process.
+pub fn ensure_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 fn header_u64(resp: &reqwest::Response, name: &str) -> Result<u64> {

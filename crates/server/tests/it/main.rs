@@ -1,6 +1,7 @@
 //! Integration tests of the newsroom server: in-process through the router and over real TCP.
 
 mod api;
+mod cli;
 mod e2e;
 mod hostile;
 mod migrations;
@@ -25,9 +26,15 @@ pub struct Fixture {
     pub photographer: String,
 }
 
+impl Default for Fixture {
+    fn default() -> Self {
+        Fixture::with_config(Config::default())
+    }
+}
+
 impl Fixture {
     pub fn new() -> Fixture {
-        Fixture::with_config(Config::default())
+        Fixture::default()
     }
 
     pub fn with_config(config: Config) -> Fixture {
