@@ -317,7 +317,12 @@ fn apply_write(
     } else {
         vec![]
     };
-    all_conflicts.extend(new_conflicts.iter().cloned());
+    // A resent stale write finds the same conflicts again: keep each one once.
+    for c in &new_conflicts {
+        if !all_conflicts.contains(c) {
+            all_conflicts.push(c.clone());
+        }
+    }
 
     // Nothing new (e.g. a resend under a fresh key): no new revision.
     next.revision = cur.revision;

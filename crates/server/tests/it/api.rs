@@ -299,3 +299,30 @@ async fn the_change_feed_returns_what_changed_after_a_cursor() {
     let none: ChangesResponse = serde_json::from_slice(&body).expect("changes");
     assert!(none.articles.is_empty(), "nothing after the last cursor");
 }
+
+#[tokio::test]
+async fn resending_the_same_stale_write_under_a_new_key_adds_no_revision_or_duplicate_conflict() {
+    let f = Fixture::new();
+    let a = model_article([None, None, None]);
+    put(&f, &f.reporter, &a, None, "c").await;
+    let mut ed = a.clone();
+    *ed.blocks[1].text_mut() = "Bản của biên tập.".into();
+    put(&f, &f.editor, &ed, Some(1), "e").await;
+    let mut rep = a.clone();
+    *rep.blocks[1].text_mut() = "Bản của phóng viên.".into();
+    let (_, first) = put(&f, &f.reporter, &rep, Some(1), "r1").await;
+    let (_, again) = put(&f, &f.reporter, &rep, Some(1), "r2").await;
+    assert_eq!(
+        first["server_revision"], again["server_revision"],
+        "nothing new, no new revision"
+    );
+    let (_, _, b) = f
+        .call(
+            req("GET", &format!("/api/articles/{}", a.id), Some(&f.editor))
+                .body(Default::default())
+                .unwrap(),
+        )
+        .await;
+    let env: ArticleEnvelope = serde_json::from_slice(&b).expect("envelope");
+    assert_eq!(env.conflicts.len(), 1, "the conflict is stored once");
+}

@@ -264,3 +264,56 @@ async fn photo_metadata_is_for_photographers_and_editors() {
         "dimensions read from the header"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_clients_racing_on_one_upload_cannot_interleave_bytes() {
+    use futures_util::StreamExt;
+    let f = Fixture::new();
+    let bytes = std::fs::read(fixture_photo("lanh-dao.jpg")).unwrap();
+    let sha = sha_hex(&bytes);
+    let (_, loc) = create(&f, &sha, bytes.len()).await;
+    let half = bytes.len() / 2;
+    let parts = vec![bytes[..half].to_vec(), bytes[half..].to_vec()];
+    // The first client sends slowly, holding the upload while the second one tries.
+    let slow = futures_util::stream::iter(parts)
+        .enumerate()
+        .then(|(i, p)| async move {
+            if i == 1 {
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            }
+            Ok::<_, std::io::Error>(axum::body::Bytes::from(p))
+        });
+    let patch_req = |body: Body| {
+        req("PATCH", &loc, Some(&f.photographer))
+            .header("tus-resumable", "1.0.0")
+            .header("upload-offset", "0")
+            .header("content-type", "application/offset+octet-stream")
+            .body(body)
+            .unwrap()
+    };
+    let first = f.call(patch_req(Body::from_stream(slow)));
+    let second = async {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        f.call(patch_req(Body::from(bytes.clone()))).await
+    };
+    let ((s1, _, _), (s2, _, b2)) = tokio::join!(first, second);
+    assert_eq!(s1, StatusCode::NO_CONTENT, "the first writer completes");
+    assert_eq!(s2, StatusCode::CONFLICT, "the racing writer is turned away");
+    assert!(
+        String::from_utf8_lossy(&b2).contains("another request"),
+        "because of the lock"
+    );
+    let (s, _, served) = f
+        .call(
+            req("GET", &format!("/photos/{sha}"), None)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        &served[..],
+        &bytes[..],
+        "the stored photo is exactly the first client's bytes"
+    );
+}
