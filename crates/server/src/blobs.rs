@@ -415,11 +415,19 @@ pub fn sniff_image(bytes: &[u8], max_pixels: u64) -> Result<(&'static str, u32, 
 /// Verifies a complete upload and moves it into the blob store; any failure discards it.
 async fn finalize(state: &AppState, up: &Upload, user: &str) -> Result<()> {
     let path = part_path(state, &up.id);
-    let mut bytes = Vec::with_capacity(up.length as usize);
-    let mut f = std::fs::File::open(&path)?;
-    f.rewind()?;
-    f.read_to_end(&mut bytes)?;
-    let actual = hex::encode(Sha256::digest(&bytes));
+    let capacity = usize::try_from(up.length).unwrap_or(0);
+    // Reading and hashing a large photo is CPU and disk work: keep it off the async workers.
+    let (bytes, actual) =
+        tokio::task::spawn_blocking(move || -> std::io::Result<(Vec<u8>, String)> {
+            let mut bytes = Vec::with_capacity(capacity);
+            let mut f = std::fs::File::open(&path)?;
+            f.rewind()?;
+            f.read_to_end(&mut bytes)?;
+            let actual = hex::encode(Sha256::digest(&bytes));
+            Ok((bytes, actual))
+        })
+        .await
+        .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
     if actual != up.sha256 {
         discard(state, up)?;
         return Err(ServerError::ChecksumMismatch(format!(

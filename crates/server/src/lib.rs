@@ -18,7 +18,7 @@ use axum::routing::{get, post, put};
 use byline_protocol::ErrorCode;
 use object_store::ObjectStore;
 use object_store::local::LocalFileSystem;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 pub use auth::RateLimiter;
 pub use error::{Result, ServerError};
@@ -81,6 +81,7 @@ impl AppState {
         let data_dir = data_dir.canonicalize()?;
         let conn = db::open(&data_dir.join("byline.db"))?;
         let store = LocalFileSystem::new_with_prefix(data_dir.join("blobs"))?;
+        sweep_orphan_parts(&conn, &data_dir.join("uploads"))?;
         let limiter = RateLimiter::new(config.rate_burst, config.rate_per_sec);
         Ok(AppState {
             inner: Arc::new(Inner {
@@ -109,6 +110,26 @@ impl AppState {
     pub fn uploads_dir(&self) -> PathBuf {
         self.inner.data_dir.join("uploads")
     }
+}
+
+/// Removes part files that no upload row owns (left by a crash between discarding the row and
+/// the file), so the uploads directory cannot grow without bound.
+fn sweep_orphan_parts(conn: &Connection, dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let name = entry.file_name();
+        let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".part")) else {
+            continue;
+        };
+        let known = conn
+            .query_row("SELECT 1 FROM uploads WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !known {
+            tracing::info!(file = %entry.path().display(), "removing orphaned part file");
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// Reads a request body up to `limit` bytes; beyond it answers 413 `too_large` (as JSON, unlike
