@@ -7,3 +7,8 @@ pub mod error;
 
 pub use article::{Article, ArticleContent, Block, BlockKind, Person, Related, Status, new_id};
 pub use error::{ApiError, ErrorCode};
+pub mod merge;
+pub mod sync;
+
+pub use merge::{MergeOutcome, merge};
+pub use sync::Conflict;

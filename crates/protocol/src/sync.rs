@@ -1,0 +1,156 @@
+//! Wire types of the newsroom sync API, shared by `byline-server` and the `byline-sync` client.
+//!
+//! Keeping them here (and nowhere else) means a field renamed on one side fails to compile on
+//! the other instead of silently dropping data on the wire.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Article;
+
+/// A write that touched the same field or block on both sides differently. The server's version
+/// stays current in the article; the other side's version is kept here, visible, never dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// The block concerned, or `None` for an article field (title, lead, byline…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_id: Option<String>,
+    /// `"block"` for a block conflict, else the article field's name (`"title"`, `"lead"`…).
+    pub field: String,
+    /// The incoming (client's) version that did *not* become current; `null` = deleted there.
+    pub theirs: serde_json::Value,
+    /// The server's version, which stays current; `null` = deleted on the server.
+    pub ours: serde_json::Value,
+}
+
+/// Body of `PUT /api/articles/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PutArticleRequest {
+    pub article: Article,
+    /// The server revision the client's edit started from (`None` for a first upload). The
+    /// `If-Match` header, when present, takes precedence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_revision: Option<u64>,
+}
+
+/// An article as the server holds it: content, server revision and unresolved conflicts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleEnvelope {
+    pub article: Article,
+    pub server_revision: u64,
+    #[serde(default)]
+    pub conflicts: Vec<Conflict>,
+    /// Change cursor of this version, comparable with [`ChangesResponse::next_cursor`].
+    #[serde(default)]
+    pub cursor: u64,
+}
+
+/// Answer to `PUT /api/articles/{id}` and `POST /api/articles/{id}/publish`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PutArticleResponse {
+    pub server_revision: u64,
+    /// True when the write was stale and got three-way merged with newer server edits: the
+    /// client should adopt `article` as its new local content.
+    pub merged: bool,
+    /// The server's current article after the write.
+    pub article: Article,
+    /// Conflicts produced by *this* write (also stored with the article).
+    #[serde(default)]
+    pub conflicts: Vec<Conflict>,
+}
+
+/// Answer to `GET /api/articles?since=<cursor>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangesResponse {
+    pub articles: Vec<ArticleEnvelope>,
+    /// Pass back as `since` to get what changed after this page.
+    pub next_cursor: u64,
+    /// True when the page was cut at the limit and more changes follow.
+    #[serde(default)]
+    pub more: bool,
+}
+
+/// One entry of `POST /api/blobs/batch`: a blob by content hash and size.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BlobRef {
+    /// Lowercase hex SHA-256 of the bytes.
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// Answer to `POST /api/blobs/batch`: the blobs the server lacks and wants uploaded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobBatchResponse {
+    pub missing: Vec<BlobRef>,
+}
+
+/// Descriptive metadata of a photo, `PUT /api/photos/{sha}/meta`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoMeta {
+    #[serde(default)]
+    pub caption: String,
+    #[serde(default)]
+    pub credit: String,
+    #[serde(default)]
+    pub creator: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_at: Option<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+}
+
+/// What the server knows about a stored photo (`GET /api/photos/{sha}/meta`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoInfo {
+    pub sha256: String,
+    pub size: u64,
+    pub content_type: String,
+    pub width: u32,
+    pub height: u32,
+    #[serde(default)]
+    pub meta: PhotoMeta,
+}
+
+/// True for a lowercase 64-digit hex SHA-256: the only form a blob name may take anywhere, so a
+/// client-supplied name can never become a path component.
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// True for an article id the server accepts: 1–100 ASCII letters, digits, `-` or `_`.
+pub fn is_valid_article_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_lowercase_hex_of_the_right_length_is_a_blob_name() {
+        assert!(is_sha256_hex(&"a".repeat(64)));
+        assert!(
+            !is_sha256_hex(&"A".repeat(64)),
+            "uppercase would give two names to one blob"
+        );
+        assert!(
+            !is_sha256_hex("../../etc/passwd"),
+            "a path is never a blob name"
+        );
+        assert!(!is_sha256_hex(&"a".repeat(63)));
+    }
+
+    #[test]
+    fn article_ids_refuse_path_characters() {
+        assert!(is_valid_article_id("0193a-b_c"));
+        assert!(
+            !is_valid_article_id("../x"),
+            "dots and slashes must be refused"
+        );
+        assert!(!is_valid_article_id(""));
+    }
+}

@@ -1,0 +1,531 @@
+//! Versioned articles: conditional writes with three-way block merge, publish, change feed, and
+//! idempotency keys whose records commit in the same transaction as the change they answer.
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use byline_protocol::sync::{
+    ArticleEnvelope, ChangesResponse, PutArticleRequest, PutArticleResponse, is_valid_article_id,
+};
+use byline_protocol::{Article, Conflict, ErrorCode, Status, merge};
+use chrono::FixedOffset;
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::auth::Auth;
+use crate::db::{Role, User, now_rfc3339};
+use crate::error::{Result, ServerError};
+use crate::{AppState, parse_json, read_body};
+
+pub(crate) fn check_id(id: &str) -> Result<()> {
+    if is_valid_article_id(id) {
+        Ok(())
+    } else {
+        Err(ServerError::bad(
+            "article id must be 1-100 of [A-Za-z0-9_-]",
+        ))
+    }
+}
+
+/// `"7"` → 7. Accepts a weak `W/` prefix since we only compare revisions.
+fn parse_etag(v: &HeaderValue) -> Result<u64> {
+    v.to_str()
+        .ok()
+        .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| ServerError::bad("If-Match must be a quoted server revision, e.g. \"3\""))
+}
+
+fn etag(rev: u64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{rev}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Idempotency (draft-ietf-httpapi-idempotency-key-header)
+
+/// A claimed idempotency key: while it lives, a concurrent request with the same key gets 409.
+pub struct IdemClaim {
+    state: AppState,
+    slot: (String, String),
+    pub request_hash: String,
+}
+
+impl Drop for IdemClaim {
+    fn drop(&mut self) {
+        self.state
+            .inner
+            .in_flight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.slot);
+    }
+}
+
+pub enum Idem {
+    /// No key sent: the request is simply executed.
+    None,
+    /// First time this key is seen: execute, then record the answer via [`record`].
+    Fresh(IdemClaim),
+    /// Seen before with the same payload: here is the stored answer.
+    Replay(Response),
+}
+
+/// Looks up the `Idempotency-Key` of a request. Same key + same payload → stored answer; same
+/// key + other payload → 422; same key while the first request still runs → 409.
+pub fn idem_begin(
+    state: &AppState,
+    user: &User,
+    headers: &HeaderMap,
+    method: &Method,
+    uri: &Uri,
+    body: &[u8],
+) -> Result<Idem> {
+    let Some(key) = headers.get("idempotency-key") else {
+        return Ok(Idem::None);
+    };
+    let key = key
+        .to_str()
+        .ok()
+        .map(|k| k.trim().trim_matches('"'))
+        .filter(|k| !k.is_empty() && k.len() <= 255)
+        .ok_or_else(|| ServerError::bad("Idempotency-Key must be 1-255 visible characters"))?
+        .to_string();
+    let mut h = Sha256::new();
+    h.update(method.as_str());
+    h.update(b"\n");
+    h.update(uri.path());
+    h.update(b"\n");
+    h.update(body);
+    let request_hash = hex::encode(h.finalize());
+    let slot = (user.name.clone(), key.clone());
+    {
+        let mut flight = state
+            .inner
+            .in_flight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if !flight.insert(slot.clone()) {
+            return Err(ServerError::new(
+                ErrorCode::Conflict,
+                "a request with this Idempotency-Key is still being processed",
+            ));
+        }
+    }
+    let claim = IdemClaim {
+        state: state.clone(),
+        slot,
+        request_hash,
+    };
+    let stored: Option<(String, u16, Vec<u8>)> = state.with_db(|c| {
+        Ok(c.query_row(
+            "SELECT request_hash, status, response FROM idempotency WHERE user_name = ?1 AND key = ?2",
+            params![user.name, key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?)
+    })?;
+    match stored {
+        None => Ok(Idem::Fresh(claim)),
+        Some((hash, _, _)) if hash != claim.request_hash => Err(ServerError::new(
+            ErrorCode::IdempotencyMismatch,
+            "this Idempotency-Key was already used with a different request",
+        )),
+        Some((_, status, body)) => {
+            let mut resp = (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+                [(header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response();
+            resp.headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            Ok(Idem::Replay(resp))
+        }
+    }
+}
+
+/// Stores the answer to a fresh idempotent request inside the caller's transaction.
+pub fn record(
+    tx: &Transaction<'_>,
+    idem: &Idem,
+    user: &User,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<()> {
+    if let Idem::Fresh(claim) = idem {
+        tx.execute(
+            "INSERT INTO idempotency (user_name, key, request_hash, status, response, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                user.name,
+                claim.slot.1,
+                claim.request_hash,
+                status.as_u16(),
+                body,
+                now_rfc3339()
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage
+
+struct Current {
+    revision: u64,
+    article: Article,
+    conflicts: Vec<Conflict>,
+    cursor: u64,
+}
+
+fn load(tx: &rusqlite::Connection, id: &str) -> Result<Option<Current>> {
+    let row: Option<(u64, String, String, u64)> = tx
+        .query_row(
+            "SELECT revision, body, conflicts, cursor FROM articles WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    row.map(|(revision, body, conflicts, cursor)| {
+        Ok(Current {
+            revision,
+            article: serde_json::from_str(&body)?,
+            conflicts: serde_json::from_str(&conflicts)?,
+            cursor,
+        })
+    })
+    .transpose()
+}
+
+fn load_revision(tx: &rusqlite::Connection, id: &str, rev: u64) -> Result<Option<Article>> {
+    let body: Option<String> = tx
+        .query_row(
+            "SELECT body FROM article_revisions WHERE id = ?1 AND revision = ?2",
+            params![id, rev],
+            |r| r.get(0),
+        )
+        .optional()?;
+    body.map(|b| Ok(serde_json::from_str(&b)?)).transpose()
+}
+
+fn save(
+    tx: &Transaction<'_>,
+    user: &User,
+    article: &Article,
+    conflicts: &[Conflict],
+) -> Result<u64> {
+    let body = serde_json::to_string(article)?;
+    let conflicts = serde_json::to_string(conflicts)?;
+    let cursor: u64 = tx.query_row(
+        "SELECT COALESCE(MAX(cursor), 0) + 1 FROM articles",
+        [],
+        |r| r.get(0),
+    )?;
+    let now = now_rfc3339();
+    tx.execute(
+        "INSERT INTO articles (id, revision, cursor, status, body, conflicts, updated_by, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(id) DO UPDATE SET revision = excluded.revision, cursor = excluded.cursor,
+           status = excluded.status, body = excluded.body, conflicts = excluded.conflicts,
+           updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        params![article.id, article.revision, cursor, article.status.as_str(), body, conflicts, user.name, now],
+    )?;
+    tx.execute(
+        "INSERT INTO article_revisions (id, revision, body, author, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![article.id, article.revision, body, user.name, now],
+    )?;
+    Ok(cursor)
+}
+
+/// The newsroom's zone, used when an article is published without a filed time.
+fn vietnam() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).unwrap_or(FixedOffset::east_opt(0).expect("UTC exists"))
+}
+
+/// Applies a write of `incoming` based on `base` (server revision the client started from).
+fn apply_write(
+    tx: &Transaction<'_>,
+    user: &User,
+    mut incoming: Article,
+    base: Option<u64>,
+) -> Result<(StatusCode, PutArticleResponse)> {
+    incoming.normalize();
+    let current = load(tx, &incoming.id)?;
+    let Some(cur) = current else {
+        if incoming.status == Status::Published && user.role != Role::Editor {
+            return Err(ServerError::new(
+                ErrorCode::Forbidden,
+                "only an editor may publish",
+            ));
+        }
+        incoming.revision = 1;
+        save(tx, user, &incoming, &[])?;
+        return Ok((
+            StatusCode::CREATED,
+            PutArticleResponse {
+                server_revision: 1,
+                merged: false,
+                article: incoming,
+                conflicts: vec![],
+            },
+        ));
+    };
+    let (mut next, new_conflicts, merged, keep_old_conflicts) = match base {
+        // Up to date: the client saw the current version and any conflicts on it.
+        Some(b) if b == cur.revision => (incoming, vec![], false, false),
+        Some(b) if b > cur.revision => {
+            return Err(ServerError::new(
+                ErrorCode::PreconditionFailed,
+                format!(
+                    "base revision {b} is newer than the server's {}",
+                    cur.revision
+                ),
+            ));
+        }
+        Some(b) => {
+            let base_article = load_revision(tx, &cur.article.id, b)?.ok_or_else(|| {
+                ServerError::new(
+                    ErrorCode::PreconditionFailed,
+                    format!("unknown base revision {b}"),
+                )
+            })?;
+            let m = merge(Some(&base_article), &cur.article, &incoming);
+            (m.article, m.conflicts, true, true)
+        }
+        // No base on an existing article: never a blind overwrite; merge without ancestor.
+        None => {
+            let m = merge(None, &cur.article, &incoming);
+            (m.article, m.conflicts, true, true)
+        }
+    };
+    if next.status == Status::Published
+        && cur.article.status != Status::Published
+        && user.role != Role::Editor
+    {
+        return Err(ServerError::new(
+            ErrorCode::Forbidden,
+            "only an editor may publish",
+        ));
+    }
+    next.id = cur.article.id.clone();
+    next.created_at = cur.article.created_at;
+    let mut all_conflicts = if keep_old_conflicts {
+        cur.conflicts.clone()
+    } else {
+        vec![]
+    };
+    // A resent stale write finds the same conflicts again: keep each one once.
+    for c in &new_conflicts {
+        if !all_conflicts.contains(c) {
+            all_conflicts.push(c.clone());
+        }
+    }
+
+    // Nothing new (e.g. a resend under a fresh key): no new revision.
+    next.revision = cur.revision;
+    if next == cur.article && all_conflicts == cur.conflicts {
+        return Ok((
+            StatusCode::OK,
+            PutArticleResponse {
+                server_revision: cur.revision,
+                merged,
+                article: next,
+                conflicts: new_conflicts,
+            },
+        ));
+    }
+    next.revision = cur.revision + 1;
+    save(tx, user, &next, &all_conflicts)?;
+    Ok((
+        StatusCode::OK,
+        PutArticleResponse {
+            server_revision: next.revision,
+            merged,
+            article: next,
+            conflicts: new_conflicts,
+        },
+    ))
+}
+
+fn respond(status: StatusCode, body: Vec<u8>, rev: u64) -> Response {
+    let mut resp = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+    resp.headers_mut().insert(header::ETAG, etag(rev));
+    resp
+}
+
+/// Runs an article write in one transaction with its idempotency record.
+fn transact(
+    state: &AppState,
+    user: &User,
+    idem: &Idem,
+    f: impl FnOnce(&Transaction<'_>) -> Result<(StatusCode, PutArticleResponse)>,
+) -> Result<Response> {
+    state.with_db(|c| {
+        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let (status, out) = f(&tx)?;
+        let body = serde_json::to_vec(&out)?;
+        record(&tx, idem, user, status, &body)?;
+        tx.commit()?;
+        Ok(respond(status, body, out.server_revision))
+    })
+}
+
+/// `PUT /api/articles/{id}`: body [`PutArticleRequest`]; `If-Match: "<rev>"` or `base_revision`.
+pub async fn put_article(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response> {
+    check_id(&id)?;
+    auth.require(&[Role::Reporter, Role::Editor], "write articles")?;
+    let bytes = read_body(body, state.config().json_limit).await?;
+    let idem = idem_begin(&state, &auth.0, &headers, &method, &uri, &bytes)?;
+    if let Idem::Replay(resp) = idem {
+        return Ok(resp);
+    }
+    let req: PutArticleRequest = parse_json(&bytes)?;
+    if req.article.id != id {
+        return Err(ServerError::bad(
+            "article.id differs from the id in the path",
+        ));
+    }
+    let base = match headers.get(header::IF_MATCH) {
+        Some(v) => Some(parse_etag(v)?),
+        None => req.base_revision,
+    };
+    let user = auth.0.clone();
+    let resp = transact(&state, &user, &idem, |tx| {
+        apply_write(tx, &user, req.article, base)
+    })?;
+    tracing::info!(article = %id, user = %user.name, status = %resp.status(), "article written");
+    Ok(resp)
+}
+
+/// `POST /api/articles/{id}/publish`: editors only. Keeps a filed `published_at` (with its zone),
+/// else stamps now at +07:00.
+pub async fn publish(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response> {
+    check_id(&id)?;
+    auth.require(&[Role::Editor], "publish")?;
+    let bytes = read_body(body, state.config().json_limit).await?;
+    let idem = idem_begin(&state, &auth.0, &headers, &method, &uri, &bytes)?;
+    if let Idem::Replay(resp) = idem {
+        return Ok(resp);
+    }
+    let if_match = headers.get(header::IF_MATCH).map(parse_etag).transpose()?;
+    let user = auth.0.clone();
+    transact(&state, &user, &idem, |tx| {
+        let cur =
+            load(tx, &id)?.ok_or_else(|| ServerError::not_found(format!("no article {id}")))?;
+        if if_match.is_some_and(|m| m != cur.revision) {
+            return Err(ServerError::new(
+                ErrorCode::PreconditionFailed,
+                "the article changed since",
+            ));
+        }
+        let mut a = cur.article.clone();
+        a.status = Status::Published;
+        if a.published_at.is_none() {
+            a.published_at = Some(chrono::Utc::now().with_timezone(&vietnam()));
+        }
+        apply_write(tx, &user, a, Some(cur.revision))
+    })
+}
+
+/// `GET /api/articles/{id}`: the envelope, with `ETag: "<server_revision>"`.
+pub async fn get_article(
+    State(state): State<AppState>,
+    _auth: Auth,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    check_id(&id)?;
+    let cur = state
+        .with_db(|c| load(c, &id))?
+        .ok_or_else(|| ServerError::not_found(format!("no article {id}")))?;
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| parse_etag(v).ok() == Some(cur.revision))
+    {
+        let mut r = StatusCode::NOT_MODIFIED.into_response();
+        r.headers_mut().insert(header::ETAG, etag(cur.revision));
+        return Ok(r);
+    }
+    let env = ArticleEnvelope {
+        server_revision: cur.revision,
+        article: cur.article,
+        conflicts: cur.conflicts,
+        cursor: cur.cursor,
+    };
+    Ok(respond(
+        StatusCode::OK,
+        serde_json::to_vec(&env)?,
+        env.server_revision,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ChangesQuery {
+    #[serde(default)]
+    since: u64,
+    limit: Option<u32>,
+}
+
+/// `GET /api/articles?since=<cursor>&limit=<n>`: articles changed after the cursor, oldest first.
+pub async fn list_changes(
+    State(state): State<AppState>,
+    _auth: Auth,
+    Query(q): Query<ChangesQuery>,
+) -> Result<axum::Json<ChangesResponse>> {
+    let limit = q.limit.unwrap_or(100).clamp(1, 500);
+    let rows = state.with_db(|c| {
+        let mut st =
+            c.prepare("SELECT id FROM articles WHERE cursor > ?1 ORDER BY cursor LIMIT ?2")?;
+        let ids = st
+            .query_map(params![q.since, limit + 1], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(cur) = load(c, &id)? {
+                out.push(ArticleEnvelope {
+                    server_revision: cur.revision,
+                    article: cur.article,
+                    conflicts: cur.conflicts,
+                    cursor: cur.cursor,
+                });
+            }
+        }
+        Ok(out)
+    })?;
+    let more = rows.len() > limit as usize;
+    let articles: Vec<_> = rows.into_iter().take(limit as usize).collect();
+    let next_cursor = articles.last().map_or(q.since, |a| a.cursor);
+    Ok(axum::Json(ChangesResponse {
+        articles,
+        next_cursor,
+        more,
+    }))
+}
+
+/// Loads a published article for the HTML page.
+pub fn published(state: &AppState, id: &str) -> Result<Article> {
+    let cur = state.with_db(|c| load(c, id))?;
+    match cur {
+        Some(c) if c.article.status == Status::Published => Ok(c.article),
+        _ => Err(ServerError::not_found(format!("no published article {id}"))),
+    }
+}

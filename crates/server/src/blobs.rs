@@ -1,0 +1,596 @@
+//! Photos: content-addressed blobs (SHA-256), the "which do you lack?" batch, resumable uploads
+//! over tus 1.0 (core + creation + checksum + termination), metadata and serving.
+//!
+//! A partial upload is a file `uploads/<uuid>.part` in the data directory whose length *is* the
+//! upload offset; only a completed, hash-verified, header-checked image moves into the object
+//! store under `<sha[0..2]>/<sha>`. No client-supplied string ever becomes a path component.
+
+use std::io::{Read, Seek, Write};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use byline_protocol::ErrorCode;
+use byline_protocol::sync::{BlobBatchResponse, BlobRef, PhotoInfo, PhotoMeta, is_sha256_hex};
+use futures_util::StreamExt;
+use object_store::{ObjectStoreExt, PutPayload};
+use rusqlite::{OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use crate::auth::Auth;
+use crate::db::{Role, now_rfc3339};
+use crate::error::{Result, ServerError};
+use crate::{AppState, parse_json, read_body};
+
+const TUS: &str = "1.0.0";
+
+fn check_sha(sha: &str) -> Result<()> {
+    if is_sha256_hex(sha) {
+        Ok(())
+    } else {
+        Err(ServerError::bad("expected a lowercase hex SHA-256"))
+    }
+}
+
+fn blob_path(sha: &str) -> object_store::path::Path {
+    object_store::path::Path::from(format!("{}/{sha}", &sha[..2]))
+}
+
+fn blob_exists(state: &AppState, sha: &str) -> Result<bool> {
+    state.with_db(|c| {
+        Ok(
+            c.query_row("SELECT 1 FROM blobs WHERE sha256 = ?1", [sha], |_| Ok(()))
+                .optional()?
+                .is_some(),
+        )
+    })
+}
+
+/// `POST /api/blobs/batch` with `[{sha256, size}]` → `{missing: [...]}`.
+pub async fn batch(
+    State(state): State<AppState>,
+    _auth: Auth,
+    body: Body,
+) -> Result<axum::Json<BlobBatchResponse>> {
+    let bytes = read_body(body, state.config().json_limit).await?;
+    let wanted: Vec<BlobRef> = parse_json(&bytes)?;
+    if wanted.len() > 1000 {
+        return Err(ServerError::new(
+            ErrorCode::TooLarge,
+            "at most 1000 blobs per batch",
+        ));
+    }
+    let mut missing = Vec::new();
+    for b in wanted {
+        check_sha(&b.sha256)?;
+        if !blob_exists(&state, &b.sha256)? && !missing.contains(&b) {
+            missing.push(b);
+        }
+    }
+    Ok(axum::Json(BlobBatchResponse { missing }))
+}
+
+fn tus_headers(resp: &mut Response) {
+    resp.headers_mut()
+        .insert("tus-resumable", HeaderValue::from_static(TUS));
+}
+
+fn require_tus(headers: &HeaderMap) -> Result<()> {
+    match headers.get("tus-resumable").and_then(|v| v.to_str().ok()) {
+        Some(TUS) => Ok(()),
+        _ => Err(ServerError::new(
+            ErrorCode::PreconditionFailed,
+            "Tus-Resumable: 1.0.0 required",
+        )),
+    }
+}
+
+fn header_u64(headers: &HeaderMap, name: &str) -> Result<u64> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| ServerError::bad(format!("{name} header must be a non-negative integer")))
+}
+
+/// `OPTIONS /api/uploads`: what this tus server supports.
+pub async fn tus_options(State(state): State<AppState>) -> Response {
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    let h = r.headers_mut();
+    h.insert("tus-version", HeaderValue::from_static(TUS));
+    h.insert(
+        "tus-extension",
+        HeaderValue::from_static("creation,checksum,termination"),
+    );
+    h.insert("tus-checksum-algorithm", HeaderValue::from_static("sha256"));
+    h.insert("tus-max-size", HeaderValue::from(state.config().max_blob));
+    tus_headers(&mut r);
+    r
+}
+
+/// Parses tus `Upload-Metadata` (`key base64,key base64`) and returns the `sha256` entry.
+fn metadata_sha(headers: &HeaderMap) -> Result<String> {
+    let raw = headers
+        .get("upload-metadata")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    for pair in raw.split(',') {
+        let mut it = pair.trim().splitn(2, ' ');
+        if it.next() == Some("sha256") {
+            let v = it.next().unwrap_or("");
+            let decoded = B64
+                .decode(v.trim())
+                .map_err(|_| ServerError::bad("sha256 metadata is not base64"))?;
+            let sha = String::from_utf8(decoded)
+                .map_err(|_| ServerError::bad("sha256 metadata is not text"))?;
+            check_sha(&sha)?;
+            return Ok(sha);
+        }
+    }
+    Err(ServerError::bad(
+        "Upload-Metadata must carry sha256 <base64 of the hex digest>",
+    ))
+}
+
+fn part_path(state: &AppState, id: &uuid::Uuid) -> std::path::PathBuf {
+    // The file name is the server's own UUID, re-formatted, never the client's string.
+    state
+        .uploads_dir()
+        .join(format!("{}.part", id.hyphenated()))
+}
+
+struct Upload {
+    id: uuid::Uuid,
+    sha256: String,
+    length: u64,
+}
+
+fn load_upload(state: &AppState, id: &str) -> Result<Upload> {
+    let uid = uuid::Uuid::parse_str(id).map_err(|_| ServerError::not_found("no such upload"))?;
+    let row: Option<(String, u64)> = state.with_db(|c| {
+        Ok(c.query_row(
+            "SELECT sha256, length FROM uploads WHERE id = ?1",
+            [uid.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+    })?;
+    let (sha256, length) = row.ok_or_else(|| ServerError::not_found("no such upload"))?;
+    Ok(Upload {
+        id: uid,
+        sha256,
+        length,
+    })
+}
+
+/// `POST /api/uploads` (tus creation): `Upload-Length`, `Upload-Metadata: sha256 <b64>`.
+pub async fn tus_create(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+) -> Result<Response> {
+    require_tus(&headers)?;
+    let length = header_u64(&headers, "upload-length")?;
+    if length > state.config().max_blob {
+        return Err(ServerError::new(
+            ErrorCode::TooLarge,
+            format!(
+                "Upload-Length exceeds Tus-Max-Size {}",
+                state.config().max_blob
+            ),
+        ));
+    }
+    if length == 0 {
+        return Err(ServerError::bad("an empty file is not a photo"));
+    }
+    let sha = metadata_sha(&headers)?;
+    let id = uuid::Uuid::now_v7();
+    std::fs::File::create(part_path(&state, &id))?;
+    state.with_db(|c| {
+        c.execute(
+            "INSERT INTO uploads (id, sha256, length, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id.to_string(), sha, length, auth.0.name, now_rfc3339()],
+        )?;
+        Ok(())
+    })?;
+    tracing::info!(upload = %id, %sha, length, user = %auth.0.name, "upload created");
+    let mut r = StatusCode::CREATED.into_response();
+    let loc = format!("/api/uploads/{id}");
+    r.headers_mut().insert(
+        header::LOCATION,
+        HeaderValue::from_str(&loc).map_err(|_| ServerError::bad("id"))?,
+    );
+    r.headers_mut()
+        .insert("upload-offset", HeaderValue::from(0u64));
+    tus_headers(&mut r);
+    Ok(r)
+}
+
+fn offset_of(state: &AppState, up: &Upload) -> Result<u64> {
+    Ok(std::fs::metadata(part_path(state, &up.id))
+        .map(|m| m.len())
+        .unwrap_or(0))
+}
+
+/// `HEAD /api/uploads/{id}`: the offset to resume from.
+pub async fn tus_head(
+    State(state): State<AppState>,
+    _auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let up = load_upload(&state, &id)?;
+    let offset = offset_of(&state, &up)?;
+    let mut r = StatusCode::OK.into_response();
+    let h = r.headers_mut();
+    h.insert("upload-offset", HeaderValue::from(offset));
+    h.insert("upload-length", HeaderValue::from(up.length));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    tus_headers(&mut r);
+    Ok(r)
+}
+
+fn lock_for(state: &AppState, id: &uuid::Uuid) -> Arc<tokio::sync::Mutex<()>> {
+    let mut locks = state
+        .inner
+        .upload_locks
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    locks.retain(|_, l| Arc::strong_count(l) > 1); // forget idle locks
+    locks.entry(id.to_string()).or_default().clone()
+}
+
+fn parse_checksum(headers: &HeaderMap) -> Result<Option<Vec<u8>>> {
+    let Some(v) = headers.get("upload-checksum") else {
+        return Ok(None);
+    };
+    let v = v
+        .to_str()
+        .map_err(|_| ServerError::bad("Upload-Checksum is not text"))?;
+    let (algo, b64) = v
+        .trim()
+        .split_once(' ')
+        .ok_or_else(|| ServerError::bad("Upload-Checksum: <algorithm> <base64>"))?;
+    if !algo.eq_ignore_ascii_case("sha256") {
+        return Err(ServerError::bad(
+            "unsupported checksum algorithm; use sha256",
+        ));
+    }
+    let digest = B64
+        .decode(b64.trim())
+        .map_err(|_| ServerError::bad("Upload-Checksum digest is not base64"))?;
+    Ok(Some(digest))
+}
+
+/// `PATCH /api/uploads/{id}`: appends a chunk at `Upload-Offset`.
+///
+/// Bytes are appended as they arrive. If the connection breaks mid-chunk, the received prefix is
+/// kept (the whole-file SHA-256 check at completion still guards it), so a client resumes from
+/// where the bytes stopped instead of resending the chunk. A chunk that arrives completely but
+/// fails its `Upload-Checksum` is cut off again (460).
+pub async fn tus_patch(
+    State(state): State<AppState>,
+    _auth: Auth,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response> {
+    require_tus(&headers)?;
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if ct != "application/offset+octet-stream" {
+        return Err(ServerError::new(
+            ErrorCode::Unsupported,
+            "Content-Type must be application/offset+octet-stream",
+        ));
+    }
+    let claimed = header_u64(&headers, "upload-offset")?;
+    let checksum = parse_checksum(&headers)?;
+    let up = load_upload(&state, &id)?;
+    let lock = lock_for(&state, &up.id);
+    let Ok(_guard) = lock.try_lock() else {
+        return Err(ServerError::new(
+            ErrorCode::Conflict,
+            "another request is writing this upload",
+        ));
+    };
+    let path = part_path(&state, &up.id);
+    let start = offset_of(&state, &up)?;
+    if claimed != start {
+        return Err(ServerError::new(
+            ErrorCode::Conflict,
+            format!("Upload-Offset is {start}, not {claimed}"),
+        ));
+    }
+    let mut file = std::fs::OpenOptions::new().append(true).open(&path)?;
+    let mut hasher = Sha256::new();
+    let mut written: u64 = 0;
+    let limit = state.config().chunk_limit as u64;
+    let mut stream = body.into_data_stream();
+    let cut = |file: &std::fs::File| -> Result<()> { Ok(file.set_len(start)?) };
+    while let Some(frame) = stream.next().await {
+        let data = match frame {
+            Ok(d) => d,
+            Err(e) => {
+                // The client went away: keep what arrived so the resume starts after it.
+                file.sync_data()?;
+                tracing::info!(upload = %up.id, kept = written, error = %e, "chunk interrupted");
+                return Err(ServerError::bad("request body interrupted"));
+            }
+        };
+        let len = data.len() as u64;
+        if written + len > limit {
+            cut(&file)?;
+            return Err(ServerError::new(
+                ErrorCode::TooLarge,
+                format!("a chunk may carry at most {limit} bytes"),
+            ));
+        }
+        if start + written + len > up.length {
+            cut(&file)?;
+            return Err(ServerError::new(
+                ErrorCode::TooLarge,
+                "chunk goes past Upload-Length",
+            ));
+        }
+        file.write_all(&data)?;
+        hasher.update(&data);
+        written += len;
+    }
+    if let Some(want) = checksum
+        && hasher.finalize().as_slice() != want.as_slice()
+    {
+        cut(&file)?;
+        return Err(ServerError::ChecksumMismatch("chunk discarded".into()));
+    }
+    file.sync_data()?;
+    drop(file);
+    let offset = start + written;
+    if offset == up.length {
+        finalize(&state, &up, &_auth.0.name).await?;
+    }
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    r.headers_mut()
+        .insert("upload-offset", HeaderValue::from(offset));
+    tus_headers(&mut r);
+    Ok(r)
+}
+
+fn discard(state: &AppState, up: &Upload) -> Result<()> {
+    let _ = std::fs::remove_file(part_path(state, &up.id));
+    state.with_db(|c| Ok(c.execute("DELETE FROM uploads WHERE id = ?1", [up.id.to_string()])?))?;
+    Ok(())
+}
+
+/// A recognised photo type and its pixel size, read from the header without decoding.
+pub fn sniff_image(bytes: &[u8], max_pixels: u64) -> Result<(&'static str, u32, u32)> {
+    use imagesize::ImageType as T;
+    let kind = imagesize::image_type(bytes).map_err(|_| {
+        ServerError::new(
+            ErrorCode::Unsupported,
+            "not a JPEG, PNG, WebP, TIFF or HEIC image",
+        )
+    })?;
+    let ct = match kind {
+        T::Jpeg => "image/jpeg",
+        T::Png => "image/png",
+        T::Webp => "image/webp",
+        T::Tiff => "image/tiff",
+        T::Heif(_) => "image/heic",
+        #[allow(unreachable_patterns)]
+        _ => {
+            return Err(ServerError::new(
+                ErrorCode::Unsupported,
+                "unsupported image type",
+            ));
+        }
+    };
+    let size = imagesize::blob_size(bytes)
+        .map_err(|_| ServerError::new(ErrorCode::Unsupported, "image header unreadable"))?;
+    let (w, h) = (size.width as u64, size.height as u64);
+    if w == 0 || h == 0 {
+        return Err(ServerError::new(
+            ErrorCode::Unsupported,
+            "image has no pixels",
+        ));
+    }
+    if w.saturating_mul(h) > max_pixels {
+        return Err(ServerError::new(
+            ErrorCode::TooLarge,
+            format!("{w}×{h} exceeds the limit of {max_pixels} pixels"),
+        ));
+    }
+    Ok((
+        ct,
+        u32::try_from(w).unwrap_or(u32::MAX),
+        u32::try_from(h).unwrap_or(u32::MAX),
+    ))
+}
+
+/// Verifies a complete upload and moves it into the blob store; any failure discards it.
+async fn finalize(state: &AppState, up: &Upload, user: &str) -> Result<()> {
+    let path = part_path(state, &up.id);
+    let capacity = usize::try_from(up.length).unwrap_or(0);
+    // Reading and hashing a large photo is CPU and disk work: keep it off the async workers.
+    let (bytes, actual) =
+        tokio::task::spawn_blocking(move || -> std::io::Result<(Vec<u8>, String)> {
+            let mut bytes = Vec::with_capacity(capacity);
+            let mut f = std::fs::File::open(&path)?;
+            f.rewind()?;
+            f.read_to_end(&mut bytes)?;
+            let actual = hex::encode(Sha256::digest(&bytes));
+            Ok((bytes, actual))
+        })
+        .await
+        .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
+    if actual != up.sha256 {
+        discard(state, up)?;
+        return Err(ServerError::ChecksumMismatch(format!(
+            "the upload's SHA-256 is {actual}, not the declared {}; upload discarded",
+            up.sha256
+        )));
+    }
+    let (ct, w, h) = match sniff_image(&bytes, state.config().max_pixels) {
+        Ok(v) => v,
+        Err(e) => {
+            discard(state, up)?;
+            return Err(e);
+        }
+    };
+    if !blob_exists(state, &up.sha256)? {
+        let size = bytes.len() as u64;
+        state
+            .inner
+            .store
+            .put(&blob_path(&up.sha256), PutPayload::from(bytes))
+            .await?;
+        state.with_db(|c| {
+            c.execute(
+                "INSERT OR IGNORE INTO blobs (sha256, size, content_type, width, height, created_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![up.sha256, size, ct, w, h, user, now_rfc3339()],
+            )?;
+            Ok(())
+        })?;
+        tracing::info!(sha = %up.sha256, size, w, h, "photo stored");
+    }
+    discard(state, up)
+}
+
+/// `DELETE /api/uploads/{id}` (tus termination).
+pub async fn tus_delete(
+    State(state): State<AppState>,
+    _auth: Auth,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    require_tus(&headers)?;
+    let up = load_upload(&state, &id)?;
+    let lock = lock_for(&state, &up.id);
+    let Ok(_guard) = lock.try_lock() else {
+        return Err(ServerError::new(
+            ErrorCode::Conflict,
+            "another request is writing this upload",
+        ));
+    };
+    discard(&state, &up)?;
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    tus_headers(&mut r);
+    Ok(r)
+}
+
+fn photo_info(state: &AppState, sha: &str) -> Result<PhotoInfo> {
+    state.with_db(|c| {
+        let row = c
+            .query_row(
+                "SELECT b.size, b.content_type, b.width, b.height, m.meta FROM blobs b
+                 LEFT JOIN photo_meta m ON m.sha256 = b.sha256 WHERE b.sha256 = ?1",
+                [sha],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let (size, content_type, width, height, meta) =
+            row.ok_or_else(|| ServerError::not_found("no such photo"))?;
+        let meta = meta
+            .map(|m| serde_json::from_str(&m))
+            .transpose()?
+            .unwrap_or_default();
+        Ok(PhotoInfo {
+            sha256: sha.to_string(),
+            size,
+            content_type,
+            width,
+            height,
+            meta,
+        })
+    })
+}
+
+/// `PUT /api/photos/{sha}/meta`: photographers and editors.
+pub async fn put_meta(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(sha): Path<String>,
+    body: Body,
+) -> Result<axum::Json<PhotoInfo>> {
+    check_sha(&sha)?;
+    auth.require(&[Role::Photographer, Role::Editor], "edit photo metadata")?;
+    let bytes = read_body(body, state.config().json_limit).await?;
+    let mut meta: PhotoMeta = parse_json(&bytes)?;
+    for s in [&mut meta.caption, &mut meta.credit, &mut meta.creator] {
+        *s = s.trim().to_string();
+    }
+    if !blob_exists(&state, &sha)? {
+        return Err(ServerError::not_found("no such photo; upload it first"));
+    }
+    let json = serde_json::to_string(&meta)?;
+    state.with_db(|c| {
+        c.execute(
+            "INSERT INTO photo_meta (sha256, meta, updated_by, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(sha256) DO UPDATE SET meta = excluded.meta, updated_by = excluded.updated_by,
+             updated_at = excluded.updated_at",
+            params![sha, json, auth.0.name, now_rfc3339()],
+        )?;
+        Ok(())
+    })?;
+    Ok(axum::Json(photo_info(&state, &sha)?))
+}
+
+/// `GET /api/photos/{sha}/meta`.
+pub async fn get_meta(
+    State(state): State<AppState>,
+    _auth: Auth,
+    Path(sha): Path<String>,
+) -> Result<axum::Json<PhotoInfo>> {
+    check_sha(&sha)?;
+    Ok(axum::Json(photo_info(&state, &sha)?))
+}
+
+/// `GET /photos/{sha}`: the bytes, typed by the sniffed content type; public like the pages.
+pub async fn serve_photo(
+    State(state): State<AppState>,
+    Path(sha): Path<String>,
+) -> Result<Response> {
+    check_sha(&sha)?;
+    let info = photo_info(&state, &sha)?;
+    let bytes = state
+        .inner
+        .store
+        .get(&blob_path(&sha))
+        .await?
+        .bytes()
+        .await?;
+    let mut r = (StatusCode::OK, bytes).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&info.content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&format!("\"{sha}\"")).unwrap_or(HeaderValue::from_static("\"\"")),
+    );
+    Ok(r)
+}

@@ -1,0 +1,203 @@
+//! Byline's newsroom server: versioned articles merged block by block, content-addressed photos
+//! uploaded over tus, published articles as HTML. [`app`] builds the router; `main.rs` runs it.
+
+pub mod articles;
+pub mod auth;
+pub mod blobs;
+pub mod db;
+pub mod error;
+pub mod html;
+pub mod openapi;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::body::{Body, Bytes};
+use axum::routing::{get, post, put};
+use byline_protocol::ErrorCode;
+use object_store::ObjectStore;
+use object_store::local::LocalFileSystem;
+use rusqlite::{Connection, OptionalExtension};
+
+pub use auth::RateLimiter;
+pub use error::{Result, ServerError};
+
+/// Tunables; tests lower them to exercise the limits quickly.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Largest JSON request body.
+    pub json_limit: usize,
+    /// Largest single tus PATCH body.
+    pub chunk_limit: usize,
+    /// Largest blob (`Tus-Max-Size`).
+    pub max_blob: u64,
+    /// Largest width × height accepted, read from the image header without decoding.
+    pub max_pixels: u64,
+    /// Token bucket per API token: burst capacity and refill per second.
+    pub rate_burst: f64,
+    pub rate_per_sec: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            json_limit: 2 * 1024 * 1024,
+            chunk_limit: 16 * 1024 * 1024,
+            max_blob: 200 * 1024 * 1024,
+            max_pixels: 200_000_000,
+            rate_burst: 200.0,
+            rate_per_sec: 50.0,
+        }
+    }
+}
+
+/// Shared state behind every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub inner: Arc<Inner>,
+}
+
+pub struct Inner {
+    /// One connection, serialised: SQLite allows one writer anyway, and each request holds it
+    /// only for a short transaction (never across an await).
+    pub db: Mutex<Connection>,
+    pub data_dir: PathBuf,
+    /// Where finished, verified blobs live (local files by default; S3 later is configuration).
+    pub store: Arc<dyn ObjectStore>,
+    pub config: Config,
+    pub limiter: RateLimiter,
+    /// Idempotency keys whose first request is still running (a concurrent retry gets 409).
+    pub in_flight: Mutex<HashSet<(String, String)>>,
+    /// One lock per tus upload, so two clients racing on one upload cannot interleave bytes.
+    pub upload_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl AppState {
+    /// Opens (or creates) the data directory: `byline.db`, `blobs/`, `uploads/`.
+    pub fn open(data_dir: &Path, config: Config) -> Result<AppState> {
+        std::fs::create_dir_all(data_dir.join("blobs"))?;
+        std::fs::create_dir_all(data_dir.join("uploads"))?;
+        let data_dir = data_dir.canonicalize()?;
+        let conn = db::open(&data_dir.join("byline.db"))?;
+        let store = LocalFileSystem::new_with_prefix(data_dir.join("blobs"))?;
+        sweep_orphan_parts(&conn, &data_dir.join("uploads"))?;
+        let limiter = RateLimiter::new(config.rate_burst, config.rate_per_sec);
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                db: Mutex::new(conn),
+                data_dir,
+                store: Arc::new(store),
+                config,
+                limiter,
+                in_flight: Mutex::new(HashSet::new()),
+                upload_locks: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    /// Runs `f` with the database connection. A poisoned lock (a panic mid-request) is
+    /// recovered: SQLite rolled the transaction back when its guard dropped.
+    pub fn with_db<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut guard = self.inner.db.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn uploads_dir(&self) -> PathBuf {
+        self.inner.data_dir.join("uploads")
+    }
+}
+
+/// Removes part files that no upload row owns (left by a crash between discarding the row and
+/// the file), so the uploads directory cannot grow without bound.
+fn sweep_orphan_parts(conn: &Connection, dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let name = entry.file_name();
+        let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".part")) else {
+            continue;
+        };
+        let known = conn
+            .query_row("SELECT 1 FROM uploads WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !known {
+            tracing::info!(file = %entry.path().display(), "removing orphaned part file");
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads a request body up to `limit` bytes; beyond it answers 413 `too_large` (as JSON, unlike
+/// axum's own limit rejection).
+pub async fn read_body(body: Body, limit: usize) -> Result<Bytes> {
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let inner = e.into_inner();
+        if inner
+            .downcast_ref::<http_body_util::LengthLimitError>()
+            .is_some()
+        {
+            ServerError::new(ErrorCode::TooLarge, format!("body exceeds {limit} bytes"))
+        } else {
+            ServerError::bad(format!("could not read body: {inner}"))
+        }
+    })
+}
+
+/// Parses a JSON body, answering 400 with serde's reason on malformed input.
+pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| ServerError::bad(format!("invalid JSON: {e}")))
+}
+
+pub use axum::Router;
+
+/// Serves `router` on `listener` (no graceful shutdown: for tests and embedding; `main` adds
+/// the signal handling).
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    axum::serve(listener, router).await
+}
+
+/// The whole HTTP surface.
+pub fn app(state: AppState) -> Router {
+    use tower_http::trace::TraceLayer;
+    Router::new()
+        .route("/health", get(health))
+        .route("/openapi.json", get(openapi::serve))
+        .route("/api/articles", get(articles::list_changes))
+        .route(
+            "/api/articles/{id}",
+            put(articles::put_article).get(articles::get_article),
+        )
+        .route("/api/articles/{id}/publish", post(articles::publish))
+        .route("/api/blobs/batch", post(blobs::batch))
+        .route(
+            "/api/uploads",
+            post(blobs::tus_create).options(blobs::tus_options),
+        )
+        .route(
+            "/api/uploads/{id}",
+            axum::routing::head(blobs::tus_head)
+                .patch(blobs::tus_patch)
+                .delete(blobs::tus_delete),
+        )
+        .route(
+            "/api/photos/{sha}/meta",
+            put(blobs::put_meta).get(blobs::get_meta),
+        )
+        .route("/photos/{sha}", get(blobs::serve_photo))
+        .route("/articles/{id}", get(html::article_page))
+        .fallback(|| async { ServerError::not_found("no such route") })
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<&'static str> {
+    state.with_db(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?))?;
+    Ok("ok")
+}

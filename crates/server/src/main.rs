@@ -1,0 +1,114 @@
+//! `byline-server`: runs the newsroom server, or manages its users.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use byline_server::db::{self, Role};
+use byline_server::{AppState, Config, app};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "byline-server", version, about = "Byline newsroom server")]
+struct Cli {
+    /// Directory holding byline.db, blobs/ and uploads/.
+    #[arg(
+        long,
+        env = "BYLINE_DATA_DIR",
+        global = true,
+        default_value = "byline-data"
+    )]
+    data_dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, env = "BYLINE_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Requests per token allowed in a burst.
+    #[arg(long, default_value_t = 200.0)]
+    rate_burst: f64,
+    /// Sustained requests per second per token.
+    #[arg(long, default_value_t = 50.0)]
+    rate_per_sec: f64,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        action: UserCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Adds a user and prints its API token (shown once; only a hash is stored).
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["reporter", "photographer", "editor"])]
+        role: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Some(Command::User {
+            action: UserCmd::Add { name, role },
+        }) => {
+            std::fs::create_dir_all(&cli.data_dir)?;
+            let conn = db::open(&cli.data_dir.join("byline.db"))?;
+            let role = Role::parse(&role).context("role")?;
+            let token = db::add_user(&conn, &name, role)?;
+            println!("{token}");
+            Ok(())
+        }
+        None => serve(cli),
+    }
+}
+
+fn serve(cli: Cli) -> anyhow::Result<()> {
+    let config = Config {
+        rate_burst: cli.rate_burst,
+        rate_per_sec: cli.rate_per_sec,
+        ..Config::default()
+    };
+    let state = AppState::open(&cli.data_dir, config).context("opening the data directory")?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(cli.listen).await?;
+        tracing::info!(addr = %listener.local_addr()?, data_dir = %cli.data_dir.display(), "listening");
+        axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+/// Resolves on ctrl-c or SIGTERM; in-flight requests then finish before the process exits.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,112 @@
+//! The OpenAPI 3.1 description of the HTTP API, built in code next to the routes it describes,
+//! served at `/openapi.json` and committed as `crates/server/openapi.json` (a test fails when
+//! that file is stale; `BYLINE_BLESS=1 cargo test -p byline-server` rewrites it).
+
+use axum::Json;
+use serde_json::{Value, json};
+
+fn err(desc: &str) -> Value {
+    json!({"description": desc, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}})
+}
+
+fn op(summary: &str, extra: &Value) -> Value {
+    let mut v = json!({"summary": summary, "security": [{"bearer": []}],
+        "responses": {"401": err("missing or bad token"), "429": err("rate limited; see Retry-After")}});
+    if let (Some(o), Some(e)) = (v.as_object_mut(), extra.as_object()) {
+        for (k, x) in e {
+            if k == "responses" {
+                if let (Some(r), Some(xr)) = (
+                    o.get_mut("responses").and_then(Value::as_object_mut),
+                    x.as_object(),
+                ) {
+                    r.extend(xr.clone());
+                }
+            } else {
+                o.insert(k.clone(), x.clone());
+            }
+        }
+    }
+    v
+}
+
+fn hdr(name: &str, desc: &str, required: bool) -> Value {
+    json!({"name": name, "in": "header", "required": required, "description": desc, "schema": {"type": "string"}})
+}
+
+fn path_param(name: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}})
+}
+
+/// The document.
+pub fn document() -> Value {
+    let obj = |r: &str| json!({"$ref": format!("#/components/schemas/{r}")});
+    let json_body =
+        |r: &str| json!({"required": true, "content": {"application/json": {"schema": obj(r)}}});
+    let ok = |d: &str, r: &str| json!({"description": d, "content": {"application/json": {"schema": obj(r)}}});
+    json!({
+      "openapi": "3.1.0",
+      "info": {"title": "Byline newsroom server", "version": env!("CARGO_PKG_VERSION"),
+               "description": "Articles (versioned, merged block by block), photos (content-addressed, tus uploads), published pages. Errors are {code, message}."},
+      "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+          "ApiError": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
+          "Article": {"type": "object", "description": "byline_protocol::Article", "required": ["id", "title", "created_at", "updated_at"]},
+          "Conflict": {"type": "object", "required": ["field", "theirs", "ours"], "properties": {"block_id": {"type": "string"}, "field": {"type": "string"}, "theirs": {}, "ours": {}}},
+          "PutArticleRequest": {"type": "object", "required": ["article"], "properties": {"article": obj("Article"), "base_revision": {"type": "integer", "minimum": 0}}},
+          "PutArticleResponse": {"type": "object", "required": ["server_revision", "merged", "article", "conflicts"], "properties": {"server_revision": {"type": "integer"}, "merged": {"type": "boolean"}, "article": obj("Article"), "conflicts": {"type": "array", "items": obj("Conflict")}}},
+          "ArticleEnvelope": {"type": "object", "required": ["article", "server_revision", "conflicts", "cursor"], "properties": {"article": obj("Article"), "server_revision": {"type": "integer"}, "conflicts": {"type": "array", "items": obj("Conflict")}, "cursor": {"type": "integer"}}},
+          "ChangesResponse": {"type": "object", "required": ["articles", "next_cursor", "more"], "properties": {"articles": {"type": "array", "items": obj("ArticleEnvelope")}, "next_cursor": {"type": "integer"}, "more": {"type": "boolean"}}},
+          "BlobRef": {"type": "object", "required": ["sha256", "size"], "properties": {"sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "size": {"type": "integer"}}},
+          "BlobBatchResponse": {"type": "object", "required": ["missing"], "properties": {"missing": {"type": "array", "items": obj("BlobRef")}}},
+          "PhotoMeta": {"type": "object", "properties": {"caption": {"type": "string"}, "credit": {"type": "string"}, "creator": {"type": "string"}, "taken_at": {"type": "string"}, "keywords": {"type": "array", "items": {"type": "string"}}}},
+          "PhotoInfo": {"type": "object", "required": ["sha256", "size", "content_type", "width", "height", "meta"], "properties": {"sha256": {"type": "string"}, "size": {"type": "integer"}, "content_type": {"type": "string"}, "width": {"type": "integer"}, "height": {"type": "integer"}, "meta": obj("PhotoMeta")}}
+        }
+      },
+      "paths": {
+        "/health": {"get": {"summary": "200 when ready", "responses": {"200": {"description": "ok"}}}},
+        "/openapi.json": {"get": {"summary": "this document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+        "/api/articles": {"get": op("changes since a cursor", &json!({
+            "parameters": [{"name": "since", "in": "query", "schema": {"type": "integer"}}, {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}}],
+            "responses": {"200": ok("changed articles, oldest first", "ChangesResponse")}}))},
+        "/api/articles/{id}": {
+          "get": op("current version", &json!({"parameters": [path_param("id"), hdr("If-None-Match", "\"<revision>\"", false)],
+            "responses": {"200": ok("article with ETag \"<server_revision>\"", "ArticleEnvelope"), "304": {"description": "unchanged"}, "404": err("no such article")}})),
+          "put": op("create or update; stale writes are three-way merged", &json!({
+            "parameters": [path_param("id"), hdr("If-Match", "\"<server_revision>\" the edit is based on (else body base_revision)", false), hdr("Idempotency-Key", "retry-safe key", false)],
+            "requestBody": json_body("PutArticleRequest"),
+            "responses": {"200": ok("updated (maybe merged, with conflicts)", "PutArticleResponse"), "201": ok("created", "PutArticleResponse"),
+              "400": err("invalid"), "403": err("role may not write/publish"), "409": err("same Idempotency-Key in flight"), "412": err("unknown base revision"), "413": err("body too large"), "422": err("idempotency_mismatch")}}))
+        },
+        "/api/articles/{id}/publish": {"post": op("publish (editors)", &json!({
+            "parameters": [path_param("id"), hdr("If-Match", "\"<server_revision>\"", false), hdr("Idempotency-Key", "retry-safe key", false)],
+            "responses": {"200": ok("published", "PutArticleResponse"), "403": err("not an editor"), "404": err("no such article"), "412": err("changed since If-Match"), "422": err("idempotency_mismatch")}}))},
+        "/api/blobs/batch": {"post": op("which blobs does the server lack?", &json!({
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "array", "items": obj("BlobRef")}}}},
+            "responses": {"200": ok("missing blobs", "BlobBatchResponse"), "400": err("bad hash")}}))},
+        "/api/uploads": {
+          "options": {"summary": "tus capabilities", "responses": {"204": {"description": "Tus-Version, Tus-Extension, Tus-Max-Size, Tus-Checksum-Algorithm"}}},
+          "post": op("tus creation", &json!({"parameters": [hdr("Tus-Resumable", "1.0.0", true), hdr("Upload-Length", "total bytes", true), hdr("Upload-Metadata", "sha256 <base64 of hex digest>", true)],
+            "responses": {"201": {"description": "created; Location: /api/uploads/{id}"}, "400": err("bad metadata"), "412": err("tus version"), "413": err("over Tus-Max-Size")}}))
+        },
+        "/api/uploads/{id}": {
+          "head": op("current offset", &json!({"parameters": [path_param("id")], "responses": {"200": {"description": "Upload-Offset, Upload-Length, Cache-Control: no-store"}, "404": err("no such upload")}})),
+          "patch": op("append a chunk", &json!({"parameters": [path_param("id"), hdr("Tus-Resumable", "1.0.0", true), hdr("Upload-Offset", "must equal the server's offset", true), hdr("Upload-Checksum", "sha256 <base64>", false)],
+            "requestBody": {"required": true, "content": {"application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+            "responses": {"204": {"description": "appended; Upload-Offset"}, "409": err("offset mismatch or upload busy"), "413": err("chunk too large or image over the pixel limit"), "415": err("wrong Content-Type or not an image"), "460": err("checksum mismatch; chunk or upload discarded")}})),
+          "delete": op("tus termination", &json!({"parameters": [path_param("id")], "responses": {"204": {"description": "terminated"}}}))
+        },
+        "/api/photos/{sha}/meta": {
+          "get": op("photo info and metadata", &json!({"parameters": [path_param("sha")], "responses": {"200": ok("info", "PhotoInfo"), "404": err("no such photo")}})),
+          "put": op("set metadata (photographers, editors)", &json!({"parameters": [path_param("sha")], "requestBody": json_body("PhotoMeta"),
+            "responses": {"200": ok("info", "PhotoInfo"), "403": err("role"), "404": err("no such photo")}}))
+        },
+        "/photos/{sha}": {"get": {"summary": "photo bytes (public)", "parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "400": err("not a hash"), "404": err("no such photo")}}},
+        "/articles/{id}": {"get": {"summary": "published article as HTML (public)", "parameters": [path_param("id")], "responses": {"200": {"description": "text/html; charset=utf-8"}, "404": err("not published")}}}
+      }
+    })
+}
+
+pub async fn serve() -> Json<Value> {
+    Json(document())
+}

@@ -1,0 +1,120 @@
+//! The `byline-server` binary: help, `user add`, serving, graceful SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_byline-server");
+
+#[test]
+fn help_exits_0_and_names_the_options() {
+    let out = Command::new(BIN).arg("--help").output().expect("run");
+    assert!(out.status.success(), "--help must exit 0");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("--data-dir") && text.contains("--listen"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_add_prints_a_token_that_the_running_server_accepts_and_sigterm_stops_it_cleanly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let out = Command::new(BIN)
+        .args([
+            "user",
+            "add",
+            "Thanh Hà",
+            "--role",
+            "reporter",
+            "--data-dir",
+        ])
+        .arg(&data)
+        .output()
+        .expect("user add");
+    assert!(
+        out.status.success(),
+        "user add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(
+        token.starts_with("byl_") && token.len() > 40,
+        "a long random token: {token}"
+    );
+    let db = std::fs::read(data.join("byline.db")).unwrap();
+    assert!(
+        !db.windows(token.len()).any(|w| w == token.as_bytes()),
+        "the token itself is not stored"
+    );
+
+    let mut child = KillOnDrop(
+        Command::new(BIN)
+            .args(["--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(&data)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve"),
+    );
+    let mut lines = BufReader::new(child.0.stderr.take().unwrap()).lines();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let addr = loop {
+        assert!(
+            Instant::now() < deadline,
+            "server did not report its address in time"
+        );
+        let line = lines.next().expect("stderr open").expect("line");
+        if let Some(rest) = line.split("addr=").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    byline_sync::ensure_crypto_provider();
+    let client = reqwest::Client::new();
+    let health = client
+        .get(format!("http://{addr}/health"))
+        .send()
+        .await
+        .expect("health");
+    assert_eq!(health.status(), 200, "the server is ready");
+    let feed = client
+        .get(format!("http://{addr}/api/articles"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(feed.status(), 200, "the printed token authenticates");
+
+    let pid = child.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.0.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "SIGTERM must stop the server"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}
+
+/// Kills the server this test started if the test fails half-way.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if self.0.try_wait().ok().flatten().is_none() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Integration tests of the newsroom server: in-process through the router and over real TCP.
+
+mod api;
+mod cli;
+mod e2e;
+mod hostile;
+mod migrations;
+mod openapi;
+mod tus;
+
+use std::path::{Path, PathBuf};
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Request, StatusCode};
+use byline_server::db::{self, Role};
+use byline_server::{AppState, Config, app};
+use tower::ServiceExt;
+
+/// A server state in a temp dir with one user per role. The data dir is `<tmp>/data` so tests
+/// can check nothing appears in `<tmp>` outside it.
+pub struct Fixture {
+    pub tmp: tempfile::TempDir,
+    pub state: AppState,
+    pub editor: String,
+    pub reporter: String,
+    pub photographer: String,
+}
+
+impl Default for Fixture {
+    fn default() -> Self {
+        Fixture::with_config(Config::default())
+    }
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        Fixture::default()
+    }
+
+    pub fn with_config(config: Config) -> Fixture {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let state = AppState::open(&tmp.path().join("data"), config).expect("open state");
+        let (editor, reporter, photographer) = state
+            .with_db(|c| {
+                Ok((
+                    db::add_user(c, "Biên tập", Role::Editor)?,
+                    db::add_user(c, "Thanh Hà", Role::Reporter)?,
+                    db::add_user(c, "Cảnh Toàn", Role::Photographer)?,
+                ))
+            })
+            .expect("users");
+        Fixture {
+            tmp,
+            state,
+            editor,
+            reporter,
+            photographer,
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.tmp.path().join("data")
+    }
+
+    /// Sends one request through the router in-process.
+    pub async fn call(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Bytes) {
+        let resp = app(self.state.clone())
+            .oneshot(req)
+            .await
+            .expect("infallible router");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        (status, headers, body)
+    }
+
+    /// Starts the router on 127.0.0.1:0; returns the base URL. The server lives as long as the
+    /// test's runtime.
+    pub async fn serve(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let router = app(self.state.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        format!("http://{addr}")
+    }
+}
+
+pub fn req(method: &str, uri: &str, token: Option<&str>) -> axum::http::request::Builder {
+    let b = Request::builder().method(method).uri(uri);
+    match token {
+        Some(t) => b.header("authorization", format!("Bearer {t}")),
+        None => b,
+    }
+}
+
+pub fn json_body(v: &impl serde::Serialize) -> Body {
+    Body::from(serde_json::to_vec(v).expect("serialize"))
+}
+
+pub fn error_code(body: &[u8]) -> String {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    v["code"].as_str().unwrap_or("<no code>").to_string()
+}
+
+/// Every file under `root` except the `skip` subtree, relative, sorted.
+pub fn tree_outside(root: &Path, skip: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir").flatten() {
+            let p = e.path();
+            if p.starts_with(skip) {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p.clone());
+            }
+            out.push(p.strip_prefix(root).unwrap_or(&p).display().to_string());
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn fixture_photo(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/seed-article/photos")
+        .join(name)
+}
+
+pub fn sha_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// A minimal PNG whose header claims `w`×`h` pixels (no image data needed to read the size).
+pub fn png_header(w: u32, h: u32) -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+    v.extend_from_slice(&13u32.to_be_bytes());
+    v.extend_from_slice(b"IHDR");
+    v.extend_from_slice(&w.to_be_bytes());
+    v.extend_from_slice(&h.to_be_bytes());
+    v.extend_from_slice(&[8, 2, 0, 0, 0]);
+    v.extend_from_slice(&[0, 0, 0, 0]); // CRC (not checked by a header reader)
+    v.extend_from_slice(&[0u8; 32]);
+    v
+}
+
+/// The model story as an `Article` (section, title, lead, paragraphs, three captioned figures).
+pub fn model_article(photo_ids: [Option<String>; 3]) -> byline_protocol::Article {
+    use byline_protocol::{Article, Block, BlockKind, Person};
+    let mut a = Article::new(
+        "Hội nghị khảo sát, đánh giá kết quả 15 năm triển khai thực hiện Nghị quyết số 20 của Ban chấp hành TƯ Đảng",
+    );
+    a.section = "Trong tỉnh".into();
+    a.published_at =
+        Some(chrono::DateTime::parse_from_rfc3339("2024-06-18T12:17:00+07:00").expect("time"));
+    a.lead = "Sáng 18/6, đoàn công tác của Tổng Liên đoàn Việt Nam đã có buổi làm việc với LĐLĐ Nghệ An.".into();
+    let [p1, p2, p3] = photo_ids;
+    let fig = |id: Option<String>, caption: &str| {
+        Block::new(BlockKind::Figure {
+            photo_id: id,
+            caption: caption.into(),
+            credit: String::new(),
+            src: None,
+        })
+    };
+    a.blocks = vec![
+        fig(p1, "Toàn cảnh hội nghị."),
+        Block::paragraph(
+            "Tại hội nghị, LĐLĐ tỉnh Nghệ An báo cáo với đoàn kết quả 15 năm triển khai Nghị quyết số 20.",
+        ),
+        fig(p2, "Lãnh đạo LĐLĐ tỉnh phát biểu tại hội nghị."),
+        Block::paragraph(
+            "Các cấp chính quyền có những đề án, chính sách cụ thể triển khai thực hiện nghị quyết….",
+        ),
+        fig(
+            p3,
+            "Đại diện đoàn công tác của Tổng Liên đoàn Việt Nam phát biểu tại hội nghị.",
+        ),
+        Block::paragraph(
+            "Tại hội nghị, các thành viên Đoàn khảo sát và LĐLĐ tỉnh Nghệ An đã trao đổi, thảo luận <b>&</b>.",
+        ),
+    ];
+    a.byline = vec![
+        Person {
+            name: "Thanh Hà".into(),
+            role: "writer".into(),
+        },
+        Person {
+            name: "Cảnh Toàn".into(),
+            role: "photographer".into(),
+        },
+    ];
+    a
+}
