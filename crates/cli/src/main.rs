@@ -5,6 +5,7 @@ mod article;
 mod desk;
 mod output;
 mod photo;
+mod publish;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +45,30 @@ enum Command {
     Check { id: String },
     /// Apply the copy desk's safe fixes (whitespace, punctuation spacing) as a new revision.
     Fix { id: String },
+    /// Publish a story and its photos to the newsroom server (queued first: nothing is lost).
+    Publish {
+        id: String,
+        #[arg(long, env = "BYLINE_SERVER")]
+        server: Option<String>,
+        #[arg(long, env = "BYLINE_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
+    /// Send everything queued, then pull what changed on the server.
+    Sync {
+        #[arg(long, env = "BYLINE_SERVER")]
+        server: Option<String>,
+        #[arg(long, env = "BYLINE_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
+    /// What is waiting to be sent, with each item's state and last error.
+    Outbox {
+        /// Include items already sent.
+        #[arg(long)]
+        all: bool,
+        /// Queue items that need attention again (after fixing a token or role).
+        #[arg(long)]
+        retry: bool,
+    },
 }
 
 /// Where the library lives when no `--data-dir` is given.
@@ -62,6 +87,13 @@ fn main() -> ExitCode {
         Command::Photo(cmd) => photo::run(&mut lib, cmd, &out),
         Command::Check { id } => desk::check(&mut lib, &id, &out),
         Command::Fix { id } => desk::fix(&mut lib, &id, &out),
+        Command::Publish { id, server, token } => {
+            publish::remote(server, token).and_then(|r| publish::publish(&mut lib, &id, &r, &out))
+        }
+        Command::Sync { server, token } => {
+            publish::remote(server, token).and_then(|r| publish::sync(&mut lib, &r, &out))
+        }
+        Command::Outbox { all, retry } => publish::outbox(&mut lib, all, retry, &out),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

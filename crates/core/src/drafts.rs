@@ -109,6 +109,17 @@ pub fn create(conn: &mut Connection, article: &mut Article, author: &str) -> Res
 /// Refuses (code `conflict`) when `article.revision` is not the current revision: the caller
 /// edited a stale copy, and silently replacing a newer save would lose it.
 pub fn save(conn: &mut Connection, article: &mut Article, author: &str) -> Result<SaveOutcome> {
+    save_with(conn, article, author, true)
+}
+
+/// [`save`], choosing whether a story the server tracks gets a push queued in the same
+/// transaction. Content adopted *from* the server is saved without one.
+pub fn save_with(
+    conn: &mut Connection,
+    article: &mut Article,
+    author: &str,
+    enqueue: bool,
+) -> Result<SaveOutcome> {
     prepare(article)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let (current, deleted): (u64, Option<String>) = tx
@@ -161,6 +172,9 @@ pub fn save(conn: &mut Connection, article: &mut Article, author: &str) -> Resul
         article.updated_at.to_rfc3339()
     ])?;
     search::index(&tx, article)?;
+    if enqueue {
+        crate::outbox::enqueue_if_tracked(&tx, &article.id)?;
+    }
     tx.commit()?;
     Ok(SaveOutcome {
         revision: next,

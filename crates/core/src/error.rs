@@ -43,6 +43,14 @@ pub enum CoreError {
     #[error("{0}")]
     TooLarge(String),
 
+    /// The newsroom server refused or could not be reached; `code` says which.
+    #[error("server: {message}")]
+    Remote { code: ErrorCode, message: String },
+
+    /// Publishing is blocked by the copy desk's hard rules.
+    #[error("{0}")]
+    Blocked(String),
+
     /// A save was based on a revision that is no longer current.
     #[error(
         "article {id} changed since revision {base} (now at {current}); reload it and apply your edit again"
@@ -60,6 +68,8 @@ impl CoreError {
             CoreError::Unsupported(_) => ErrorCode::Unsupported,
             CoreError::TooLarge(_) => ErrorCode::TooLarge,
             CoreError::Stale { .. } => ErrorCode::Conflict,
+            CoreError::Remote { code, .. } => *code,
+            CoreError::Blocked(_) => ErrorCode::Blocked,
         }
     }
 

@@ -8,15 +8,17 @@ pub mod desk;
 pub mod drafts;
 pub mod error;
 pub mod io;
+pub mod outbox;
 pub mod photodesk;
 pub mod photos;
 pub mod search;
 pub mod store;
+pub mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use byline_protocol::{Article, Block, BlockKind, Status};
+use byline_protocol::{Article, Block, BlockKind, ErrorCode, Status};
 use rusqlite::Connection;
 use serde::Serialize;
 
@@ -630,6 +632,75 @@ impl Library {
         })
     }
 
+    // ---- publishing -----------------------------------------------------------------------
+
+    /// Publishes a story: refuses while the copy desk reports a hard failure, then queues its
+    /// photos, captions, content and the publish request (one transaction) and sends them.
+    /// Whatever cannot be sent now stays queued (see [`Library::outbox`]).
+    pub fn publish(&mut self, id: &str, remote: &sync::Remote, patience: &sync::Patience) -> Result<sync::PublishReport> {
+        let id = self.resolve_article_id(id)?;
+        let findings = self.check_article(&id)?;
+        let blocking = byline_desk::blocking(&findings);
+        if !blocking.is_empty() {
+            let list: Vec<String> = blocking.iter().map(|f| format!("{} ({})", f.message, f.rule.id())).collect();
+            return Err(CoreError::Blocked(format!(
+                "publishing is blocked by {} problem(s): {}. Fix them (see `byline check {id}`) and publish again",
+                blocking.len(),
+                list.join("; ")
+            )));
+        }
+        let article = self.article(&id)?;
+        sync::enqueue_publish(&mut self.conn, &article)?;
+        let drained = sync::drain(&mut self.conn, &self.root, &self.author, remote, patience)?;
+        let state = sync::remote_state(&self.conn, &id)?;
+        let still: Vec<_> = outbox::pending(&self.conn)?.into_iter().filter(|i| i.target == id || photo_in(&article, &i.target)).collect();
+        if let Some(stuck) = still.first() {
+            let why = stuck.last_error.clone().unwrap_or_else(|| "not sent yet".into());
+            let code = if stuck.state == "needs_attention" { ErrorCode::InvalidInput } else { ErrorCode::Unavailable };
+            return Err(CoreError::Remote {
+                code,
+                message: format!(
+                    "{} item(s) of this story are still queued ({} {}: {why}); nothing is lost — \
+                     `byline sync --server URL` sends them, `byline outbox` shows them",
+                    still.len(),
+                    stuck.kind.as_str(),
+                    stuck.state
+                ),
+            });
+        }
+        let (server_revision, conflicts, _) = state.unwrap_or_default();
+        Ok(sync::PublishReport {
+            article_id: id,
+            server_revision,
+            uploaded_bytes: drained.uploaded_bytes,
+            skipped_photos: drained.skipped_photos,
+            conflicts,
+            pending: drained.pending,
+        })
+    }
+
+    /// Pushes everything queued, then pulls what changed on the server.
+    pub fn sync(&mut self, remote: &sync::Remote, patience: &sync::Patience) -> Result<sync::SyncReport> {
+        let push = sync::drain(&mut self.conn, &self.root, &self.author, remote, patience)?;
+        let (pulled, deferred) = sync::pull(&mut self.conn, &self.author, remote)?;
+        Ok(sync::SyncReport { push, pulled, deferred })
+    }
+
+    /// What is waiting to be sent (and, with `all`, what was sent recently).
+    pub fn outbox(&self, all: bool) -> Result<Vec<outbox::Item>> {
+        if all { outbox::all(&self.conn, 500) } else { outbox::pending(&self.conn) }
+    }
+
+    /// Queues parked items again after the user fixed their cause.
+    pub fn retry_outbox(&mut self) -> Result<usize> {
+        outbox::retry_all(&self.conn)
+    }
+
+    /// Server revision, conflicts and published flag of a synced story.
+    pub fn remote_state(&self, id: &str) -> Result<Option<(u64, Vec<byline_protocol::sync::Conflict>, bool)>> {
+        sync::remote_state(&self.conn, &self.resolve_article_id(id)?)
+    }
+
     // ---- photos ---------------------------------------------------------------------------
 
     /// Imports photo files and folders (see [`photodesk::import`]).
@@ -721,6 +792,10 @@ impl Library {
         let p = self.photo(id)?;
         Ok(self.root.join(photos::relative_path(&p.id, &p.format)))
     }
+}
+
+fn photo_in(article: &Article, photo_id: &str) -> bool {
+    article.blocks.iter().any(|b| matches!(&b.kind, BlockKind::Figure { photo_id: Some(p), .. } if p == photo_id))
 }
 
 fn is_safe_relative(s: &str) -> bool {

@@ -315,18 +315,21 @@ impl Client {
         size: u64,
         progress: impl FnMut(u64, u64),
     ) -> Result<UploadReport> {
-        self.upload_blob_at(None, path, sha256, size, progress)
+        let mut progress = progress;
+        self.upload_blob_at(None, path, sha256, size, |done, total, _| progress(done, total))
             .await
     }
 
     /// Like [`Client::upload_blob`], continuing the tus upload at `location` when given.
+    /// `progress(done, total, location)` is also called right after the upload is created, so a
+    /// caller can persist the location and resume after its own restart.
     pub async fn upload_blob_at(
         &self,
         location: Option<&str>,
         path: &Path,
         sha256: &str,
         size: u64,
-        mut progress: impl FnMut(u64, u64),
+        mut progress: impl FnMut(u64, u64, Option<&str>),
     ) -> Result<UploadReport> {
         let want = [BlobRef {
             sha256: sha256.to_string(),
@@ -382,7 +385,7 @@ impl Client {
         size: u64,
         report: &mut UploadReport,
         offset: &mut Option<u64>,
-        progress: &mut impl FnMut(u64, u64),
+        progress: &mut impl FnMut(u64, u64, Option<&str>),
     ) -> Result<bool> {
         let Some(loc) = report.location.clone() else {
             let resp = Self::send(
@@ -399,6 +402,7 @@ impl Client {
                 .ok_or_else(|| SyncError::Protocol("tus creation without Location".into()))?;
             report.location = Some(loc.to_string());
             *offset = Some(0);
+            progress(0, size, Some(loc));
             return Ok(false);
         };
         let path = if loc.starts_with("http") {
@@ -450,7 +454,7 @@ impl Client {
         .await?;
         let now = header_u64(&resp, "upload-offset")?;
         *offset = Some(now);
-        progress(now, size);
+        progress(now, size, report.location.as_deref());
         Ok(now >= size)
     }
 }

@@ -23,6 +23,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "20261124_0004_photo_history",
         include_str!("../../migrations/20261124_0004_photo_history.sql"),
     ),
+    (
+        "20261124_0005_outbox",
+        include_str!("../../migrations/20261124_0005_outbox.sql"),
+    ),
 ];
 
 /// Applies the migrations not yet recorded. Returns the names applied now.

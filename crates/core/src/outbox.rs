@@ -1,0 +1,212 @@
+//! The outbox table: durable, per-item state of everything waiting for the newsroom server.
+//!
+//! Items move `queued → uploading → done`; a retryable failure keeps them `queued` with a later
+//! `next_attempt_at`; a permanent one parks them in `needs_attention` (never dropped) until the
+//! user retries. Every item carries an idempotency key fixed at enqueue time, so however often
+//! it is retried it has exactly one effect on the server.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::error::Result;
+
+/// What an outbox item sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The photo's bytes (resumable upload; skipped when the server has them).
+    Photo,
+    /// The photo's caption and credits.
+    PhotoMeta,
+    /// The story's current content.
+    Article,
+    /// The request to publish the story.
+    Publish,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Photo => "photo",
+            Kind::PhotoMeta => "photo_meta",
+            Kind::Article => "article",
+            Kind::Publish => "publish",
+        }
+    }
+
+    fn parse(s: &str) -> Kind {
+        match s {
+            "photo" => Kind::Photo,
+            "photo_meta" => Kind::PhotoMeta,
+            "publish" => Kind::Publish,
+            _ => Kind::Article,
+        }
+    }
+}
+
+/// One row of `byline outbox --json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub id: i64,
+    pub kind: Kind,
+    pub target: String,
+    /// `queued`, `uploading`, `done` or `needs_attention`.
+    pub state: String,
+    /// Percentage for uploads (0–100), else 0 or 100.
+    pub progress: u8,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    pub attempts: u32,
+    pub next_attempt_at: Option<String>,
+    pub last_error: Option<String>,
+    pub idempotency_key: String,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip)]
+    pub upload_location: Option<String>,
+}
+
+fn now() -> String {
+    chrono::Local::now().fixed_offset().to_rfc3339()
+}
+
+/// Queues an item unless one for the same (kind, target) is already pending. Returns whether a
+/// new row was written.
+pub fn enqueue(conn: &Connection, kind: Kind, target: &str) -> Result<bool> {
+    let n = conn.execute(
+        "INSERT OR IGNORE INTO outbox(kind, target, idempotency_key, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![kind.as_str(), target, uuid::Uuid::now_v7().to_string(), now()],
+    )?;
+    Ok(n == 1)
+}
+
+/// Called inside a story's save transaction: a story the server already has gets a push queued.
+pub fn enqueue_if_tracked(conn: &Connection, article_id: &str) -> Result<()> {
+    let tracked: bool = conn
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM remote_articles WHERE article_id = ?1)")?
+        .query_row([article_id], |r| r.get(0))?;
+    if tracked {
+        enqueue(conn, Kind::Article, article_id)?;
+    }
+    Ok(())
+}
+
+const COLUMNS: &str = "id, kind, target, state, bytes_done, bytes_total, attempts, next_attempt_at,
+    last_error, idempotency_key, created_at, updated_at, upload_location";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
+    let kind: String = r.get(1)?;
+    let state: String = r.get(3)?;
+    let done: u64 = r.get(4)?;
+    let total: u64 = r.get(5)?;
+    let progress = if state == "done" {
+        100
+    } else if total > 0 {
+        (done.saturating_mul(100) / total).min(100) as u8
+    } else {
+        0
+    };
+    Ok(Item {
+        id: r.get(0)?,
+        kind: Kind::parse(&kind),
+        target: r.get(2)?,
+        state,
+        progress,
+        bytes_done: done,
+        bytes_total: total,
+        attempts: r.get(6)?,
+        next_attempt_at: r.get(7)?,
+        last_error: r.get(8)?,
+        idempotency_key: r.get(9)?,
+        created_at: r.get(10)?,
+        updated_at: r.get(11)?,
+        upload_location: r.get(12)?,
+    })
+}
+
+/// Items not yet done, oldest first (the order they are sent in).
+pub fn pending(conn: &Connection) -> Result<Vec<Item>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE state != 'done' ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Every item, including finished ones (most recent first), for the publish panel's history.
+pub fn all(conn: &Connection, limit: usize) -> Result<Vec<Item>> {
+    let mut stmt =
+        conn.prepare(&format!("SELECT {COLUMNS} FROM outbox ORDER BY id DESC LIMIT ?1"))?;
+    let rows = stmt
+        .query_map([limit as i64], from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Item>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()?)
+}
+
+pub fn mark_uploading(conn: &Connection, id: i64, done: u64, total: u64) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET state = 'uploading', bytes_done = ?2, bytes_total = ?3, updated_at = ?4
+         WHERE id = ?1",
+        params![id, done, total, now()],
+    )?;
+    Ok(())
+}
+
+pub fn set_location(conn: &Connection, id: i64, location: Option<&str>) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET upload_location = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, location, now()],
+    )?;
+    Ok(())
+}
+
+pub fn mark_done(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET state = 'done', bytes_done = bytes_total, last_error = NULL,
+         next_attempt_at = NULL, updated_at = ?2 WHERE id = ?1",
+        params![id, now()],
+    )?;
+    Ok(())
+}
+
+/// A retryable failure: stays queued, tried again after `delay`.
+pub fn mark_retry(conn: &Connection, id: i64, error: &str, delay: std::time::Duration) -> Result<()> {
+    let at = chrono::Local::now().fixed_offset()
+        + chrono::Duration::from_std(delay).unwrap_or_else(|_| chrono::Duration::seconds(60));
+    conn.execute(
+        "UPDATE outbox SET state = 'queued', attempts = attempts + 1, last_error = ?2,
+         next_attempt_at = ?3, updated_at = ?4 WHERE id = ?1",
+        params![id, error, at.to_rfc3339(), now()],
+    )?;
+    Ok(())
+}
+
+/// A permanent failure: parked, visible, kept until the user retries.
+pub fn mark_attention(conn: &Connection, id: i64, error: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET state = 'needs_attention', attempts = attempts + 1, last_error = ?2,
+         updated_at = ?3 WHERE id = ?1",
+        params![id, error, now()],
+    )?;
+    Ok(())
+}
+
+/// Puts parked items back in the queue (the user fixed the cause, e.g. a token or a role).
+pub fn retry_all(conn: &Connection) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE outbox SET state = 'queued', next_attempt_at = NULL, updated_at = ?1
+         WHERE state = 'needs_attention'",
+        [now()],
+    )?)
+}
