@@ -46,7 +46,9 @@ pub fn sync(lib: &mut Library, remote: &Remote, out: &Out) -> Result<()> {
             r.push.needs_attention
         );
         for id in &r.deferred {
-            println!("{id}: changed on the server and here; your edit is queued and will be merged");
+            println!(
+                "{id}: changed on the server and here; your edit is queued and will be merged"
+            );
         }
     });
     Ok(())

@@ -637,12 +637,20 @@ impl Library {
     /// Publishes a story: refuses while the copy desk reports a hard failure, then queues its
     /// photos, captions, content and the publish request (one transaction) and sends them.
     /// Whatever cannot be sent now stays queued (see [`Library::outbox`]).
-    pub fn publish(&mut self, id: &str, remote: &sync::Remote, patience: &sync::Patience) -> Result<sync::PublishReport> {
+    pub fn publish(
+        &mut self,
+        id: &str,
+        remote: &sync::Remote,
+        patience: &sync::Patience,
+    ) -> Result<sync::PublishReport> {
         let id = self.resolve_article_id(id)?;
         let findings = self.check_article(&id)?;
         let blocking = byline_desk::blocking(&findings);
         if !blocking.is_empty() {
-            let list: Vec<String> = blocking.iter().map(|f| format!("{} ({})", f.message, f.rule.id())).collect();
+            let list: Vec<String> = blocking
+                .iter()
+                .map(|f| format!("{} ({})", f.message, f.rule.id()))
+                .collect();
             return Err(CoreError::Blocked(format!(
                 "publishing is blocked by {} problem(s): {}. Fix them (see `byline check {id}`) and publish again",
                 blocking.len(),
@@ -653,10 +661,20 @@ impl Library {
         sync::enqueue_publish(&mut self.conn, &article)?;
         let drained = sync::drain(&mut self.conn, &self.root, &self.author, remote, patience)?;
         let state = sync::remote_state(&self.conn, &id)?;
-        let still: Vec<_> = outbox::pending(&self.conn)?.into_iter().filter(|i| i.target == id || photo_in(&article, &i.target)).collect();
+        let still: Vec<_> = outbox::pending(&self.conn)?
+            .into_iter()
+            .filter(|i| i.target == id || photo_in(&article, &i.target))
+            .collect();
         if let Some(stuck) = still.first() {
-            let why = stuck.last_error.clone().unwrap_or_else(|| "not sent yet".into());
-            let code = if stuck.state == "needs_attention" { ErrorCode::InvalidInput } else { ErrorCode::Unavailable };
+            let why = stuck
+                .last_error
+                .clone()
+                .unwrap_or_else(|| "not sent yet".into());
+            let code = if stuck.state == "needs_attention" {
+                ErrorCode::InvalidInput
+            } else {
+                ErrorCode::Unavailable
+            };
             return Err(CoreError::Remote {
                 code,
                 message: format!(
@@ -680,15 +698,27 @@ impl Library {
     }
 
     /// Pushes everything queued, then pulls what changed on the server.
-    pub fn sync(&mut self, remote: &sync::Remote, patience: &sync::Patience) -> Result<sync::SyncReport> {
+    pub fn sync(
+        &mut self,
+        remote: &sync::Remote,
+        patience: &sync::Patience,
+    ) -> Result<sync::SyncReport> {
         let push = sync::drain(&mut self.conn, &self.root, &self.author, remote, patience)?;
-        let (pulled, deferred) = sync::pull(&mut self.conn, &self.author, remote)?;
-        Ok(sync::SyncReport { push, pulled, deferred })
+        let (pulled, deferred) = sync::pull(&mut self.conn, &self.author, remote, patience)?;
+        Ok(sync::SyncReport {
+            push,
+            pulled,
+            deferred,
+        })
     }
 
     /// What is waiting to be sent (and, with `all`, what was sent recently).
     pub fn outbox(&self, all: bool) -> Result<Vec<outbox::Item>> {
-        if all { outbox::all(&self.conn, 500) } else { outbox::pending(&self.conn) }
+        if all {
+            outbox::all(&self.conn, 500)
+        } else {
+            outbox::pending(&self.conn)
+        }
     }
 
     /// Queues parked items again after the user fixed their cause.
@@ -697,7 +727,10 @@ impl Library {
     }
 
     /// Server revision, conflicts and published flag of a synced story.
-    pub fn remote_state(&self, id: &str) -> Result<Option<(u64, Vec<byline_protocol::sync::Conflict>, bool)>> {
+    pub fn remote_state(
+        &self,
+        id: &str,
+    ) -> Result<Option<(u64, Vec<byline_protocol::sync::Conflict>, bool)>> {
         sync::remote_state(&self.conn, &self.resolve_article_id(id)?)
     }
 
@@ -795,7 +828,10 @@ impl Library {
 }
 
 fn photo_in(article: &Article, photo_id: &str) -> bool {
-    article.blocks.iter().any(|b| matches!(&b.kind, BlockKind::Figure { photo_id: Some(p), .. } if p == photo_id))
+    article
+        .blocks
+        .iter()
+        .any(|b| matches!(&b.kind, BlockKind::Figure { photo_id: Some(p), .. } if p == photo_id))
 }
 
 fn is_safe_relative(s: &str) -> bool {

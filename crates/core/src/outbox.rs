@@ -76,7 +76,12 @@ pub fn enqueue(conn: &Connection, kind: Kind, target: &str) -> Result<bool> {
     let n = conn.execute(
         "INSERT OR IGNORE INTO outbox(kind, target, idempotency_key, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?4)",
-        params![kind.as_str(), target, uuid::Uuid::now_v7().to_string(), now()],
+        params![
+            kind.as_str(),
+            target,
+            uuid::Uuid::now_v7().to_string(),
+            now()
+        ],
     )?;
     Ok(n == 1)
 }
@@ -130,14 +135,17 @@ pub fn pending(conn: &Connection) -> Result<Vec<Item>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM outbox WHERE state != 'done' ORDER BY id"
     ))?;
-    let rows = stmt.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
+    let rows = stmt
+        .query_map([], from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
 
 /// Every item, including finished ones (most recent first), for the publish panel's history.
 pub fn all(conn: &Connection, limit: usize) -> Result<Vec<Item>> {
-    let mut stmt =
-        conn.prepare(&format!("SELECT {COLUMNS} FROM outbox ORDER BY id DESC LIMIT ?1"))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM outbox ORDER BY id DESC LIMIT ?1"
+    ))?;
     let rows = stmt
         .query_map([limit as i64], from_row)?
         .collect::<Result<Vec<_>, _>>()?;
@@ -181,7 +189,12 @@ pub fn mark_done(conn: &Connection, id: i64) -> Result<()> {
 }
 
 /// A retryable failure: stays queued, tried again after `delay`.
-pub fn mark_retry(conn: &Connection, id: i64, error: &str, delay: std::time::Duration) -> Result<()> {
+pub fn mark_retry(
+    conn: &Connection,
+    id: i64,
+    error: &str,
+    delay: std::time::Duration,
+) -> Result<()> {
     let at = chrono::Local::now().fixed_offset()
         + chrono::Duration::from_std(delay).unwrap_or_else(|_| chrono::Duration::seconds(60));
     conn.execute(

@@ -35,7 +35,10 @@ pub struct Patience {
 
 impl Default for Patience {
     fn default() -> Self {
-        Patience { attempts: 6, backoff: Backoff::new(Duration::from_millis(200), Duration::from_secs(5)) }
+        Patience {
+            attempts: 6,
+            backoff: Backoff::new(Duration::from_millis(200), Duration::from_secs(5)),
+        }
     }
 }
 
@@ -88,7 +91,10 @@ fn client(remote: &Remote) -> Result<Client> {
 
 fn sync_err(e: SyncError) -> CoreError {
     let api = e.to_api_error();
-    CoreError::Remote { code: api.code, message: api.message }
+    CoreError::Remote {
+        code: api.code,
+        message: api.message,
+    }
 }
 
 /// Queues everything a publish sends, in one transaction: each photo's bytes and caption, the
@@ -108,7 +114,9 @@ pub fn enqueue_publish(conn: &mut Connection, article: &Article) -> Result<()> {
 fn photo_ids(article: &Article) -> Vec<String> {
     let mut ids = Vec::new();
     for b in &article.blocks {
-        if let BlockKind::Figure { photo_id: Some(id), .. } = &b.kind
+        if let BlockKind::Figure {
+            photo_id: Some(id), ..
+        } = &b.kind
             && !ids.contains(id)
         {
             ids.push(id.clone());
@@ -118,7 +126,13 @@ fn photo_ids(article: &Article) -> Vec<String> {
 }
 
 /// Sends every pending item, in order.
-pub fn drain(conn: &mut Connection, root: &Path, author: &str, remote: &Remote, patience: &Patience) -> Result<DrainReport> {
+pub fn drain(
+    conn: &mut Connection,
+    root: &Path,
+    author: &str,
+    remote: &Remote,
+    patience: &Patience,
+) -> Result<DrainReport> {
     let rt = runtime()?;
     let client = client(remote)?;
     let mut report = DrainReport::default();
@@ -146,7 +160,10 @@ pub fn drain(conn: &mut Connection, root: &Path, author: &str, remote: &Remote, 
                     let delay = backoff.next_delay(e.retry_after());
                     outbox::mark_retry(conn, item.id, &e.to_string(), delay)?;
                     if attempt >= patience.attempts {
-                        report.pending = outbox::pending(conn)?.iter().filter(|i| i.state != "needs_attention").count();
+                        report.pending = outbox::pending(conn)?
+                            .iter()
+                            .filter(|i| i.state != "needs_attention")
+                            .count();
                         return Ok(report);
                     }
                     std::thread::sleep(delay);
@@ -159,7 +176,10 @@ pub fn drain(conn: &mut Connection, root: &Path, author: &str, remote: &Remote, 
             }
         }
     }
-    report.pending = outbox::pending(conn)?.iter().filter(|i| i.state != "needs_attention").count();
+    report.pending = outbox::pending(conn)?
+        .iter()
+        .filter(|i| i.state != "needs_attention")
+        .count();
     Ok(report)
 }
 
@@ -202,17 +222,23 @@ async fn send(
             let conn_ref: &Connection = conn;
             let mut last_saved = 0u64;
             let up = client
-                .upload_blob_at(item.upload_location.as_deref(), &path, &rec.id, rec.size, |done, total, loc| {
-                    // Persist the location the moment it exists, and progress now and then:
-                    // a killed client resumes where the server says, not from zero.
-                    if done == 0 {
-                        let _ = outbox::set_location(conn_ref, id, loc);
-                    }
-                    if done == total || done >= last_saved + (1 << 20) || done == 0 {
-                        last_saved = done;
-                        let _ = outbox::mark_uploading(conn_ref, id, done, total);
-                    }
-                })
+                .upload_blob_at(
+                    item.upload_location.as_deref(),
+                    &path,
+                    &rec.id,
+                    rec.size,
+                    |done, total, loc| {
+                        // Persist the location the moment it exists, and progress now and then:
+                        // a killed client resumes where the server says, not from zero.
+                        if done == 0 {
+                            let _ = outbox::set_location(conn_ref, id, loc);
+                        }
+                        if done == total || done >= last_saved + (1 << 20) || done == 0 {
+                            last_saved = done;
+                            let _ = outbox::mark_uploading(conn_ref, id, done, total);
+                        }
+                    },
+                )
                 .await?;
             if up.already_present {
                 report.skipped_photos += 1;
@@ -226,7 +252,11 @@ async fn send(
                 caption: f.caption,
                 credit: f.credit,
                 creator: f.creator,
-                taken_at: rec.meta.get("taken_at").and_then(|v| v.as_str()).map(str::to_owned),
+                taken_at: rec
+                    .meta
+                    .get("taken_at")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned),
                 keywords: f.keywords,
             };
             client.put_photo_meta(&rec.id, &meta).await?;
@@ -234,19 +264,39 @@ async fn send(
         Kind::Article => {
             let article = drafts::get(conn, &item.target)?;
             let base: Option<u64> = conn
-                .query_row("SELECT server_revision FROM remote_articles WHERE article_id = ?1", [&item.target], |r| r.get(0))
+                .query_row(
+                    "SELECT server_revision FROM remote_articles WHERE article_id = ?1",
+                    [&item.target],
+                    |r| r.get(0),
+                )
                 .optional()?;
-            let out = client.put_article(&article, base, &item.idempotency_key).await?;
+            let out = client
+                .put_article(&article, base, &item.idempotency_key)
+                .await?;
             let local = match out.merged {
                 Some(merged) => adopt(conn, author, merged)?,
                 None => article.revision,
             };
-            record_remote(conn, &item.target, out.server_revision, local, &out.conflicts, None)?;
+            record_remote(
+                conn,
+                &item.target,
+                out.server_revision,
+                local,
+                &out.conflicts,
+                None,
+            )?;
         }
         Kind::Publish => {
             let out = client.publish(&item.target, &item.idempotency_key).await?;
             let local = adopt(conn, author, out.article)?;
-            record_remote(conn, &item.target, out.server_revision, local, &out.conflicts, Some(true))?;
+            record_remote(
+                conn,
+                &item.target,
+                out.server_revision,
+                local,
+                &out.conflicts,
+                Some(true),
+            )?;
         }
     }
     Ok(())
@@ -296,18 +346,36 @@ pub fn remote_state(conn: &Connection, id: &str) -> Result<Option<(u64, Vec<Conf
 
 /// Pulls stories changed on the server since the last pull. A story edited here since its last
 /// sync is left alone (its queued push will be merged by the server); others are adopted.
-pub fn pull(conn: &mut Connection, author: &str, remote: &Remote) -> Result<(Vec<String>, Vec<String>)> {
+pub fn pull(
+    conn: &mut Connection,
+    author: &str,
+    remote: &Remote,
+    patience: &Patience,
+) -> Result<(Vec<String>, Vec<String>)> {
     let rt = runtime()?;
     let client = client(remote)?;
     let key = format!("pull_cursor {}", remote.url);
     let mut cursor: u64 = conn
-        .query_row("SELECT value FROM sync_state WHERE key = ?1", [&key], |r| r.get::<_, String>(0))
+        .query_row("SELECT value FROM sync_state WHERE key = ?1", [&key], |r| {
+            r.get::<_, String>(0)
+        })
         .optional()?
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     let (mut pulled, mut deferred) = (Vec::new(), Vec::new());
     loop {
-        let page = rt.block_on(client.changes_since(cursor)).map_err(sync_err)?;
+        let mut backoff = patience.backoff.clone();
+        let mut attempt = 0;
+        let page = loop {
+            attempt += 1;
+            match rt.block_on(client.changes_since(cursor)) {
+                Ok(p) => break p,
+                Err(e) if e.is_retryable() && attempt < patience.attempts => {
+                    std::thread::sleep(backoff.next_delay(e.retry_after()));
+                }
+                Err(e) => return Err(sync_err(e)),
+            }
+        };
         for env in page.articles {
             let id = env.article.id.clone();
             let known: Option<(u64, u64)> = conn
@@ -330,7 +398,14 @@ pub fn pull(conn: &mut Connection, author: &str, remote: &Remote) -> Result<(Vec
                     let mut a = env.article;
                     a.revision = 0;
                     drafts::create(conn, &mut a, author)?;
-                    record_remote(conn, &id, env.server_revision, a.revision, &env.conflicts, None)?;
+                    record_remote(
+                        conn,
+                        &id,
+                        env.server_revision,
+                        a.revision,
+                        &env.conflicts,
+                        None,
+                    )?;
                     pulled.push(id);
                 }
             }

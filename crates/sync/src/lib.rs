@@ -316,8 +316,10 @@ impl Client {
         progress: impl FnMut(u64, u64),
     ) -> Result<UploadReport> {
         let mut progress = progress;
-        self.upload_blob_at(None, path, sha256, size, |done, total, _| progress(done, total))
-            .await
+        self.upload_blob_at(None, path, sha256, size, |done, total, _| {
+            progress(done, total)
+        })
+        .await
     }
 
     /// Like [`Client::upload_blob`], continuing the tus upload at `location` when given.

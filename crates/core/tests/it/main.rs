@@ -4,8 +4,10 @@ mod bad_input;
 mod crash;
 mod migration;
 mod model_story;
+mod publish;
 mod revisions;
 mod search;
+mod server;
 
 use std::path::PathBuf;
 
