@@ -169,3 +169,40 @@ fn a_damaged_iptc_block_is_skipped_with_a_warning_and_the_rest_still_reads() {
         m.warnings
     );
 }
+
+#[test]
+fn exif_is_read_from_webp_and_heic_containers_too() {
+    let m = read_metadata(&common::read("nikon_d1x_exif.webp"), "webp").unwrap();
+    assert_eq!(
+        m.camera_make.as_deref(),
+        Some("NIKON CORPORATION"),
+        "WebP EXIF chunk"
+    );
+    assert_eq!(
+        m.captured_at.as_deref(),
+        Some("2003-08-06T18:04:34"),
+        "no offset recorded, none invented"
+    );
+    let Some(dir) = common::corpus("formats") else {
+        return;
+    };
+    for name in ["iphone_IMG_2927.heic", "exif_at_eof.heic"] {
+        let m = read_metadata(&std::fs::read(dir.join(name)).unwrap(), name).unwrap();
+        assert_eq!(
+            m.camera_model.as_deref(),
+            Some("iPhone 11 Pro"),
+            "{name}: HEIC Exif item"
+        );
+        assert_eq!(
+            m.captured_at.as_deref(),
+            Some("2020-05-04T18:39:11-04:00"),
+            "{name}: OffsetTimeOriginal is kept"
+        );
+    }
+    let m = read_metadata(&std::fs::read(dir.join("exif_at_eof.heic")).unwrap(), "eof").unwrap();
+    let gps = m.gps.expect("exif_at_eof.heic has GPS");
+    assert!(
+        (gps.latitude - 47.207124).abs() < 1e-5 && (gps.longitude - 106.243105).abs() < 1e-5,
+        "as exiftool reads it: {gps:?}"
+    );
+}
