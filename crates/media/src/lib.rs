@@ -1,5 +1,15 @@
 //! Byline's photo desk: sniff and probe photos, make renditions (single and batch), read EXIF /
 //! IPTC / XMP metadata, write captions back into JPEGs without re-encoding, caption templates.
+//!
+//! - [`sniff`] / [`probe`]: format by magic bytes; stored and displayed size, EXIF orientation,
+//!   decompression-bomb guard ([`DEFAULT_MAX_PIXELS`]) before any pixel is decoded.
+//! - [`make_renditions`]: one decode (libjpeg-turbo at a reduced DCT scale for JPEG, the `image`
+//!   crate for PNG/WebP/TIFF and for JPEGs libjpeg-turbo refuses, the EXIF thumbnail last),
+//!   SIMD Lanczos resize, orientation applied, JPEG out. HEIC is `Unsupported` (but probes).
+//! - [`process_batch`]: the importer's batch on all cores with progress, cancel, atomic writes.
+//! - [`read_metadata`]: EXIF + IPTC IIM + XMP merged (XMP wins), all strings NFC.
+//! - [`write_caption`]: IPTC IIM (UTF-8) + XMP into a JPEG; scan data is copied byte for byte.
+//! - [`expand_template`] / [`CodeTable`]: caption templates and shortcode expansion.
 
 mod batch;
 mod caption;

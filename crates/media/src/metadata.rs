@@ -64,6 +64,17 @@ pub fn read_metadata(bytes: &[u8], what: &str) -> Result<Metadata, MediaError> {
         if let Some(exif) = read_container_exif(bytes) {
             apply_exif(&mut m, &exif);
         }
+        let packet = match format {
+            Format::Png => png_xmp(bytes),
+            Format::Webp => webp_xmp(bytes),
+            _ => None,
+        };
+        if let Some(packet) = packet {
+            match xmp::read(packet) {
+                Ok(props) => apply_xmp(&mut m, &props),
+                Err(e) => m.warnings.push(format!("XMP block skipped: {e}")),
+            }
+        }
         return Ok(m);
     }
     let l = jpeg::layout(bytes).map_err(|e| MediaError::corrupt(what, "JPEG", e))?;
@@ -87,6 +98,46 @@ pub fn read_metadata(bytes: &[u8], what: &str) -> Result<Metadata, MediaError> {
         }
     }
     Ok(m)
+}
+
+/// The uncompressed `iTXt` chunk with keyword `XML:com.adobe.xmp` (how Photoshop and
+/// Lightroom store XMP in PNG).
+fn png_xmp(b: &[u8]) -> Option<&[u8]> {
+    let mut pos = 8usize;
+    while let Some(head) = b.get(pos..pos + 8) {
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let data = b.get(pos + 8..(pos + 8).checked_add(len)?)?;
+        if &head[4..8] == b"iTXt" {
+            if let Some(rest) = data.strip_prefix(b"XML:com.adobe.xmp\0") {
+                // Compression flag, method, then language tag and translated keyword (NUL-ended).
+                if rest.first() != Some(&0) {
+                    return None;
+                }
+                let after_lang = rest.get(2..)?.iter().position(|&c| c == 0)? + 3;
+                let after_kw =
+                    rest.get(after_lang..)?.iter().position(|&c| c == 0)? + after_lang + 1;
+                return rest.get(after_kw..);
+            }
+        } else if &head[4..8] == b"IEND" {
+            return None;
+        }
+        pos += 12 + len;
+    }
+    None
+}
+
+/// The `XMP ` chunk of an extended (VP8X) WebP.
+fn webp_xmp(b: &[u8]) -> Option<&[u8]> {
+    let mut pos = 12usize;
+    while let Some(head) = b.get(pos..pos + 8) {
+        let len = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as usize;
+        let data = b.get(pos + 8..(pos + 8).checked_add(len)?)?;
+        if &head[0..4] == b"XMP " {
+            return Some(data);
+        }
+        pos += 8 + len + (len & 1);
+    }
+    None
 }
 
 pub(crate) fn read_iim(photoshop: &[u8]) -> Result<Option<Vec<iptc::DataSet>>, String> {

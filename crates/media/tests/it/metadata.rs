@@ -169,3 +169,74 @@ fn a_damaged_iptc_block_is_skipped_with_a_warning_and_the_rest_still_reads() {
         m.warnings
     );
 }
+
+#[test]
+fn exif_is_read_from_webp_and_heic_containers_too() {
+    let m = read_metadata(&common::read("nikon_d1x_exif.webp"), "webp").unwrap();
+    assert_eq!(
+        m.camera_make.as_deref(),
+        Some("NIKON CORPORATION"),
+        "WebP EXIF chunk"
+    );
+    assert_eq!(
+        m.captured_at.as_deref(),
+        Some("2003-08-06T18:04:34"),
+        "no offset recorded, none invented"
+    );
+    let Some(dir) = common::corpus("formats") else {
+        return;
+    };
+    for name in ["iphone_IMG_2927.heic", "exif_at_eof.heic"] {
+        let m = read_metadata(&std::fs::read(dir.join(name)).unwrap(), name).unwrap();
+        assert_eq!(
+            m.camera_model.as_deref(),
+            Some("iPhone 11 Pro"),
+            "{name}: HEIC Exif item"
+        );
+        assert_eq!(
+            m.captured_at.as_deref(),
+            Some("2020-05-04T18:39:11-04:00"),
+            "{name}: OffsetTimeOriginal is kept"
+        );
+    }
+    let m = read_metadata(&std::fs::read(dir.join("exif_at_eof.heic")).unwrap(), "eof").unwrap();
+    let gps = m.gps.expect("exif_at_eof.heic has GPS");
+    assert!(
+        (gps.latitude - 47.207124).abs() < 1e-5 && (gps.longitude - 106.243105).abs() < 1e-5,
+        "as exiftool reads it: {gps:?}"
+    );
+}
+
+#[test]
+fn xmp_in_png_is_read() {
+    let original = common::read("png_photoshop_all_metadata.png");
+    // Signature + IHDR of a real PNG, then our iTXt XMP chunk with a caption, then IEND. The
+    // CRC is computed with a table-free CRC-32 so the file stays valid for other readers.
+    let mut png = original[..33].to_vec();
+    png.extend_from_slice(&original[original.len() - 12..]);
+    let xmp = r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:description><rdf:Alt><rdf:li xml:lang="x-default">Ảnh PNG</rdf:li></rdf:Alt></dc:description></rdf:Description></rdf:RDF></x:xmpmeta>"#;
+    let mut data = b"iTXtXML:com.adobe.xmp\0\0\0\0\0".to_vec();
+    data.extend_from_slice(xmp.as_bytes());
+    let crc = data.iter().fold(0xFFFF_FFFFu32, |mut c, &b| {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+        c
+    }) ^ 0xFFFF_FFFF;
+    let mut chunk = ((data.len() - 4) as u32).to_be_bytes().to_vec();
+    chunk.extend_from_slice(&data);
+    chunk.extend_from_slice(&crc.to_be_bytes());
+    let iend = png.len() - 12;
+    png.splice(iend..iend, chunk);
+    let m = read_metadata(&png, "png").unwrap();
+    assert_eq!(
+        m.caption.as_deref(),
+        Some("Ảnh PNG"),
+        "the PNG iTXt XMP caption is read"
+    );
+}
