@@ -223,6 +223,11 @@ pub async fn tus_head(
     Path(id): Path<String>,
 ) -> Result<Response> {
     let up = load_upload(&state, &id)?;
+    // A client resuming after a crash or a cut connection asks HEAD first; its old PATCH may
+    // still be draining on this side. Waiting for that writer (briefly) reports the offset it
+    // ends at, so the resumed PATCH is not refused with 409 and sent again and again.
+    let lock = lock_for(&state, &up.id);
+    let _settled = tokio::time::timeout(std::time::Duration::from_secs(10), lock.lock()).await;
     let offset = offset_of(&state, &up)?;
     let mut r = StatusCode::OK.into_response();
     let h = r.headers_mut();

@@ -390,3 +390,170 @@ fn two_offline_editors_merge_different_paragraphs_and_keep_both_versions_of_the_
         text: String::new(),
     };
 }
+
+const KILL_CHILD: &str = "BYLINE_KILL_CHILD";
+
+/// Child process of the kill test: publishes through the (throttled) proxy until killed.
+#[test]
+#[ignore = "child process of the kill -9 publish test; runs only when started by it"]
+fn kill_child_publishes_until_killed() {
+    let Ok(spec) = std::env::var(KILL_CHILD) else {
+        return;
+    };
+    let mut parts = spec.split('\n');
+    let (dir, url, token, id) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    let mut lib = Library::open(dir).unwrap();
+    let slow = Patience {
+        attempts: 1000,
+        backoff: Backoff::new(Duration::from_millis(5), Duration::from_millis(20)),
+    };
+    let _ = lib.publish(
+        id,
+        &Remote {
+            url: url.into(),
+            token: token.into(),
+        },
+        &slow,
+    );
+}
+
+/// A noisy 6 MP JPEG: big enough that its upload takes several chunks.
+fn big_photo(path: &std::path::Path) -> u64 {
+    let mut x: u32 = 0x1234_5678;
+    let img = image::RgbImage::from_fn(3000, 2000, |_, _| {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        image::Rgb([x as u8, (x >> 8) as u8, (x >> 16) as u8])
+    });
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut f, 92)
+        .encode_image(&img)
+        .unwrap();
+    drop(f);
+    std::fs::metadata(path).unwrap().len()
+}
+
+#[test]
+#[cfg(unix)]
+fn a_client_killed_mid_upload_resumes_and_publishes_once() {
+    let sdir = tempfile::tempdir().unwrap();
+    let srv = server::start(sdir.path());
+    let px = server::proxy(&srv.url, |_| Fault::Throttle);
+    let (d, mut lib) = library();
+    let id = ready_story(&mut lib);
+    let photo = d.path().join("lon.jpg");
+    let size = big_photo(&photo);
+    assert!(
+        size > 5_000_000,
+        "the test photo must need several 4 MB chunks ({size} bytes)"
+    );
+    let r = lib
+        .import_photos(
+            &[photo],
+            &std::sync::atomic::AtomicBool::new(false),
+            &|_| {},
+        )
+        .unwrap();
+    let big = r.imported[0].id.clone();
+    lib.caption_photos(
+        &[big.clone()],
+        &FieldEdit {
+            caption: Some("Ảnh lớn.".into()),
+            credit: Some("Cảnh Toàn".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    lib.attach_photo(&id, &big, None).unwrap();
+    let root = lib.root().to_path_buf();
+    drop(lib);
+
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "publish::kill_child_publishes_until_killed",
+            "--nocapture",
+        ])
+        .env(
+            KILL_CHILD,
+            format!("{}\n{}\n{}\n{id}", root.display(), px.url, srv.editor),
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the big photo is partly on the server, then kill -9.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let sent_before_kill = loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the child never started uploading the big photo"
+        );
+        let partial = Library::open(&root)
+            .ok()
+            .and_then(|l| l.outbox(true).ok())
+            .and_then(|items| {
+                items
+                    .into_iter()
+                    .find(|i| i.target == big && i.state == "uploading")
+            })
+            .map(|i| i.bytes_done)
+            .unwrap_or(0);
+        if partial > 0 && partial < size {
+            break partial;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let mut lib = Library::open(&root).unwrap();
+    store_ok(&lib);
+    let report = lib
+        .publish(
+            &id,
+            &Remote {
+                url: srv.url.clone(),
+                token: srv.editor.clone(),
+            },
+            &fast(),
+        )
+        .unwrap();
+    assert!(
+        report.uploaded_bytes <= size - sent_before_kill + 4 * 1024 * 1024,
+        "the restart resumes the upload ({} bytes sent after the kill, {sent_before_kill} of {size} were on the server)",
+        report.uploaded_bytes
+    );
+    let (articles, blobs) = srv
+        .state
+        .with_db(|c| {
+            let a: i64 = c.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))?;
+            let b: i64 = c.query_row("SELECT COUNT(*) FROM blobs", [], |r| r.get(0))?;
+            Ok((a, b))
+        })
+        .unwrap();
+    assert_eq!(
+        (articles, blobs),
+        (1, 4),
+        "one story and four photos on the server, no duplicates"
+    );
+    assert!(
+        lib.outbox(false).unwrap().is_empty(),
+        "nothing lost, nothing left"
+    );
+    assert!(
+        get(&format!("{}/articles/{id}", srv.url)).contains("Ảnh lớn."),
+        "the new figure is published"
+    );
+}
+
+fn store_ok(lib: &Library) {
+    byline_core::store::integrity_check(lib.connection()).expect("library intact after kill -9");
+}
