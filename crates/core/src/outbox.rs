@@ -107,10 +107,10 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     let total: u64 = r.get(5)?;
     let progress = if state == "done" {
         100
-    } else if total > 0 {
-        (done.saturating_mul(100) / total).min(100) as u8
     } else {
-        0
+        done.saturating_mul(100)
+            .checked_div(total)
+            .map_or(0, |p| p.min(100) as u8)
     };
     Ok(Item {
         id: r.get(0)?,

@@ -86,10 +86,10 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 fn client(remote: &Remote) -> Result<Client> {
-    Client::new(&remote.url, &remote.token).map_err(sync_err)
+    Client::new(&remote.url, &remote.token).map_err(|e| sync_err(&e))
 }
 
-fn sync_err(e: SyncError) -> CoreError {
+fn sync_err(e: &SyncError) -> CoreError {
     let api = e.to_api_error();
     CoreError::Remote {
         code: api.code,
@@ -373,7 +373,7 @@ pub fn pull(
                 Err(e) if e.is_retryable() && attempt < patience.attempts => {
                     std::thread::sleep(backoff.next_delay(e.retry_after()));
                 }
-                Err(e) => return Err(sync_err(e)),
+                Err(e) => return Err(sync_err(&e)),
             }
         };
         for env in page.articles {
