@@ -462,7 +462,7 @@ fn a_client_killed_mid_upload_resumes_and_publishes_once() {
         .unwrap();
     let big = r.imported[0].id.clone();
     lib.caption_photos(
-        &[big.clone()],
+        std::slice::from_ref(&big),
         &FieldEdit {
             caption: Some("Ảnh lớn.".into()),
             credit: Some("Cảnh Toàn".into()),
