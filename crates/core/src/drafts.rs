@@ -173,7 +173,7 @@ pub fn save_with(
     ])?;
     search::index(&tx, article)?;
     if enqueue {
-        crate::outbox::enqueue_if_tracked(&tx, &article.id)?;
+        crate::outbox::enqueue_if_tracked(&tx, article)?;
     }
     tx.commit()?;
     Ok(SaveOutcome {

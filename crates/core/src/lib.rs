@@ -704,7 +704,8 @@ impl Library {
         patience: &sync::Patience,
     ) -> Result<sync::SyncReport> {
         let push = sync::drain(&mut self.conn, &self.root, &self.author, remote, patience)?;
-        let (pulled, deferred) = sync::pull(&mut self.conn, &self.author, remote, patience)?;
+        let (pulled, deferred) =
+            sync::pull(&mut self.conn, &self.root, &self.author, remote, patience)?;
         Ok(sync::SyncReport {
             push,
             pulled,
@@ -779,6 +780,9 @@ impl Library {
         for rec in &records {
             if let Some(fields) = photodesk::apply_edit(rec, edit, codes.as_ref())? {
                 photodesk::store_fields(&self.conn, &rec.id, &self.author, &fields)?;
+                if outbox::was_sent(&self.conn, outbox::Kind::Photo, &rec.id)? {
+                    outbox::enqueue(&self.conn, outbox::Kind::PhotoMeta, &rec.id)?;
+                }
                 self.sync_photo_caption_to_figures(&rec.id, &fields.caption, None)?;
             }
         }

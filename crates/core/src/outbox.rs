@@ -86,15 +86,36 @@ pub fn enqueue(conn: &Connection, kind: Kind, target: &str) -> Result<bool> {
     Ok(n == 1)
 }
 
-/// Called inside a story's save transaction: a story the server already has gets a push queued.
-pub fn enqueue_if_tracked(conn: &Connection, article_id: &str) -> Result<()> {
+/// Called inside a story's save transaction: a story the server already has gets a push queued,
+/// preceded by any of its photos never sent (a photographer attaching photos to a story).
+pub fn enqueue_if_tracked(conn: &Connection, article: &byline_protocol::Article) -> Result<()> {
     let tracked: bool = conn
         .prepare_cached("SELECT EXISTS(SELECT 1 FROM remote_articles WHERE article_id = ?1)")?
-        .query_row([article_id], |r| r.get(0))?;
-    if tracked {
-        enqueue(conn, Kind::Article, article_id)?;
+        .query_row([&article.id], |r| r.get(0))?;
+    if !tracked {
+        return Ok(());
     }
+    for b in &article.blocks {
+        if let byline_protocol::BlockKind::Figure {
+            photo_id: Some(id), ..
+        } = &b.kind
+            && !was_sent(conn, Kind::Photo, id)?
+        {
+            enqueue(conn, Kind::Photo, id)?;
+            enqueue(conn, Kind::PhotoMeta, id)?;
+        }
+    }
+    enqueue(conn, Kind::Article, &article.id)?;
     Ok(())
+}
+
+/// Whether an item of this kind for this target ever reached the server.
+pub fn was_sent(conn: &Connection, kind: Kind, target: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM outbox WHERE kind = ?1 AND target = ?2 AND state = 'done')",
+        )?
+        .query_row(params![kind.as_str(), target], |r| r.get(0))?)
 }
 
 const COLUMNS: &str = "id, kind, target, state, bytes_done, bytes_total, attempts, next_attempt_at,

@@ -348,6 +348,7 @@ pub fn remote_state(conn: &Connection, id: &str) -> Result<Option<(u64, Vec<Conf
 /// sync is left alone (its queued push will be merged by the server); others are adopted.
 pub fn pull(
     conn: &mut Connection,
+    root: &Path,
     author: &str,
     remote: &Remote,
     patience: &Patience,
@@ -419,7 +420,66 @@ pub fn pull(
         "INSERT INTO sync_state(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
         params![key, cursor.to_string()],
     )?;
+    for id in &pulled {
+        fetch_missing_photos(conn, root, author, &rt, &client, id)?;
+    }
     Ok((pulled, deferred))
+}
+
+/// Downloads the photos of a pulled story that this library lacks, imports them (thumbnails,
+/// metadata) and applies the server's caption and credits.
+fn fetch_missing_photos(
+    conn: &Connection,
+    root: &Path,
+    author: &str,
+    rt: &tokio::runtime::Runtime,
+    client: &Client,
+    article_id: &str,
+) -> Result<()> {
+    let article = drafts::get(conn, article_id)?;
+    let dir = root.join("photos").join("tmp");
+    std::fs::create_dir_all(&dir).map_err(|e| CoreError::Io {
+        path: dir.clone(),
+        source: e,
+    })?;
+    for sha in photo_ids(&article) {
+        if photos::get(conn, &sha).is_ok() {
+            continue;
+        }
+        let dest = dir.join(format!("{sha}.download"));
+        // A photo the server cannot give (yet) is not fatal: the figure keeps its caption and
+        // the next sync tries again.
+        if rt.block_on(client.download_blob(&sha, &dest)).is_err() {
+            continue;
+        }
+        let never = std::sync::atomic::AtomicBool::new(false);
+        let report = photodesk::import(
+            conn,
+            root,
+            author,
+            std::slice::from_ref(&dest),
+            &never,
+            &|_| {},
+        );
+        let _ = std::fs::remove_file(&dest);
+        report?;
+        if let (Ok(info), Ok(rec)) = (
+            rt.block_on(client.get_photo_meta(&sha)),
+            photos::get(conn, &sha),
+        ) {
+            let edit = photodesk::FieldEdit {
+                caption: Some(info.meta.caption),
+                creator: Some(info.meta.creator),
+                credit: Some(info.meta.credit),
+                keywords: Some(info.meta.keywords),
+                ..Default::default()
+            };
+            if let Some(fields) = photodesk::apply_edit(&rec, &edit, None)? {
+                photodesk::store_fields(conn, &sha, author, &fields)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether an error code means "try again later" for the CLI's exit status and wording.

@@ -255,6 +255,13 @@ fn apply_write(
     incoming.normalize();
     let current = load(tx, &incoming.id)?;
     let Some(cur) = current else {
+        if user.role == Role::Photographer {
+            return Err(ServerError::new(
+                ErrorCode::Forbidden,
+                "a photographer may add photos to an existing story but not create one; \
+                 ask a reporter or editor to file it first",
+            ));
+        }
         if incoming.status == Status::Published && user.role != Role::Editor {
             return Err(ServerError::new(
                 ErrorCode::Forbidden,
@@ -384,7 +391,11 @@ pub async fn put_article(
     body: Body,
 ) -> Result<Response> {
     check_id(&id)?;
-    auth.require(&[Role::Reporter, Role::Editor], "write articles")?;
+    // Photographers edit stories to add their captioned photos; creating stories is not theirs.
+    auth.require(
+        &[Role::Reporter, Role::Photographer, Role::Editor],
+        "write articles",
+    )?;
     let bytes = read_body(body, state.config().json_limit).await?;
     let idem = idem_begin(&state, &auth.0, &headers, &method, &uri, &bytes)?;
     if let Idem::Replay(resp) = idem {

@@ -306,6 +306,29 @@ impl Client {
         .await
     }
 
+    /// A photo's metadata as the server holds it.
+    pub async fn get_photo_meta(&self, sha256: &str) -> Result<PhotoInfo> {
+        Self::json(self.req(Method::GET, &format!("/api/photos/{sha256}/meta"))).await
+    }
+
+    /// Downloads a blob into `dest`, verifying its SHA-256 before anything is written, so a
+    /// corrupted transfer never lands in the caller's library.
+    pub async fn download_blob(&self, sha256: &str, dest: &Path) -> Result<u64> {
+        if !byline_protocol::sync::is_sha256_hex(sha256) {
+            return Err(SyncError::Protocol(format!("`{sha256}` is not a SHA-256")));
+        }
+        let resp = Self::send(self.req(Method::GET, &format!("/photos/{sha256}"))).await?;
+        let bytes = resp.bytes().await?;
+        let got = hex_lower(&Sha256::digest(&bytes));
+        if got != sha256 {
+            return Err(SyncError::Protocol(format!(
+                "photo {sha256} arrived damaged (its bytes hash to {got}); it will be fetched again"
+            )));
+        }
+        std::fs::write(dest, &bytes)?;
+        Ok(bytes.len() as u64)
+    }
+
     /// Uploads the file at `path` (whose SHA-256 and size the caller computed) unless the server
     /// has it. `progress(done, total)` is called after each acknowledged chunk.
     pub async fn upload_blob(
@@ -557,4 +580,8 @@ mod tests {
         assert!(http(500, ErrorCode::Internal).is_retryable());
         assert!(SyncError::Network("reset".into()).is_retryable());
     }
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

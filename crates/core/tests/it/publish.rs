@@ -557,3 +557,66 @@ fn a_client_killed_mid_upload_resumes_and_publishes_once() {
 fn store_ok(lib: &Library) {
     byline_core::store::integrity_check(lib.connection()).expect("library intact after kill -9");
 }
+
+#[test]
+fn a_photographer_adds_captioned_photos_to_an_editors_story_and_the_editor_sees_them() {
+    let sdir = tempfile::tempdir().unwrap();
+    let srv = server::start(sdir.path());
+    let as_editor = Remote {
+        url: srv.url.clone(),
+        token: srv.editor.clone(),
+    };
+    let as_photographer = Remote {
+        url: srv.url.clone(),
+        token: srv.photographer.clone(),
+    };
+    let (_d1, mut editor) = library();
+    let id = ready_story(&mut editor);
+    editor.publish(&id, &as_editor, &fast()).unwrap();
+
+    let (_d2, mut photographer) = library();
+    photographer.sync(&as_photographer, &fast()).unwrap();
+    let data = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../media/tests/data/portrait_8.jpg");
+    let r = photographer
+        .import_photos(&[data], &std::sync::atomic::AtomicBool::new(false), &|_| {})
+        .unwrap();
+    let photo = r.imported[0].id.clone();
+    let edit = FieldEdit {
+        caption: Some("Đoàn viên công đoàn nhận quà.".into()),
+        credit: Some("Cảnh Toàn".into()),
+        creator: Some("Cảnh Toàn".into()),
+        ..Default::default()
+    };
+    photographer
+        .caption_photos(std::slice::from_ref(&photo), &edit)
+        .unwrap();
+    photographer.attach_photo(&id, &photo, None).unwrap();
+    let pushed = photographer.sync(&as_photographer, &fast()).unwrap();
+    assert_eq!(
+        pushed.push.needs_attention, 0,
+        "a photographer may add photos to a story"
+    );
+    assert!(
+        photographer.outbox(false).unwrap().is_empty(),
+        "photo, caption and story all sent"
+    );
+
+    let pulled = editor.sync(&as_editor, &fast()).unwrap();
+    assert_eq!(
+        pulled.pulled,
+        vec![id.clone()],
+        "the editor receives the changed story"
+    );
+    let story = editor.article(&id).unwrap();
+    let last = story.blocks.last().unwrap();
+    assert!(
+        matches!(&last.kind, BlockKind::Figure { photo_id: Some(p), caption, .. } if *p == photo && caption == "Đoàn viên công đoàn nhận quà."),
+        "the editor sees the new captioned figure: {last:?}"
+    );
+    let seen = editor
+        .photo_view(&photo)
+        .expect("the photo itself is now in the editor's library");
+    assert_eq!(seen.credit, "Cảnh Toàn", "with the photographer's credit");
+    assert!(seen.thumbnail.exists(), "and a thumbnail to show");
+}

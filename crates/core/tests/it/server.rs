@@ -15,6 +15,7 @@ pub struct Server {
     pub url: String,
     pub editor: String,
     pub reporter: String,
+    pub photographer: String,
     pub state: AppState,
 }
 
@@ -26,7 +27,11 @@ pub fn start(dir: &Path) -> Server {
     };
     let state = AppState::open(dir, config).expect("server data dir opens");
     let tok = |name: &str, role| state.with_db(|c| db::add_user(c, name, role)).unwrap();
-    let (editor, reporter) = (tok("ed", Role::Editor), tok("rep", Role::Reporter));
+    let (editor, reporter, photographer) = (
+        tok("ed", Role::Editor),
+        tok("rep", Role::Reporter),
+        tok("pho", Role::Photographer),
+    );
     let (tx, rx) = std::sync::mpsc::channel();
     let st = state.clone();
     std::thread::spawn(move || {
@@ -50,6 +55,7 @@ pub fn start(dir: &Path) -> Server {
         url: format!("http://{addr}"),
         editor,
         reporter,
+        photographer,
         state,
     }
 }

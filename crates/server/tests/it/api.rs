@@ -260,11 +260,24 @@ async fn a_reporter_cannot_publish_by_setting_the_status_field() {
 }
 
 #[tokio::test]
-async fn a_photographer_may_not_write_articles() {
+async fn a_photographer_may_edit_a_story_but_not_create_one() {
     let f = Fixture::new();
     let a = model_article([None, None, None]);
     let (s, v) = put(&f, &f.photographer, &a, None, "c").await;
-    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "creating a story is not a photographer's: {v}"
+    );
+    let (s, _) = put(&f, &f.reporter, &a, None, "r").await;
+    assert!(s.is_success());
+    let mut b = a.clone();
+    b.blocks.push(Block::paragraph("Ảnh bổ sung."));
+    let (s, v) = put(&f, &f.photographer, &b, Some(1), "p").await;
+    assert!(
+        s.is_success(),
+        "a photographer adds to an existing story: {v}"
+    );
 }
 
 #[tokio::test]
