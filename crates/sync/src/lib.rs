@@ -532,6 +532,10 @@ pub fn hash_file(path: &Path) -> Result<(String, u64)> {
     Ok((hex::encode(h.finalize()), total))
 }
 
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -580,8 +584,4 @@ mod tests {
         assert!(http(500, ErrorCode::Internal).is_retryable());
         assert!(SyncError::Network("reset".into()).is_retryable());
     }
-}
-
-fn hex_lower(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
