@@ -302,3 +302,88 @@ fn exported_photos_carry_the_caption_for_other_tools() {
         "the library original was not modified: still a duplicate"
     );
 }
+
+/// Whole-corpus check (only where `../shared/corpus` exists, as in CI): every good file imports,
+/// orientation samples display at their true size, bad files fail alone with a reason, and a
+/// second import reports only duplicates.
+#[test]
+fn importing_the_whole_shared_corpus() {
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    if !corpus.exists() {
+        eprintln!(
+            "{} not found; whole-corpus import not run",
+            corpus.display()
+        );
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let lib = d.path().join("lib");
+    let out = byline(
+        &lib,
+        &["photo", "import", corpus.to_str().unwrap(), "--json"],
+    );
+    let r: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("JSON even when some files fail");
+    let imported = r["imported"].as_array().unwrap();
+    let failed = r["failed"].as_array().unwrap();
+    for f in failed {
+        let p = f["path"].as_str().unwrap();
+        assert!(
+            p.contains("/malformed/") || p.ends_with(".heic"),
+            "only damaged files and HEIC (no decoder yet) may fail, not {p}: {}",
+            f["error"]
+        );
+        assert!(
+            f["error"].as_str().unwrap().len() > 20,
+            "a clear reason for {p}"
+        );
+    }
+    let good_dirs = ["fullsize", "orientation", "metadata"];
+    for dir in good_dirs {
+        for e in std::fs::read_dir(corpus.join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            assert!(
+                imported
+                    .iter()
+                    .any(|i| i["path"].as_str() == Some(p.to_str().unwrap())),
+                "{} should import",
+                p.display()
+            );
+        }
+    }
+    for i in imported {
+        let p = i["path"].as_str().unwrap();
+        let Some(name) = p.rsplit('/').next().filter(|_| p.contains("/orientation/")) else {
+            continue;
+        };
+        let v = json(
+            &lib,
+            &["photo", "show", i["id"].as_str().unwrap(), "--json"],
+        );
+        let want = if name.starts_with("landscape") {
+            (1800, 1200)
+        } else {
+            (1200, 1800)
+        };
+        assert_eq!(
+            (v["width"].as_u64().unwrap(), v["height"].as_u64().unwrap()),
+            want,
+            "{name} must display at its oriented size"
+        );
+    }
+    let again = byline(
+        &lib,
+        &["photo", "import", corpus.to_str().unwrap(), "--json"],
+    );
+    let r2: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(
+        r2["imported"].as_array().unwrap().len(),
+        0,
+        "nothing new the second time"
+    );
+    assert_eq!(
+        r2["duplicates"].as_array().unwrap().len(),
+        imported.len(),
+        "every photo is a duplicate"
+    );
+}
