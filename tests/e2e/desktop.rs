@@ -56,6 +56,12 @@ async fn wait_for(c: &Client, css: &str) -> Res<Element> {
         .map_err(|e| format!("waiting for `{css}`: {e}"))?)
 }
 
+async fn find(c: &Client, css: &str) -> Res<Element> {
+    Ok(c.find(Locator::Css(css))
+        .await
+        .map_err(|e| format!("finding `{css}`: {e}"))?)
+}
+
 /// Polls `cond` (a JS expression) until it is true.
 async fn wait_js(c: &Client, what: &str, cond: &str) -> Res {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -170,6 +176,9 @@ async fn run() -> Res {
         .connect(&format!("http://127.0.0.1:{port}"))
         .await?;
     let result = scenario(&c, &shots, &app, spawned, &drop_paths).await;
+    if result.is_err() {
+        let _ = shot(&c, &shots, "failure.png").await;
+    }
     let _ = c.close().await;
     result?;
     println!("screenshots: {}", shots.display());
@@ -186,17 +195,17 @@ async fn scenario(
     // 1. Story list with the model story.
     wait_for(c, "#story-list .story-row").await?;
     println!("cold start to interactive story list: {} ms", spawned.elapsed().as_millis());
-    let title = c.find(Locator::Css(".story-title")).await?.text().await?;
+    let title = find(c, ".story-title").await?.text().await?;
     assert!(title.starts_with("Hội nghị khảo sát"), "{title}");
     tokio::time::sleep(Duration::from_secs(2)).await;
     if let Some((a, w)) = rss_kib(app) {
         println!("idle RSS: app {} MiB + WebKit processes {} MiB", a / 1024, w / 1024);
     }
     // Diacritic-insensitive search with highlighted snippets.
-    c.find(Locator::Css("#story-search")).await?.send_keys("lien doan").await?;
+    find(c, "#story-search").await?.send_keys("lien doan").await?;
     wait_js(c, "a highlighted hit", "document.querySelector('#story-list mark')").await?;
     shot(c, shots, "01-story-list.png").await?;
-    c.find(Locator::Css("#story-search")).await?.clear().await?;
+    find(c, "#story-search").await?.clear().await?;
     c.execute("document.querySelector('#story-search').dispatchEvent(new Event('input'))", vec![]).await?;
 
     // 2. The model story in the editor: Vietnamese text, figures, byline.
@@ -205,13 +214,13 @@ async fn scenario(
     assert!(t.prop("value").await?.unwrap_or_default().contains("Nghị quyết"));
     wait_js(c, "figure images", "[...document.querySelectorAll('.figure-img')].some(i => i.complete && i.naturalWidth > 0)").await?;
     shot(c, shots, "02-editor-model-story.png").await?;
-    c.find(Locator::Css("#back")).await?.click().await?;
+    find(c, "#back").await?.click().await?;
 
     // 3. A new story: title and a paragraph with a double space; autosave shows "Đã lưu".
     wait_for(c, "#new-story").await?.click().await?;
     let title = wait_for(c, "#f-title").await?;
     title.send_keys("Mưa lớn ở Hà Nội").await?;
-    c.find(Locator::Css("[data-add=paragraph]")).await?.click().await?;
+    find(c, "[data-add=paragraph]").await?.click().await?;
     let para = wait_for(c, "[data-block='0'] .block-text").await?;
     para.send_keys("Chiều nay  Hà Nội mưa rất to.").await?;
     wait_js(c, "saved", "document.querySelector('#save-state').dataset.state === 'saved' && document.querySelector('#save-state').textContent.includes('Đã lưu')").await?;
@@ -223,38 +232,39 @@ async fn scenario(
         .await?;
     assert_eq!(sel, json!(["0", "  "]), "the finding selects its range");
     shot(c, shots, "04-copy-desk.png").await?;
-    c.find(Locator::Css("#fix-btn")).await?.click().await?;
+    find(c, "#fix-btn").await?.click().await?;
     wait_js(c, "the fix", "!document.querySelector('[data-rule=double-space]') && document.querySelector(\"[data-block='0'] .block-text\").value === 'Chiều nay Hà Nội mưa rất to.'").await?;
 
     // 5. Photo desk: import a folder by dropping it (the window's drop event path).
-    c.find(Locator::Css("[data-nav=photos]")).await?.click().await?;
+    find(c, "[data-nav=photos]").await?.click().await?;
     wait_for(c, "#photo-grid").await?;
     c.execute(
         "return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {event: 'photos-dropped', payload: arguments[0]});",
         vec![json!(drop_paths)],
     )
     .await?;
+    wait_js(c, "the import to finish", "!document.querySelector('#import-progress') && [...document.querySelectorAll('.toast')].some(t => t.textContent.startsWith('Đã nhập')) && document.querySelectorAll('#photo-grid .cell').length >= 3").await?;
     wait_js(c, "three thumbnails", "[...document.querySelectorAll('#photo-grid .cell img')].filter(i => i.complete && i.naturalWidth > 0).length >= 3").await?;
 
     // Caption two photos in one batch: click the first, Space-select the second.
-    c.find(Locator::Css(".cell[data-index='0']")).await?.click().await?;
-    c.find(Locator::Css("#photo-grid")).await?.send_keys("\u{e014} ").await?; // ArrowRight, Space
-    wait_js(c, "two selected", "document.querySelectorAll('.cell.selected').length === 2").await?;
-    c.find(Locator::Css("#ph-caption")).await?.send_keys("Người dân đi lại khó khăn trong mưa lớn").await?;
-    c.find(Locator::Css("#ph-credit")).await?.send_keys("Ảnh: Thanh Hà").await?;
-    c.find(Locator::Css("#apply-captions")).await?.click().await?;
+    find(c, ".cell[data-index='0']").await?.click().await?;
+    find(c, "#photo-grid").await?.send_keys("\u{e014} ").await?; // ArrowRight, Space
+    wait_js(c, "two selected", "document.querySelectorAll('.cell.selected').length === 2 && document.querySelector('#selected-count')?.textContent.includes('2') && document.querySelector('#ph-caption')").await?;
+    find(c, "#ph-caption").await?.send_keys("Người dân đi lại khó khăn trong mưa lớn").await?;
+    find(c, "#ph-credit").await?.send_keys("Ảnh: Thanh Hà").await?;
+    find(c, "#apply-captions").await?.click().await?;
     wait_js(c, "two captions", "[...document.querySelectorAll('.cell-caption')].filter(e => e.textContent === 'Người dân đi lại khó khăn trong mưa lớn').length === 2").await?;
     shot(c, shots, "03-photo-desk.png").await?;
 
     // Attach the first photo to the new story.
-    c.find(Locator::Css(".cell[data-index='0']")).await?.click().await?;
-    wait_js(c, "one selected", "document.querySelectorAll('.cell.selected').length === 1 && document.querySelector('#attach-story')").await?;
-    c.find(Locator::Css("#attach-story")).await?.select_by_label("Mưa lớn ở Hà Nội").await?;
-    c.find(Locator::Css("#attach-btn")).await?.click().await?;
+    find(c, ".cell[data-index='0']").await?.click().await?;
+    wait_js(c, "one selected", "document.querySelectorAll('.cell.selected').length === 1 && document.querySelector('#selected-count')?.textContent.includes('1') && document.querySelector('#attach-story')").await?;
+    find(c, "#attach-story").await?.select_by_label("Mưa lớn ở Hà Nội").await?;
+    find(c, "#attach-btn").await?.click().await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     // The story now ends with the figure and its caption.
-    c.find(Locator::Css("[data-nav=stories]")).await?.click().await?;
+    find(c, "[data-nav=stories]").await?.click().await?;
     wait_for(c, ".story-row").await?;
     c.execute("[...document.querySelectorAll('.story-row')].find(r => r.textContent.includes('Mưa lớn ở Hà Nội')).click()", vec![]).await?;
     wait_js(c, "the attached figure", "document.querySelector('.block.figure .block-text')?.value === 'Người dân đi lại khó khăn trong mưa lớn'").await?;

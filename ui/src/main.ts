@@ -1,6 +1,7 @@
 // The app shell: navigation, theme and language, global shortcuts, menu and drop events.
 import "./style.css";
 import { listen } from "@tauri-apps/api/event";
+import { createStory } from "./api";
 import { h } from "./dom";
 import { setLang, t, type Key, type Lang } from "./i18n";
 import { storiesView } from "./views/stories";
@@ -99,7 +100,6 @@ async function action(id: string): Promise<void> {
   lastAction = { id, at: now };
   switch (id) {
     case "new-story": {
-      const { createStory } = await import("./api");
       const a = await createStory("");
       await go({ name: "editor", id: a.id });
       break;

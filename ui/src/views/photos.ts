@@ -157,7 +157,9 @@ export async function photosView(): Promise<View> {
     }
   });
 
+  let panelSeq = 0;
   async function renderPanel() {
+    const my = ++panelSeq;
     const sel = photos.filter((p) => selected.has(p.id));
     if (!sel.length) {
       sidePanel.replaceChildren(h("p", { class: "muted" }, t("selectHint")), h("p", { class: "muted" }, t("dropHint")));
@@ -214,6 +216,7 @@ export async function photosView(): Promise<View> {
     } }, t("apply"));
 
     const stories = await api.listStories();
+    if (my !== panelSeq) return; // a newer selection is being shown
     const pick = h("select", { id: "attach-story", "aria-label": t("attachTo") },
       h("option", { value: "" }, t("attachPick")),
       ...stories.map((s) => h("option", { value: s.id }, s.title || t("untitled"))));
