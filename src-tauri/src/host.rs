@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 /// What every command returns: the value, or the `{code, message}` error.
 pub type Res<T> = std::result::Result<T, ApiError>;
 
+#[allow(clippy::needless_pass_by_value)] // the shape `map_err` wants
 fn api(e: byline_core::CoreError) -> ApiError {
     e.to_api()
 }
@@ -139,9 +140,7 @@ pub fn import_photos(
 /// A rendition served to the window by the `byline://` scheme: `thumb/<id>` or `preview/<id>`.
 /// Only photo ids (64 hex digits) resolve, and only into `thumbs/` and `previews/`.
 pub fn rendition_file(root: &Path, url_path: &str) -> Option<PathBuf> {
-    let mut parts = url_path.trim_start_matches('/').splitn(2, '/');
-    let kind = parts.next()?;
-    let id = parts.next()?;
+    let (kind, id) = url_path.trim_start_matches('/').split_once('/')?;
     if id.len() != 64
         || !id
             .bytes()
@@ -183,7 +182,7 @@ pub fn settings(root: &Path) -> Res<Settings> {
 pub fn save_settings(root: &Path, server_url: &str, token: Option<&str>) -> Res<Settings> {
     let io = |e: std::io::Error| ApiError::new(ErrorCode::Io, e.to_string());
     let url = server_url.trim();
-    if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
+    if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
         return Err(ApiError::new(
             ErrorCode::InvalidInput,
             "server URL must start with http:// or https://",

@@ -1,6 +1,9 @@
 //! Byline's desktop shell: the Tauri window, its menu, plugins and the `byline://` scheme.
 //! Every command is one line into [`host`], which holds the bodies and their tests.
 
+// Tauri commands take their arguments (State, String, …) by value: that is the macro's contract.
+#![allow(clippy::needless_pass_by_value)]
+
 pub mod bindings;
 pub mod host;
 
