@@ -17,7 +17,10 @@ use serde_json::json;
 type Res<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn bin(env: &str, name: &str) -> PathBuf {
@@ -27,7 +30,11 @@ fn bin(env: &str, name: &str) -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// tauri-driver, stopped with SIGTERM (so it stops WebKitWebDriver too) when dropped.
@@ -99,9 +106,9 @@ fn rss_kib(app: &Path) -> Option<(u64, u64)> {
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
         .collect();
-    let app_pid = pids.iter().find(|p| {
-        std::fs::read_link(format!("/proc/{p}/exe")).is_ok_and(|e| e == app)
-    })?;
+    let app_pid = pids
+        .iter()
+        .find(|p| std::fs::read_link(format!("/proc/{p}/exe")).is_ok_and(|e| e == app))?;
     let app_rss = field(&status(app_pid)?, "VmRSS:")?;
     let children: u64 = pids
         .iter()
@@ -135,12 +142,19 @@ async fn run() -> Res {
         .arg(root.join("fixtures/seed-article/article.md"))
         .env("BYLINE_DATA_DIR", data.path())
         .output()?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // A small folder of test photos (and the shared orientation corpus when present).
     let photos = tempfile::tempdir()?;
     for f in ["landscape_1.jpg", "landscape_6.jpg", "portrait_8.jpg"] {
-        std::fs::copy(root.join("crates/media/tests/data").join(f), photos.path().join(f))?;
+        std::fs::copy(
+            root.join("crates/media/tests/data").join(f),
+            photos.path().join(f),
+        )?;
     }
     let mut drop_paths = vec![photos.path().to_string_lossy().into_owned()];
     let corpus = root.join("../shared/corpus/orientation");
@@ -194,25 +208,54 @@ async fn scenario(
 ) -> Res {
     // 1. Story list with the model story.
     wait_for(c, "#story-list .story-row").await?;
-    println!("cold start to interactive story list: {} ms", spawned.elapsed().as_millis());
+    println!(
+        "cold start to interactive story list: {} ms",
+        spawned.elapsed().as_millis()
+    );
     let title = find(c, ".story-title").await?.text().await?;
     assert!(title.starts_with("Hội nghị khảo sát"), "{title}");
     tokio::time::sleep(Duration::from_secs(2)).await;
     if let Some((a, w)) = rss_kib(app) {
-        println!("idle RSS: app {} MiB + WebKit processes {} MiB", a / 1024, w / 1024);
+        println!(
+            "idle RSS: app {} MiB + WebKit processes {} MiB",
+            a / 1024,
+            w / 1024
+        );
     }
     // Diacritic-insensitive search with highlighted snippets.
-    find(c, "#story-search").await?.send_keys("lien doan").await?;
-    wait_js(c, "a highlighted hit", "document.querySelector('#story-list mark')").await?;
+    find(c, "#story-search")
+        .await?
+        .send_keys("lien doan")
+        .await?;
+    wait_js(
+        c,
+        "a highlighted hit",
+        "document.querySelector('#story-list mark')",
+    )
+    .await?;
     shot(c, shots, "01-story-list.png").await?;
     find(c, "#story-search").await?.clear().await?;
-    c.execute("document.querySelector('#story-search').dispatchEvent(new Event('input'))", vec![]).await?;
+    c.execute(
+        "document.querySelector('#story-search').dispatchEvent(new Event('input'))",
+        vec![],
+    )
+    .await?;
 
     // 2. The model story in the editor: Vietnamese text, figures, byline.
     wait_for(c, ".story-row").await?.click().await?;
     let t = wait_for(c, "#f-title").await?;
-    assert!(t.prop("value").await?.unwrap_or_default().contains("Nghị quyết"));
-    wait_js(c, "figure images", "[...document.querySelectorAll('.figure-img')].some(i => i.complete && i.naturalWidth > 0)").await?;
+    assert!(
+        t.prop("value")
+            .await?
+            .unwrap_or_default()
+            .contains("Nghị quyết")
+    );
+    wait_js(
+        c,
+        "figure images",
+        "[...document.querySelectorAll('.figure-img')].some(i => i.complete && i.naturalWidth > 0)",
+    )
+    .await?;
     shot(c, shots, "02-editor-model-story.png").await?;
     find(c, "#back").await?.click().await?;
 
@@ -226,7 +269,10 @@ async fn scenario(
     wait_js(c, "saved", "document.querySelector('#save-state').dataset.state === 'saved' && document.querySelector('#save-state').textContent.includes('Đã lưu')").await?;
 
     // 4. Copy desk: the double space is found; clicking selects it; Fix repairs it.
-    wait_for(c, "#findings [data-rule=double-space]").await?.click().await?;
+    wait_for(c, "#findings [data-rule=double-space]")
+        .await?
+        .click()
+        .await?;
     let sel = c
         .execute("const a = document.activeElement; return [a.closest('[data-block]')?.dataset.block, a.value.slice(a.selectionStart, a.selectionEnd)];", vec![])
         .await?;
@@ -250,8 +296,14 @@ async fn scenario(
     find(c, ".cell[data-index='0']").await?.click().await?;
     find(c, "#photo-grid").await?.send_keys("\u{e014} ").await?; // ArrowRight, Space
     wait_js(c, "two selected", "document.querySelectorAll('.cell.selected').length === 2 && document.querySelector('#selected-count')?.textContent.includes('2') && document.querySelector('#ph-caption')").await?;
-    find(c, "#ph-caption").await?.send_keys("Người dân đi lại khó khăn trong mưa lớn").await?;
-    find(c, "#ph-credit").await?.send_keys("Ảnh: Thanh Hà").await?;
+    find(c, "#ph-caption")
+        .await?
+        .send_keys("Người dân đi lại khó khăn trong mưa lớn")
+        .await?;
+    find(c, "#ph-credit")
+        .await?
+        .send_keys("Ảnh: Thanh Hà")
+        .await?;
     find(c, "#apply-captions").await?.click().await?;
     wait_js(c, "two captions", "[...document.querySelectorAll('.cell-caption')].filter(e => e.textContent === 'Người dân đi lại khó khăn trong mưa lớn').length === 2").await?;
     shot(c, shots, "03-photo-desk.png").await?;
@@ -259,7 +311,10 @@ async fn scenario(
     // Attach the first photo to the new story.
     find(c, ".cell[data-index='0']").await?.click().await?;
     wait_js(c, "one selected", "document.querySelectorAll('.cell.selected').length === 1 && document.querySelector('#selected-count')?.textContent.includes('1') && document.querySelector('#attach-story')").await?;
-    find(c, "#attach-story").await?.select_by_label("Mưa lớn ở Hà Nội").await?;
+    find(c, "#attach-story")
+        .await?
+        .select_by_label("Mưa lớn ở Hà Nội")
+        .await?;
     find(c, "#attach-btn").await?.click().await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
 
