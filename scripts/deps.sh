@@ -2,6 +2,7 @@
 # Installs every system package and tool Byline's build and tests need on Debian/Ubuntu.
 # Idempotent and quick when everything is present. Used by scripts/test.sh and scripts/run.sh.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 # Debian packages. Each line says who needs it.
 APT_PACKAGES=(
@@ -10,6 +11,10 @@ APT_PACKAGES=(
   hunspell-vi           # copy desk spelling (vi_VN dictionary, loaded at run time)
   cmake                 # byline-media: turbojpeg-sys builds its bundled libjpeg-turbo 3.x
   nasm                  # byline-media: libjpeg-turbo SIMD (turbojpeg require-simd)
+  libwebkit2gtk-4.1-dev # desktop shell (Tauri 2 / wry): WebKitGTK, GTK 3, libsoup 3
+  xvfb                  # desktop E2E: a headless X display
+  xauth                 # desktop E2E: xvfb-run needs it (only a Recommends of xvfb)
+  webkit2gtk-driver     # desktop E2E: WebKitWebDriver, driven through tauri-driver
 )
 
 need=()
@@ -25,3 +30,12 @@ fi
 
 command -v cargo >/dev/null || { echo "deps: cargo not found; install Rust from rustup.rs first" >&2; exit 1; }
 rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
+
+# Desktop E2E: tauri-driver (WebDriver proxy for Tauri apps).
+command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+
+# Desktop UI: Vite/TypeScript toolchain pinned by ui/package-lock.json (Tauri CLI 2.12.3 from npm).
+command -v npm >/dev/null || { echo "deps: npm not found; install Node.js 20+ first" >&2; exit 1; }
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  (cd ui && npm ci --no-audit --no-fund)
+fi

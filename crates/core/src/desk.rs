@@ -58,6 +58,7 @@ pub fn photo_facts(conn: &Connection, article: &Article) -> PhotoMap {
 }
 
 /// The outcome of `byline fix`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct FixReport {
     pub id: String,

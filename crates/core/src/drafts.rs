@@ -15,6 +15,7 @@ use crate::error::{CoreError, Result};
 use crate::search;
 
 /// What a save did.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct SaveOutcome {
     /// The revision now current.
@@ -24,6 +25,7 @@ pub struct SaveOutcome {
 }
 
 /// One entry of an article's history.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RevisionInfo {
     pub revision: u64,
@@ -34,6 +36,7 @@ pub struct RevisionInfo {
 }
 
 /// A row of the story list.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ArticleSummary {
     pub id: String,

@@ -20,6 +20,7 @@ pub const THUMBNAIL_EDGE: u32 = 320;
 pub const PREVIEW_EDGE: u32 = 1600;
 
 /// The `--json` shape of `byline photo import`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportReport {
     pub imported: Vec<IdPath>,
@@ -30,12 +31,14 @@ pub struct ImportReport {
     pub skipped: Vec<PathBuf>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct IdPath {
     pub id: String,
     pub path: PathBuf,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Failed {
     pub path: PathBuf,
@@ -43,6 +46,7 @@ pub struct Failed {
 }
 
 /// Progress of an import, reported once per file as it finishes.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {
     pub done: usize,
@@ -90,6 +94,7 @@ pub struct FieldEdit {
 }
 
 /// The `--json` shape of `byline photo show`: the contract's fields plus more.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct PhotoView {
     pub id: String,
@@ -119,6 +124,7 @@ pub struct PhotoView {
     pub revision: u64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Gps {
     pub lat: f64,

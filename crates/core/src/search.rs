@@ -13,6 +13,7 @@ use crate::drafts::{self, ArticleSummary};
 use crate::error::Result;
 
 /// A search result: the article, its rank (lower is better, bm25) and a highlighted snippet.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchHit {
     #[serde(flatten)]
@@ -22,6 +23,7 @@ pub struct SearchHit {
 }
 
 /// An excerpt of original text with the matched words marked by char ranges within `text`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Snippet {
     /// `title`, `lead` or `body`.

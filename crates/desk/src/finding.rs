@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How serious a finding is. `Error` blocks publishing (see [`crate::blocking`]).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -12,6 +13,7 @@ pub enum Severity {
 }
 
 /// Where in the article a finding is. Serialized as the spec's `field` string.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Field {
@@ -28,6 +30,7 @@ pub enum Field {
 
 /// Every rule the desk knows. The serialized id (`double-space`, …) is stable: settings files,
 /// the CLI and the UI match on it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rule {
@@ -173,6 +176,7 @@ impl std::fmt::Display for Rule {
 
 /// One problem found by the desk. Serializes with the field names of the CLI spec
 /// (`rule`, `message`, `field`, `block`, `start`, `end`) plus the desk's extras.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: Rule,

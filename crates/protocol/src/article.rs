@@ -8,6 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 /// Editorial state of a story.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -37,6 +38,7 @@ impl Status {
 }
 
 /// A person credited on the story, e.g. `{name: "Thanh Hà", role: "writer"}`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     pub name: String,
@@ -45,6 +47,7 @@ pub struct Person {
 }
 
 /// A "related items" entry: another story or an outside link.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Related {
     pub title: String,
@@ -55,6 +58,7 @@ pub struct Related {
 }
 
 /// One unit of body copy, identified by an id that survives edits and reordering.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Block {
     pub id: String,
@@ -63,6 +67,7 @@ pub struct Block {
 }
 
 /// The kinds of body blocks. Serialized with a `type` tag: `{"type": "paragraph", "text": …}`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BlockKind {
@@ -136,6 +141,7 @@ impl Block {
 }
 
 /// A story. `revision` is the local revision number of this content (0 before the first save).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Article {
     pub id: String,

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Stable error codes. Never rename one: the UI and outside scripts match on them.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -98,6 +99,7 @@ impl std::fmt::Display for ErrorCode {
 }
 
 /// The `{code, message}` error every boundary speaks.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub code: ErrorCode,

@@ -1,0 +1,248 @@
+//! Byline's desktop shell: the Tauri window, its menu, plugins and the `byline://` scheme.
+//! Every command is one line into [`host`], which holds the bodies and their tests.
+
+// Tauri commands take their arguments (State, String, …) by value: that is the macro's contract.
+#![allow(clippy::needless_pass_by_value)]
+
+pub mod bindings;
+pub mod host;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use byline_core::photodesk::{ImportReport, PhotoView, Progress};
+use byline_core::{ArticleSummary, Library, RevisionInfo, SearchHit, desk::FixReport};
+use byline_desk::Finding;
+use byline_protocol::{ApiError, Article, ErrorCode, Status};
+use host::{CaptionEdit, Res, Settings};
+use tauri::ipc::Channel;
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem, Submenu};
+use tauri::{Emitter, Manager, State};
+
+/// The open library, shared by every command.
+pub struct Lib(pub Mutex<Library>);
+
+/// The cancel flag of the running photo import.
+#[derive(Default)]
+pub struct ImportCancel(pub Arc<AtomicBool>);
+
+fn lock<'a>(lib: &'a State<'_, Lib>) -> Res<MutexGuard<'a, Library>> {
+    lib.0
+        .lock()
+        .map_err(|_| ApiError::new(ErrorCode::Internal, "library lock poisoned"))
+}
+
+#[tauri::command(async)]
+fn list_stories(lib: State<'_, Lib>, status: Option<Status>) -> Res<Vec<ArticleSummary>> {
+    host::list_stories(&mut *lock(&lib)?, status)
+}
+#[tauri::command(async)]
+fn search_stories(lib: State<'_, Lib>, query: String) -> Res<Vec<SearchHit>> {
+    host::search_stories(&mut *lock(&lib)?, &query)
+}
+#[tauri::command(async)]
+fn create_story(lib: State<'_, Lib>, title: String) -> Res<Article> {
+    host::create_story(&mut *lock(&lib)?, &title)
+}
+#[tauri::command(async)]
+fn get_story(lib: State<'_, Lib>, id: String) -> Res<Article> {
+    host::story(&mut *lock(&lib)?, &id)
+}
+#[tauri::command(async)]
+fn save_story(lib: State<'_, Lib>, article: Article) -> Res<Article> {
+    host::save_story(&mut *lock(&lib)?, article)
+}
+#[tauri::command(async)]
+fn trash_story(lib: State<'_, Lib>, id: String) -> Res<()> {
+    host::trash_story(&mut *lock(&lib)?, &id)
+}
+#[tauri::command(async)]
+fn list_revisions(lib: State<'_, Lib>, id: String) -> Res<Vec<RevisionInfo>> {
+    host::revisions(&mut *lock(&lib)?, &id)
+}
+#[tauri::command(async)]
+fn get_revision(lib: State<'_, Lib>, id: String, revision: u64) -> Res<Article> {
+    host::story_revision(&mut *lock(&lib)?, &id, revision)
+}
+#[tauri::command(async)]
+fn restore_revision(lib: State<'_, Lib>, id: String, revision: u64) -> Res<Article> {
+    host::restore_revision(&mut *lock(&lib)?, &id, revision)
+}
+#[tauri::command(async)]
+fn check_story(lib: State<'_, Lib>, id: String) -> Res<Vec<Finding>> {
+    host::check_story(&mut *lock(&lib)?, &id)
+}
+#[tauri::command(async)]
+fn fix_story(lib: State<'_, Lib>, id: String) -> Res<FixReport> {
+    host::fix_story(&mut *lock(&lib)?, &id)
+}
+#[tauri::command]
+fn clean_paste(text: String) -> String {
+    host::clean_paste(&text)
+}
+#[tauri::command(async)]
+fn list_photos(lib: State<'_, Lib>) -> Res<Vec<PhotoView>> {
+    host::photos(&mut *lock(&lib)?)
+}
+#[tauri::command(async)]
+fn caption_photos(lib: State<'_, Lib>, ids: Vec<String>, edit: CaptionEdit) -> Res<Vec<PhotoView>> {
+    host::caption_photos(&mut *lock(&lib)?, &ids, edit)
+}
+#[tauri::command(async)]
+fn attach_photo(lib: State<'_, Lib>, article_id: String, photo_id: String) -> Res<Article> {
+    host::attach_photo(&mut *lock(&lib)?, &article_id, &photo_id)
+}
+/// Runs on the async runtime's worker, never the main thread; progress streams over `on_progress`.
+#[tauri::command(async)]
+fn import_photos(
+    lib: State<'_, Lib>,
+    cancel: State<'_, ImportCancel>,
+    paths: Vec<PathBuf>,
+    on_progress: Channel<Progress>,
+) -> Res<ImportReport> {
+    cancel.0.store(false, Ordering::SeqCst);
+    let report = |p: &Progress| drop(on_progress.send(p.clone()));
+    host::import_photos(&mut *lock(&lib)?, &paths, &cancel.0, &report)
+}
+#[tauri::command]
+fn cancel_import(cancel: State<'_, ImportCancel>) {
+    cancel.0.store(true, Ordering::SeqCst);
+}
+#[tauri::command(async)]
+fn get_settings(lib: State<'_, Lib>) -> Res<Settings> {
+    host::settings(lock(&lib)?.root())
+}
+#[tauri::command(async)]
+fn save_settings(lib: State<'_, Lib>, server_url: String, token: Option<String>) -> Res<Settings> {
+    host::save_settings(lock(&lib)?.root(), &server_url, token.as_deref())
+}
+
+/// Menu item ids; the UI receives them as the `menu` event.
+const MENU: [(&str, &str, &str); 4] = [
+    ("new-story", "Bài mới / New story", "CmdOrCtrl+N"),
+    ("import-photos", "Nhập ảnh… / Import photos…", "CmdOrCtrl+I"),
+    ("save", "Lưu / Save", "CmdOrCtrl+S"),
+    ("find", "Tìm / Find", "CmdOrCtrl+F"),
+];
+
+fn menu<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<Menu<R>> {
+    let items: Vec<MenuItem<R>> = MENU
+        .iter()
+        .map(|(id, label, accel)| MenuItem::with_id(app, *id, *label, true, Some(*accel)))
+        .collect::<tauri::Result<_>>()?;
+    let file = Submenu::with_items(
+        app,
+        "Tệp / File",
+        true,
+        &[
+            &items[0],
+            &items[1],
+            &items[2],
+            &PredefinedMenuItem::separator(app)?,
+            &PredefinedMenuItem::quit(app, Some("Thoát / Quit"))?,
+        ],
+    )?;
+    let edit = Submenu::with_items(
+        app,
+        "Sửa / Edit",
+        true,
+        &[
+            &PredefinedMenuItem::undo(app, None)?,
+            &PredefinedMenuItem::redo(app, None)?,
+            &PredefinedMenuItem::separator(app)?,
+            &PredefinedMenuItem::cut(app, None)?,
+            &PredefinedMenuItem::copy(app, None)?,
+            &PredefinedMenuItem::paste(app, None)?,
+            &PredefinedMenuItem::select_all(app, None)?,
+            &PredefinedMenuItem::separator(app)?,
+            &items[3],
+        ],
+    )?;
+    Menu::with_items(app, &[&file, &edit])
+}
+
+/// On Linux the single-instance plugin needs a D-Bus session bus (it panics without one, e.g.
+/// under a bare Xvfb); elsewhere it always works.
+fn single_instance_possible() -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+        || std::env::var_os("XDG_RUNTIME_DIR")
+            .is_some_and(|d| std::path::Path::new(&d).join("bus").exists())
+}
+
+/// Starts the app (the binary's `main`).
+pub fn run() {
+    let root = host::data_dir();
+    let library = match Library::open(&root) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("byline: cannot open the library in {}: {e}", root.display());
+            std::process::exit(1);
+        }
+    };
+    let scheme_root = root.clone();
+    let mut builder = tauri::Builder::default();
+    // One window per user: a second launch focuses the first. Tests run many instances.
+    if std::env::var_os("BYLINE_MULTI_INSTANCE").is_none() && single_instance_possible() {
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+        }));
+    }
+    builder
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
+        .manage(Lib(Mutex::new(library)))
+        .manage(ImportCancel::default())
+        .register_uri_scheme_protocol("byline", move |_ctx, request| {
+            let file = host::rendition_file(&scheme_root, request.uri().path());
+            match file.and_then(|f| std::fs::read(f).ok()) {
+                Some(bytes) => tauri::http::Response::builder()
+                    .header("Content-Type", "image/jpeg")
+                    .header("Cache-Control", "max-age=3600")
+                    .body(bytes)
+                    .expect("response"),
+                None => tauri::http::Response::builder()
+                    .status(404)
+                    .body(Vec::new())
+                    .expect("response"),
+            }
+        })
+        .menu(menu)
+        .on_menu_event(|app, event| {
+            let _ = app.emit("menu", event.id().as_ref());
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                let _ = window.emit("photos-dropped", paths);
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            list_stories,
+            search_stories,
+            create_story,
+            get_story,
+            save_story,
+            trash_story,
+            list_revisions,
+            get_revision,
+            restore_revision,
+            check_story,
+            fix_story,
+            clean_paste,
+            list_photos,
+            caption_photos,
+            attach_photo,
+            import_photos,
+            cancel_import,
+            get_settings,
+            save_settings,
+        ])
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .expect("error while running Byline");
+}

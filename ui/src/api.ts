@@ -1,0 +1,90 @@
+// The only module that talks to the Rust side: one typed function per Tauri command.
+// Components import from here; nothing else calls `invoke`.
+import { Channel, invoke as tauriInvoke } from "@tauri-apps/api/core";
+import type { ApiError } from "./bindings/ApiError";
+import type { Article } from "./bindings/Article";
+import type { ArticleSummary } from "./bindings/ArticleSummary";
+import type { CaptionEdit } from "./bindings/CaptionEdit";
+import type { Finding } from "./bindings/Finding";
+import type { FixReport } from "./bindings/FixReport";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { PhotoView } from "./bindings/PhotoView";
+import type { Progress } from "./bindings/Progress";
+import type { RevisionInfo } from "./bindings/RevisionInfo";
+import type { SearchHit } from "./bindings/SearchHit";
+import type { Settings } from "./bindings/Settings";
+import type { Status } from "./bindings/Status";
+
+export type { Article, ArticleSummary, CaptionEdit, Finding, FixReport, ImportReport, PhotoView };
+export type { Progress, RevisionInfo, SearchHit, Settings, Status, ApiError };
+
+type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
+let invokeImpl: Invoke = tauriInvoke;
+
+/** Tests swap the transport for a mock. */
+export function setInvoke(fn: Invoke): void {
+  invokeImpl = fn;
+}
+
+/** Every failure is an `ApiError` ({code, message}), whatever the Rust side threw. */
+export class BylineError extends Error {
+  constructor(
+    public code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invokeImpl<T>(cmd, args);
+  } catch (e) {
+    if (e && typeof e === "object" && "code" in e && "message" in e) {
+      const err = e as ApiError;
+      throw new BylineError(err.code, err.message);
+    }
+    throw new BylineError("internal", String(e));
+  }
+}
+
+export const listStories = (status?: Status) =>
+  call<ArticleSummary[]>("list_stories", { status: status ?? null });
+export const searchStories = (query: string) => call<SearchHit[]>("search_stories", { query });
+export const createStory = (title: string) => call<Article>("create_story", { title });
+export const getStory = (id: string) => call<Article>("get_story", { id });
+export const saveStory = (article: Article) => call<Article>("save_story", { article });
+export const trashStory = (id: string) => call<void>("trash_story", { id });
+export const listRevisions = (id: string) => call<RevisionInfo[]>("list_revisions", { id });
+export const getRevision = (id: string, revision: number) =>
+  call<Article>("get_revision", { id, revision });
+export const restoreRevision = (id: string, revision: number) =>
+  call<Article>("restore_revision", { id, revision });
+export const checkStory = (id: string) => call<Finding[]>("check_story", { id });
+export const fixStory = (id: string) => call<FixReport>("fix_story", { id });
+export const cleanPaste = (text: string) => call<string>("clean_paste", { text });
+export const listPhotos = () => call<PhotoView[]>("list_photos");
+export const captionPhotos = (ids: string[], edit: CaptionEdit) =>
+  call<PhotoView[]>("caption_photos", { ids, edit });
+export const attachPhoto = (articleId: string, photoId: string) =>
+  call<Article>("attach_photo", { articleId, photoId });
+export const cancelImport = () => call<void>("cancel_import");
+export const getSettings = () => call<Settings>("get_settings");
+export const saveSettings = (serverUrl: string, token: string | null) =>
+  call<Settings>("save_settings", { serverUrl, token });
+
+/** Imports files/folders; `onProgress` sees each finished file. Cancel with `cancelImport`. */
+export function importPhotos(
+  paths: string[],
+  onProgress: (p: Progress) => void,
+): Promise<ImportReport> {
+  const ch = new Channel<Progress>();
+  ch.onmessage = onProgress;
+  return call<ImportReport>("import_photos", { paths, onProgress: ch });
+}
+
+/** URL of a photo rendition served by the shell's `byline://` scheme (thumbs/previews only). */
+export function renditionUrl(kind: "thumb" | "preview", id: string): string {
+  const windows = typeof navigator !== "undefined" && /Windows/.test(navigator.userAgent);
+  return windows ? `http://byline.localhost/${kind}/${id}` : `byline://localhost/${kind}/${id}`;
+}

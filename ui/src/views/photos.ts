@@ -1,0 +1,272 @@
+// Photo desk: a virtualised thumbnail grid (only visible rows in the DOM), import with progress
+// and cancel, batch captioning of the selection, and attaching a photo to a story.
+import { open } from "@tauri-apps/plugin-dialog";
+import * as api from "../api";
+import { fill, h } from "../dom";
+import { gridWindow } from "../grid";
+import { t, type Key } from "../i18n";
+import { toast, type View } from "../router";
+
+const CELL = 168;
+const GAP = 10;
+
+let photos: api.PhotoView[] = [];
+let refreshGrid: (() => void) | null = null;
+let progressEl: HTMLElement | null = null;
+
+/** Opens the native file dialog (files or a folder) and imports what was picked. */
+export async function pickAndImport(): Promise<void> {
+  const picked = await open({
+    multiple: true,
+    directory: false,
+    filters: [{ name: "Photos", extensions: ["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic"] }],
+  });
+  if (!picked) return;
+  await importPaths(Array.isArray(picked) ? picked : [picked]);
+}
+
+/** Imports files and folders (from the dialog, a drop, or a test) with a progress bar. */
+export async function importPaths(paths: string[]): Promise<void> {
+  if (!paths.length) return;
+  const bar = h("progress", { max: "1", value: "0", "aria-label": t("importPhotos") });
+  const label = h("span", { class: "import-label" }, t("importing", { done: 0, total: "…" }));
+  const box = h(
+    "div",
+    { class: "import-progress", id: "import-progress", role: "status" },
+    label,
+    bar,
+    h("button", { class: "ghost", id: "cancel-import", onclick: () => void api.cancelImport() }, t("cancel")),
+  );
+  progressEl?.replaceChildren(box);
+  try {
+    const r = await api.importPhotos(paths, (p) => {
+      bar.max = p.total;
+      bar.value = p.done;
+      label.textContent = t("importing", { done: p.done, total: p.total });
+    });
+    toast(t("importDone", { n: r.imported.length, d: r.duplicates.length, f: r.failed.length }));
+  } catch (e) {
+    toast(`${t("error")}: ${(e as Error).message}`, "error");
+  } finally {
+    box.remove();
+    photos = await api.listPhotos();
+    refreshGrid?.();
+  }
+}
+
+export async function photosView(): Promise<View> {
+  photos = await api.listPhotos();
+  const selected = new Set<string>();
+  let cursor = 0;
+  let anchor = 0;
+
+  const count = h("span", { class: "muted", id: "photo-count" });
+  progressEl = h("div", { class: "progress-slot" });
+  const scroller = h("div", {
+    class: "grid-scroller",
+    id: "photo-grid",
+    tabindex: "0",
+    role: "listbox",
+    "aria-multiselectable": "true",
+    "aria-label": t("navPhotos"),
+  });
+  const sizer = h("div", { class: "grid-sizer" });
+  const layer = h("div", { class: "grid-layer" });
+  sizer.append(layer);
+  scroller.append(sizer);
+  const sidePanel = h("aside", { class: "side photo-side", id: "photo-panel" });
+
+  function render() {
+    count.textContent = `${photos.length}`;
+    if (!photos.length) {
+      sizer.style.height = "0px";
+      layer.replaceChildren(h("p", { class: "empty" }, t("noPhotos")));
+      return;
+    }
+    const w = gridWindow(photos.length, scroller.clientWidth - 2 * GAP, scroller.clientHeight, scroller.scrollTop, CELL, GAP);
+    sizer.style.height = `${w.totalHeight + 2 * GAP}px`;
+    layer.style.transform = `translateY(${w.offsetY}px)`;
+    layer.style.gridTemplateColumns = `repeat(${w.columns}, ${CELL}px)`;
+    const cells: HTMLElement[] = [];
+    for (let i = w.first; i < w.last; i++) {
+      const p = photos[i];
+      const sel = selected.has(p.id);
+      cells.push(
+        h(
+          "div",
+          {
+            class: `cell${sel ? " selected" : ""}${i === cursor ? " cursor" : ""}`,
+            role: "option",
+            "aria-selected": sel ? "true" : "false",
+            "data-id": p.id,
+            "data-index": String(i),
+            title: p.original_name,
+            onclick: (e: MouseEvent) => click(i, e),
+          },
+          h("img", { src: api.renditionUrl("thumb", p.id), alt: p.caption || p.original_name, loading: "lazy", decoding: "async", draggable: "false" }),
+          h("span", { class: "cell-caption" }, p.caption || p.original_name),
+        ),
+      );
+    }
+    layer.replaceChildren(...cells);
+  }
+
+  function click(i: number, e: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }) {
+    const id = photos[i].id;
+    if (e.shiftKey) {
+      const [a, b] = [Math.min(anchor, i), Math.max(anchor, i)];
+      if (!(e.ctrlKey || e.metaKey)) selected.clear();
+      for (let k = a; k <= b; k++) selected.add(photos[k].id);
+    } else if (e.ctrlKey || e.metaKey) {
+      if (selected.has(id)) selected.delete(id);
+      else selected.add(id);
+      anchor = i;
+    } else {
+      selected.clear();
+      selected.add(id);
+      anchor = i;
+    }
+    cursor = i;
+    render();
+    void renderPanel();
+  }
+
+  scroller.addEventListener("scroll", () => requestAnimationFrame(render), { passive: true });
+  new ResizeObserver(() => render()).observe(scroller);
+  scroller.addEventListener("keydown", (e) => {
+    if (!photos.length) return;
+    const cols = gridWindow(photos.length, scroller.clientWidth - 2 * GAP, 1, 0, CELL, GAP).columns;
+    const step: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols };
+    if (e.key in step) {
+      e.preventDefault();
+      cursor = Math.max(0, Math.min(photos.length - 1, cursor + step[e.key]));
+      const rowTop = Math.floor(cursor / cols) * (CELL + GAP);
+      if (rowTop < scroller.scrollTop) scroller.scrollTop = rowTop;
+      else if (rowTop + CELL + 2 * GAP > scroller.scrollTop + scroller.clientHeight)
+        scroller.scrollTop = rowTop + CELL + 2 * GAP - scroller.clientHeight;
+      if (e.shiftKey) click(cursor, { shiftKey: true, ctrlKey: false, metaKey: false });
+      else render();
+    } else if (e.key === " " || e.key === "Enter") {
+      e.preventDefault();
+      click(cursor, { shiftKey: false, ctrlKey: e.key === " ", metaKey: false });
+    } else if ((e.ctrlKey || e.metaKey) && e.key === "a") {
+      e.preventDefault();
+      photos.forEach((p) => selected.add(p.id));
+      render();
+      void renderPanel();
+    }
+  });
+
+  let panelSeq = 0;
+  async function renderPanel() {
+    const my = ++panelSeq;
+    const sel = photos.filter((p) => selected.has(p.id));
+    if (!sel.length) {
+      sidePanel.replaceChildren(h("p", { class: "muted" }, t("selectHint")), h("p", { class: "muted" }, t("dropHint")));
+      return;
+    }
+    const common = (f: (p: api.PhotoView) => string) => {
+      const v = f(sel[0]);
+      return sel.every((p) => f(p) === v) ? v : null;
+    };
+    const dirty = new Set<string>();
+    const input = (key: Key, name: string, get: (p: api.PhotoView) => string, area = false) => {
+      const v = common(get);
+      const el = area
+        ? h("textarea", { id: `ph-${name}`, rows: "4", "aria-label": t(key) })
+        : h("input", { id: `ph-${name}`, "aria-label": t(key) });
+      el.value = v ?? "";
+      el.placeholder = v === null ? t("mixed") : key === "template" ? t("templateHint") : "";
+      el.addEventListener("input", () => dirty.add(name));
+      return h("label", { class: "field" }, h("span", {}, t(key)), el);
+    };
+    const fields = [
+      input("caption", "caption", (p) => p.caption, true),
+      input("creator", "creator", (p) => p.creator),
+      input("credit", "credit", (p) => p.credit),
+      input("city", "city", (p) => p.city),
+      input("country", "country", (p) => p.country),
+      input("keywords", "keywords", (p) => p.keywords.join(", ")),
+      input("template", "template", () => ""),
+    ];
+    const apply = h("button", { class: "primary", id: "apply-captions", onclick: async () => {
+      const val = (n: string) => (dirty.has(n) ? sidePanel.querySelector<HTMLInputElement>(`#ph-${n}`)!.value : null);
+      const kw = val("keywords");
+      const edit: api.CaptionEdit = {
+        caption: val("caption"),
+        creator: val("creator"),
+        credit: val("credit"),
+        city: val("city"),
+        country: val("country"),
+        keywords: kw === null ? null : kw.split(",").map((s) => s.trim()).filter(Boolean),
+        template: val("template") || null,
+      };
+      try {
+        const views = await api.captionPhotos([...selected], edit);
+        for (const v of views) {
+          const i = photos.findIndex((p) => p.id === v.id);
+          if (i >= 0) photos[i] = v;
+        }
+        render();
+        void renderPanel();
+        toast(`${t("apply")} ✓ (${views.length})`);
+      } catch (e) {
+        toast(`${t("error")}: ${(e as Error).message}`, "error");
+      }
+    } }, t("apply"));
+
+    const stories = await api.listStories();
+    if (my !== panelSeq) return; // a newer selection is being shown
+    const pick = h("select", { id: "attach-story", "aria-label": t("attachTo") },
+      h("option", { value: "" }, t("attachPick")),
+      ...stories.map((s) => h("option", { value: s.id }, s.title || t("untitled"))));
+    const attach = h("button", { class: "ghost", id: "attach-btn", disabled: sel.length !== 1, onclick: async () => {
+      if (!pick.value) return;
+      try {
+        await api.attachPhoto(pick.value, sel[0].id);
+        toast(t("attached"));
+      } catch (e) {
+        toast(`${t("error")}: ${(e as Error).message}`, "error");
+      }
+    } }, t("attachTo"));
+
+    const one = sel.length === 1 ? sel[0] : null;
+    fill(sidePanel,
+      h("h2", { class: "sub", id: "selected-count" }, t("selectedN", { n: sel.length })),
+      one ? h("img", { class: "preview", src: api.renditionUrl("preview", one.id), alt: one.caption }) : null,
+      one ? h("p", { class: "muted small" }, `${one.original_name} · ${one.width}×${one.height}${one.camera ? ` · ${one.camera}` : ""}`) : null,
+      ...fields,
+      h("div", { class: "panel-actions" }, apply),
+      h("h2", { class: "sub" }, t("attachTo")),
+      h("div", { class: "attach-row" }, pick, attach),
+    );
+  }
+
+  refreshGrid = () => {
+    render();
+    void renderPanel();
+  };
+
+  const el = h(
+    "section",
+    { class: "page photos" },
+    h(
+      "header",
+      { class: "toolbar" },
+      h("h1", {}, t("navPhotos")),
+      count,
+      progressEl,
+      h("div", { class: "spacer" }),
+      h("button", { class: "primary", id: "import-btn", title: "Ctrl+I", onclick: () => void pickAndImport() }, t("importPhotos")),
+    ),
+    h("div", { class: "photo-body" }, scroller, sidePanel),
+  );
+  requestAnimationFrame(render);
+  void renderPanel();
+  return {
+    el,
+    leave: async () => {
+      refreshGrid = null;
+    },
+  };
+}

@@ -1,0 +1,119 @@
+// Story list: search (diacritic-insensitive, highlighted snippets), status filter, newest first.
+import * as api from "../api";
+import { h, highlight } from "../dom";
+import { t, getLang } from "../i18n";
+import { go, type View } from "../router";
+
+export function formatTime(iso: string, lang = getLang()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(lang === "vi" ? "vi-VN" : "en-GB", {
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}
+
+export function statusBadge(s: api.Status): HTMLElement {
+  return h("span", { class: `badge status-${s}` }, t(`status_${s}`));
+}
+
+export async function storiesView(): Promise<View> {
+  const search = h("input", {
+    type: "search",
+    id: "story-search",
+    class: "search",
+    placeholder: t("searchPlaceholder"),
+    "aria-label": t("searchLabel"),
+    value: sessionStorage.getItem("q") ?? "",
+  });
+  const filter = h(
+    "select",
+    { id: "status-filter", "aria-label": t("statusFilter") },
+    h("option", { value: "" }, t("statusAll")),
+    ...(["draft", "ready", "published"] as const).map((s) =>
+      h("option", { value: s }, t(`status_${s}`)),
+    ),
+  );
+  filter.value = sessionStorage.getItem("status") ?? "";
+  const list = h("ul", { class: "story-list", id: "story-list", "aria-label": t("navStories") });
+
+  const open = (id: string) => void go({ name: "editor", id });
+  const row = (s: api.ArticleSummary, snippet?: api.SearchHit["snippet"]) =>
+    h(
+      "li",
+      {},
+      h(
+        "button",
+        { class: "story-row", "data-id": s.id, onclick: () => open(s.id) },
+        h(
+          "div",
+          { class: "story-main" },
+          h("div", { class: "story-title" }, s.title || t("untitled")),
+          snippet && snippet.text
+            ? h("div", { class: "snippet" }, highlight(snippet.text, snippet.highlights))
+            : null,
+        ),
+        h("span", { class: "story-section" }, s.section),
+        statusBadge(s.status),
+        h("time", { class: "story-time", datetime: s.updated_at }, formatTime(s.updated_at)),
+      ),
+    );
+
+  let seq = 0;
+  async function refresh() {
+    const my = ++seq;
+    const q = search.value.trim();
+    const status = (filter.value || undefined) as api.Status | undefined;
+    sessionStorage.setItem("q", search.value);
+    sessionStorage.setItem("status", filter.value);
+    let items: HTMLElement[];
+    if (q) {
+      const hits = await api.searchStories(q);
+      items = hits.filter((x) => !status || x.status === status).map((x) => row(x, x.snippet));
+    } else {
+      items = (await api.listStories(status)).map((s) => row(s));
+    }
+    if (my !== seq) return;
+    list.replaceChildren(
+      ...(items.length ? items : [h("li", { class: "empty" }, t(q ? "noResults" : "noStories"))]),
+    );
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  search.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void refresh(), 150);
+  });
+  filter.addEventListener("change", () => void refresh());
+  await refresh();
+
+  const newBtn = h(
+    "button",
+    {
+      class: "primary",
+      id: "new-story",
+      title: "Ctrl+N",
+      onclick: async () => {
+        const a = await api.createStory("");
+        await go({ name: "editor", id: a.id });
+      },
+    },
+    t("newStory"),
+  );
+  const el = h(
+    "section",
+    { class: "page stories", "aria-labelledby": "stories-h" },
+    h(
+      "header",
+      { class: "toolbar" },
+      h("h1", { id: "stories-h" }, t("navStories")),
+      search,
+      filter,
+      newBtn,
+    ),
+    list,
+  );
+  return { el, onFind: () => search.focus() };
+}
