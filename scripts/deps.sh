@@ -15,6 +15,7 @@ APT_PACKAGES=(
   xvfb                  # desktop E2E: a headless X display
   xauth                 # desktop E2E: xvfb-run needs it (only a Recommends of xvfb)
   webkit2gtk-driver     # desktop E2E: WebKitWebDriver, driven through tauri-driver
+  curl                  # scripts/run.sh waits for the local server's /health
 )
 
 need=()
