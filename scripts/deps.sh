@@ -37,6 +37,9 @@ command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 
 # Desktop UI: Vite/TypeScript toolchain pinned by ui/package-lock.json (Tauri CLI 2.12.3 from npm).
 command -v npm >/dev/null || { echo "deps: npm not found; install Node.js 20+ first" >&2; exit 1; }
+# `npm install`, not `npm ci`: the registry this project can reach lacks some other platforms'
+# optional packages (rollup's), so the lockfile never lists them and `npm ci` refuses it as out of
+# sync. `npm install` with the committed lockfile installs the same pinned versions.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-  (cd ui && npm ci --no-audit --no-fund)
+  (cd ui && npm install --no-audit --no-fund)
 fi
