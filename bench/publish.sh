@@ -98,8 +98,8 @@ for rep in $(seq "$REPS"); do
   stop_server
   bt=$(echo "$t1 - $t0" | bc -l)
   bmbs=$(echo "$sent / 1000000 / $bt" | bc -l)
-  printf 'rep %d byline: %d bytes (30 photos + 3 fixture photos) in %.2f s = %.1f MB/s; missing on server: %s\n' \
-    "$rep" "$sent" "$bt" "$bmbs" "$miss"
+  printf 'rep %d byline: %d bytes (%d photos + 3 fixture photos) in %.2f s = %.1f MB/s; missing on server: %s\n' \
+    "$rep" "$sent" "$N" "$bt" "$bmbs" "$miss"
   [ "$miss" -eq 0 ] || { echo "bench: byline left $miss photos missing" >&2; exit 1; }
 
   # --- curl peer ---

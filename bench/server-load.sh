@@ -52,7 +52,7 @@ printf 'article %s: %d bytes of API JSON, %d bytes of HTML\n' "$story" \
 
 # Write targets: THREADS*POOL copies of the story under fresh ids (ids like the CLI makes).
 # The PUT body template has @ID@ and @LEAD@ for the Lua script to fill in.
-jq -c '.article | .lead = "@LEAD@" | .id = "@ID@"' "$work/env.json" >"$work/template.json"
+jq -c '{article: (.article | .lead = "@LEAD@" | .id = "@ID@")}' "$work/env.json" >"$work/template.json"
 : >"$work/write-ids"
 for _ in $(seq $((THREADS * POOL))); do
   wid=$(cat /proc/sys/kernel/random/uuid)
@@ -92,6 +92,7 @@ function request()
   }, body)
 end
 function response(status, headers, body)
+  if status ~= 200 and bad == 0 then io.stderr:write(status .. " " .. body:sub(1, 300) .. "\n") end
   if status ~= 200 then bad = bad + 1; return end
   local k = tonumber(body:match('Bench write %d+ #(%d+)#'))
   local r = tonumber(body:match('"server_revision":(%d+)'))
@@ -117,9 +118,10 @@ run() { # label, wrk args... → prints wrk's output, appends "label req/s p99(m
     END { printf "%s %s %s %d\n", l, rps, p99, bad }' "$work/out" >>"$work/results"
 }
 
-run health "$URL/health"
+if [ -z "${ONLY_WRITE:-}" ]; then run health "$URL/health"
 run api-read -H "Authorization: Bearer $TOKEN" "$URL/api/articles/$story"
 run html-read "$URL/articles/$story"
+fi
 BENCH_TOKEN=$TOKEN BENCH_POOL=$POOL BENCH_IDS=$work/write-ids BENCH_TEMPLATE=$work/template.json \
   run write -s "$work/put.lua" "$URL"
 revs=$(curl -fsS "$URL/api/articles/$(head -1 "$work/write-ids")" -H "Authorization: Bearer $TOKEN" \
@@ -131,5 +133,5 @@ awk '
   { rps[$1] = $2; p99[$1] = $3; bad[$1] = $4; order[NR] = $1 }
   END {
     for (i = 1; i <= NR; i++) { l = order[i]
-      printf "%-10s %9.0f req/s  p99 %7.2f ms  %5.2fx of /health req/s  non-2xx %d\n", l, rps[l], p99[l], rps[l] / rps["health"], bad[l] }
+      printf "%-10s %9.0f req/s  p99 %7.2f ms  %5.2fx of /health req/s  non-2xx %d\n", l, rps[l], p99[l], (rps["health"] ? rps[l] / rps["health"] : 0), bad[l] }
   }' "$work/results"

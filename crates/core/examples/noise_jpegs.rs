@@ -1,4 +1,4 @@
-//! Writes N distinct noise JPEGs (default 30 × 3500×2400 at quality 92, about 8 MB each) for
+//! Writes N distinct noise JPEGs (default 30 × 2400×1650 at quality 92, about 8 MB each) for
 //! `bench/publish.sh`. Noise does not compress, so the file size is predictable.
 //!   cargo run --release -p byline-core --example noise_jpegs -- OUT_DIR [N] [WIDTH] [HEIGHT]
 use std::io::BufWriter;
@@ -7,8 +7,8 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let out = std::path::PathBuf::from(args.next().expect("usage: noise_jpegs OUT_DIR [N] [W] [H]"));
     let n: u64 = args.next().map_or(30, |s| s.parse().expect("N"));
-    let w: u32 = args.next().map_or(3500, |s| s.parse().expect("WIDTH"));
-    let h: u32 = args.next().map_or(2400, |s| s.parse().expect("HEIGHT"));
+    let w: u32 = args.next().map_or(2400, |s| s.parse().expect("WIDTH"));
+    let h: u32 = args.next().map_or(1650, |s| s.parse().expect("HEIGHT"));
     std::fs::create_dir_all(&out).expect("creating OUT_DIR");
     for i in 0..n {
         // xorshift64*, one seed per file so every file (and its SHA-256) differs.
