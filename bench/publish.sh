@@ -88,6 +88,7 @@ for rep in $(seq "$REPS"); do
   # --- byline ---
   rm -rf "$work/lib" && cp -a "$lib0" "$work/lib"
   cat "$work"/lib/photos/*/* "${files[@]}" >/dev/null 2>&1 || true   # warm the page cache
+  sync   # flush the library copy's dirty pages now, not during the timed publish
   start_server "$work/srv-b$rep"
   t0=$(now)
   "$BYLINE" --data-dir "$work/lib" publish "$story" --server "$URL" --token "$TOKEN" --json \
@@ -104,6 +105,7 @@ for rep in $(seq "$REPS"); do
 
   # --- curl peer ---
   cat "${files[@]}" >/dev/null
+  sync
   start_server "$work/srv-c$rep"
   t0=$(now)
   while read -r f hex meta sum size; do
@@ -127,6 +129,7 @@ for rep in $(seq "$REPS"); do
   rm -rf "$work/srv-b$rep" "$work/srv-c$rep"
 done
 
-sort -n -k1 "$work/results" | awk -v reps="$REPS" '
-  { b[NR] = $1; s += $1 / $2; bs += $1; cs += $2 }
-  END { printf "summary: byline %.1f MB/s, curl %.1f MB/s (means of %d reps); mean ratio byline/curl %.2fx (goal >= 0.90x)\n", bs/NR, cs/NR, reps, s/NR }'
+awk '{ print $1 / $2 }' "$work/results" | sort -n | awk '{ r[NR] = $1 } END { print r[int((NR + 1) / 2)] }' >"$work/median"
+awk -v reps="$REPS" -v med="$(cat "$work/median")" '
+  { s += $1 / $2; bs += $1; cs += $2 }
+  END { printf "summary: byline %.1f MB/s, curl %.1f MB/s (means of %d reps); ratio byline/curl mean %.2fx, median %.2fx (goal >= 0.90x)\n", bs/NR, cs/NR, reps, s/NR, med }' "$work/results"
