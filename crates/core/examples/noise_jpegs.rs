@@ -5,7 +5,8 @@ use std::io::BufWriter;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let out = std::path::PathBuf::from(args.next().expect("usage: noise_jpegs OUT_DIR [N] [W] [H]"));
+    let out =
+        std::path::PathBuf::from(args.next().expect("usage: noise_jpegs OUT_DIR [N] [W] [H]"));
     let n: u64 = args.next().map_or(30, |s| s.parse().expect("N"));
     let w: u32 = args.next().map_or(2400, |s| s.parse().expect("WIDTH"));
     let h: u32 = args.next().map_or(1650, |s| s.parse().expect("HEIGHT"));
