@@ -2,7 +2,7 @@
 # byline-server under wrk: article reads (GET /api/articles/{id} with a token, and the public
 # page GET /articles/{id}) and writes (PUT /api/articles/{id}, each one a real new revision),
 # against GET /health (the floor of the HTTP stack) in the same run. Not part of the test suite.
-#   DURATION=10s THREADS=2 CONNS=4 bench/server-load.sh
+#   DURATION=10s THREADS=2 CONNS=4 bench/server-load.sh    (ONLY_WRITE=1: just the write run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
