@@ -659,7 +659,15 @@ impl Library {
         }
         let article = self.article(&id)?;
         sync::enqueue_publish(&mut self.conn, &article)?;
-        let drained = sync::drain(&mut self.conn, &self.root, &self.author, remote, patience)?;
+        let policy = self.desk()?.publish_policy();
+        let drained = sync::drain(
+            &mut self.conn,
+            &self.root,
+            &self.author,
+            remote,
+            patience,
+            policy,
+        )?;
         let state = sync::remote_state(&self.conn, &id)?;
         let still: Vec<_> = outbox::pending(&self.conn)?
             .into_iter()
@@ -703,7 +711,15 @@ impl Library {
         remote: &sync::Remote,
         patience: &sync::Patience,
     ) -> Result<sync::SyncReport> {
-        let push = sync::drain(&mut self.conn, &self.root, &self.author, remote, patience)?;
+        let policy = self.desk()?.publish_policy();
+        let push = sync::drain(
+            &mut self.conn,
+            &self.root,
+            &self.author,
+            remote,
+            patience,
+            policy,
+        )?;
         let (pulled, deferred) =
             sync::pull(&mut self.conn, &self.root, &self.author, remote, patience)?;
         Ok(sync::SyncReport {

@@ -14,6 +14,8 @@ use byline_sync::{Backoff, Client, SyncError};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
+use byline_desk::PublishPolicy;
+
 use crate::error::{CoreError, Result};
 use crate::outbox::{self, Kind};
 use crate::{drafts, photodesk, photos};
@@ -132,6 +134,7 @@ pub fn drain(
     author: &str,
     remote: &Remote,
     patience: &Patience,
+    policy: PublishPolicy,
 ) -> Result<DrainReport> {
     let rt = runtime()?;
     let client = client(remote)?;
@@ -145,7 +148,15 @@ pub fn drain(
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match rt.block_on(send(conn, root, author, &client, &item, &mut report)) {
+            match rt.block_on(send(
+                conn,
+                root,
+                author,
+                &client,
+                &item,
+                policy,
+                &mut report,
+            )) {
                 Ok(()) => {
                     outbox::mark_done(conn, item.id)?;
                     report.sent += 1;
@@ -212,6 +223,7 @@ async fn send(
     author: &str,
     client: &Client,
     item: &outbox::Item,
+    policy: PublishPolicy,
     report: &mut DrainReport,
 ) -> Result<(), Failure> {
     match item.kind {
@@ -248,6 +260,8 @@ async fn send(
         Kind::PhotoMeta => {
             let rec = photos::get(conn, &item.target)?;
             let f = photodesk::editable_from_meta(&rec.meta);
+            // Everything the photo desk writes back travels, so the server's public copy
+            // carries the same IPTC/XMP as `byline photo export`; the policy decides about GPS.
             let meta = PhotoMeta {
                 caption: f.caption,
                 credit: f.credit,
@@ -258,6 +272,12 @@ async fn send(
                     .and_then(|v| v.as_str())
                     .map(str::to_owned),
                 keywords: f.keywords,
+                headline: f.headline,
+                copyright: f.copyright,
+                city: f.city,
+                state: f.state,
+                country: f.country,
+                strip_gps: policy.strip_gps,
             };
             client.put_photo_meta(&rec.id, &meta).await?;
         }

@@ -83,7 +83,9 @@ pub struct BlobBatchResponse {
     pub missing: Vec<BlobRef>,
 }
 
-/// Descriptive metadata of a photo, `PUT /api/photos/{sha}/meta`.
+/// Descriptive metadata of a photo, `PUT /api/photos/{sha}/meta`. The server embeds it in the
+/// copy it serves publicly (IPTC IIM + XMP, image data untouched), so every tool downstream reads
+/// the same caption; the uploaded original is kept as it was.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhotoMeta {
     #[serde(default)]
@@ -96,6 +98,20 @@ pub struct PhotoMeta {
     pub taken_at: Option<String>,
     #[serde(default)]
     pub keywords: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub headline: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub copyright: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub city: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub state: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub country: String,
+    /// The newsroom's policy for this photo: the public copy carries no GPS coordinates
+    /// (creator and copyright stay).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strip_gps: bool,
 }
 
 /// What the server knows about a stored photo (`GET /api/photos/{sha}/meta`).

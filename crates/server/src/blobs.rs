@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use crate::auth::Auth;
 use crate::db::{Role, now_rfc3339};
 use crate::error::{Result, ServerError};
-use crate::{AppState, parse_json, read_body};
+use crate::{AppState, parse_json, published, read_body};
 
 const TUS: &str = "1.0.0";
 
@@ -524,7 +524,9 @@ fn photo_info(state: &AppState, sha: &str) -> Result<PhotoInfo> {
     })
 }
 
-/// `PUT /api/photos/{sha}/meta`: photographers and editors.
+/// `PUT /api/photos/{sha}/meta`: photographers and editors. Also makes the photo's public copy
+/// (caption embedded, GPS removed by policy) before the metadata commits, so the public never
+/// sees a caption the file does not carry.
 pub async fn put_meta(
     State(state): State<AppState>,
     auth: Auth,
@@ -541,16 +543,67 @@ pub async fn put_meta(
     if !blob_exists(&state, &sha)? {
         return Err(ServerError::not_found("no such photo; upload it first"));
     }
+    let original = state
+        .inner
+        .store
+        .get(&blob_path(&sha))
+        .await?
+        .bytes()
+        .await?;
+    let m = meta.clone();
+    let copy = tokio::task::spawn_blocking(move || published::public_copy(&original, &m))
+        .await
+        .map_err(|e| {
+            ServerError::new(ErrorCode::Internal, format!("making the public copy: {e}"))
+        })??;
+    let public_sha = match copy {
+        Some(copy) => {
+            let public_sha = hex::encode(Sha256::digest(&copy));
+            // Content-addressed, so writing it again is harmless; a crash before the row
+            // commits leaves an unreferenced file, never a row without its file.
+            state
+                .inner
+                .public
+                .put(&blob_path(&public_sha), copy.into())
+                .await?;
+            Some(public_sha)
+        }
+        None => None,
+    };
     let json = serde_json::to_string(&meta)?;
-    state.with_db(|c| {
-        c.execute(
-            "INSERT INTO photo_meta (sha256, meta, updated_by, updated_at) VALUES (?1, ?2, ?3, ?4)
+    let replaced: Option<String> = state.with_db(|c| {
+        let tx = c.transaction()?;
+        let old: Option<String> = tx
+            .query_row(
+                "SELECT public_sha256 FROM photo_meta WHERE sha256 = ?1",
+                [&sha],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        tx.execute(
+            "INSERT INTO photo_meta (sha256, meta, updated_by, updated_at, public_sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(sha256) DO UPDATE SET meta = excluded.meta, updated_by = excluded.updated_by,
-             updated_at = excluded.updated_at",
-            params![sha, json, auth.0.name, now_rfc3339()],
+             updated_at = excluded.updated_at, public_sha256 = excluded.public_sha256",
+            params![sha, json, auth.0.name, now_rfc3339(), public_sha],
         )?;
-        Ok(())
+        // Another photo may have produced the same public copy (same original, same caption).
+        let still_used: bool = match &old {
+            Some(o) => tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM photo_meta WHERE public_sha256 = ?1)",
+                [o],
+                |r| r.get(0),
+            )?,
+            None => true,
+        };
+        tx.commit()?;
+        Ok(old.filter(|o| !still_used && Some(o) != public_sha.as_ref()))
     })?;
+    if let Some(old) = replaced {
+        // Best effort: a leftover old copy is unreferenced garbage, not wrong data.
+        let _ = state.inner.public.delete(&blob_path(&old)).await;
+    }
     Ok(axum::Json(photo_info(&state, &sha)?))
 }
 
@@ -564,9 +617,57 @@ pub async fn get_meta(
     Ok(axum::Json(photo_info(&state, &sha)?))
 }
 
-/// `GET /photos/{sha}`: the bytes, typed by the sniffed content type; public like the pages.
+/// `GET /photos/{sha}`: the public copy (caption embedded, GPS removed by policy), else the
+/// original; typed by the sniffed content type; public like the pages.
 pub async fn serve_photo(
     State(state): State<AppState>,
+    Path(sha): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    check_sha(&sha)?;
+    let info = photo_info(&state, &sha)?;
+    let public: Option<String> = state.with_db(|c| {
+        Ok(c.query_row(
+            "SELECT public_sha256 FROM photo_meta WHERE sha256 = ?1",
+            [&sha],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+    })?;
+    let etag = format!("\"{}\"", public.as_deref().unwrap_or(&sha));
+    // The caption can change after publishing, so the copy behind this URL can too: caches
+    // revalidate (cheaply, by ETag) instead of keeping the old caption for a year.
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+    {
+        let mut r = StatusCode::NOT_MODIFIED.into_response();
+        photo_headers(&mut r, &info.content_type, &etag, "public, no-cache");
+        return Ok(r);
+    }
+    let bytes = match &public {
+        Some(p) => state.inner.public.get(&blob_path(p)).await?.bytes().await?,
+        None => {
+            state
+                .inner
+                .store
+                .get(&blob_path(&sha))
+                .await?
+                .bytes()
+                .await?
+        }
+    };
+    let mut r = (StatusCode::OK, bytes).into_response();
+    photo_headers(&mut r, &info.content_type, &etag, "public, no-cache");
+    Ok(r)
+}
+
+/// `GET /api/blobs/{sha}`: the original bytes as uploaded (any signed-in user), for clients
+/// that pull a story's photos into their own content-addressed library.
+pub async fn serve_original(
+    State(state): State<AppState>,
+    _auth: Auth,
     Path(sha): Path<String>,
 ) -> Result<Response> {
     check_sha(&sha)?;
@@ -579,23 +680,29 @@ pub async fn serve_photo(
         .bytes()
         .await?;
     let mut r = (StatusCode::OK, bytes).into_response();
+    photo_headers(
+        &mut r,
+        &info.content_type,
+        &format!("\"{sha}\""),
+        "private, max-age=31536000, immutable",
+    );
+    Ok(r)
+}
+
+fn photo_headers(r: &mut Response, content_type: &str, etag: &str, cache: &'static str) {
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&info.content_type)
+        HeaderValue::from_str(content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     h.insert(
         header::ETAG,
-        HeaderValue::from_str(&format!("\"{sha}\"")).unwrap_or(HeaderValue::from_static("\"\"")),
+        HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"\"")),
     );
-    Ok(r)
 }

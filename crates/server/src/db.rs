@@ -15,6 +15,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "20261122150000_photos",
         include_str!("../migrations/20261122150000_photos.sql"),
     ),
+    (
+        "20261124070000_public_copies",
+        include_str!("../migrations/20261124070000_public_copies.sql"),
+    ),
 ];
 
 /// Opens (creating if needed) the database and brings its schema up to date.

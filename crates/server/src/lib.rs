@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod html;
 pub mod openapi;
+pub mod published;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -65,6 +66,8 @@ pub struct Inner {
     pub data_dir: PathBuf,
     /// Where finished, verified blobs live (local files by default; S3 later is configuration).
     pub store: Arc<dyn ObjectStore>,
+    /// The public copies of photos (see `published`), also named by their SHA-256.
+    pub public: Arc<dyn ObjectStore>,
     pub config: Config,
     pub limiter: RateLimiter,
     /// Idempotency keys whose first request is still running (a concurrent retry gets 409).
@@ -74,13 +77,15 @@ pub struct Inner {
 }
 
 impl AppState {
-    /// Opens (or creates) the data directory: `byline.db`, `blobs/`, `uploads/`.
+    /// Opens (or creates) the data directory: `byline.db`, `blobs/`, `public/`, `uploads/`.
     pub fn open(data_dir: &Path, config: Config) -> Result<AppState> {
         std::fs::create_dir_all(data_dir.join("blobs"))?;
+        std::fs::create_dir_all(data_dir.join("public"))?;
         std::fs::create_dir_all(data_dir.join("uploads"))?;
         let data_dir = data_dir.canonicalize()?;
         let conn = db::open(&data_dir.join("byline.db"))?;
         let store = LocalFileSystem::new_with_prefix(data_dir.join("blobs"))?;
+        let public = LocalFileSystem::new_with_prefix(data_dir.join("public"))?;
         sweep_orphan_parts(&conn, &data_dir.join("uploads"))?;
         let limiter = RateLimiter::new(config.rate_burst, config.rate_per_sec);
         Ok(AppState {
@@ -88,6 +93,7 @@ impl AppState {
                 db: Mutex::new(conn),
                 data_dir,
                 store: Arc::new(store),
+                public: Arc::new(public),
                 config,
                 limiter,
                 in_flight: Mutex::new(HashSet::new()),
@@ -188,6 +194,7 @@ pub fn app(state: AppState) -> Router {
             "/api/photos/{sha}/meta",
             put(blobs::put_meta).get(blobs::get_meta),
         )
+        .route("/api/blobs/{sha}", get(blobs::serve_original))
         .route("/photos/{sha}", get(blobs::serve_photo))
         .route("/articles/{id}", get(html::article_page))
         .fallback(|| async { ServerError::not_found("no such route") })

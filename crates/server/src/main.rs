@@ -19,7 +19,7 @@ struct Cli {
         default_value = "byline-data"
     )]
     data_dir: PathBuf,
-    /// Address to listen on.
+    /// Address to listen on (port 0: any free port; the real address is printed on stdout).
     #[arg(long, env = "BYLINE_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// Requests per token allowed in a burst.
@@ -88,8 +88,14 @@ fn serve(cli: Cli) -> anyhow::Result<()> {
         .build()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(cli.listen).await?;
-        tracing::info!(addr = %listener.local_addr()?, data_dir = %cli.data_dir.display(), "listening");
-        axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await?;
+        let addr = listener.local_addr()?;
+        tracing::info!(%addr, data_dir = %cli.data_dir.display(), "listening");
+        // One line on stdout, so scripts and tests that ask for port 0 learn the real one.
+        println!("listening on http://{addr}");
+        std::io::Write::flush(&mut std::io::stdout())?;
+        axum::serve(listener, app(state))
+            .with_graceful_shutdown(shutdown())
+            .await?;
         tracing::info!("stopped");
         Ok(())
     })

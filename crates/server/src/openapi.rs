@@ -59,7 +59,7 @@ pub fn document() -> Value {
           "ChangesResponse": {"type": "object", "required": ["articles", "next_cursor", "more"], "properties": {"articles": {"type": "array", "items": obj("ArticleEnvelope")}, "next_cursor": {"type": "integer"}, "more": {"type": "boolean"}}},
           "BlobRef": {"type": "object", "required": ["sha256", "size"], "properties": {"sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "size": {"type": "integer"}}},
           "BlobBatchResponse": {"type": "object", "required": ["missing"], "properties": {"missing": {"type": "array", "items": obj("BlobRef")}}},
-          "PhotoMeta": {"type": "object", "properties": {"caption": {"type": "string"}, "credit": {"type": "string"}, "creator": {"type": "string"}, "taken_at": {"type": "string"}, "keywords": {"type": "array", "items": {"type": "string"}}}},
+          "PhotoMeta": {"type": "object", "properties": {"caption": {"type": "string"}, "credit": {"type": "string"}, "creator": {"type": "string"}, "taken_at": {"type": "string"}, "keywords": {"type": "array", "items": {"type": "string"}}, "headline": {"type": "string"}, "copyright": {"type": "string"}, "city": {"type": "string"}, "state": {"type": "string"}, "country": {"type": "string"}, "strip_gps": {"type": "boolean", "description": "newsroom policy: the public copy carries no GPS coordinates"}}},
           "PhotoInfo": {"type": "object", "required": ["sha256", "size", "content_type", "width", "height", "meta"], "properties": {"sha256": {"type": "string"}, "size": {"type": "integer"}, "content_type": {"type": "string"}, "width": {"type": "integer"}, "height": {"type": "integer"}, "meta": obj("PhotoMeta")}}
         }
       },
@@ -101,7 +101,8 @@ pub fn document() -> Value {
           "put": op("set metadata (photographers, editors)", &json!({"parameters": [path_param("sha")], "requestBody": json_body("PhotoMeta"),
             "responses": {"200": ok("info", "PhotoInfo"), "403": err("role"), "404": err("no such photo")}}))
         },
-        "/photos/{sha}": {"get": {"summary": "photo bytes (public)", "parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "400": err("not a hash"), "404": err("no such photo")}}},
+        "/api/blobs/{sha}": {"get": op("the original bytes as uploaded", &json!({"parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "400": err("not a hash"), "404": err("no such photo")}}))},
+        "/photos/{sha}": {"get": {"summary": "the public copy (caption embedded, GPS removed by policy), else the original (public)", "parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "304": {"description": "not modified (If-None-Match)"}, "400": err("not a hash"), "404": err("no such photo")}}},
         "/articles/{id}": {"get": {"summary": "published article as HTML (public)", "parameters": [path_param("id")], "responses": {"200": {"description": "text/html; charset=utf-8"}, "404": err("not published")}}}
       }
     })

@@ -317,7 +317,9 @@ impl Client {
         if !byline_protocol::sync::is_sha256_hex(sha256) {
             return Err(SyncError::Protocol(format!("`{sha256}` is not a SHA-256")));
         }
-        let resp = Self::send(self.req(Method::GET, &format!("/photos/{sha256}"))).await?;
+        // The original bytes (the public /photos/ copy has the caption embedded, so it hashes
+        // differently).
+        let resp = Self::send(self.req(Method::GET, &format!("/api/blobs/{sha256}"))).await?;
         let bytes = resp.bytes().await?;
         let got = hex_lower(&Sha256::digest(&bytes));
         if got != sha256 {

@@ -4,10 +4,8 @@ mod bad_input;
 mod crash;
 mod migration;
 mod model_story;
-mod publish;
 mod revisions;
 mod search;
-mod server;
 
 use std::path::PathBuf;
 

@@ -116,17 +116,59 @@ async fn the_model_story_with_three_photos_is_published_through_the_sync_client(
         "the page shows the byline"
     );
     assert!(html.contains("Trong tỉnh"), "the page shows the section");
-    for (sha, size) in &shas {
+    for (i, (sha, size)) in shas.iter().enumerate() {
         assert!(
             html.contains(&format!("<img src=\"/photos/{sha}\"")),
             "the page links photo {sha}"
         );
         let resp = reqwest::get(format!("{base}/photos/{sha}")).await.unwrap();
         assert_eq!(resp.headers()["content-type"], "image/jpeg");
+        let etag = resp.headers()["etag"].to_str().unwrap().to_owned();
+        let public = resp.bytes().await.unwrap();
+        let caption_in_file = public
+            .windows("Toàn cảnh hội nghị.".len())
+            .any(|w| w == "Toàn cảnh hội nghị.".as_bytes());
+        if i == 0 {
+            assert!(
+                caption_in_file && public.len() as u64 > *size,
+                "the captioned photo is served with its caption embedded"
+            );
+            assert_ne!(
+                etag,
+                format!("\"{sha}\""),
+                "the public copy has its own tag"
+            );
+        } else {
+            assert_eq!(
+                public.len() as u64,
+                *size,
+                "a photo without metadata is served as uploaded"
+            );
+        }
+        let again = reqwest::Client::new()
+            .get(format!("{base}/photos/{sha}"))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304, "a cache revalidates by ETag");
+        let original = reqwest::Client::new()
+            .get(format!("{base}/api/blobs/{sha}"))
+            .bearer_auth(&f.editor)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
         assert_eq!(
-            resp.bytes().await.unwrap().len() as u64,
-            *size,
-            "the photo is served whole"
+            &crate::sha_hex(&original),
+            sha,
+            "the original is kept byte for byte"
         );
+        let anonymous = reqwest::get(format!("{base}/api/blobs/{sha}"))
+            .await
+            .unwrap();
+        assert_eq!(anonymous.status(), 401, "originals need a token");
     }
 }

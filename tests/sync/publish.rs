@@ -9,8 +9,9 @@ use byline_core::sync::{Patience, Remote};
 use byline_protocol::{Block, BlockKind, ErrorCode};
 use byline_sync::Backoff;
 
-use crate::server::{self, Fault};
-use crate::{library, seed_article};
+use byline_tests::in_process as server;
+use byline_tests::proxy::{self, Fault};
+use byline_tests::{library, seed_article};
 
 fn fast() -> Patience {
     Patience {
@@ -250,7 +251,7 @@ fn hundreds_of_publishes_through_a_faulty_network_lose_nothing_and_duplicate_not
         Fault::ResetMidRequest,
         Fault::Throttle,
     ];
-    let px = server::proxy(&srv.url, move |n| {
+    let px = proxy::proxy(&srv.url, move |n| {
         if n % 3 == 1 {
             faults[(n / 3) as usize % 4]
         } else {
@@ -422,33 +423,16 @@ fn kill_child_publishes_until_killed() {
     );
 }
 
-/// A noisy 6 MP JPEG: big enough that its upload takes several chunks.
-fn big_photo(path: &std::path::Path) -> u64 {
-    let mut x: u32 = 0x1234_5678;
-    let img = image::RgbImage::from_fn(3000, 2000, |_, _| {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        image::Rgb([x as u8, (x >> 8) as u8, (x >> 16) as u8])
-    });
-    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut f, 92)
-        .encode_image(&img)
-        .unwrap();
-    drop(f);
-    std::fs::metadata(path).unwrap().len()
-}
-
 #[test]
 #[cfg(unix)]
 fn a_client_killed_mid_upload_resumes_and_publishes_once() {
     let sdir = tempfile::tempdir().unwrap();
     let srv = server::start(sdir.path());
-    let px = server::proxy(&srv.url, |_| Fault::Throttle);
+    let px = proxy::proxy(&srv.url, |_| Fault::Throttle);
     let (d, mut lib) = library();
     let id = ready_story(&mut lib);
     let photo = d.path().join("lon.jpg");
-    let size = big_photo(&photo);
+    let size = byline_tests::big_photo(&photo);
     assert!(
         size > 5_000_000,
         "the test photo must need several 4 MB chunks ({size} bytes)"
@@ -576,8 +560,7 @@ fn a_photographer_adds_captioned_photos_to_an_editors_story_and_the_editor_sees_
 
     let (_d2, mut photographer) = library();
     photographer.sync(&as_photographer, &fast()).unwrap();
-    let data = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../media/tests/data/portrait_8.jpg");
+    let data = byline_tests::repo().join("crates/media/tests/data/portrait_8.jpg");
     let r = photographer
         .import_photos(&[data], &std::sync::atomic::AtomicBool::new(false), &|_| {})
         .unwrap();

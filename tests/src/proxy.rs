@@ -1,64 +1,11 @@
-//! A real newsroom server for the core's tests: `byline-server`'s router on 127.0.0.1:0 with its
-//! own SQLite data directory, on a runtime thread of its own; plus a loopback fault proxy.
+//! A loopback fault proxy: drops connections, cuts the response after the server committed,
+//! resets mid-request and throttles, chosen per connection by a plan.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
-
-use byline_server::db::{self, Role};
-use byline_server::{AppState, Config};
-
-pub struct Server {
-    pub url: String,
-    pub editor: String,
-    pub reporter: String,
-    pub photographer: String,
-    pub state: AppState,
-}
-
-pub fn start(dir: &Path) -> Server {
-    let config = Config {
-        rate_burst: 1e9,
-        rate_per_sec: 1e9,
-        ..Config::default()
-    };
-    let state = AppState::open(dir, config).expect("server data dir opens");
-    let tok = |name: &str, role| state.with_db(|c| db::add_user(c, name, role)).unwrap();
-    let (editor, reporter, photographer) = (
-        tok("ed", Role::Editor),
-        tok("rep", Role::Reporter),
-        tok("pho", Role::Photographer),
-    );
-    let (tx, rx) = std::sync::mpsc::channel();
-    let st = state.clone();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(l.local_addr().unwrap()).unwrap();
-            byline_server::serve(l, byline_server::app(st))
-                .await
-                .unwrap();
-        });
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(10))
-        .expect("server starts");
-    Server {
-        url: format!("http://{addr}"),
-        editor,
-        reporter,
-        photographer,
-        state,
-    }
-}
 
 /// What the proxy does to a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,78 @@
+//! Shared harness for Byline's cross-crate tests: where the repository and its built binaries
+//! are, a newsroom server in-process or as a real `byline-server` process, and a loopback fault
+//! proxy. Only the test targets of this crate use it.
+
+pub mod in_process;
+pub mod process;
+pub mod proxy;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .expect("the repository root exists")
+}
+
+/// The repository's copy of the model story (the tests must not need ../shared).
+pub fn seed_article() -> PathBuf {
+    repo().join("fixtures/seed-article/article.md")
+}
+
+/// A built binary of this workspace: `$env` if set, else next to the running test in
+/// `target/<profile>/`. `cargo test --workspace` builds every binary first; run alone, the test
+/// says what to build.
+pub fn bin(env: &str, name: &str) -> PathBuf {
+    if let Some(p) = std::env::var_os(env) {
+        return PathBuf::from(p);
+    }
+    // target/<profile>/deps/<test-binary> → target/<profile>/<name>
+    let exe = std::env::current_exe().expect("the test binary knows its path");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test binaries live in target/<profile>/deps");
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is not built; run `cargo build -p byline-cli -p byline-server` (or set {env})",
+        path.display()
+    );
+    path
+}
+
+/// A port that was free a moment ago (for processes that need one on their command line).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a loopback port")
+        .port()
+}
+
+/// A library in a temp dir of its own.
+pub fn library() -> (tempfile::TempDir, byline_core::Library) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lib = byline_core::Library::open(dir.path().join("lib")).expect("library opens");
+    (dir, lib)
+}
+
+/// A noisy 6 MP JPEG at `path` (no two runs of a codec can shrink it much): big enough that its
+/// upload takes several chunks and can be cut half way. Returns its size.
+pub fn big_photo(path: &Path) -> u64 {
+    let mut x: u32 = 0x1234_5678;
+    let img = image::RgbImage::from_fn(3000, 2000, |_, _| {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        image::Rgb([x as u8, (x >> 8) as u8, (x >> 16) as u8])
+    });
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("photo file"));
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut f, 92)
+        .encode_image(&img)
+        .expect("JPEG encodes");
+    drop(f);
+    std::fs::metadata(path).expect("photo written").len()
+}

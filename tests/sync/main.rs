@@ -1,0 +1,7 @@
+//! Cross-crate sync tests: a real newsroom server on 127.0.0.1 and real clients with their own
+//! data directories — the core library in-process (`publish`) and the `byline` and
+//! `byline-server` binaries as separate processes (`binaries`).
+
+mod binaries;
+mod public_copy;
+mod publish;
