@@ -2,7 +2,7 @@
 //! in `tests/it/fuzz.rs` (which runs on stable, without libFuzzer). Each one panics only when an
 //! invariant breaks; malformed input must come back as `Err`, never as a panic.
 
-use crate::{CaptionFields, probe, read_metadata, write_caption};
+use crate::{CaptionFields, probe, read_metadata, strip_gps, write_caption};
 
 /// A minimal JPEG shell around one extra header segment: enough for the segment walk and
 /// write-back, not meant to decode.
@@ -66,4 +66,24 @@ pub fn xmp_packet(data: &[u8]) {
     let mut payload = crate::jpeg::XMP_SIG.to_vec();
     payload.extend_from_slice(&data[..data.len().min(60000)]);
     whole_file(&jpeg_with_segment(0xE1, &payload));
+}
+
+/// Arbitrary bytes as the EXIF TIFF block (APP1) of a JPEG, through GPS stripping. A stripped file
+/// must keep its scan, read back without a position, and need no second pass.
+pub fn exif_gps(data: &[u8]) {
+    let mut payload = b"Exif\0\0".to_vec();
+    payload.extend_from_slice(&data[..data.len().min(65000)]);
+    let file = jpeg_with_segment(0xE1, &payload);
+    let _ = crate::gps::strip_exif(data);
+    if let Ok(out) = strip_gps(&file) {
+        assert_eq!(
+            scan(&out),
+            scan(&file),
+            "stripping GPS changed the image data"
+        );
+        let m = read_metadata(&out, "fuzz").expect("a stripped file must read back");
+        assert_eq!(m.gps, None, "a position survived stripping");
+        let again = strip_gps(&out).expect("a stripped file must strip again");
+        assert!(again == out, "a second strip found more GPS to remove");
+    }
 }

@@ -9,6 +9,8 @@
 //! - [`process_batch`]: the importer's batch on all cores with progress, cancel, atomic writes.
 //! - [`read_metadata`]: EXIF + IPTC IIM + XMP merged (XMP wins), all strings NFC.
 //! - [`write_caption`]: IPTC IIM (UTF-8) + XMP into a JPEG; scan data is copied byte for byte.
+//! - [`strip_gps`] / [`publish_copy`]: the location removed from EXIF and XMP in place, for the
+//!   copy that is published.
 //! - [`expand_template`] / [`CodeTable`]: caption templates and shortcode expansion.
 
 mod batch;
@@ -16,6 +18,7 @@ mod caption;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod gps;
 mod iptc;
 mod jpeg;
 mod metadata;
@@ -23,6 +26,7 @@ mod probe;
 mod render;
 mod sniff;
 mod template;
+mod tiff;
 mod xmp;
 
 pub use batch::{
@@ -30,6 +34,7 @@ pub use batch::{
 };
 pub use caption::{CaptionFields, write_caption};
 pub use error::MediaError;
+pub use gps::{publish_copy, strip_gps};
 pub use metadata::{GpsPosition, Metadata, read_metadata};
 pub use probe::{DEFAULT_MAX_PIXELS, Probe, probe, probe_with_limit};
 pub use render::{DecodePath, Rendition, RenditionOptions, Renditions, make_renditions};

@@ -102,7 +102,7 @@ pub fn read_metadata(bytes: &[u8], what: &str) -> Result<Metadata, MediaError> {
 
 /// The uncompressed `iTXt` chunk with keyword `XML:com.adobe.xmp` (how Photoshop and
 /// Lightroom store XMP in PNG).
-fn png_xmp(b: &[u8]) -> Option<&[u8]> {
+pub(crate) fn png_xmp(b: &[u8]) -> Option<&[u8]> {
     let mut pos = 8usize;
     while let Some(head) = b.get(pos..pos + 8) {
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
@@ -127,7 +127,7 @@ fn png_xmp(b: &[u8]) -> Option<&[u8]> {
 }
 
 /// The `XMP ` chunk of an extended (VP8X) WebP.
-fn webp_xmp(b: &[u8]) -> Option<&[u8]> {
+pub(crate) fn webp_xmp(b: &[u8]) -> Option<&[u8]> {
     let mut pos = 12usize;
     while let Some(head) = b.get(pos..pos + 8) {
         let len = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as usize;

@@ -107,3 +107,20 @@ pub fn scan_data(jpeg: &[u8]) -> &[u8] {
     }
     panic!("no SOS marker found")
 }
+
+/// The header segments before the first scan as (marker, payload without length).
+pub fn segments(jpeg: &[u8]) -> Vec<(u8, &[u8])> {
+    let mut out = Vec::new();
+    let mut pos = 2;
+    while pos + 4 <= jpeg.len() && jpeg[pos + 1] != 0xDA {
+        let len = u16::from_be_bytes([jpeg[pos + 2], jpeg[pos + 3]]) as usize;
+        out.push((jpeg[pos + 1], &jpeg[pos + 4..pos + 2 + len]));
+        pos += 2 + len;
+    }
+    out
+}
+
+/// Whether `needle` occurs anywhere in `hay`.
+pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}

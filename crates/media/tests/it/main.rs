@@ -5,5 +5,6 @@ mod batch;
 mod caption;
 mod common;
 mod fuzz;
+mod gps;
 mod metadata;
 mod render;
