@@ -46,6 +46,8 @@ pub struct Metadata {
     pub country_code: Option<String>,
     pub location: Option<String>,
     pub keywords: Vec<String>,
+    /// Iptc4xmpCore:AltTextAccessibility (XMP only).
+    pub alt_text: Option<String>,
 
     /// Damaged metadata blocks that were skipped (the rest of the file still reads).
     pub warnings: Vec<String>,
@@ -256,7 +258,7 @@ fn apply_iim(m: &mut Metadata, sets: &[iptc::DataSet]) {
     m.state = one(ds::STATE);
     m.country = one(ds::COUNTRY);
     m.country_code = one(ds::COUNTRY_CODE);
-    m.location = one(92);
+    m.location = one(ds::SUBLOCATION);
     m.keywords = all(ds::KEYWORDS);
 }
 
@@ -283,6 +285,7 @@ fn apply_xmp(m: &mut Metadata, p: &xmp::XmpProps) {
     pick(&mut m.country, "photoshop:Country");
     pick(&mut m.country_code, "Iptc4xmpCore:CountryCode");
     pick(&mut m.location, "Iptc4xmpCore:Location");
+    pick(&mut m.alt_text, "Iptc4xmpCore:AltTextAccessibility");
     let creators = all("dc:creator");
     if !creators.is_empty() {
         m.creators = creators;
