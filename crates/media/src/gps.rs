@@ -148,9 +148,18 @@ pub(crate) fn strip_exif(tiff: &[u8]) -> Result<Option<Vec<u8>>, String> {
     if !ifds.iter().any(|ifd| ifd.find(GPS_INFO).is_some()) {
         return Ok(None);
     }
-    // The header and the tables being rewritten must come through the zeroing intact.
-    let mut keep: Vec<Range<usize>> = vec![0..8];
-    keep.extend(ifds.iter().map(|ifd| ifd.at..ifd.at + ifd.table_len()));
+    // The header and the tables being rewritten must come through the zeroing intact, and a
+    // table rewrite must not change the header's IFD0 offset (found by fuzzing).
+    let tables: Vec<Range<usize>> = ifds
+        .iter()
+        .map(|ifd| ifd.at..ifd.at + ifd.table_len())
+        .collect();
+    let header = 0..8;
+    if tables.iter().any(|t| overlaps(t, &header)) {
+        return Err("an EXIF directory overlaps the TIFF header".into());
+    }
+    let mut keep = tables;
+    keep.push(header);
     let mut zero: Vec<Range<usize>> = Vec::new();
     for e in ifds.iter().flat_map(|ifd| &ifd.entries) {
         if e.tag != GPS_INFO {
@@ -264,6 +273,23 @@ mod tests {
             err.contains("overlaps"),
             "the message says what is wrong: {err}"
         );
+    }
+
+    #[test]
+    fn an_ifd0_overlapping_the_tiff_header_is_refused() {
+        // Regression from fuzzing: IFD0 at offset 4, so removing its GPS entry rewrote the
+        // header's own IFD0 offset and the result no longer parsed the same way.
+        let d = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/fuzz_exif_ifd0_in_header.bin"
+        ))
+        .unwrap();
+        let err = strip_exif(&d).unwrap_err();
+        assert!(
+            err.contains("header"),
+            "the message says what is wrong: {err}"
+        );
+        crate::fuzzing::exif_gps(&d);
     }
 
     #[test]

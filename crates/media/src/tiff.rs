@@ -128,12 +128,6 @@ impl<'a> Tiff<'a> {
             _ => None,
         }
     }
-
-    /// The value bytes of an entry, when they lie inside the block.
-    pub fn value(&self, e: &Entry) -> Option<&'a [u8]> {
-        self.data
-            .get(e.value_at..e.value_at.checked_add(e.value_len?)?)
-    }
 }
 
 #[cfg(test)]

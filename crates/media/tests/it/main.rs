@@ -7,4 +7,5 @@ mod common;
 mod fuzz;
 mod gps;
 mod metadata;
+mod preview;
 mod render;
