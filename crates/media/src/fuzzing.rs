@@ -20,6 +20,20 @@ pub fn jpeg_with_segment(marker: u8, payload: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The preview lookup follows IFD1, maker-note and MPF offsets: each preview it returns must lie
+/// inside the file and have a frame header.
+fn embedded_previews(data: &[u8]) {
+    if let Ok(l) = crate::jpeg::layout(data) {
+        for p in crate::preview::all(data, &l) {
+            assert!(
+                p.width > 0 && p.height > 0,
+                "a preview without a size was accepted"
+            );
+            assert!(!p.jpeg.is_empty(), "an empty preview was accepted");
+        }
+    }
+}
+
 fn scan(bytes: &[u8]) -> Option<&[u8]> {
     crate::jpeg::layout(bytes).ok().map(|l| l.scan_and_rest)
 }
@@ -27,6 +41,7 @@ fn scan(bytes: &[u8]) -> Option<&[u8]> {
 /// Arbitrary file bytes through probe, metadata read and caption write-back.
 pub fn whole_file(data: &[u8]) {
     let _ = probe(data, "fuzz");
+    embedded_previews(data);
     let _ = read_metadata(data, "fuzz");
     let fields = CaptionFields {
         caption: Some("Toàn cảnh hội nghị.".into()),
@@ -75,6 +90,7 @@ pub fn exif_gps(data: &[u8]) {
     payload.extend_from_slice(&data[..data.len().min(65000)]);
     let file = jpeg_with_segment(0xE1, &payload);
     let _ = crate::gps::strip_exif(data);
+    embedded_previews(&file);
     if let Ok(out) = strip_gps(&file) {
         assert_eq!(
             scan(&out),
