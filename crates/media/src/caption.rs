@@ -21,6 +21,16 @@ pub struct CaptionFields {
     pub state: Option<String>,
     pub country: Option<String>,
     pub keywords: Option<Vec<String>>,
+    /// Sublocation (district, venue): Iptc4xmpCore:Location and IIM 2:92.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// ISO 3166 two- or three-letter code ("VN"): Iptc4xmpCore:CountryCode and IIM 2:100.
+    #[serde(default)]
+    pub country_code: Option<String>,
+    /// Alternative text for screen readers: Iptc4xmpCore:AltTextAccessibility (XMP only; IIM
+    /// has no such field).
+    #[serde(default)]
+    pub alt_text: Option<String>,
 }
 
 /// A JPEG segment holds at most 65533 payload bytes after the length field.
@@ -33,7 +43,8 @@ fn iim_limit(dataset: u8) -> usize {
         ds::CAPTION => 2000,
         ds::HEADLINE => 256,
         ds::COPYRIGHT => 128,
-        ds::KEYWORDS => 64,
+        ds::KEYWORDS | ds::COUNTRY => 64,
+        ds::COUNTRY_CODE => 3,
         _ => 32,
     }
 }
@@ -61,6 +72,15 @@ pub fn write_caption(original: &[u8], fields: &CaptionFields) -> Result<Vec<u8>,
         ));
     }
     let set = normalised(fields);
+    if let Some(code) = set.country_code.as_deref()
+        && !code.is_empty()
+        && !((2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase()))
+    {
+        return Err(MediaError::field(
+            "country_code",
+            format!("\"{code}\" is not a country code; use the ISO 3166 letters, e.g. VN"),
+        ));
+    }
 
     let mut resources = match jpeg::photoshop_payload(&l.segments) {
         Some(p) => iptc::parse_resources(&p).map_err(|e| {
@@ -167,6 +187,10 @@ fn normalised(f: &CaptionFields) -> CaptionFields {
         state: one(&f.state),
         country: one(&f.country),
         keywords: many(&f.keywords),
+        location: one(&f.location),
+        // Codes are compared and looked up in capitals ("vn" from a form is still Việt Nam).
+        country_code: one(&f.country_code).map(|c| c.to_ascii_uppercase()),
+        alt_text: one(&f.alt_text),
     }
 }
 
@@ -197,6 +221,8 @@ fn iim_updates(f: &CaptionFields) -> Vec<(u8, Vec<String>)> {
     add(ds::STATE, as_list(&f.state));
     add(ds::COUNTRY, as_list(&f.country));
     add(ds::KEYWORDS, f.keywords.clone());
+    add(ds::SUBLOCATION, as_list(&f.location));
+    add(ds::COUNTRY_CODE, as_list(&f.country_code));
     u
 }
 
@@ -272,6 +298,17 @@ fn xmp_props(f: &CaptionFields) -> Vec<SetProp> {
     add("photoshop:State", Kind::Simple, as_list(&f.state));
     add("photoshop:Country", Kind::Simple, as_list(&f.country));
     add("dc:subject", Kind::Bag, f.keywords.clone());
+    add("Iptc4xmpCore:Location", Kind::Simple, as_list(&f.location));
+    add(
+        "Iptc4xmpCore:CountryCode",
+        Kind::Simple,
+        as_list(&f.country_code),
+    );
+    add(
+        "Iptc4xmpCore:AltTextAccessibility",
+        Kind::LangAlt,
+        as_list(&f.alt_text),
+    );
     p
 }
 

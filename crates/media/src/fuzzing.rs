@@ -2,7 +2,7 @@
 //! in `tests/it/fuzz.rs` (which runs on stable, without libFuzzer). Each one panics only when an
 //! invariant breaks; malformed input must come back as `Err`, never as a panic.
 
-use crate::{CaptionFields, probe, read_metadata, write_caption};
+use crate::{CaptionFields, probe, read_metadata, strip_gps, write_caption};
 
 /// A minimal JPEG shell around one extra header segment: enough for the segment walk and
 /// write-back, not meant to decode.
@@ -20,6 +20,20 @@ pub fn jpeg_with_segment(marker: u8, payload: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The preview lookup follows IFD1, maker-note and MPF offsets: each preview it returns must lie
+/// inside the file and have a frame header.
+fn embedded_previews(data: &[u8]) {
+    if let Ok(l) = crate::jpeg::layout(data) {
+        for p in crate::preview::all(data, &l) {
+            assert!(
+                p.width > 0 && p.height > 0,
+                "a preview without a size was accepted"
+            );
+            assert!(!p.jpeg.is_empty(), "an empty preview was accepted");
+        }
+    }
+}
+
 fn scan(bytes: &[u8]) -> Option<&[u8]> {
     crate::jpeg::layout(bytes).ok().map(|l| l.scan_and_rest)
 }
@@ -27,6 +41,7 @@ fn scan(bytes: &[u8]) -> Option<&[u8]> {
 /// Arbitrary file bytes through probe, metadata read and caption write-back.
 pub fn whole_file(data: &[u8]) {
     let _ = probe(data, "fuzz");
+    embedded_previews(data);
     let _ = read_metadata(data, "fuzz");
     let fields = CaptionFields {
         caption: Some("Toàn cảnh hội nghị.".into()),
@@ -66,4 +81,25 @@ pub fn xmp_packet(data: &[u8]) {
     let mut payload = crate::jpeg::XMP_SIG.to_vec();
     payload.extend_from_slice(&data[..data.len().min(60000)]);
     whole_file(&jpeg_with_segment(0xE1, &payload));
+}
+
+/// Arbitrary bytes as the EXIF TIFF block (APP1) of a JPEG, through GPS stripping. A stripped file
+/// must keep its scan, read back without a position, and need no second pass.
+pub fn exif_gps(data: &[u8]) {
+    let mut payload = b"Exif\0\0".to_vec();
+    payload.extend_from_slice(&data[..data.len().min(65000)]);
+    let file = jpeg_with_segment(0xE1, &payload);
+    let _ = crate::gps::strip_exif(data);
+    embedded_previews(&file);
+    if let Ok(out) = strip_gps(&file) {
+        assert_eq!(
+            scan(&out),
+            scan(&file),
+            "stripping GPS changed the image data"
+        );
+        let m = read_metadata(&out, "fuzz").expect("a stripped file must read back");
+        assert_eq!(m.gps, None, "a position survived stripping");
+        let again = strip_gps(&out).expect("a stripped file must strip again");
+        assert!(again == out, "a second strip found more GPS to remove");
+    }
 }

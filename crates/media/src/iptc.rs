@@ -196,6 +196,7 @@ pub(crate) mod ds {
     pub const KEYWORDS: u8 = 25;
     pub const BYLINE: u8 = 80;
     pub const CITY: u8 = 90;
+    pub const SUBLOCATION: u8 = 92;
     pub const STATE: u8 = 95;
     pub const COUNTRY_CODE: u8 = 100;
     pub const COUNTRY: u8 = 101;

@@ -8,6 +8,8 @@
 pub(crate) struct Segment<'a> {
     pub marker: u8,
     pub data: &'a [u8],
+    /// Where `data` starts in the file (MPF offsets are relative to a point inside a segment).
+    pub offset: usize,
 }
 
 /// A JPEG split into its header segments and the bytes from the first SOS marker to the end.
@@ -20,6 +22,7 @@ pub(crate) struct JpegLayout<'a> {
 
 pub(crate) const SOS: u8 = 0xDA;
 pub(crate) const APP1: u8 = 0xE1;
+pub(crate) const APP2: u8 = 0xE2;
 pub(crate) const APP13: u8 = 0xED;
 
 /// Walks the header segments. Errors are short descriptions for `MediaError::Corrupt`.
@@ -89,7 +92,11 @@ pub(crate) fn layout(bytes: &[u8]) -> Result<JpegLayout<'_>, String> {
                 let data = bytes.get(start..end).ok_or_else(|| {
                     format!("segment 0x{marker:02X} at byte {m} runs past the end of the file")
                 })?;
-                segments.push(Segment { marker, data });
+                segments.push(Segment {
+                    marker,
+                    data,
+                    offset: start,
+                });
                 pos = end;
             }
         }

@@ -6,9 +6,13 @@
 //! - [`make_renditions`]: one decode (libjpeg-turbo at a reduced DCT scale for JPEG, the `image`
 //!   crate for PNG/WebP/TIFF and for JPEGs libjpeg-turbo refuses, the EXIF thumbnail last),
 //!   SIMD Lanczos resize, orientation applied, JPEG out. HEIC is `Unsupported` (but probes).
+//!   An embedded camera preview that covers every requested size is decoded instead
+//!   ([`DecodePath::EmbeddedPreview`]).
 //! - [`process_batch`]: the importer's batch on all cores with progress, cancel, atomic writes.
 //! - [`read_metadata`]: EXIF + IPTC IIM + XMP merged (XMP wins), all strings NFC.
 //! - [`write_caption`]: IPTC IIM (UTF-8) + XMP into a JPEG; scan data is copied byte for byte.
+//! - [`strip_gps`] / [`publish_copy`]: the location removed from EXIF and XMP in place, for the
+//!   copy that is published.
 //! - [`expand_template`] / [`CodeTable`]: caption templates and shortcode expansion.
 
 mod batch;
@@ -16,13 +20,16 @@ mod caption;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod gps;
 mod iptc;
 mod jpeg;
 mod metadata;
+mod preview;
 mod probe;
 mod render;
 mod sniff;
 mod template;
+mod tiff;
 mod xmp;
 
 pub use batch::{
@@ -30,7 +37,9 @@ pub use batch::{
 };
 pub use caption::{CaptionFields, write_caption};
 pub use error::MediaError;
+pub use gps::{publish_copy, strip_gps};
 pub use metadata::{GpsPosition, Metadata, read_metadata};
+pub use preview::PreviewSource;
 pub use probe::{DEFAULT_MAX_PIXELS, Probe, probe, probe_with_limit};
 pub use render::{DecodePath, Rendition, RenditionOptions, Renditions, make_renditions};
 pub use sniff::{Format, sniff};

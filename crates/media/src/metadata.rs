@@ -46,6 +46,8 @@ pub struct Metadata {
     pub country_code: Option<String>,
     pub location: Option<String>,
     pub keywords: Vec<String>,
+    /// Iptc4xmpCore:AltTextAccessibility (XMP only).
+    pub alt_text: Option<String>,
 
     /// Damaged metadata blocks that were skipped (the rest of the file still reads).
     pub warnings: Vec<String>,
@@ -102,7 +104,7 @@ pub fn read_metadata(bytes: &[u8], what: &str) -> Result<Metadata, MediaError> {
 
 /// The uncompressed `iTXt` chunk with keyword `XML:com.adobe.xmp` (how Photoshop and
 /// Lightroom store XMP in PNG).
-fn png_xmp(b: &[u8]) -> Option<&[u8]> {
+pub(crate) fn png_xmp(b: &[u8]) -> Option<&[u8]> {
     let mut pos = 8usize;
     while let Some(head) = b.get(pos..pos + 8) {
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
@@ -127,7 +129,7 @@ fn png_xmp(b: &[u8]) -> Option<&[u8]> {
 }
 
 /// The `XMP ` chunk of an extended (VP8X) WebP.
-fn webp_xmp(b: &[u8]) -> Option<&[u8]> {
+pub(crate) fn webp_xmp(b: &[u8]) -> Option<&[u8]> {
     let mut pos = 12usize;
     while let Some(head) = b.get(pos..pos + 8) {
         let len = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as usize;
@@ -256,7 +258,7 @@ fn apply_iim(m: &mut Metadata, sets: &[iptc::DataSet]) {
     m.state = one(ds::STATE);
     m.country = one(ds::COUNTRY);
     m.country_code = one(ds::COUNTRY_CODE);
-    m.location = one(92);
+    m.location = one(ds::SUBLOCATION);
     m.keywords = all(ds::KEYWORDS);
 }
 
@@ -283,6 +285,7 @@ fn apply_xmp(m: &mut Metadata, p: &xmp::XmpProps) {
     pick(&mut m.country, "photoshop:Country");
     pick(&mut m.country_code, "Iptc4xmpCore:CountryCode");
     pick(&mut m.location, "Iptc4xmpCore:Location");
+    pick(&mut m.alt_text, "Iptc4xmpCore:AltTextAccessibility");
     let creators = all("dc:creator");
     if !creators.is_empty() {
         m.creators = creators;

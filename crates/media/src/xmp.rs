@@ -319,6 +319,111 @@ pub(crate) fn rewrite(existing: Option<&[u8]>, set: &[SetProp]) -> Result<Vec<u8
     Ok(out)
 }
 
+/// The EXIF schema, whose `GPS*` properties hold the coordinates, also inside the IPTC Extension
+/// location structures.
+const EXIF_NS: &str = "http://ns.adobe.com/exif/1.0/";
+
+/// Removes every EXIF `GPS*` property at any depth, whether written as an element or as a
+/// short-form attribute. `None` when the packet has none, so the caller can keep it byte for byte.
+pub(crate) fn remove_location(existing: &[u8]) -> Result<Option<Vec<u8>>, String> {
+    let text = packet_text(existing)?;
+    check_well_formed(&text)?;
+    let malformed = |e: quick_xml::Error| format!("the existing XMP is not well-formed XML: {e}");
+    // Matching by namespace, not only by the usual `exif` prefix: a packet may bind another one.
+    let mut prefixes = vec!["exif".to_string()];
+    let mut r = Reader::from_str(&text);
+    loop {
+        match r.read_event().map_err(malformed)? {
+            Event::Start(e) | Event::Empty(e) => {
+                for a in e.attributes().flatten() {
+                    if let Some(p) = a.key.as_ref().strip_prefix(b"xmlns:")
+                        && a.value.as_ref() == EXIF_NS.as_bytes()
+                    {
+                        prefixes.push(String::from_utf8_lossy(p).into_owned());
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let is_gps = |name: &str| {
+        name.split_once(':')
+            .is_some_and(|(p, local)| local.starts_with("GPS") && prefixes.iter().any(|x| x == p))
+    };
+    let has_gps_attr = |e: &BytesStart<'_>| {
+        e.attributes()
+            .flatten()
+            .any(|a| is_gps(&String::from_utf8_lossy(a.key.as_ref())))
+    };
+    let io = |e: std::io::Error| e.to_string();
+    let mut r = Reader::from_str(&text);
+    let mut w = Writer::new(Vec::new());
+    let mut depth = 0usize;
+    let mut skip_until: Option<usize> = None;
+    let mut removed = false;
+    loop {
+        let ev = r.read_event().map_err(malformed)?;
+        if let Some(d) = skip_until {
+            match ev {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => {
+                    depth = depth.saturating_sub(1);
+                    if depth == d {
+                        skip_until = None;
+                    }
+                }
+                Event::Eof => return Err("the existing XMP ends inside a property".into()),
+                _ => {}
+            }
+            continue;
+        }
+        match ev {
+            Event::Start(e) => {
+                if is_gps(&qname(&e)) {
+                    removed = true;
+                    skip_until = Some(depth);
+                    depth += 1;
+                    continue;
+                }
+                depth += 1;
+                let e = if has_gps_attr(&e) {
+                    removed = true;
+                    strip_attrs(&e, &is_gps)
+                } else {
+                    e.into_owned()
+                };
+                w.write_event(Event::Start(e)).map_err(io)?;
+            }
+            Event::Empty(e) => {
+                if is_gps(&qname(&e)) {
+                    removed = true;
+                    continue;
+                }
+                let e = if has_gps_attr(&e) {
+                    removed = true;
+                    strip_attrs(&e, &is_gps)
+                } else {
+                    e.into_owned()
+                };
+                w.write_event(Event::Empty(e)).map_err(io)?;
+            }
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                w.write_event(Event::End(e)).map_err(io)?;
+            }
+            Event::Eof => break,
+            other => w.write_event(other).map_err(io)?,
+        }
+    }
+    if !removed {
+        return Ok(None);
+    }
+    let out = w.into_inner();
+    check_well_formed(std::str::from_utf8(&out).map_err(|e| e.to_string())?)?;
+    Ok(Some(out))
+}
+
 fn strip_attrs(e: &BytesStart<'_>, replaced: &dyn Fn(&str) -> bool) -> BytesStart<'static> {
     let name = qname(e);
     let mut out = BytesStart::new(name);

@@ -107,3 +107,37 @@ pub fn scan_data(jpeg: &[u8]) -> &[u8] {
     }
     panic!("no SOS marker found")
 }
+
+/// The header segments before the first scan as (marker, payload without length).
+pub fn segments(jpeg: &[u8]) -> Vec<(u8, &[u8])> {
+    let mut out = Vec::new();
+    let mut pos = 2;
+    while pos + 4 <= jpeg.len() && jpeg[pos + 1] != 0xDA {
+        let len = u16::from_be_bytes([jpeg[pos + 2], jpeg[pos + 3]]) as usize;
+        out.push((jpeg[pos + 1], &jpeg[pos + 4..pos + 2 + len]));
+        pos += 2 + len;
+    }
+    out
+}
+
+/// Whether `needle` occurs anywhere in `hay`.
+pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Peak signal-to-noise ratio of two same-size images in dB (higher is closer; ∞ if equal).
+pub fn psnr(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
+    assert_eq!(
+        a.dimensions(),
+        b.dimensions(),
+        "images to compare must have the same size"
+    );
+    let se: f64 = a
+        .as_raw()
+        .iter()
+        .zip(b.as_raw())
+        .map(|(x, y)| (f64::from(*x) - f64::from(*y)).powi(2))
+        .sum();
+    let mse = se / a.as_raw().len() as f64;
+    10.0 * (255.0f64 * 255.0 / mse).log10()
+}

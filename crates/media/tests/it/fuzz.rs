@@ -125,3 +125,20 @@ fn mutated_xmp_packets_never_panic() {
     let xmp = br#"<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:City="Hu&#7871;"><dc:description><rdf:Alt><rdf:li xml:lang="x-default">C&amp;p</rdf:li></rdf:Alt></dc:description><dc:creator><rdf:Seq><rdf:li>A</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>"#;
     run(&[xmp.to_vec()], 30_000, fuzzing::xmp_packet);
 }
+
+#[test]
+fn mutated_exif_blocks_never_panic_and_stripping_leaves_no_position() {
+    let olympus = common::read("olympus_fe230_iptc_gps.jpg");
+    let exif = common::segments(&olympus)
+        .into_iter()
+        .find_map(|(m, d)| (m == 0xE1).then(|| d.strip_prefix(b"Exif\0\0")).flatten())
+        .expect("the fixture has an EXIF block")
+        .to_vec();
+    let landscape = common::read("landscape_1.jpg");
+    let plain = common::segments(&landscape)
+        .into_iter()
+        .find_map(|(m, d)| (m == 0xE1).then(|| d.strip_prefix(b"Exif\0\0")).flatten())
+        .expect("the fixture has an EXIF block")
+        .to_vec();
+    run(&[exif, plain], 5_000, fuzzing::exif_gps);
+}

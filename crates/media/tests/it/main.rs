@@ -5,5 +5,7 @@ mod batch;
 mod caption;
 mod common;
 mod fuzz;
+mod gps;
 mod metadata;
+mod preview;
 mod render;
