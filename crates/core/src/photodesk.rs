@@ -562,6 +562,7 @@ pub fn export_bytes(root: &Path, rec: &PhotoRecord) -> Result<Vec<u8>> {
         state: some(&f.state),
         country: some(&f.country),
         keywords: Some(f.keywords.clone()),
+        ..CaptionFields::default()
     };
     byline_media::write_caption(&original, &fields).map_err(|e| match e.code() {
         byline_protocol::ErrorCode::Unsupported => CoreError::Unsupported(e.to_string()),

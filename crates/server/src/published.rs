@@ -22,12 +22,8 @@ pub fn public_copy(original: &[u8], meta: &PhotoMeta) -> Result<Option<Vec<u8>>>
         }
         return Ok(None);
     }
-    let copy = byline_media::write_caption(original, &caption_fields(meta)).map_err(media)?;
-    let copy = if meta.strip_gps {
-        copy // PENDING_STRIP_GPS: byline_media::strip_gps(&copy).map_err(media)?
-    } else {
-        copy
-    };
+    let copy = byline_media::publish_copy(original, &caption_fields(meta), meta.strip_gps)
+        .map_err(media)?;
     Ok(Some(copy))
 }
 
@@ -55,6 +51,7 @@ fn caption_fields(meta: &PhotoMeta) -> CaptionFields {
         state: some(&meta.state),
         country: some(&meta.country),
         keywords: Some(meta.keywords.clone()),
+        ..CaptionFields::default()
     }
 }
 
