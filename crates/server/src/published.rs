@@ -23,7 +23,7 @@ pub fn public_copy(original: &[u8], meta: &PhotoMeta) -> Result<Option<Vec<u8>>>
         return Ok(None);
     }
     let copy = byline_media::publish_copy(original, &caption_fields(meta), meta.strip_gps)
-        .map_err(media)?;
+        .map_err(|e| media(&e))?;
     Ok(Some(copy))
 }
 
@@ -55,7 +55,7 @@ fn caption_fields(meta: &PhotoMeta) -> CaptionFields {
     }
 }
 
-fn media(e: MediaError) -> ServerError {
+fn media(e: &MediaError) -> ServerError {
     let code = match e.code() {
         ErrorCode::Unsupported => ErrorCode::Unsupported,
         _ => ErrorCode::InvalidInput,
