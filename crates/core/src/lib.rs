@@ -659,15 +659,7 @@ impl Library {
         }
         let article = self.article(&id)?;
         sync::enqueue_publish(&mut self.conn, &article)?;
-        let policy = self.desk()?.publish_policy();
-        let drained = sync::drain(
-            &mut self.conn,
-            &self.root,
-            &self.author,
-            remote,
-            patience,
-            policy,
-        )?;
+        let drained = self.drain(remote, patience)?;
         let state = sync::remote_state(&self.conn, &id)?;
         let still: Vec<_> = outbox::pending(&self.conn)?
             .into_iter()
@@ -711,15 +703,7 @@ impl Library {
         remote: &sync::Remote,
         patience: &sync::Patience,
     ) -> Result<sync::SyncReport> {
-        let policy = self.desk()?.publish_policy();
-        let push = sync::drain(
-            &mut self.conn,
-            &self.root,
-            &self.author,
-            remote,
-            patience,
-            policy,
-        )?;
+        let push = self.drain(remote, patience)?;
         let (pulled, deferred) =
             sync::pull(&mut self.conn, &self.root, &self.author, remote, patience)?;
         Ok(sync::SyncReport {
@@ -727,6 +711,23 @@ impl Library {
             pulled,
             deferred,
         })
+    }
+
+    /// Sends everything queued under the copy desk's current publish policy.
+    fn drain(
+        &mut self,
+        remote: &sync::Remote,
+        patience: &sync::Patience,
+    ) -> Result<sync::DrainReport> {
+        let policy = self.desk()?.publish_policy();
+        sync::drain(
+            &mut self.conn,
+            &self.root,
+            &self.author,
+            remote,
+            patience,
+            policy,
+        )
     }
 
     /// What is waiting to be sent (and, with `all`, what was sent recently).

@@ -539,31 +539,35 @@ pub fn view(conn: &Connection, root: &Path, rec: &PhotoRecord) -> Result<PhotoVi
     })
 }
 
+/// What travels to the server about a photo: every field the desk writes back, and whether the
+/// server's public copy must drop GPS coordinates (the newsroom's policy).
+pub fn photo_meta(rec: &PhotoRecord, strip_gps: bool) -> byline_protocol::sync::PhotoMeta {
+    let f = editable_from_meta(&rec.meta);
+    byline_protocol::sync::PhotoMeta {
+        caption: f.caption,
+        credit: f.credit,
+        creator: f.creator,
+        taken_at: rec
+            .meta
+            .get("taken_at")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
+        keywords: f.keywords,
+        headline: f.headline,
+        copyright: f.copyright,
+        city: f.city,
+        state: f.state,
+        country: f.country,
+        strip_gps,
+    }
+}
+
 /// The original with its current caption and credits embedded (JPEG: IPTC IIM + XMP, scan data
 /// untouched).
 pub fn export_bytes(root: &Path, rec: &PhotoRecord) -> Result<Vec<u8>> {
     let path = root.join(photos::relative_path(&rec.id, &rec.format));
     let original = std::fs::read(&path).map_err(|e| CoreError::io(&path, e))?;
-    let f = editable_from_meta(&rec.meta);
-    let some = |s: &str| Some(s.to_owned());
-    let fields = CaptionFields {
-        caption: some(&f.caption),
-        headline: some(&f.headline),
-        creators: Some(
-            f.creator
-                .split(", ")
-                .filter(|c| !c.is_empty())
-                .map(str::to_owned)
-                .collect(),
-        ),
-        credit: some(&f.credit),
-        copyright: some(&f.copyright),
-        city: some(&f.city),
-        state: some(&f.state),
-        country: some(&f.country),
-        keywords: Some(f.keywords.clone()),
-        ..CaptionFields::default()
-    };
+    let fields = CaptionFields::from(&photo_meta(rec, false));
     byline_media::write_caption(&original, &fields).map_err(|e| match e.code() {
         byline_protocol::ErrorCode::Unsupported => CoreError::Unsupported(e.to_string()),
         _ => CoreError::Invalid(e.to_string()),

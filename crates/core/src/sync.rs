@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use byline_protocol::sync::{Conflict, PhotoMeta};
+use byline_protocol::sync::Conflict;
 use byline_protocol::{Article, BlockKind, ErrorCode};
 use byline_sync::{Backoff, Client, SyncError};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -259,26 +259,9 @@ async fn send(
         }
         Kind::PhotoMeta => {
             let rec = photos::get(conn, &item.target)?;
-            let f = photodesk::editable_from_meta(&rec.meta);
             // Everything the photo desk writes back travels, so the server's public copy
             // carries the same IPTC/XMP as `byline photo export`; the policy decides about GPS.
-            let meta = PhotoMeta {
-                caption: f.caption,
-                credit: f.credit,
-                creator: f.creator,
-                taken_at: rec
-                    .meta
-                    .get("taken_at")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned),
-                keywords: f.keywords,
-                headline: f.headline,
-                copyright: f.copyright,
-                city: f.city,
-                state: f.state,
-                country: f.country,
-                strip_gps: policy.strip_gps,
-            };
+            let meta = photodesk::photo_meta(&rec, policy.strip_gps);
             client.put_photo_meta(&rec.id, &meta).await?;
         }
         Kind::Article => {

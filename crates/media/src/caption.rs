@@ -33,6 +33,33 @@ pub struct CaptionFields {
     pub alt_text: Option<String>,
 }
 
+impl From<&byline_protocol::sync::PhotoMeta> for CaptionFields {
+    /// The photo desk's fields (as they travel to the server) are the whole truth about the
+    /// caption: an empty field was cleared on purpose. One mapping serves `byline photo export`
+    /// and the server's public copy, so the two files cannot differ.
+    fn from(meta: &byline_protocol::sync::PhotoMeta) -> CaptionFields {
+        let some = |s: &str| Some(s.to_owned());
+        CaptionFields {
+            caption: some(&meta.caption),
+            headline: some(&meta.headline),
+            creators: Some(
+                meta.creator
+                    .split(", ")
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            ),
+            credit: some(&meta.credit),
+            copyright: some(&meta.copyright),
+            city: some(&meta.city),
+            state: some(&meta.state),
+            country: some(&meta.country),
+            keywords: Some(meta.keywords.clone()),
+            ..CaptionFields::default()
+        }
+    }
+}
+
 /// A JPEG segment holds at most 65533 payload bytes after the length field.
 const MAX_SEGMENT: usize = 65533;
 

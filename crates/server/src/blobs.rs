@@ -17,7 +17,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use byline_protocol::ErrorCode;
 use byline_protocol::sync::{BlobBatchResponse, BlobRef, PhotoInfo, PhotoMeta, is_sha256_hex};
 use futures_util::StreamExt;
-use object_store::{ObjectStoreExt, PutPayload};
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
@@ -672,13 +672,7 @@ pub async fn serve_original(
 ) -> Result<Response> {
     check_sha(&sha)?;
     let info = photo_info(&state, &sha)?;
-    let bytes = state
-        .inner
-        .store
-        .get(&blob_path(&sha))
-        .await?
-        .bytes()
-        .await?;
+    let bytes = read_blob(&state.inner.store, &sha).await?;
     let mut r = (StatusCode::OK, bytes).into_response();
     photo_headers(
         &mut r,
@@ -687,6 +681,10 @@ pub async fn serve_original(
         "private, max-age=31536000, immutable",
     );
     Ok(r)
+}
+
+async fn read_blob(store: &Arc<dyn ObjectStore>, sha: &str) -> Result<axum::body::Bytes> {
+    Ok(store.get(&blob_path(sha)).await?.bytes().await?)
 }
 
 fn photo_headers(r: &mut Response, content_type: &str, etag: &str, cache: &'static str) {

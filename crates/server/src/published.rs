@@ -22,37 +22,13 @@ pub fn public_copy(original: &[u8], meta: &PhotoMeta) -> Result<Option<Vec<u8>>>
         }
         return Ok(None);
     }
-    let copy = byline_media::publish_copy(original, &caption_fields(meta), meta.strip_gps)
+    let copy = byline_media::publish_copy(original, &CaptionFields::from(meta), meta.strip_gps)
         .map_err(|e| media(&e))?;
     Ok(Some(copy))
 }
 
 fn has_gps(bytes: &[u8]) -> bool {
     byline_media::read_metadata(bytes, "photo").is_ok_and(|m| m.gps.is_some())
-}
-
-/// The desk's fields are the whole truth about the caption (an empty field was cleared on
-/// purpose), as in `byline photo export`.
-fn caption_fields(meta: &PhotoMeta) -> CaptionFields {
-    let some = |s: &str| Some(s.to_owned());
-    CaptionFields {
-        caption: some(&meta.caption),
-        headline: some(&meta.headline),
-        creators: Some(
-            meta.creator
-                .split(", ")
-                .filter(|c| !c.is_empty())
-                .map(str::to_owned)
-                .collect(),
-        ),
-        credit: some(&meta.credit),
-        copyright: some(&meta.copyright),
-        city: some(&meta.city),
-        state: some(&meta.state),
-        country: some(&meta.country),
-        keywords: Some(meta.keywords.clone()),
-        ..CaptionFields::default()
-    }
 }
 
 fn media(e: &MediaError) -> ServerError {
