@@ -8,6 +8,7 @@ mod publish;
 mod revisions;
 mod search;
 mod server;
+mod words;
 
 use std::path::PathBuf;
 
