@@ -1,6 +1,8 @@
 // The story body as a ProseMirror editor: schema and conversion (schema.ts, convert.ts), node
 // views (views.ts), undo/redo, block-kind keymaps and input rules, Rust paste cleanup, unique
 // block ids, and figures from the photo strip by drag and drop or keyboard.
+import "prosemirror-view/style/prosemirror.css";
+import "prosemirror-gapcursor/style/gapcursor.css";
 import { baseKeymap, chainCommands, splitBlock } from "prosemirror-commands";
 import { dropCursor } from "prosemirror-dropcursor";
 import { gapCursor } from "prosemirror-gapcursor";
