@@ -195,7 +195,61 @@ async fn run() -> Res {
     }
     let _ = c.close().await;
     result?;
+    stored_as_typed(&cli, data.path())?;
     println!("screenshots: {}", shots.display());
+    Ok(())
+}
+
+/// What the window saved, read back by the CLI from the same library: the story's blocks in the
+/// order they were edited, with distinct ids and NFC text, and the word added from the desk.
+fn stored_as_typed(cli: &Path, data: &Path) -> Res {
+    let byline = |args: &[&str]| -> Res<serde_json::Value> {
+        let out = Command::new(cli)
+            .args(args)
+            .arg("--json")
+            .env("BYLINE_DATA_DIR", data)
+            .output()?;
+        assert!(
+            out.status.success(),
+            "byline {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(serde_json::from_slice(&out.stdout)?)
+    };
+    let list = byline(&["article", "list"])?;
+    let id = list
+        .as_array()
+        .and_then(|l| l.iter().find(|a| a["title"] == "Mưa lớn ở Hà Nội"))
+        .and_then(|a| a["id"].as_str())
+        .ok_or("the new story is in the library")?
+        .to_owned();
+    let a = byline(&["article", "show", &id])?;
+    let blocks = a["blocks"].as_array().ok_or("blocks")?;
+    let kinds: Vec<&str> = blocks.iter().filter_map(|b| b["type"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["figure", "paragraph", "heading", "figure", "figure"],
+        "dropped figure, typed paragraph and heading, inserted and attached figures"
+    );
+    assert_eq!(
+        blocks[1]["text"], "Chiều nay Hà Nội mưa rất to, nhiều tài xế Grab nghỉ chạy.",
+        "the typed Vietnamese, fixed by the desk, stored as typed (NFC)"
+    );
+    assert_eq!(
+        blocks[0]["caption"], "Người dân đi lại khó khăn trong mưa lớn ở Cầu Giấy",
+        "the caption edited in the figure"
+    );
+    let mut ids: Vec<&str> = blocks.iter().filter_map(|b| b["id"].as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 5, "every block has its own id");
+    let words = byline(&["words", "list"])?;
+    assert!(
+        words
+            .as_array()
+            .is_some_and(|w| w.iter().any(|w| w == "Grab")),
+        "the word added from the copy desk is in the shared word list: {words}"
+    );
     Ok(())
 }
 
@@ -282,7 +336,12 @@ async fn scenario(
     body.send_keys("\u{e009}z\u{e000}").await?;
     wait_js(c, "undo", "!document.querySelector('#story-body > h2') && document.querySelectorAll('#story-body > p').length === 2").await?;
     body.send_keys("\u{e009}\u{e008}z\u{e000}").await?;
-    wait_js(c, "redo", "document.querySelector('#story-body > h2')?.textContent === 'Giao thông ùn tắc'").await?;
+    wait_js(
+        c,
+        "redo",
+        "document.querySelector('#story-body > h2')?.textContent === 'Giao thông ùn tắc'",
+    )
+    .await?;
     wait_js(c, "saved", "document.querySelector('#save-state').dataset.state === 'saved' && document.querySelector('#save-state').textContent.includes('Đã lưu')").await?;
     // What was saved is what was typed: NFC Vietnamese, two blocks with distinct ids.
     let stored = c
@@ -291,7 +350,11 @@ async fn scenario(
             vec![],
         )
         .await?;
-    assert_eq!(stored, json!([2, true]), "two blocks, distinct ids, NFC text");
+    assert_eq!(
+        stored,
+        json!([2, true]),
+        "two blocks, distinct ids, NFC text"
+    );
 
     // 4. Copy desk: the double space is found; clicking selects it in the body; Fix repairs it.
     wait_for(c, "#findings [data-rule=double-space]")
@@ -301,7 +364,11 @@ async fn scenario(
     let sel = c
         .execute("return [!!document.activeElement.closest('#story-body'), window.getSelection().toString()];", vec![])
         .await?;
-    assert_eq!(sel, json!([true, "  "]), "the finding selects its range in the body");
+    assert_eq!(
+        sel,
+        json!([true, "  "]),
+        "the finding selects its range in the body"
+    );
     // The unknown name offers "add to word list"; the spelling finding goes away once added.
     wait_for(c, "#findings .add-word[data-word='Grab']").await?;
     shot(c, shots, "04-copy-desk.png").await?;
@@ -340,10 +407,16 @@ async fn scenario(
     wait_js(c, "two captions", "[...document.querySelectorAll('.cell-caption')].filter(e => e.textContent === 'Người dân đi lại khó khăn trong mưa lớn').length === 2").await?;
     shot(c, shots, "03-photo-desk.png").await?;
     let first_photo = c
-        .execute("return document.querySelector(\".cell[data-index='0']\").dataset.id", vec![])
+        .execute(
+            "return document.querySelector(\".cell[data-index='0']\").dataset.id",
+            vec![],
+        )
         .await?;
     let second_photo = c
-        .execute("return document.querySelector(\".cell[data-index='1']\").dataset.id", vec![])
+        .execute(
+            "return document.querySelector(\".cell[data-index='1']\").dataset.id",
+            vec![],
+        )
         .await?;
 
     // 6. Back in the story: drag the first photo from the editor's photo strip into the body,
@@ -352,7 +425,12 @@ async fn scenario(
     find(c, "[data-nav=stories]").await?.click().await?;
     wait_for(c, ".story-row").await?;
     c.execute("[...document.querySelectorAll('.story-row')].find(r => r.textContent.includes('Mưa lớn ở Hà Nội')).click()", vec![]).await?;
-    wait_js(c, "the story's body", "document.querySelector('#story-body > p')?.textContent.startsWith('Chiều nay')").await?;
+    wait_js(
+        c,
+        "the story's body",
+        "document.querySelector('#story-body > p')?.textContent.startsWith('Chiều nay')",
+    )
+    .await?;
     find(c, "#tab-photos").await?.click().await?;
     wait_js(c, "the photo strip", "[...document.querySelectorAll('#photo-strip .strip-item img')].filter(i => i.complete && i.naturalWidth > 0).length >= 3").await?;
     // WebDriver cannot start a native drag in WebKitGTK, so the page's own drag events run the
@@ -375,20 +453,36 @@ async fn scenario(
             vec![first_photo.clone()],
         )
         .await?;
-    assert_eq!(dropped, json!([true, false]), "the strip offers the photo id and the body accepts the drop");
+    assert_eq!(
+        dropped,
+        json!([true, false]),
+        "the strip offers the photo id and the body accepts the drop"
+    );
     wait_js(c, "the dropped figure first", "document.querySelector('#story-body > :first-child.pm-figure')?.dataset.photoId === arguments[0] && document.querySelector('#story-body > .pm-figure .fig-caption').value === 'Người dân đi lại khó khăn trong mưa lớn'".replace("arguments[0]", &first_photo.to_string()).as_str()).await?;
     // Keyboard: cursor in the heading, pick the second photo in the strip, Enter inserts it after.
     find(c, "#story-body > h2").await?.click().await?;
-    find(c, &format!("#photo-strip .strip-item[data-id={second_photo}]")).await?.click().await?;
+    find(
+        c,
+        &format!("#photo-strip .strip-item[data-id={second_photo}]"),
+    )
+    .await?
+    .click()
+    .await?;
     find(c, "#insert-photo").await?.click().await?;
     wait_js(c, "the inserted figure after the heading", &format!("document.querySelector('#story-body > h2 + .pm-figure')?.dataset.photoId === {second_photo}")).await?;
-    wait_js(c, "saved with the figures", "document.querySelector('#save-state').dataset.state === 'saved'").await?;
+    wait_js(
+        c,
+        "saved with the figures",
+        "document.querySelector('#save-state').dataset.state === 'saved'",
+    )
+    .await?;
     wait_js(
         c,
         "figure images",
         "[...document.querySelectorAll('#story-body .figure-img')].filter(i => i.complete && i.naturalWidth > 0).length === 2",
     )
     .await?;
+    wait_js(c, "notices gone", "!document.querySelector('.toast')").await?;
     shot(c, shots, "06-editor-photo-strip.png").await?;
 
     // 7. The figure's caption is the photo's caption: edit it in the story, see it in the desk.
@@ -399,14 +493,22 @@ async fn scenario(
     wait_js(c, "the shared caption in the photo desk", &format!("document.querySelector('.cell[data-id={first_photo}] .cell-caption')?.textContent === 'Người dân đi lại khó khăn trong mưa lớn ở Cầu Giấy'")).await?;
 
     // Attach a photo from the photo desk too (appends a figure to the story).
-    find(c, &format!(".cell[data-id={second_photo}]")).await?.click().await?;
+    find(c, &format!(".cell[data-id={second_photo}]"))
+        .await?
+        .click()
+        .await?;
     wait_js(c, "one selected", "document.querySelectorAll('.cell.selected').length === 1 && document.querySelector('#selected-count')?.textContent.includes('1') && document.querySelector('#attach-story')").await?;
     find(c, "#attach-story")
         .await?
         .select_by_label("Mưa lớn ở Hà Nội")
         .await?;
     find(c, "#attach-btn").await?.click().await?;
-    wait_js(c, "attached", "[...document.querySelectorAll('.toast')].some(t => t.textContent.includes('Đã gắn'))").await?;
+    wait_js(
+        c,
+        "attached",
+        "[...document.querySelectorAll('.toast')].some(t => t.textContent.includes('Đã gắn'))",
+    )
+    .await?;
 
     // The story now has three figures: dropped, inserted, attached.
     find(c, "[data-nav=stories]").await?.click().await?;
@@ -419,10 +521,17 @@ async fn scenario(
         "[...document.querySelectorAll('#story-body .figure-img')].filter(i => i.complete && i.naturalWidth > 0).length === 3",
     )
     .await?;
+    // Show the edited caption, the paragraphs and the inserted figure together.
+    c.execute(
+        "document.querySelector('#story-body > .pm-figure figcaption').scrollIntoView({block: 'start'})",
+        vec![],
+    )
+    .await?;
     shot(c, shots, "05-editor-with-photo.png").await?;
 
     // The same editor in the dark theme.
-    c.execute("document.documentElement.dataset.theme = 'dark'", vec![]).await?;
+    c.execute("document.documentElement.dataset.theme = 'dark'", vec![])
+        .await?;
     shot(c, shots, "07-editor-dark.png").await?;
     Ok(())
 }

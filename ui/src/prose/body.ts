@@ -11,7 +11,7 @@ import { inputRules, textblockTypeInputRule } from "prosemirror-inputrules";
 import { keymap } from "prosemirror-keymap";
 import { Fragment, Slice, type Node as PMNode } from "prosemirror-model";
 import { EditorState, Plugin, TextSelection, type Command, type Transaction } from "prosemirror-state";
-import { EditorView } from "prosemirror-view";
+import { Decoration, DecorationSet, EditorView } from "prosemirror-view";
 import type { Block } from "../bindings/Block";
 import { blocksToDoc, docToBlocks, figureNode, idRepairs, posInBlock } from "./convert";
 import {
@@ -56,6 +56,19 @@ const uniqueIds = new Plugin({
     const tr = state.tr;
     for (const [pos, id] of fixes) tr.setNodeAttribute(pos, "id", id);
     return tr.setMeta("addToHistory", false);
+  },
+});
+
+/** Marks the block holding the cursor (a bar in the margin shows where typing goes). */
+const currentBlockMark = new Plugin({
+  props: {
+    decorations(state) {
+      const cur = currentBlock(state);
+      if (!cur) return null;
+      return DecorationSet.create(state.doc, [
+        Decoration.node(cur.pos, cur.pos + cur.node.nodeSize, { class: "is-current" }),
+      ]);
+    },
   },
 });
 
@@ -111,6 +124,7 @@ export class StoryBody {
         dropCursor({ color: "var(--accent)", width: 3 }),
         gapCursor(),
         uniqueIds,
+        currentBlockMark,
       ],
     });
     this.view = new EditorView(mount, {
