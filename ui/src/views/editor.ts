@@ -539,6 +539,8 @@ export async function editorView(id: string): Promise<View> {
     leave: async () => {
       await autosave.flush();
       autosave.cancel();
+      body?.destroy();
+      body = null;
     },
     onSave: () => void autosave.flush().then(() => {
       if (autosave.state === "error") toast(t("saveFailed"), "error");
