@@ -5,7 +5,7 @@ use byline_core::Library;
 use byline_desk::{Finding, Rule};
 use byline_protocol::{Article, Block};
 
-fn flagged<'a>(findings: &'a [Finding]) -> Vec<&'a str> {
+fn flagged(findings: &[Finding]) -> Vec<&str> {
     findings
         .iter()
         .filter(|f| matches!(f.rule, Rule::Spelling | Rule::UnknownName))
