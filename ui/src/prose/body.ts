@@ -139,6 +139,8 @@ export class StoryBody {
         "aria-label": deps.label,
         "data-placeholder": deps.placeholder,
       }),
+      // Keep the cursor clear of the sticky block-kind toolbar when scrolling to it.
+      scrollMargin: { top: 64, bottom: 24, left: 5, right: 5 },
       nodeViews: {
         figure: (node, view, getPos) => new FigureView(node, view, getPos, deps),
         quote: (node, view, getPos) => new QuoteView(node, view, getPos, deps),
