@@ -22,5 +22,6 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     byline_desk::Finding::export_all(&cfg)?;
     crate::host::CaptionEdit::export_all(&cfg)?;
     crate::host::Settings::export_all(&cfg)?;
+    crate::host::AddedWord::export_all(&cfg)?;
     Ok(())
 }

@@ -124,6 +124,25 @@ pub fn attach_photo(lib: &mut Library, article_id: &str, photo_id: &str) -> Res<
     lib.attach_photo(article_id, photo_id, None).map_err(api)
 }
 
+/// The copy desk's answer to "add to word list": the word as stored (NFC, trimmed) and whether
+/// the list did not have it yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct AddedWord {
+    pub word: String,
+    pub added: bool,
+}
+
+/// Adds a word to the newsroom word list (shared with `byline words add`); the next check of any
+/// story accepts it.
+pub fn add_word(lib: &mut Library, word: &str) -> Res<AddedWord> {
+    let (word, added) = lib.add_word(word).map_err(api)?;
+    Ok(AddedWord { word, added })
+}
+
+pub fn words(lib: &mut Library) -> Res<Vec<String>> {
+    lib.words().map_err(api)
+}
+
 /// Imports files and folders; `progress` sees each file as it finishes; `cancel` stops early.
 pub fn import_photos(
     lib: &mut Library,
@@ -313,6 +332,32 @@ mod tests {
     }
 
     #[test]
+    fn a_figure_caption_edited_in_the_story_becomes_the_photo_caption() {
+        let (_d, mut l) = lib();
+        let file = repo("crates/media/tests/data/landscape_1.jpg");
+        let r = import_photos(&mut l, &[file], &AtomicBool::new(false), &|_| {}).unwrap();
+        let photo = r.imported[0].id.clone();
+        let mut a = create_story(&mut l, "Mưa lớn ở Hà Nội").unwrap();
+        a.blocks.push(Block::paragraph("Chiều nay Hà Nội mưa to."));
+        // What the editor sends after a photo is dropped into the body and its caption typed.
+        a.blocks.insert(
+            0,
+            Block::new(BlockKind::Figure {
+                photo_id: Some(photo.clone()),
+                caption: "Phố Huế ngập sâu".into(),
+                credit: "Ảnh: Thanh Hà".into(),
+                src: None,
+            }),
+        );
+        save_story(&mut l, a).unwrap();
+        let view = photos(&mut l).unwrap();
+        assert_eq!(
+            view[0].caption, "Phố Huế ngập sâu",
+            "one caption: the figure's edit is the photo's caption"
+        );
+    }
+
+    #[test]
     fn cancelled_import_stops() {
         let (_d, mut l) = lib();
         let cancel = AtomicBool::new(true);
@@ -340,6 +385,41 @@ mod tests {
         ] {
             assert!(rendition_file(root, bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_spelling_finding_goes_away_once_its_word_is_added() {
+        let (_d, mut l) = lib();
+        let mut a = create_story(&mut l, "Hội nghị công đoàn tỉnh Nghệ An").unwrap();
+        a.blocks
+            .push(Block::paragraph("Ông Smithers dự hội nghị tại Vinh."));
+        save_story(&mut l, a.clone()).unwrap();
+        let named = |f: &[Finding]| f.iter().filter(|f| f.text == "Smithers").count();
+        assert_eq!(
+            named(&check_story(&mut l, &a.id).unwrap()),
+            1,
+            "the foreign name is flagged first"
+        );
+        let added = add_word(&mut l, "Smithers").unwrap();
+        assert_eq!(
+            added,
+            AddedWord {
+                word: "Smithers".into(),
+                added: true
+            },
+            "the UI learns what was stored"
+        );
+        assert_eq!(
+            named(&check_story(&mut l, &a.id).unwrap()),
+            0,
+            "the next check accepts it"
+        );
+        assert!(
+            words(&mut l).unwrap().contains(&"Smithers".to_owned()),
+            "and the list shows it"
+        );
+        let e = add_word(&mut l, " ").unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput, "an empty word is refused");
     }
 
     #[test]

@@ -82,6 +82,14 @@ fn clean_paste(text: String) -> String {
     host::clean_paste(&text)
 }
 #[tauri::command(async)]
+fn add_word(lib: State<'_, Lib>, word: String) -> Res<host::AddedWord> {
+    host::add_word(&mut *lock(&lib)?, &word)
+}
+#[tauri::command(async)]
+fn list_words(lib: State<'_, Lib>) -> Res<Vec<String>> {
+    host::words(&mut *lock(&lib)?)
+}
+#[tauri::command(async)]
 fn list_photos(lib: State<'_, Lib>) -> Res<Vec<PhotoView>> {
     host::photos(&mut *lock(&lib)?)
 }
@@ -235,6 +243,8 @@ pub fn run() {
             check_story,
             fix_story,
             clean_paste,
+            add_word,
+            list_words,
             list_photos,
             caption_photos,
             attach_photo,

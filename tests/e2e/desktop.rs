@@ -195,7 +195,61 @@ async fn run() -> Res {
     }
     let _ = c.close().await;
     result?;
+    stored_as_typed(&cli, data.path())?;
     println!("screenshots: {}", shots.display());
+    Ok(())
+}
+
+/// What the window saved, read back by the CLI from the same library: the story's blocks in the
+/// order they were edited, with distinct ids and NFC text, and the word added from the desk.
+fn stored_as_typed(cli: &Path, data: &Path) -> Res {
+    let byline = |args: &[&str]| -> Res<serde_json::Value> {
+        let out = Command::new(cli)
+            .args(args)
+            .arg("--json")
+            .env("BYLINE_DATA_DIR", data)
+            .output()?;
+        assert!(
+            out.status.success(),
+            "byline {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(serde_json::from_slice(&out.stdout)?)
+    };
+    let list = byline(&["article", "list"])?;
+    let id = list
+        .as_array()
+        .and_then(|l| l.iter().find(|a| a["title"] == "Mưa lớn ở Hà Nội"))
+        .and_then(|a| a["id"].as_str())
+        .ok_or("the new story is in the library")?
+        .to_owned();
+    let a = byline(&["article", "show", &id])?;
+    let blocks = a["blocks"].as_array().ok_or("blocks")?;
+    let kinds: Vec<&str> = blocks.iter().filter_map(|b| b["type"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["figure", "paragraph", "heading", "figure", "figure"],
+        "dropped figure, typed paragraph and heading, inserted and attached figures"
+    );
+    assert_eq!(
+        blocks[1]["text"], "Chiều nay Hà Nội mưa rất to, nhiều tài xế Grab nghỉ chạy.",
+        "the typed Vietnamese, fixed by the desk, stored as typed (NFC)"
+    );
+    assert_eq!(
+        blocks[0]["caption"], "Người dân đi lại khó khăn trong mưa lớn ở Cầu Giấy",
+        "the caption edited in the figure"
+    );
+    let mut ids: Vec<&str> = blocks.iter().filter_map(|b| b["id"].as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 5, "every block has its own id");
+    let words = byline(&["words", "list"])?;
+    assert!(
+        words
+            .as_array()
+            .is_some_and(|w| w.iter().any(|w| w == "Grab")),
+        "the word added from the copy desk is in the shared word list: {words}"
+    );
     Ok(())
 }
 
@@ -259,27 +313,84 @@ async fn scenario(
     shot(c, shots, "02-editor-model-story.png").await?;
     find(c, "#back").await?.click().await?;
 
-    // 3. A new story: title and a paragraph with a double space; autosave shows "Đã lưu".
+    // 3. A new story in the ProseMirror body: Vietnamese typed into the title and the body,
+    // Enter for a new paragraph, Ctrl+Alt+1 for a heading; autosave shows "Đã lưu".
     wait_for(c, "#new-story").await?.click().await?;
     let title = wait_for(c, "#f-title").await?;
     title.send_keys("Mưa lớn ở Hà Nội").await?;
-    find(c, "[data-add=paragraph]").await?.click().await?;
-    let para = wait_for(c, "[data-block='0'] .block-text").await?;
-    para.send_keys("Chiều nay  Hà Nội mưa rất to.").await?;
+    let body = wait_for(c, "#story-body").await?;
+    body.click().await?;
+    body.send_keys("Chiều nay  Hà Nội mưa rất to, ").await?;
+    // Paste goes through the Rust cleanup: the zero-width space and the trailing no-break space
+    // of the copied text are gone. (A page-made paste event: WebDriver has no clipboard.)
+    c.execute(
+        "const dt = new DataTransfer(); dt.setData('text/plain', arguments[0]); document.querySelector('#story-body').dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));",
+        vec![json!("nhiều tài xế\u{200b} Grab nghỉ chạy.\u{a0}")],
+    )
+    .await?;
+    wait_js(
+        c,
+        "the cleaned paste",
+        "document.querySelector('#story-body > p')?.textContent === 'Chiều nay  Hà Nội mưa rất to, nhiều tài xế Grab nghỉ chạy.'",
+    )
+    .await?;
+    body.send_keys("\u{e007}Giao thông ùn tắc").await?; // Enter, then the next block
+    // A pause first, so undo history keeps the kind change apart from the typing.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    body.send_keys("\u{e009}\u{e00a}1\u{e000}").await?; // Ctrl+Alt+1, release
+    wait_js(
+        c,
+        "a paragraph and a heading in the body",
+        "document.querySelector('#story-body > p')?.textContent === 'Chiều nay  Hà Nội mưa rất to, nhiều tài xế Grab nghỉ chạy.' && document.querySelector('#story-body > h2')?.textContent === 'Giao thông ùn tắc' && document.querySelector('[data-kind=heading]').getAttribute('aria-pressed') === 'true'",
+    )
+    .await?;
+    // Undo (Ctrl+Z) turns the heading back into a paragraph; redo (Ctrl+Shift+Z) restores it.
+    body.send_keys("\u{e009}z\u{e000}").await?;
+    wait_js(c, "undo", "!document.querySelector('#story-body > h2') && document.querySelectorAll('#story-body > p').length === 2").await?;
+    body.send_keys("\u{e009}\u{e008}z\u{e000}").await?;
+    wait_js(
+        c,
+        "redo",
+        "document.querySelector('#story-body > h2')?.textContent === 'Giao thông ùn tắc'",
+    )
+    .await?;
     wait_js(c, "saved", "document.querySelector('#save-state').dataset.state === 'saved' && document.querySelector('#save-state').textContent.includes('Đã lưu')").await?;
+    // What was saved is what was typed: NFC Vietnamese, two blocks with distinct ids.
+    let stored = c
+        .execute(
+            "const ps = [...document.querySelectorAll('#story-body > *')]; return [ps.map(p => p.dataset.id).filter((v, i, a) => v && a.indexOf(v) === i).length, ps[0].textContent === ps[0].textContent.normalize('NFC')];",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        stored,
+        json!([2, true]),
+        "two blocks, distinct ids, NFC text"
+    );
 
-    // 4. Copy desk: the double space is found; clicking selects it; Fix repairs it.
+    // 4. Copy desk: the double space is found; clicking selects it in the body; Fix repairs it.
     wait_for(c, "#findings [data-rule=double-space]")
         .await?
         .click()
         .await?;
     let sel = c
-        .execute("const a = document.activeElement; return [a.closest('[data-block]')?.dataset.block, a.value.slice(a.selectionStart, a.selectionEnd)];", vec![])
+        .execute("return [!!document.activeElement.closest('#story-body'), window.getSelection().toString()];", vec![])
         .await?;
-    assert_eq!(sel, json!(["0", "  "]), "the finding selects its range");
+    assert_eq!(
+        sel,
+        json!([true, "  "]),
+        "the finding selects its range in the body"
+    );
+    // The unknown name offers "add to word list"; the spelling finding goes away once added.
+    wait_for(c, "#findings .add-word[data-word='Grab']").await?;
     shot(c, shots, "04-copy-desk.png").await?;
+    find(c, "#findings .add-word[data-word='Grab']")
+        .await?
+        .click()
+        .await?;
+    wait_js(c, "the word added", "[...document.querySelectorAll('.toast')].some(t => t.textContent.includes('Grab')) && !document.querySelector('#findings [data-word=\"Grab\"]') && document.querySelector('#findings [data-rule=double-space]')").await?;
     find(c, "#fix-btn").await?.click().await?;
-    wait_js(c, "the fix", "!document.querySelector('[data-rule=double-space]') && document.querySelector(\"[data-block='0'] .block-text\").value === 'Chiều nay Hà Nội mưa rất to.'").await?;
+    wait_js(c, "the fix", "!document.querySelector('[data-rule=double-space]') && document.querySelector('#story-body > p').textContent === 'Chiều nay Hà Nội mưa rất to, nhiều tài xế Grab nghỉ chạy.'").await?;
 
     // 5. Photo desk: import a folder by dropping it (the window's drop event path).
     find(c, "[data-nav=photos]").await?.click().await?;
@@ -307,22 +418,132 @@ async fn scenario(
     find(c, "#apply-captions").await?.click().await?;
     wait_js(c, "two captions", "[...document.querySelectorAll('.cell-caption')].filter(e => e.textContent === 'Người dân đi lại khó khăn trong mưa lớn').length === 2").await?;
     shot(c, shots, "03-photo-desk.png").await?;
+    let first_photo = c
+        .execute(
+            "return document.querySelector(\".cell[data-index='0']\").dataset.id",
+            vec![],
+        )
+        .await?;
+    let second_photo = c
+        .execute(
+            "return document.querySelector(\".cell[data-index='1']\").dataset.id",
+            vec![],
+        )
+        .await?;
 
-    // Attach the first photo to the new story.
-    find(c, ".cell[data-index='0']").await?.click().await?;
+    // 6. Back in the story: drag the first photo from the editor's photo strip into the body,
+    // above the first paragraph (HTML5 drag and drop inside the page), then insert the second
+    // from the keyboard (pick it, Enter).
+    find(c, "[data-nav=stories]").await?.click().await?;
+    wait_for(c, ".story-row").await?;
+    c.execute("[...document.querySelectorAll('.story-row')].find(r => r.textContent.includes('Mưa lớn ở Hà Nội')).click()", vec![]).await?;
+    wait_js(
+        c,
+        "the story's body",
+        "document.querySelector('#story-body > p')?.textContent.startsWith('Chiều nay')",
+    )
+    .await?;
+    find(c, "#tab-photos").await?.click().await?;
+    wait_js(c, "the photo strip", "[...document.querySelectorAll('#photo-strip .strip-item img')].filter(i => i.complete && i.naturalWidth > 0).length >= 3").await?;
+    // WebDriver cannot start a native drag in WebKitGTK, so the page's own drag events run the
+    // same handlers a mouse drag runs: dragstart on the strip item, dragover + drop on the body.
+    let dropped = c
+        .execute(
+            r#"
+            const item = document.querySelector(`#photo-strip .strip-item[data-id="${arguments[0]}"]`);
+            const target = document.querySelector('#story-body > p');
+            const dt = new DataTransfer();
+            item.dispatchEvent(new DragEvent('dragstart', {bubbles: true, cancelable: true, dataTransfer: dt}));
+            const r = target.getBoundingClientRect();
+            const at = {bubbles: true, cancelable: true, dataTransfer: dt, clientX: r.left + 4, clientY: r.top + 4};
+            target.dispatchEvent(new DragEvent('dragenter', at));
+            const over = target.dispatchEvent(new DragEvent('dragover', at));
+            target.dispatchEvent(new DragEvent('drop', at));
+            item.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: dt}));
+            return [dt.types.includes('application/x-byline-photo'), over];
+            "#,
+            vec![first_photo.clone()],
+        )
+        .await?;
+    assert_eq!(
+        dropped,
+        json!([true, false]),
+        "the strip offers the photo id and the body accepts the drop"
+    );
+    wait_js(c, "the dropped figure first", "document.querySelector('#story-body > :first-child.pm-figure')?.dataset.photoId === arguments[0] && document.querySelector('#story-body > .pm-figure .fig-caption').value === 'Người dân đi lại khó khăn trong mưa lớn'".replace("arguments[0]", &first_photo.to_string()).as_str()).await?;
+    // Keyboard: cursor in the heading, pick the second photo in the strip, Enter inserts it after.
+    find(c, "#story-body > h2").await?.click().await?;
+    find(
+        c,
+        &format!("#photo-strip .strip-item[data-id={second_photo}]"),
+    )
+    .await?
+    .click()
+    .await?;
+    find(c, "#insert-photo").await?.click().await?;
+    wait_js(c, "the inserted figure after the heading", &format!("document.querySelector('#story-body > h2 + .pm-figure')?.dataset.photoId === {second_photo}")).await?;
+    wait_js(
+        c,
+        "saved with the figures",
+        "document.querySelector('#save-state').dataset.state === 'saved'",
+    )
+    .await?;
+    wait_js(
+        c,
+        "figure images",
+        "[...document.querySelectorAll('#story-body .figure-img')].filter(i => i.complete && i.naturalWidth > 0).length === 2",
+    )
+    .await?;
+    wait_js(c, "notices gone", "!document.querySelector('.toast')").await?;
+    shot(c, shots, "06-editor-photo-strip.png").await?;
+
+    // 7. The figure's caption is the photo's caption: edit it in the story, see it in the desk.
+    let cap = find(c, "#story-body > .pm-figure .fig-caption").await?;
+    cap.send_keys(" ở Cầu Giấy").await?;
+    wait_js(c, "saved caption", "document.querySelector('#save-state').dataset.state === 'saved' && document.querySelector('#save-state').textContent.includes('Đã lưu')").await?;
+    find(c, "[data-nav=photos]").await?.click().await?;
+    wait_js(c, "the shared caption in the photo desk", &format!("document.querySelector('.cell[data-id={first_photo}] .cell-caption')?.textContent === 'Người dân đi lại khó khăn trong mưa lớn ở Cầu Giấy'")).await?;
+
+    // Attach a photo from the photo desk too (appends a figure to the story).
+    find(c, &format!(".cell[data-id={second_photo}]"))
+        .await?
+        .click()
+        .await?;
     wait_js(c, "one selected", "document.querySelectorAll('.cell.selected').length === 1 && document.querySelector('#selected-count')?.textContent.includes('1') && document.querySelector('#attach-story')").await?;
     find(c, "#attach-story")
         .await?
         .select_by_label("Mưa lớn ở Hà Nội")
         .await?;
     find(c, "#attach-btn").await?.click().await?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_js(
+        c,
+        "attached",
+        "[...document.querySelectorAll('.toast')].some(t => t.textContent.includes('Đã gắn'))",
+    )
+    .await?;
 
-    // The story now ends with the figure and its caption.
+    // The story now has three figures: dropped, inserted, attached.
     find(c, "[data-nav=stories]").await?.click().await?;
     wait_for(c, ".story-row").await?;
     c.execute("[...document.querySelectorAll('.story-row')].find(r => r.textContent.includes('Mưa lớn ở Hà Nội')).click()", vec![]).await?;
-    wait_js(c, "the attached figure", "document.querySelector('.block.figure .block-text')?.value === 'Người dân đi lại khó khăn trong mưa lớn'").await?;
+    wait_js(c, "three figures", "document.querySelectorAll('#story-body > .pm-figure').length === 3 && document.querySelector('#story-body > .pm-figure:last-child .fig-caption')?.value === 'Người dân đi lại khó khăn trong mưa lớn'").await?;
+    wait_js(
+        c,
+        "figure images",
+        "[...document.querySelectorAll('#story-body .figure-img')].filter(i => i.complete && i.naturalWidth > 0).length === 3",
+    )
+    .await?;
+    // Show the edited caption, the paragraphs and the inserted figure together.
+    c.execute(
+        "document.querySelector('#story-body > .pm-figure figcaption').scrollIntoView({block: 'start'})",
+        vec![],
+    )
+    .await?;
     shot(c, shots, "05-editor-with-photo.png").await?;
+
+    // The same editor in the dark theme.
+    c.execute("document.documentElement.dataset.theme = 'dark'", vec![])
+        .await?;
+    shot(c, shots, "07-editor-dark.png").await?;
     Ok(())
 }

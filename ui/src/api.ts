@@ -1,6 +1,7 @@
 // The only module that talks to the Rust side: one typed function per Tauri command.
 // Components import from here; nothing else calls `invoke`.
 import { Channel, invoke as tauriInvoke } from "@tauri-apps/api/core";
+import type { AddedWord } from "./bindings/AddedWord";
 import type { ApiError } from "./bindings/ApiError";
 import type { Article } from "./bindings/Article";
 import type { ArticleSummary } from "./bindings/ArticleSummary";
@@ -16,7 +17,7 @@ import type { Settings } from "./bindings/Settings";
 import type { Status } from "./bindings/Status";
 
 export type { Article, ArticleSummary, CaptionEdit, Finding, FixReport, ImportReport, PhotoView };
-export type { Progress, RevisionInfo, SearchHit, Settings, Status, ApiError };
+export type { Progress, RevisionInfo, SearchHit, Settings, Status, ApiError, AddedWord };
 
 type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
 let invokeImpl: Invoke = tauriInvoke;
@@ -63,6 +64,9 @@ export const restoreRevision = (id: string, revision: number) =>
 export const checkStory = (id: string) => call<Finding[]>("check_story", { id });
 export const fixStory = (id: string) => call<FixReport>("fix_story", { id });
 export const cleanPaste = (text: string) => call<string>("clean_paste", { text });
+/** Adds a word to the newsroom word list (shared with `byline words add`). */
+export const addWord = (word: string) => call<AddedWord>("add_word", { word });
+export const listWords = () => call<string[]>("list_words");
 export const listPhotos = () => call<PhotoView[]>("list_photos");
 export const captionPhotos = (ids: string[], edit: CaptionEdit) =>
   call<PhotoView[]>("caption_photos", { ids, edit });

@@ -23,7 +23,13 @@ export function setNavigator(fn: (r: Route) => Promise<void>): void {
 export const go = (r: Route): Promise<void> => navigate(r);
 
 export function toast(msg: string, kind: "ok" | "error" = "ok"): void {
+  // One stack for all notices, so two at once sit one above the other instead of overlapping.
+  let stack = document.getElementById("toasts");
+  if (!stack) {
+    stack = h("div", { id: "toasts", class: "toasts" });
+    document.body.append(stack);
+  }
   const el = h("div", { class: `toast ${kind}`, role: "status" }, msg);
-  document.body.append(el);
+  stack.append(el);
   setTimeout(() => el.remove(), 3500);
 }

@@ -16,12 +16,14 @@ describe("api wrappers", () => {
     await api.attachPhoto("a1", "p1");
     await api.getRevision("a1", 3);
     await api.saveSettings("https://x", null);
+    await api.addWord("Smithers");
     expect(calls).toEqual([
       ["list_stories", { status: null }],
       ["list_stories", { status: "ready" }],
       ["attach_photo", { articleId: "a1", photoId: "p1" }],
       ["get_revision", { id: "a1", revision: 3 }],
       ["save_settings", { serverUrl: "https://x", token: null }],
+      ["add_word", { word: "Smithers" }],
     ]);
   });
 

@@ -1,7 +1,9 @@
-//! `byline check` and `byline fix`: the copy desk from the command line.
+//! `byline check`, `byline fix` and `byline words`: the copy desk from the command line.
 
 use byline_core::{Library, Result};
 use byline_desk::{Finding, Severity};
+use clap::Subcommand;
+use serde::Serialize;
 
 use crate::output::Out;
 
@@ -86,4 +88,40 @@ fn field_name(f: &Finding) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
+}
+
+#[derive(Subcommand)]
+pub enum WordsCmd {
+    /// Accept a word, name or abbreviation from now on (appended to the newsroom word list the
+    /// app's copy desk uses too). Quote names with spaces: `byline words add "Nghi Lộc"`.
+    Add { word: String },
+    /// Every word the newsroom accepts beyond the dictionary.
+    List,
+}
+
+/// `--json` of `byline words add`.
+#[derive(Serialize)]
+struct Added {
+    word: String,
+    added: bool,
+}
+
+pub fn words(lib: &mut Library, cmd: WordsCmd, out: &Out) -> Result<()> {
+    match cmd {
+        WordsCmd::Add { word } => {
+            let (word, added) = lib.add_word(&word)?;
+            out.print(&Added { word, added }, |a| {
+                if a.added {
+                    println!("added “{}” to the newsroom word list", a.word);
+                } else {
+                    println!("“{}” is already in the newsroom word list", a.word);
+                }
+            });
+        }
+        WordsCmd::List => {
+            let words = lib.words()?;
+            out.print(&words, |w| w.iter().for_each(|w| println!("{w}")));
+        }
+    }
+    Ok(())
 }

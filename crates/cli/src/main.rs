@@ -45,6 +45,9 @@ enum Command {
     Check { id: String },
     /// Apply the copy desk's safe fixes (whitespace, punctuation spacing) as a new revision.
     Fix { id: String },
+    /// The newsroom word list the copy desk's spelling accepts: `words add WORD`, `words list`.
+    #[command(subcommand)]
+    Words(desk::WordsCmd),
     /// Publish a story and its photos to the newsroom server (queued first: nothing is lost).
     Publish {
         id: String,
@@ -87,6 +90,7 @@ fn main() -> ExitCode {
         Command::Photo(cmd) => photo::run(&mut lib, cmd, &out),
         Command::Check { id } => desk::check(&mut lib, &id, &out),
         Command::Fix { id } => desk::fix(&mut lib, &id, &out),
+        Command::Words(cmd) => desk::words(&mut lib, cmd, &out),
         Command::Publish { id, server, token } => {
             publish::remote(server, token).and_then(|r| publish::publish(&mut lib, &id, &r, &out))
         }

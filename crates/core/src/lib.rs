@@ -92,8 +92,9 @@ pub struct Library {
     root: PathBuf,
     conn: Connection,
     author: String,
-    /// Built on first use: loading the dictionary is the expensive part of checking.
-    desk: Option<byline_desk::Desk>,
+    /// Built on first use: loading the dictionary is the expensive part of checking. Kept with
+    /// the stamp of the files it was built from, so an edit by the other front end reloads it.
+    desk: Option<(desk::Stamp, byline_desk::Desk)>,
 }
 
 impl Library {
@@ -596,12 +597,36 @@ impl Library {
 
     // ---- copy desk ------------------------------------------------------------------------
 
-    /// The copy desk with this library's `desk.toml` (built once, then reused).
+    /// The copy desk with this library's `desk.toml` and word list (built once, then reused
+    /// until either file changes on disk).
     pub fn desk(&mut self) -> Result<&byline_desk::Desk> {
-        if self.desk.is_none() {
-            self.desk = Some(desk::load(&self.root)?);
+        let stamp = desk::stamp(&self.root);
+        if self.desk.as_ref().is_none_or(|(s, _)| *s != stamp) {
+            self.desk = Some((stamp, desk::load(&self.root)?));
         }
-        Ok(self.desk.as_ref().expect("just built"))
+        Ok(&self.desk.as_ref().expect("just built").1)
+    }
+
+    /// Adds a word, name or abbreviation to the newsroom word list (the file `desk.toml` names,
+    /// else `newsroom-words.txt` in the library folder, shared by the app and the CLI), so the
+    /// copy desk stops flagging it from the next check on. Returns the word as stored (NFC) and
+    /// whether it was new.
+    pub fn add_word(&mut self, word: &str) -> Result<(String, bool)> {
+        let word = desk::normalise_word(word)?;
+        let added = desk::append_word(&self.root, &word)?;
+        // Teach the loaded desk the word instead of reloading the whole dictionary, and take the
+        // new stamp so the next check does not rebuild it for our own write.
+        if let Some((stamp, d)) = self.desk.as_mut() {
+            d.add_word(&word)
+                .map_err(|e| CoreError::Invalid(e.to_string()))?;
+            *stamp = desk::stamp(&self.root);
+        }
+        Ok((word, added))
+    }
+
+    /// The newsroom's accepted words beyond the dictionary (settings words, then the word list).
+    pub fn words(&self) -> Result<Vec<String>> {
+        desk::words(&self.root)
     }
 
     /// All findings for an article's current revision: typography, Vietnamese rules, checklist.

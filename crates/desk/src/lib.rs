@@ -150,7 +150,8 @@ pub fn check_typography(article: &Article, settings: &Settings) -> Vec<Finding> 
     finish(raws, settings)
 }
 
-fn parse_word_list(text: &str) -> Vec<String> {
+/// The entries of a word-list file: one per line, `#` starts a comment, blank lines skipped.
+pub fn parse_word_list(text: &str) -> Vec<String> {
     text.lines()
         .map(|l| l.split('#').next().unwrap_or("").trim())
         .filter(|l| !l.is_empty())

@@ -1,23 +1,22 @@
-// The story editor: a block editor (one textarea per block with add/move/delete), byline with
-// roles, autosave on a pause in typing, paste cleanup in Rust, copy desk and revision history.
+// The story editor: section, title, lead and byline fields around a ProseMirror body
+// (src/prose/), autosave on a pause in typing, paste cleanup in Rust, and a side panel with the
+// copy desk (findings, fixes, "add to word list"), the photo strip (drag a photo into the story
+// or insert it from the keyboard) and the revision history.
+import { redo, undo } from "prosemirror-history";
 import * as api from "../api";
 import type { Article } from "../bindings/Article";
-import type { Block } from "../bindings/Block";
 import { Autosave, type SaveState } from "../autosave";
 import { autogrow, fill, h, utf16Offset } from "../dom";
 import { getLang, t, type Key } from "../i18n";
+import { kinds, PHOTO_MIME, StoryBody } from "../prose/body";
 import { go, toast, type View } from "../router";
+import { canAddToWordList, filterPhotos } from "./strip";
 import { formatTime } from "./stories";
 
-type Kind = Block["type"];
 const ROLES = ["writer", "photographer", "editor", "translator"] as const;
-
-function newBlock(type: Exclude<Kind, "figure">): Block {
-  const id = crypto.randomUUID();
-  if (type === "heading") return { id, type, text: "", level: 2 };
-  if (type === "quote") return { id, type, text: "" };
-  return { id, type: "paragraph", text: "" };
-}
+/** The photo strip shows at most this many thumbnails; the filter finds the rest. */
+const STRIP_MAX = 120;
+type Panel = "desk" | "photos" | "history";
 
 export function wordCount(a: Article): number {
   const all = [a.title, a.lead, ...a.blocks.map((b) => ("text" in b ? b.text : b.caption))];
@@ -27,7 +26,9 @@ export function wordCount(a: Article): number {
 export async function editorView(id: string): Promise<View> {
   let article: Article = await api.getStory(id);
   let findings: api.Finding[] = [];
-  let panel: "desk" | "history" = "desk";
+  let panel: Panel = "desk";
+  let body: StoryBody | null = null;
+  let photos: api.PhotoView[] = [];
 
   const saveState = h("span", { class: "save-state", id: "save-state", role: "status" });
   const words = h("span", { class: "words" });
@@ -93,8 +94,77 @@ export async function editorView(id: string): Promise<View> {
   }
 
   const form = h("div", { class: "editor-form" });
-  const blocksEl = h("div", { class: "blocks", id: "blocks" });
+  const bodyMount = h("div", { class: "body-mount" });
   const bylineEl = h("div", { class: "byline-list" });
+  const kindBar = h("div", { class: "kind-bar", role: "toolbar", "aria-label": t("body") });
+
+  function renderKindBar() {
+    if (!body) return;
+    const b = body;
+    const cur = b.currentKind();
+    const btn = (kind: keyof typeof kinds, key: Key, keys: string) =>
+      h(
+        "button",
+        {
+          class: cur === kind ? "kind active" : "kind",
+          type: "button",
+          "data-kind": kind,
+          "aria-pressed": cur === kind ? "true" : "false",
+          title: `${t(key)} (${keys})`,
+          // Keep the editor's selection: act on mousedown without taking the focus.
+          onmousedown: (e: MouseEvent) => e.preventDefault(),
+          onclick: () => b.run(kinds[kind]),
+        },
+        t(key),
+      );
+    const hist = (id: string, key: Key, keys: string, enabled: boolean, cmd: typeof undo) =>
+      h(
+        "button",
+        {
+          class: "icon-btn",
+          type: "button",
+          id,
+          disabled: !enabled,
+          title: `${t(key)} (${keys})`,
+          "aria-label": t(key),
+          onmousedown: (e: MouseEvent) => e.preventDefault(),
+          onclick: () => b.run(cmd),
+        },
+        id === "undo-btn" ? "↶" : "↷",
+      );
+    kindBar.replaceChildren(
+      btn("paragraph", "block_paragraph", "Ctrl+Alt+0"),
+      btn("heading", "block_heading", "Ctrl+Alt+1"),
+      btn("subheading", "block_subheading", "Ctrl+Alt+2"),
+      btn("quote", "block_quote", "Ctrl+Shift+."),
+      h("span", { class: "spacer" }),
+      hist("undo-btn", "undo", "Ctrl+Z", b.canUndo(), undo),
+      hist("redo-btn", "redo", "Ctrl+Shift+Z", b.canRedo(), redo),
+    );
+  }
+
+  function mountBody() {
+    body?.destroy();
+    bodyMount.replaceChildren();
+    let selTimer = 0;
+    body = new StoryBody(bodyMount, article.blocks, {
+      renditionUrl: api.renditionUrl,
+      cleanPaste: api.cleanPaste,
+      onChange: (blocks) => {
+        article.blocks = blocks;
+        edited();
+      },
+      onSelection: () => {
+        // Toolbar state follows the cursor, at most once per frame.
+        cancelAnimationFrame(selTimer);
+        selTimer = requestAnimationFrame(renderKindBar);
+      },
+      photo: (id) => photos.find((p) => p.id === id),
+      label: t("body"),
+      placeholder: t("bodyPlaceholder"),
+    });
+    renderKindBar();
+  }
 
   function renderForm() {
     const status = h(
@@ -117,128 +187,16 @@ export async function editorView(id: string): Promise<View> {
       ),
       field("title", "textarea", () => article.title, (v) => (article.title = v), "title"),
       field("lead", "textarea", () => article.lead, (v) => (article.lead = v), "lead"),
-      blocksEl,
-      h(
-        "div",
-        { class: "add-row", role: "group", "aria-label": t("body") },
-        ...(["paragraph", "heading", "quote"] as const).map((k) =>
-          h(
-            "button",
-            {
-              class: "ghost",
-              "data-add": k,
-              onclick: () => addBlock(k, article.blocks.length),
-            },
-            t(k === "paragraph" ? "addParagraph" : k === "heading" ? "addHeading" : "addQuote"),
-          ),
-        ),
-      ),
+      kindBar,
+      bodyMount,
+      h("p", { class: "muted small body-hint" }, t("bodyHint")),
       h("h2", { class: "sub" }, t("byline")),
       bylineEl,
     );
-    renderBlocks();
+    mountBody();
     renderByline();
     words.textContent = t("words", { n: wordCount(article) });
-    requestAnimationFrame(() => form.querySelectorAll("textarea").forEach(autogrow));
-  }
-
-  function addBlock(k: Exclude<Kind, "figure">, at: number) {
-    article.blocks.splice(at, 0, newBlock(k));
-    renderBlocks();
-    edited();
-    blocksEl.querySelectorAll<HTMLTextAreaElement>("textarea.block-text")[at]?.focus();
-  }
-
-  function move(i: number, d: number) {
-    const j = i + d;
-    if (j < 0 || j >= article.blocks.length) return;
-    const [b] = article.blocks.splice(i, 1);
-    article.blocks.splice(j, 0, b);
-    renderBlocks();
-    edited();
-    blocksEl.querySelector<HTMLElement>(`[data-block="${j}"] .block-text`)?.focus();
-  }
-
-  function renderBlocks() {
-    blocksEl.replaceChildren(
-      ...article.blocks.map((b, i) => {
-        const tools = h(
-          "div",
-          { class: "block-tools" },
-          h("span", { class: "block-kind" }, t(`block_${b.type}`)),
-          h("button", { class: "icon-btn", "aria-label": t("moveUp"), title: t("moveUp"), onclick: () => move(i, -1) }, "↑"),
-          h("button", { class: "icon-btn", "aria-label": t("moveDown"), title: t("moveDown"), onclick: () => move(i, 1) }, "↓"),
-          h(
-            "button",
-            {
-              class: "icon-btn danger",
-              "aria-label": t("remove"),
-              title: t("remove"),
-              onclick: () => {
-                article.blocks.splice(i, 1);
-                renderBlocks();
-                edited();
-              },
-            },
-            "×",
-          ),
-        );
-        const text = h("textarea", {
-          class: `block-text ${b.type}`,
-          rows: "1",
-          "aria-label": `${t(`block_${b.type}`)} ${i + 1}`,
-        });
-        text.value = "text" in b ? b.text : b.caption;
-        text.addEventListener("input", () => {
-          if ("text" in b) b.text = text.value;
-          else b.caption = text.value;
-          autogrow(text);
-          edited();
-        });
-        text.addEventListener("paste", (e) => void onPaste(e as ClipboardEvent, text));
-        text.addEventListener("keydown", (e) => {
-          if (e.key === "Enter" && !e.shiftKey && b.type !== "figure" && text.selectionStart === text.value.length) {
-            e.preventDefault();
-            addBlock("paragraph", i + 1);
-          } else if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
-            e.preventDefault();
-            move(i, e.key === "ArrowUp" ? -1 : 1);
-          }
-        });
-        const el = h("div", { class: `block ${b.type}`, "data-block": String(i) }, tools);
-        if (b.type === "figure") {
-          text.placeholder = t("caption");
-          const credit = h("input", { class: "credit", value: b.credit, placeholder: t("credit"), "aria-label": t("credit") });
-          credit.addEventListener("input", () => {
-            b.credit = credit.value;
-            edited();
-          });
-          el.append(
-            h(
-              "figure",
-              {},
-              b.photo_id
-                ? h("img", { src: api.renditionUrl("preview", b.photo_id), alt: b.caption, class: "figure-img" })
-                : h("div", { class: "figure-missing" }, b.src ?? "?"),
-              h("figcaption", {}, text, credit),
-            ),
-          );
-        } else {
-          text.placeholder = t(`block_${b.type}`);
-          el.append(text);
-          if (b.type === "quote") {
-            const who = h("input", { class: "attribution", value: b.attribution ?? "", placeholder: t("attribution"), "aria-label": t("attribution") });
-            who.addEventListener("input", () => {
-              b.attribution = who.value || null;
-              edited();
-            });
-            el.append(who);
-          }
-        }
-        return el;
-      }),
-    );
-    requestAnimationFrame(() => blocksEl.querySelectorAll("textarea").forEach(autogrow));
+    requestAnimationFrame(() => form.querySelectorAll<HTMLTextAreaElement>(":scope > textarea").forEach(autogrow));
   }
 
   function renderByline() {
@@ -285,16 +243,28 @@ export async function editorView(id: string): Promise<View> {
   const tabs = h("div", { class: "tabs", role: "tablist" });
 
   function focusFinding(f: api.Finding) {
+    if (f.field === "block" && f.block !== null) {
+      body?.select(f.block, f.start, f.end);
+      return;
+    }
     let el: HTMLInputElement | HTMLTextAreaElement | null = null;
     if (f.field === "title") el = form.querySelector("#f-title");
     else if (f.field === "lead") el = form.querySelector("#f-lead");
     else if (f.field === "section") el = form.querySelector("#f-section");
-    else if (f.field === "block" && f.block !== null)
-      el = blocksEl.querySelector(`[data-block="${f.block}"] .block-text`);
     if (!el) return;
     el.focus();
     el.setSelectionRange(utf16Offset(el.value, f.start), utf16Offset(el.value, f.end));
     el.scrollIntoView({ block: "center" });
+  }
+
+  async function addToWordList(f: api.Finding) {
+    try {
+      const r = await api.addWord(f.text);
+      toast(t(r.added ? "wordAdded" : "wordKnown", { word: r.word }));
+      await runCheck();
+    } catch (e) {
+      toast(`${t("error")}: ${(e as Error).message}`, "error");
+    }
   }
 
   function renderDesk() {
@@ -304,7 +274,7 @@ export async function editorView(id: string): Promise<View> {
       list.append(
         h(
           "li",
-          {},
+          { class: "finding-row" },
           h(
             "button",
             { class: `finding sev-${f.severity}`, "data-rule": f.rule, onclick: () => focusFinding(f) },
@@ -312,6 +282,18 @@ export async function editorView(id: string): Promise<View> {
             h("span", { class: "msg" }, getLang() === "vi" ? f.message_vi : f.message_en),
             f.text.trim() ? h("code", {}, f.text) : null,
           ),
+          canAddToWordList(f)
+            ? h(
+                "button",
+                {
+                  class: "ghost small add-word",
+                  "data-word": f.text,
+                  "aria-label": `${t("addToWordList")}: ${f.text}`,
+                  onclick: () => void addToWordList(f),
+                },
+                `+ ${t("addToWordList")}`,
+              )
+            : null,
         ),
       );
     }
@@ -337,7 +319,8 @@ export async function editorView(id: string): Promise<View> {
     const r = await api.fixStory(article.id);
     article = await api.getStory(article.id);
     findings = r.remaining;
-    renderForm();
+    body?.setBlocks(article.blocks);
+    renderFields();
     renderDesk();
     toast(t("fixedN", { n: r.applied.length }));
   }
@@ -386,8 +369,136 @@ export async function editorView(id: string): Promise<View> {
     );
   }
 
+  /** After a fix: the fields show the stored text again (the body is reset separately). */
+  function renderFields() {
+    const set = (sel: string, v: string) => {
+      const el = form.querySelector<HTMLInputElement | HTMLTextAreaElement>(sel);
+      if (el && el.value !== v) {
+        el.value = v;
+        if (el instanceof HTMLTextAreaElement) autogrow(el);
+      }
+    };
+    set("#f-title", article.title);
+    set("#f-lead", article.lead);
+    set("#f-section", article.section);
+    words.textContent = t("words", { n: wordCount(article) });
+  }
+
+  // ---- photo strip: library photos to drag into the story or insert from the keyboard ----
+  let stripQuery = "";
+  let stripPick: string | null = null;
+
+  async function renderStrip() {
+    photos = await api.listPhotos();
+    if (panel !== "photos") return;
+    const search = h("input", {
+      type: "search",
+      id: "strip-search",
+      class: "strip-search",
+      value: stripQuery,
+      placeholder: t("stripFilter"),
+      "aria-label": t("stripFilter"),
+    });
+    const list = h("div", {
+      class: "strip",
+      id: "photo-strip",
+      role: "listbox",
+      tabindex: "0",
+      "aria-label": t("navPhotos"),
+    });
+    const insert = h(
+      "button",
+      { class: "primary", id: "insert-photo", disabled: !stripPick, onclick: () => insertPicked() },
+      t("insertPhoto"),
+    );
+    const count = h("p", { class: "muted small", id: "strip-count" });
+    const draw = () => {
+      const shown = filterPhotos(photos, stripQuery, STRIP_MAX);
+      count.textContent = t("stripCount", { shown: shown.length, total: photos.length });
+      list.replaceChildren(
+        ...shown.map((p) => {
+          const picked = p.id === stripPick;
+          const item = h(
+            "div",
+            {
+              class: picked ? "strip-item picked" : "strip-item",
+              role: "option",
+              draggable: "true",
+              "aria-selected": picked ? "true" : "false",
+              "data-id": p.id,
+              title: `${p.caption || p.original_name}${p.credit ? ` — ${p.credit}` : ""}`,
+              onclick: () => {
+                stripPick = p.id;
+                draw();
+                insert.disabled = false;
+              },
+              ondblclick: () => {
+                stripPick = p.id;
+                insertPicked();
+              },
+            },
+            h("img", {
+              src: api.renditionUrl("thumb", p.id),
+              alt: p.caption || p.original_name,
+              loading: "lazy",
+              decoding: "async",
+              draggable: "false",
+            }),
+            h("span", { class: "strip-caption" }, p.caption || p.original_name),
+          );
+          item.addEventListener("dragstart", (e) => {
+            if (!e.dataTransfer) return;
+            // Only the photo id travels (never a file path or URL, which the window would
+            // treat as an OS file drop); the editor looks the caption up in the library.
+            e.dataTransfer.setData(PHOTO_MIME, p.id);
+            e.dataTransfer.effectAllowed = "copy";
+            item.classList.add("dragging");
+          });
+          item.addEventListener("dragend", () => item.classList.remove("dragging"));
+          return item;
+        }),
+      );
+      if (!shown.length) list.append(h("p", { class: "muted small" }, photos.length ? t("noResults") : t("noPhotos")));
+    };
+    search.addEventListener("input", () => {
+      stripQuery = search.value;
+      draw();
+    });
+    list.addEventListener("keydown", (e) => {
+      const shown = filterPhotos(photos, stripQuery, STRIP_MAX);
+      if (!shown.length) return;
+      const i = Math.max(0, shown.findIndex((p) => p.id === stripPick));
+      const step: Record<string, number> = { ArrowRight: 1, ArrowDown: 2, ArrowLeft: -1, ArrowUp: -2 };
+      if (e.key in step) {
+        e.preventDefault();
+        const next = stripPick ? Math.min(shown.length - 1, Math.max(0, i + step[e.key])) : 0;
+        stripPick = shown[next].id;
+        draw();
+        insert.disabled = false;
+        list.querySelector<HTMLElement>(`[data-id="${stripPick}"]`)?.scrollIntoView({ block: "nearest" });
+      } else if (e.key === "Enter" && stripPick) {
+        e.preventDefault();
+        insertPicked();
+      }
+    });
+    draw();
+    side.replaceChildren(
+      tabs,
+      search,
+      h("p", { class: "muted small" }, t("stripHint")),
+      list,
+      count,
+      h("div", { class: "panel-actions sticky-actions" }, insert),
+    );
+  }
+
+  function insertPicked() {
+    const p = photos.find((x) => x.id === stripPick);
+    if (p && body) body.insertPhoto(p);
+  }
+
   function renderTabs() {
-    const tab = (name: "desk" | "history", key: Key) =>
+    const tab = (name: Panel, key: Key) =>
       h("button", {
         role: "tab",
         id: `tab-${name}`,
@@ -397,10 +508,11 @@ export async function editorView(id: string): Promise<View> {
           panel = name;
           renderTabs();
           if (name === "desk") void runCheck();
+          else if (name === "photos") void renderStrip();
           else void renderHistory();
         },
       }, t(key));
-    tabs.replaceChildren(tab("desk", "copyDesk"), tab("history", "history"));
+    tabs.replaceChildren(tab("desk", "copyDesk"), tab("photos", "navPhotos"), tab("history", "history"));
   }
 
   renderTabs();
@@ -427,6 +539,8 @@ export async function editorView(id: string): Promise<View> {
     leave: async () => {
       await autosave.flush();
       autosave.cancel();
+      body?.destroy();
+      body = null;
     },
     onSave: () => void autosave.flush().then(() => {
       if (autosave.state === "error") toast(t("saveFailed"), "error");

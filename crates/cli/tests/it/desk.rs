@@ -100,3 +100,57 @@ fn fix_removes_safe_defects_as_a_new_revision_and_leaves_the_quote() {
         "a second fix changes nothing and saves nothing"
     );
 }
+
+#[test]
+fn words_add_stops_a_name_being_flagged_and_words_list_shows_it() {
+    let d = tempfile::tempdir().unwrap();
+    let id = ok(
+        d.path(),
+        &["article", "import", seed_article().to_str().unwrap()],
+    )
+    .trim()
+    .to_owned();
+    ok(
+        d.path(),
+        &["article", "set", &id, "section", "Tin Smithers"],
+    );
+    let named = |f: &[serde_json::Value]| {
+        f.iter()
+            .filter(|x| x["text"] == "Smithers" && x["rule"] == "unknown-name")
+            .count()
+    };
+    assert_eq!(
+        named(&findings(d.path(), &id)),
+        1,
+        "the unknown name is flagged before it is listed"
+    );
+    let added = json(d.path(), &["words", "add", "Smithers", "--json"]);
+    assert_eq!(
+        added,
+        serde_json::json!({"word": "Smithers", "added": true}),
+        "the JSON says what was stored"
+    );
+    assert_eq!(
+        named(&findings(d.path(), &id)),
+        0,
+        "a later check (another process) accepts the listed name"
+    );
+    let again = json(d.path(), &["words", "add", "Smithers", "--json"]);
+    assert_eq!(again["added"], false, "a second add changes nothing");
+    let list = json(d.path(), &["words", "list", "--json"]);
+    let list: Vec<&str> = list
+        .as_array()
+        .expect("words list --json prints an array")
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect();
+    assert!(
+        list.contains(&"Smithers") && list.contains(&"LĐLĐ"),
+        "listed after the built-in words: {list:?}"
+    );
+    let bad = crate::byline(d.path(), &["words", "add", "#"]);
+    assert!(
+        !bad.status.success(),
+        "a word the list cannot hold fails with a non-zero exit"
+    );
+}

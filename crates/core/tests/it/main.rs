@@ -6,6 +6,7 @@ mod migration;
 mod model_story;
 mod revisions;
 mod search;
+mod words;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,260 @@
+// The story body as a ProseMirror editor: schema and conversion (schema.ts, convert.ts), node
+// views (views.ts), undo/redo, block-kind keymaps and input rules, Rust paste cleanup, unique
+// block ids, and figures from the photo strip by drag and drop or keyboard.
+import "prosemirror-view/style/prosemirror.css";
+import "prosemirror-gapcursor/style/gapcursor.css";
+import { baseKeymap, chainCommands, splitBlock } from "prosemirror-commands";
+import { dropCursor } from "prosemirror-dropcursor";
+import { gapCursor } from "prosemirror-gapcursor";
+import { history, redo, undo, undoDepth, redoDepth } from "prosemirror-history";
+import { inputRules, textblockTypeInputRule } from "prosemirror-inputrules";
+import { keymap } from "prosemirror-keymap";
+import { Fragment, Slice, type Node as PMNode } from "prosemirror-model";
+import { EditorState, Plugin, TextSelection, type Command, type Transaction } from "prosemirror-state";
+import { Decoration, DecorationSet, EditorView } from "prosemirror-view";
+import type { Block } from "../bindings/Block";
+import { blocksToDoc, docToBlocks, figureNode, idRepairs, posInBlock } from "./convert";
+import {
+  currentBlock,
+  enterAtStart,
+  insertFigureAt,
+  insertFigureAtSelection,
+  moveBlock,
+  pastedSlice,
+  setKind,
+} from "./commands";
+import { schema } from "./schema";
+import { FigureView, QuoteView, type ViewDeps } from "./views";
+
+/** The MIME type of a library photo dragged from the photo strip (an id, never a file path). */
+export const PHOTO_MIME = "application/x-byline-photo";
+
+export interface PhotoRef {
+  id: string;
+  caption: string;
+  credit: string;
+}
+
+export interface BodyDeps extends ViewDeps {
+  /** Called after every change of the document with the Article's blocks. */
+  onChange: (blocks: Block[]) => void;
+  /** Called when the selection or the undo stack changes (toolbar state). */
+  onSelection?: () => void;
+  /** Accessible name and empty-body placeholder of the editing area. */
+  label: string;
+  placeholder: string;
+  /** Resolves a dragged photo id to its library caption and credit. */
+  photo: (id: string) => PhotoRef | undefined;
+}
+
+/** Every block id appears once: a split, paste or drop that duplicated one gets a fresh id. */
+const uniqueIds = new Plugin({
+  appendTransaction(trs, _old, state) {
+    if (!trs.some((tr) => tr.docChanged)) return null;
+    const fixes = idRepairs(state.doc);
+    if (!fixes.length) return null;
+    const tr = state.tr;
+    for (const [pos, id] of fixes) tr.setNodeAttribute(pos, "id", id);
+    return tr.setMeta("addToHistory", false);
+  },
+});
+
+/** Marks the block holding the cursor (a bar in the margin shows where typing goes). */
+const currentBlockMark = new Plugin({
+  props: {
+    decorations(state) {
+      const cur = currentBlock(state);
+      if (!cur) return null;
+      return DecorationSet.create(state.doc, [
+        Decoration.node(cur.pos, cur.pos + cur.node.nodeSize, { class: "is-current" }),
+      ]);
+    },
+  },
+});
+
+export const kinds = {
+  paragraph: setKind(schema.nodes.paragraph),
+  heading: setKind(schema.nodes.heading, { level: 2 }),
+  subheading: setKind(schema.nodes.heading, { level: 3 }),
+  quote: setKind(schema.nodes.quote),
+};
+
+/** True for a body with nothing typed yet (one empty paragraph): shows the placeholder. */
+function isEmptyDoc(doc: PMNode): boolean {
+  return doc.childCount === 1 && doc.firstChild!.isTextblock && doc.firstChild!.content.size === 0;
+}
+
+export class StoryBody {
+  view: EditorView;
+
+  constructor(
+    mount: HTMLElement,
+    blocks: Block[],
+    private deps: BodyDeps,
+  ) {
+    const keys: Record<string, Command> = {
+      "Mod-z": undo,
+      "Mod-Shift-z": redo,
+      "Mod-y": redo,
+      "Mod-Alt-0": kinds.paragraph,
+      "Mod-Alt-1": kinds.heading,
+      "Mod-Alt-2": kinds.subheading,
+      "Mod-Shift-.": kinds.quote,
+      "Alt-ArrowUp": moveBlock(-1),
+      "Alt-ArrowDown": moveBlock(1),
+      "Shift-Enter": (state, dispatch) => {
+        if (dispatch) dispatch(state.tr.replaceSelectionWith(schema.nodes.hard_break.create()).scrollIntoView());
+        return true;
+      },
+      Enter: chainCommands(enterAtStart, splitBlock),
+    };
+    const state = EditorState.create({
+      doc: blocksToDoc(blocks),
+      plugins: [
+        inputRules({
+          rules: [
+            textblockTypeInputRule(/^##\s$/, schema.nodes.heading, { level: 3 }),
+            textblockTypeInputRule(/^#\s$/, schema.nodes.heading, { level: 2 }),
+            textblockTypeInputRule(/^>\s$/, schema.nodes.quote),
+          ],
+        }),
+        keymap(keys),
+        keymap(baseKeymap),
+        history(),
+        dropCursor({ color: "var(--accent)", width: 3 }),
+        gapCursor(),
+        uniqueIds,
+        currentBlockMark,
+      ],
+    });
+    this.view = new EditorView(mount, {
+      state,
+      attributes: (st) => ({
+        class: isEmptyDoc(st.doc) ? "story-body is-empty" : "story-body",
+        id: "story-body",
+        role: "textbox",
+        "aria-multiline": "true",
+        spellcheck: "false",
+        lang: "vi",
+        "aria-label": deps.label,
+        "data-placeholder": deps.placeholder,
+      }),
+      // Keep the cursor clear of the sticky block-kind toolbar when scrolling to it.
+      scrollMargin: { top: 64, bottom: 24, left: 5, right: 5 },
+      nodeViews: {
+        figure: (node, view, getPos) => new FigureView(node, view, getPos, deps),
+        quote: (node, view, getPos) => new QuoteView(node, view, getPos, deps),
+      },
+      dispatchTransaction: (tr: Transaction) => {
+        const next = this.view.state.apply(tr);
+        this.view.updateState(next);
+        if (tr.docChanged) this.deps.onChange(docToBlocks(next.doc));
+        this.deps.onSelection?.();
+      },
+      handlePaste: (view, event) => {
+        const html = event.clipboardData?.getData("text/html") ?? "";
+        // A copy from this editor (figures included) keeps its structure; ids are renewed.
+        if (html.includes("data-pm-slice")) return false;
+        const text = event.clipboardData?.getData("text/plain");
+        if (!text) return false;
+        event.preventDefault();
+        void this.pasteClean(view, text);
+        return true;
+      },
+      transformPasted: (slice) => {
+        // A pasted copy must not reuse the ids of the blocks it was copied from.
+        const strip = (n: PMNode): PMNode =>
+          n.isBlock && "id" in n.attrs ? n.type.create({ ...n.attrs, id: null }, n.content, n.marks) : n;
+        const content: PMNode[] = [];
+        slice.content.forEach((n) => content.push(strip(n)));
+        return new Slice(Fragment.fromArray(content), slice.openStart, slice.openEnd);
+      },
+      handleDrop: (view, event) => {
+        const id = event.dataTransfer?.getData(PHOTO_MIME);
+        if (!id) return false;
+        const photo = this.deps.photo(id);
+        if (!photo) return false;
+        const at = view.posAtCoords({ left: event.clientX, top: event.clientY });
+        const pos = at ? at.pos : view.state.doc.content.size;
+        event.preventDefault();
+        insertFigureAt(figureNode(photo), pos)(view.state, view.dispatch);
+        view.focus();
+        return true;
+      },
+    });
+    this.view.dom.addEventListener("dragover", (e) => {
+      if (e.dataTransfer?.types.includes(PHOTO_MIME)) {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = "copy";
+      }
+    });
+  }
+
+  private async pasteClean(view: EditorView, text: string) {
+    const clean = await this.deps.cleanPaste(text);
+    const content = pastedSlice(clean);
+    const tr = typeof content === "string" ? view.state.tr.insertText(content) : view.state.tr.replaceSelection(content);
+    view.dispatch(tr.scrollIntoView());
+  }
+
+  /** Runs a command against the editor (toolbar buttons) and gives the focus back. */
+  run(cmd: Command): boolean {
+    const ok = cmd(this.view.state, this.view.dispatch, this.view);
+    this.view.focus();
+    return ok;
+  }
+
+  /** Inserts a library photo as a figure after the block holding the cursor. */
+  insertPhoto(photo: PhotoRef): void {
+    this.run(insertFigureAtSelection(figureNode(photo)));
+  }
+
+  /** The kind of the block holding the cursor ("heading" etc.), for the toolbar's state. */
+  currentKind(): string | null {
+    const cur = currentBlock(this.view.state);
+    if (!cur) return null;
+    return cur.node.type === schema.nodes.heading && cur.node.attrs.level !== 2 ? "subheading" : cur.node.type.name;
+  }
+
+  canUndo(): boolean {
+    return undoDepth(this.view.state) > 0;
+  }
+  canRedo(): boolean {
+    return redoDepth(this.view.state) > 0;
+  }
+
+  /** Replaces the whole document (after the copy desk's fix or a restore); not undoable. */
+  setBlocks(blocks: Block[]): void {
+    this.view.updateState(EditorState.create({ doc: blocksToDoc(blocks), plugins: this.view.state.plugins }));
+  }
+
+  /**
+   * Selects a copy-desk finding's range (block index, char offsets); a figure's caption is its
+   * block's text, so the caption field is selected instead.
+   */
+  select(block: number, start: number, end: number): void {
+    const doc = this.view.state.doc;
+    if (block < 0 || block >= doc.childCount) return;
+    const node = doc.child(block);
+    if (node.type === schema.nodes.figure) {
+      const fig = this.view.dom.querySelectorAll<HTMLElement>(":scope > .pm-figure, :scope > *")[block];
+      const cap = fig?.querySelector<HTMLTextAreaElement>(".fig-caption");
+      if (cap) {
+        cap.focus();
+        const units = (n: number) => Array.from(cap.value).slice(0, n).join("").length;
+        cap.setSelectionRange(units(start), units(end));
+        cap.scrollIntoView({ block: "center" });
+      }
+      return;
+    }
+    const from = posInBlock(doc, block, start);
+    const to = posInBlock(doc, block, end);
+    if (from === null || to === null) return;
+    this.view.dispatch(this.view.state.tr.setSelection(TextSelection.create(doc, from, to)).scrollIntoView());
+    this.view.focus();
+  }
+
+  destroy(): void {
+    this.view.destroy();
+  }
+}
