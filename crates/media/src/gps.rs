@@ -68,7 +68,7 @@ fn container_may_hold_location(bytes: &[u8], format: Format) -> bool {
         Format::Png => png_xmp(bytes),
         _ => webp_xmp(bytes),
     };
-    packet.is_some_and(|p| p.windows(3).any(|w| w == b"GPS"))
+    packet.is_some_and(mentions_gps)
 }
 
 fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, MediaError> {
@@ -89,11 +89,16 @@ fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, MediaError> {
                 replaced[i] = Some([EXIF_SIG, &clean].concat());
             }
         } else if let Some(packet) = s.data.strip_prefix(XMP_SIG) {
-            let clean = xmp::remove_location(packet)
-                .map_err(|e| refuse(format!("{e} (the XMP may hold a GPS position)")))?;
-            if let Some(clean) = clean {
+            match xmp::remove_location(packet) {
                 // Removing properties only shortens the packet, so it still fits its segment.
-                replaced[i] = Some([XMP_SIG, &clean].concat());
+                Ok(Some(clean)) => replaced[i] = Some([XMP_SIG, &clean].concat()),
+                Ok(None) => {}
+                // A packet we cannot parse is only a risk if it mentions GPS at all (in UTF-8
+                // or UTF-16); otherwise it goes out as it came in, like any unknown block.
+                Err(e) if mentions_gps(packet) => {
+                    return Err(refuse(format!("{e} (the XMP may hold a GPS position)")));
+                }
+                Err(_) => {}
             }
         } else if s.data.starts_with(XMP_EXTENSION_SIG) && s.data.windows(3).any(|w| w == b"GPS") {
             return Err(MediaError::Unsupported {
@@ -121,6 +126,12 @@ fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, MediaError> {
     }
     out.extend_from_slice(l.scan_and_rest);
     Ok(out)
+}
+
+fn mentions_gps(b: &[u8]) -> bool {
+    [&b"GPS"[..], b"G\0P\0S", b"\0G\0P\0S"]
+        .iter()
+        .any(|n| b.windows(n.len()).any(|w| w == *n))
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
@@ -290,6 +301,26 @@ mod tests {
             "the message says what is wrong: {err}"
         );
         crate::fuzzing::exif_gps(&d);
+    }
+
+    #[test]
+    fn damaged_xmp_is_refused_only_when_it_mentions_gps() {
+        let damaged = |body: &str| {
+            let mut p = XMP_SIG.to_vec();
+            p.extend_from_slice(body.as_bytes());
+            crate::fuzzing::jpeg_with_segment(APP1, &p)
+        };
+        let harmless = damaged("<x:xmpmeta><rdf:RDF></x:xmpmeta>");
+        assert!(
+            strip_gps(&harmless).unwrap() == harmless,
+            "an unreadable packet without GPS passes through unchanged"
+        );
+        let risky = damaged("<x:xmpmeta><exif:GPSLatitude>50,57N</rdf:RDF>");
+        let err = strip_gps(&risky).unwrap_err();
+        assert!(
+            err.to_string().contains("GPS position"),
+            "an unreadable packet naming GPS is refused: {err}"
+        );
     }
 
     #[test]
