@@ -77,18 +77,12 @@ pub(crate) fn all<'a>(bytes: &'a [u8], layout: &JpegLayout<'a>) -> Vec<Preview<'
         found.extend(ifd1(tiff).map(|p| (PreviewSource::ExifIfd1, p)));
         found.extend(nikon(tiff).map(|p| (PreviewSource::NikonMakerNote, p)));
     }
-    for s in &layout.segments {
-        if s.marker == APP2
-            && let Some(mp) = s.data.strip_prefix(b"MPF\0")
-        {
-            // MP offsets count from the MP header, i.e. just after "MPF\0".
-            found.extend(
-                mpf(bytes, mp, s.offset + 4)
-                    .into_iter()
-                    .map(|p| (PreviewSource::Mpf, p)),
-            );
-        }
-    }
+    found.extend(
+        mpf_images(bytes, layout)
+            .into_iter()
+            .filter(|(kind, _, _)| MP_LARGE_THUMBNAILS.contains(kind))
+            .map(|(_, _, p)| (PreviewSource::Mpf, p)),
+    );
     found
         .into_iter()
         .filter_map(|(source, jpeg)| checked(source, jpeg))
@@ -147,16 +141,33 @@ fn nikon(tiff: &[u8]) -> Option<&[u8]> {
     interchange(&nt, &preview, JPEG_OFFSET, JPEG_LENGTH)
 }
 
-/// The MP Index IFD's entries (16 bytes each: attribute, size, offset, two dependent-image
-/// entries), keeping large thumbnails that lie inside the file.
-fn mpf<'a>(file: &'a [u8], mp: &[u8], base: usize) -> Vec<&'a [u8]> {
+/// The images an MPF index lists besides the primary one, as (MP type code, where the image
+/// starts in the file, its bytes); entries pointing outside the file are left out.
+///
+/// Each index entry is 16 bytes: attribute (type code in the low 24 bits), size, offset from
+/// the MP header (just after "MPF\0"), two dependent-image entries.
+pub(crate) fn mpf_images<'a>(
+    file: &'a [u8],
+    layout: &JpegLayout<'_>,
+) -> Vec<(u32, usize, &'a [u8])> {
     let mut out = Vec::new();
-    if let Some((t, first)) = Tiff::parse(mp)
-        && let Some(index) = t.ifd(first as usize)
-        && let Some(e) = index.find(MP_ENTRY)
-        && e.kind == 7
-        && let Some(len) = e.value_len
-    {
+    for s in &layout.segments {
+        let Some(mp) = s.data.strip_prefix(b"MPF\0").filter(|_| s.marker == APP2) else {
+            continue;
+        };
+        let base = s.offset + 4;
+        let Some((t, first)) = Tiff::parse(mp) else {
+            continue;
+        };
+        let Some(e) = t
+            .ifd(first as usize)
+            .and_then(|i| i.find(MP_ENTRY).copied())
+        else {
+            continue;
+        };
+        let Some(len) = e.value_len.filter(|_| e.kind == 7) else {
+            continue;
+        };
         // At most a few images per file; a huge count is damage, not a reason to loop.
         for i in 0..(len / 16).min(16) {
             let rec = e.value_at + 16 * i;
@@ -165,15 +176,17 @@ fn mpf<'a>(file: &'a [u8], mp: &[u8], base: usize) -> Vec<&'a [u8]> {
             else {
                 break;
             };
-            if offset == 0 || !MP_LARGE_THUMBNAILS.contains(&(attr & 0x00FF_FFFF)) {
-                continue;
+            if offset == 0 {
+                continue; // The primary image: the file itself.
             }
-            let start = base.checked_add(offset as usize);
+            let Some(start) = base.checked_add(offset as usize) else {
+                continue;
+            };
             if let Some(img) = start
-                .and_then(|s| Some((s, s.checked_add(size as usize)?)))
-                .and_then(|(s, end)| file.get(s..end))
+                .checked_add(size as usize)
+                .and_then(|end| file.get(start..end))
             {
-                out.push(img);
+                out.push((attr & 0x00FF_FFFF, start, img));
             }
         }
     }
