@@ -93,6 +93,15 @@ fn the_full_image_is_decoded_when_the_preview_is_too_small_or_another_shape() {
         "one decode serves 320 and 1600 px, and 960 px cannot: {:?}",
         both.decoded_with
     );
+    // 400 px covers 320 but leaves the filter almost nothing to do (1.6× headroom wants 512),
+    // so the preview's compression would show.
+    let barely = with_mpf_preview(&main, &preview_of(&main, 400, 267), 0);
+    let r = make_renditions(&barely, "barely.jpg", &thumb(true)).unwrap();
+    assert!(
+        matches!(r.decoded_with, DecodePath::Turbo { .. }),
+        "a 400 px preview is below the headroom for 320 px: {:?}",
+        r.decoded_with
+    );
     let square = with_mpf_preview(&main, &preview_of(&main, 640, 640), 0);
     let r = make_renditions(&square, "square.jpg", &thumb(true)).unwrap();
     assert!(
@@ -173,11 +182,18 @@ fn camera_previews_in_the_corpus_are_used_only_when_they_fit() {
         "the D3100's preview is another shape: {:?}",
         r.decoded_with
     );
-    // Canon 450D: only a 160×120 IFD1 thumbnail.
-    let r = make_renditions(&read("canon_eos_450d.jpg"), "450d", &thumb(true)).unwrap();
-    assert!(
-        matches!(r.decoded_with, DecodePath::Turbo { .. }),
-        "a 160 px thumbnail is too small: {:?}",
-        r.decoded_with
-    );
+    // Samsung S7: a 512×384 IFD1 thumbnail at quality ≈50, Oppo R7: 240×320. IFD1 thumbnails
+    // are never used; these two cost 8.4 and 5.6 dB when they were.
+    for name in [
+        "samsung_galaxy_s7_edge.jpg",
+        "oppo_r7_plus.jpg",
+        "canon_eos_450d.jpg",
+    ] {
+        let r = make_renditions(&read(name), name, &thumb(true)).unwrap();
+        assert!(
+            matches!(r.decoded_with, DecodePath::Turbo { .. }),
+            "{name}: its IFD1 thumbnail is not a preview to render from: {:?}",
+            r.decoded_with
+        );
+    }
 }
