@@ -3,7 +3,9 @@
 //!
 //! ```text
 //! thumbs batch <out_dir> <threads> <file>...    # writes <stem>_320.jpg and <stem>_1600.jpg
-//! (BYLINE_NO_FSYNC=1 turns off the per-file fsync, as a cache-regenerating importer may)
+//! (BYLINE_NO_FSYNC=1 turns off the per-file fsync, as a cache-regenerating importer may;
+//! BYLINE_SIZES=320 makes only the listed long edges; BYLINE_NO_PREVIEWS=1 turns off the
+//! embedded-preview fast path, to measure what it saves)
 //! thumbs psnr <original> <rendition.jpg>...     # prints "<rendition> <psnr dB>"
 //! ```
 
@@ -33,6 +35,11 @@ fn main() {
 }
 
 fn batch(out: &Path, threads: usize, files: &[String]) -> i32 {
+    let sizes: Vec<u32> = std::env::var("BYLINE_SIZES")
+        .unwrap_or_else(|_| "320,1600".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
     let jobs: Vec<BatchJob> = files
         .iter()
         .map(|f| {
@@ -42,10 +49,10 @@ fn batch(out: &Path, threads: usize, files: &[String]) -> i32 {
                 .unwrap_or_default();
             BatchJob {
                 source: PathBuf::from(f),
-                outputs: vec![
-                    (320, out.join(format!("{stem}_320.jpg"))),
-                    (1600, out.join(format!("{stem}_1600.jpg"))),
-                ],
+                outputs: sizes
+                    .iter()
+                    .map(|s| (*s, out.join(format!("{stem}_{s}.jpg"))))
+                    .collect(),
             }
         })
         .collect();
@@ -58,6 +65,7 @@ fn batch(out: &Path, threads: usize, files: &[String]) -> i32 {
         .unwrap_or(85);
     let opts = BatchOptions {
         quality,
+        embedded_previews: std::env::var_os("BYLINE_NO_PREVIEWS").is_none(),
         threads,
         durable,
     };
@@ -69,7 +77,7 @@ fn batch(out: &Path, threads: usize, files: &[String]) -> i32 {
     let secs = start.elapsed().as_secs_f64();
     let ok = results.iter().filter(|r| r.is_ok()).count();
     println!(
-        "byline: {ok}/{} files, {secs:.2} s, {:.1} images/s (both sizes)",
+        "byline: {ok}/{} files, {secs:.2} s, {:.1} images/s (sizes {sizes:?})",
         jobs.len(),
         jobs.len() as f64 / secs
     );

@@ -35,6 +35,9 @@ pub struct BatchOptions {
     /// importer regenerating a cache may turn it off, since on slow disks the flushes, not the
     /// decoding, dominate the wall time. Writes stay atomic (temp file + rename) either way.
     pub durable: bool,
+    /// Make renditions from an embedded camera preview when it covers every size
+    /// ([`RenditionOptions::embedded_previews`]). On by default.
+    pub embedded_previews: bool,
 }
 
 impl Default for BatchOptions {
@@ -43,6 +46,7 @@ impl Default for BatchOptions {
             quality: 85,
             threads: 0,
             durable: true,
+            embedded_previews: true,
         }
     }
 }
@@ -107,6 +111,7 @@ fn process_one(job: &BatchJob, batch: &BatchOptions) -> Result<BatchOutput, Medi
     let opts = RenditionOptions {
         long_edges: job.outputs.iter().map(|(e, _)| *e).collect(),
         quality: batch.quality,
+        embedded_previews: batch.embedded_previews,
         ..RenditionOptions::default()
     };
     let r = make_renditions(&bytes, &what, &opts)?;

@@ -20,7 +20,7 @@ pub fn jpeg_with_segment(marker: u8, payload: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The preview lookup follows IFD1, maker-note and MPF offsets: each preview it returns must lie
+/// The preview lookup follows maker-note and MPF offsets: each preview it returns must lie
 /// inside the file and have a frame header.
 fn embedded_previews(data: &[u8]) {
     if let Ok(l) = crate::jpeg::layout(data) {

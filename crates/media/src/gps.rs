@@ -5,7 +5,8 @@
 //! The EXIF block is edited without moving anything: the GPSInfo pointer is dropped from IFD0's
 //! entry list (the table shrinks by one entry, the freed 12 bytes become zeros) and the GPS IFD
 //! and its out-of-line values are overwritten with zeros. Every other offset in the block stays
-//! valid, including the maker note's, which some cameras make relative to the file.
+//! valid, including the maker note's, which some cameras make relative to the file. Images
+//! appended after the main one (MPF) get the same in-place treatment, so MPF offsets stay valid.
 
 use std::ops::Range;
 
@@ -13,6 +14,7 @@ use crate::caption::{CaptionFields, write_caption};
 use crate::error::MediaError;
 use crate::jpeg::{self, APP1, XMP_SIG};
 use crate::metadata::{png_xmp, webp_xmp};
+use crate::preview::mpf_images;
 use crate::probe::read_container_exif;
 use crate::sniff::{Format, sniff};
 use crate::tiff::Tiff;
@@ -68,7 +70,7 @@ fn container_may_hold_location(bytes: &[u8], format: Format) -> bool {
         Format::Png => png_xmp(bytes),
         _ => webp_xmp(bytes),
     };
-    packet.is_some_and(|p| p.windows(3).any(|w| w == b"GPS"))
+    packet.is_some_and(mentions_gps)
 }
 
 fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, MediaError> {
@@ -89,13 +91,18 @@ fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, MediaError> {
                 replaced[i] = Some([EXIF_SIG, &clean].concat());
             }
         } else if let Some(packet) = s.data.strip_prefix(XMP_SIG) {
-            let clean = xmp::remove_location(packet)
-                .map_err(|e| refuse(format!("{e} (the XMP may hold a GPS position)")))?;
-            if let Some(clean) = clean {
-                // Removing properties only shortens the packet, so it still fits its segment.
-                replaced[i] = Some([XMP_SIG, &clean].concat());
+            match xmp::remove_location(packet) {
+                // Removing properties shortens the packet; the segment size is checked below.
+                Ok(Some(clean)) => replaced[i] = Some([XMP_SIG, &clean].concat()),
+                Ok(None) => {}
+                // A packet we cannot parse is only a risk if it mentions GPS at all (in UTF-8
+                // or UTF-16); otherwise it goes out as it came in, like any unknown block.
+                Err(e) if mentions_gps(packet) => {
+                    return Err(refuse(format!("{e} (the XMP may hold a GPS position)")));
+                }
+                Err(_) => {}
             }
-        } else if s.data.starts_with(XMP_EXTENSION_SIG) && s.data.windows(3).any(|w| w == b"GPS") {
+        } else if s.data.starts_with(XMP_EXTENSION_SIG) && mentions_gps(s.data) {
             return Err(MediaError::Unsupported {
                 what: WHAT.into(),
                 format: "extended XMP",
@@ -103,7 +110,31 @@ fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, MediaError> {
             });
         }
     }
-    if replaced.iter().all(Option::is_none) {
+    // Phones append further JPEGs after the main image (MPF: previews, depth and gain maps), each
+    // with its own EXIF. Their GPS is removed in place, which keeps every MPF offset valid.
+    let scan_at = bytes.len() - l.scan_and_rest.len();
+    let mut patches: Vec<(usize, Vec<u8>)> = Vec::new();
+    for (_, start, img) in mpf_images(bytes, &l) {
+        let (Some(rel), Ok(il)) = (start.checked_sub(scan_at), jpeg::layout(img)) else {
+            continue;
+        };
+        for s in il.segments.iter().filter(|s| s.marker == APP1) {
+            if let Some(tiff) = s.data.strip_prefix(EXIF_SIG) {
+                let clean = strip_exif(tiff)
+                    .map_err(|e| refuse(format!("in an image embedded after the main one: {e}")))?;
+                if let Some(clean) = clean {
+                    patches.push((rel + s.offset + EXIF_SIG.len(), clean));
+                }
+            } else if s.data.starts_with(XMP_SIG) && mentions_gps(s.data) {
+                return Err(MediaError::Unsupported {
+                    what: WHAT.into(),
+                    format: "MPF",
+                    hint: "an image embedded after the main one has XMP that may hold a GPS position Byline cannot remove; remove it with `exiftool -gps:all= -xmp-exif:gps*=` first",
+                });
+            }
+        }
+    }
+    if replaced.iter().all(Option::is_none) && patches.is_empty() {
         return Ok(bytes.to_vec());
     }
     let mut out = Vec::with_capacity(bytes.len());
@@ -119,8 +150,30 @@ fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, MediaError> {
         }
         jpeg::push_segment(&mut out, s.marker, &[data]);
     }
+    let tail_at = out.len();
     out.extend_from_slice(l.scan_and_rest);
+    for (at, clean) in patches {
+        let target = tail_at
+            .checked_add(at)
+            .and_then(|a| out.get_mut(a..a.checked_add(clean.len())?));
+        match target {
+            Some(t) => t.copy_from_slice(&clean),
+            None => {
+                return Err(MediaError::Internal {
+                    what: WHAT.into(),
+                    stage: "strip_gps",
+                    detail: "an embedded image's EXIF lies outside the file".into(),
+                });
+            }
+        }
+    }
     Ok(out)
+}
+
+fn mentions_gps(b: &[u8]) -> bool {
+    [&b"GPS"[..], b"G\0P\0S", b"\0G\0P\0S"]
+        .iter()
+        .any(|n| b.windows(n.len()).any(|w| w == *n))
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
@@ -290,6 +343,26 @@ mod tests {
             "the message says what is wrong: {err}"
         );
         crate::fuzzing::exif_gps(&d);
+    }
+
+    #[test]
+    fn damaged_xmp_is_refused_only_when_it_mentions_gps() {
+        let damaged = |body: &str| {
+            let mut p = XMP_SIG.to_vec();
+            p.extend_from_slice(body.as_bytes());
+            crate::fuzzing::jpeg_with_segment(APP1, &p)
+        };
+        let harmless = damaged("<x:xmpmeta><rdf:RDF></x:xmpmeta>");
+        assert!(
+            strip_gps(&harmless).unwrap() == harmless,
+            "an unreadable packet without GPS passes through unchanged"
+        );
+        let risky = damaged("<x:xmpmeta><exif:GPSLatitude>50,57N</rdf:RDF>");
+        let err = strip_gps(&risky).unwrap_err();
+        assert!(
+            err.to_string().contains("GPS position"),
+            "an unreadable packet naming GPS is refused: {err}"
+        );
     }
 
     #[test]

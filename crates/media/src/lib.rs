@@ -6,7 +6,7 @@
 //! - [`make_renditions`]: one decode (libjpeg-turbo at a reduced DCT scale for JPEG, the `image`
 //!   crate for PNG/WebP/TIFF and for JPEGs libjpeg-turbo refuses, the EXIF thumbnail last),
 //!   SIMD Lanczos resize, orientation applied, JPEG out. HEIC is `Unsupported` (but probes).
-//!   An embedded camera preview that covers every requested size is decoded instead
+//!   An embedded camera preview that covers every requested size (with headroom) is decoded instead
 //!   ([`DecodePath::EmbeddedPreview`]).
 //! - [`process_batch`]: the importer's batch on all cores with progress, cancel, atomic writes.
 //! - [`read_metadata`]: EXIF + IPTC IIM + XMP merged (XMP wins), all strings NFC.

@@ -23,8 +23,9 @@ pub struct RenditionOptions {
     /// filter some work matters: measured on the camera corpus, 1.0 lost up to 0.6 dB PSNR
     /// against vipsthumbnail at 1600 px, 1.6 matched it.
     pub decode_headroom: f32,
-    /// Use an embedded JPEG preview (EXIF IFD1, MPF, Nikon maker note) instead of the main image
-    /// when it covers every requested size and has the same aspect ratio. Camera previews are
+    /// Use an embedded JPEG preview (MPF large thumbnail, Nikon maker note) instead of the main
+    /// image when it covers every requested size times `decode_headroom` and has the same aspect
+    /// ratio. Camera previews are
     /// made from the same raw data, so at thumbnail sizes they look the same for far less work.
     pub embedded_previews: bool,
 }
@@ -222,7 +223,7 @@ fn decode_preview(
     headroom: f64,
 ) -> Option<(Rgb, DecodePath)> {
     let l = jpeg::layout(bytes).ok()?;
-    let p = preview::pick(bytes, &l, probe.width, probe.height, long_edge)?;
+    let p = preview::pick(bytes, &l, probe.width, probe.height, long_edge, headroom)?;
     let (rgb, _) = decode_turbo(p.jpeg, p.width.max(p.height), long_edge, headroom).ok()?;
     Some((
         rgb,

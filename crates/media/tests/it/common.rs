@@ -141,3 +141,49 @@ pub fn psnr(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
     let mse = se / a.as_raw().len() as f64;
     10.0 * (255.0f64 * 255.0 / mse).log10()
 }
+
+/// `main` with an MPF APP2 index after its leading APPn segments and `image` appended after its
+/// EOI with MP type `mp_type` (0x010001: large thumbnail), the way cameras store them.
+/// `offset_fudge` shifts the recorded offset to make a bogus index.
+pub fn with_mpf_image(main: &[u8], image: &[u8], mp_type: u32, offset_fudge: i64) -> Vec<u8> {
+    let mut insert_at = 2;
+    for (marker, data) in segments(main) {
+        if !(0xE0..=0xEF).contains(&marker) {
+            break;
+        }
+        insert_at += 4 + data.len();
+    }
+    let mut mp = b"MM\0\x2a\0\0\0\x08\0\x03".to_vec();
+    mp.extend_from_slice(&[0xB0, 0x00, 0, 7, 0, 0, 0, 4, b'0', b'1', b'0', b'0']);
+    mp.extend_from_slice(&[0xB0, 0x01, 0, 4, 0, 0, 0, 1, 0, 0, 0, 2]);
+    mp.extend_from_slice(&[0xB0, 0x02, 0, 7, 0, 0, 0, 32, 0, 0, 0, 50]);
+    mp.extend_from_slice(&[0, 0, 0, 0]);
+    assert_eq!(mp.len(), 50, "MP entries start at offset 50");
+    let segment_len = 2 + 4 + mp.len() + 32;
+    let primary_len = main.len() + 2 + segment_len;
+    // MP offsets count from the MP header: after FF E2, the length and "MPF\0".
+    let mp_header_at = insert_at + 2 + 2 + 4;
+    let image_offset = (primary_len - mp_header_at) as i64 + offset_fudge;
+    for (attr, size, offset) in [
+        (0x2003_0000u32, primary_len as u32, 0u32),
+        (mp_type, image.len() as u32, image_offset as u32),
+    ] {
+        mp.extend_from_slice(&attr.to_be_bytes());
+        mp.extend_from_slice(&size.to_be_bytes());
+        mp.extend_from_slice(&offset.to_be_bytes());
+        mp.extend_from_slice(&[0, 0, 0, 0]);
+    }
+    let mut out = main[..insert_at].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE2]);
+    out.extend_from_slice(&(segment_len as u16).to_be_bytes());
+    out.extend_from_slice(b"MPF\0");
+    out.extend_from_slice(&mp);
+    out.extend_from_slice(&main[insert_at..]);
+    assert_eq!(
+        out.len(),
+        primary_len,
+        "the primary image size in the index is right"
+    );
+    out.extend_from_slice(image);
+    out
+}

@@ -271,3 +271,72 @@ fn every_corpus_photo_with_gps_comes_out_without_it() {
         "the corpus has three phones with GPS, checked {checked}"
     );
 }
+
+/// The Olympus fixture without its XMP packet: EXIF GPS only.
+fn olympus_without_xmp() -> Vec<u8> {
+    let original = common::read(GPS_JPEG);
+    let mut out = vec![0xFF, 0xD8];
+    for (marker, data) in segments(&original) {
+        if data.starts_with(b"http://ns.adobe.com/xap/1.0/\0") {
+            continue;
+        }
+        out.extend_from_slice(&[0xFF, marker]);
+        out.extend_from_slice(&((data.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(data);
+    }
+    out.extend_from_slice(scan_data(&original));
+    out
+}
+
+#[test]
+fn gps_in_an_image_appended_after_the_main_one_is_removed_in_place() {
+    // A phone-style file: a main image without GPS, and an MPF image that has it.
+    let embedded = olympus_without_xmp();
+    let file = common::with_mpf_image(&common::read("landscape_1.jpg"), &embedded, 0x01_0001, 0);
+    let values = gps_value_bytes(&embedded);
+    assert_eq!(
+        values.len(),
+        2,
+        "the embedded image has latitude and longitude"
+    );
+    let stripped = strip_gps(&file).unwrap();
+    assert_eq!(
+        stripped.len(),
+        file.len(),
+        "in place: every MPF offset stays valid"
+    );
+    for (tag, bytes) in &values {
+        assert!(contains(&file, bytes), "{tag} is in the file before");
+        assert!(
+            !contains(&stripped, bytes),
+            "{tag}: the embedded image's coordinates are gone"
+        );
+    }
+    let tail = &stripped[stripped.len() - embedded.len()..];
+    assert_eq!(
+        scan_data(tail),
+        scan_data(&embedded),
+        "the embedded image's own scan is untouched"
+    );
+    assert_eq!(
+        read_metadata(tail, "embedded")
+            .unwrap()
+            .camera_model
+            .as_deref(),
+        Some("FE230/X790"),
+        "the embedded image's other EXIF still reads"
+    );
+
+    // With its XMP (which names GPS) the embedded image cannot be cleaned in place: refused.
+    let with_xmp = common::with_mpf_image(
+        &common::read("landscape_1.jpg"),
+        &common::read(GPS_JPEG),
+        0x01_0001,
+        0,
+    );
+    let err = strip_gps(&with_xmp).unwrap_err();
+    assert!(
+        err.to_string().contains("embedded after the main one"),
+        "the refusal says where the position is: {err}"
+    );
+}

@@ -26,50 +26,8 @@ fn preview_of(jpeg: &[u8], w: u32, h: u32) -> Vec<u8> {
     out
 }
 
-/// `main` with an MPF APP2 index after its leading APPn segments and `preview` appended after
-/// its EOI as a large thumbnail (MP type 0x010001), the way cameras store it. `offset_fudge`
-/// shifts the recorded offset to make a bogus index.
 fn with_mpf_preview(main: &[u8], preview: &[u8], offset_fudge: i64) -> Vec<u8> {
-    let mut insert_at = 2;
-    for (marker, data) in common::segments(main) {
-        if !(0xE0..=0xEF).contains(&marker) {
-            break;
-        }
-        insert_at += 4 + data.len();
-    }
-    let mut mp = b"MM\0\x2a\0\0\0\x08\0\x03".to_vec();
-    mp.extend_from_slice(&[0xB0, 0x00, 0, 7, 0, 0, 0, 4, b'0', b'1', b'0', b'0']);
-    mp.extend_from_slice(&[0xB0, 0x01, 0, 4, 0, 0, 0, 1, 0, 0, 0, 2]);
-    mp.extend_from_slice(&[0xB0, 0x02, 0, 7, 0, 0, 0, 32, 0, 0, 0, 50]);
-    mp.extend_from_slice(&[0, 0, 0, 0]);
-    assert_eq!(mp.len(), 50, "MP entries start at offset 50");
-    let segment_len = 2 + 4 + mp.len() + 32;
-    let primary_len = main.len() + 2 + segment_len;
-    // MP offsets count from the MP header: after FF E2, the length and "MPF\0".
-    let mp_header_at = insert_at + 2 + 2 + 4;
-    let preview_offset = (primary_len - mp_header_at) as i64 + offset_fudge;
-    for (attr, size, offset) in [
-        (0x2003_0000u32, primary_len as u32, 0u32),
-        (0x0001_0001, preview.len() as u32, preview_offset as u32),
-    ] {
-        mp.extend_from_slice(&attr.to_be_bytes());
-        mp.extend_from_slice(&size.to_be_bytes());
-        mp.extend_from_slice(&offset.to_be_bytes());
-        mp.extend_from_slice(&[0, 0, 0, 0]);
-    }
-    let mut out = main[..insert_at].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE2]);
-    out.extend_from_slice(&(segment_len as u16).to_be_bytes());
-    out.extend_from_slice(b"MPF\0");
-    out.extend_from_slice(&mp);
-    out.extend_from_slice(&main[insert_at..]);
-    assert_eq!(
-        out.len(),
-        primary_len,
-        "the primary image size in the index is right"
-    );
-    out.extend_from_slice(preview);
-    out
+    common::with_mpf_image(main, preview, 0x01_0001, offset_fudge)
 }
 
 #[test]
@@ -134,6 +92,15 @@ fn the_full_image_is_decoded_when_the_preview_is_too_small_or_another_shape() {
         matches!(both.decoded_with, DecodePath::Turbo { .. }),
         "one decode serves 320 and 1600 px, and 960 px cannot: {:?}",
         both.decoded_with
+    );
+    // 400 px covers 320 but leaves the filter almost nothing to do (1.6× headroom wants 512),
+    // so the preview's compression would show.
+    let barely = with_mpf_preview(&main, &preview_of(&main, 400, 267), 0);
+    let r = make_renditions(&barely, "barely.jpg", &thumb(true)).unwrap();
+    assert!(
+        matches!(r.decoded_with, DecodePath::Turbo { .. }),
+        "a 400 px preview is below the headroom for 320 px: {:?}",
+        r.decoded_with
     );
     let square = with_mpf_preview(&main, &preview_of(&main, 640, 640), 0);
     let r = make_renditions(&square, "square.jpg", &thumb(true)).unwrap();
@@ -215,11 +182,18 @@ fn camera_previews_in_the_corpus_are_used_only_when_they_fit() {
         "the D3100's preview is another shape: {:?}",
         r.decoded_with
     );
-    // Canon 450D: only a 160×120 IFD1 thumbnail.
-    let r = make_renditions(&read("canon_eos_450d.jpg"), "450d", &thumb(true)).unwrap();
-    assert!(
-        matches!(r.decoded_with, DecodePath::Turbo { .. }),
-        "a 160 px thumbnail is too small: {:?}",
-        r.decoded_with
-    );
+    // Samsung S7: a 512×384 IFD1 thumbnail at quality ≈50, Oppo R7: 240×320. IFD1 thumbnails
+    // are never used; these two cost 8.4 and 5.6 dB when they were.
+    for name in [
+        "samsung_galaxy_s7_edge.jpg",
+        "oppo_r7_plus.jpg",
+        "canon_eos_450d.jpg",
+    ] {
+        let r = make_renditions(&read(name), name, &thumb(true)).unwrap();
+        assert!(
+            matches!(r.decoded_with, DecodePath::Turbo { .. }),
+            "{name}: its IFD1 thumbnail is not a preview to render from: {:?}",
+            r.decoded_with
+        );
+    }
 }
