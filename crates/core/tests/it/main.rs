@@ -1,6 +1,8 @@
 //! The core's one integration-test binary: real SQLite files in temp dirs, the real model story.
 
 mod bad_input;
+mod conflicts;
+mod credentials;
 mod crash;
 mod migration;
 mod model_story;
