@@ -2,8 +2,8 @@
 
 mod bad_input;
 mod conflicts;
-mod credentials;
 mod crash;
+mod credentials;
 mod migration;
 mod model_story;
 mod publish;
