@@ -18,6 +18,6 @@ echo "== desktop: ui lint, typecheck, unit tests" >&2
 (cd ui && npm run --silent lint && npm run --silent typecheck && npm run --silent test)
 echo "== desktop: build the UI and the app (debug, custom-protocol) for E2E" >&2
 (cd ui && npx vite build --logLevel warn)
-cargo build --locked -p byline-desktop -p byline-cli
+cargo build --locked -p byline-desktop -p byline-cli -p byline-server
 echo "== desktop: end-to-end in a real window (Xvfb + tauri-driver + WebKitWebDriver)" >&2
 (cd tests && xvfb-run -a -s "-screen 0 1280x800x24" cargo test --locked -- --nocapture)
