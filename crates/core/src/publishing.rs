@@ -149,9 +149,9 @@ pub fn story_state(conn: &Connection, id: &str) -> Result<StoryState> {
     let (state, progress, error) = if let Some(i) = attention {
         (PublishState::NeedsAttention, 0, i.last_error.clone())
     } else if !uploading.is_empty() {
-        let (done, total) = uploading
-            .iter()
-            .fold((0u64, 0u64), |(d, t), i| (d + i.bytes_done, t + i.bytes_total));
+        let (done, total) = uploading.iter().fold((0u64, 0u64), |(d, t), i| {
+            (d + i.bytes_done, t + i.bytes_total)
+        });
         let pct = done
             .saturating_mul(100)
             .checked_div(total)

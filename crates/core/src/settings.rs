@@ -56,7 +56,10 @@ pub fn load(root: &Path) -> Result<LibrarySettings> {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 return serde_json::from_str(&text).map_err(|e| {
-                    CoreError::bad_file(&path, format!("not valid settings JSON ({e}); fix or delete it"))
+                    CoreError::bad_file(
+                        &path,
+                        format!("not valid settings JSON ({e}); fix or delete it"),
+                    )
                 });
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

@@ -97,12 +97,22 @@ fn texts(lib: &Library, id: &str) -> Vec<String> {
 fn a_merge_conflict_is_listed_with_the_servers_text_and_mine() {
     let s = conflicted();
     let list = s.a.conflicts(&s.id).unwrap();
-    assert_eq!(list.len(), 1, "one paragraph edited on both sides: {list:?}");
+    assert_eq!(
+        list.len(),
+        1,
+        "one paragraph edited on both sides: {list:?}"
+    );
     let c = &list[0];
     assert_eq!(c.block_id.as_deref(), Some(s.block_id.as_str()));
-    assert_eq!(c.server, "Bản của B.", "the server kept the first writer's text");
+    assert_eq!(
+        c.server, "Bản của B.",
+        "the server kept the first writer's text"
+    );
     assert_eq!(c.mine, "Bản của A.", "my text is kept aside, not lost");
-    assert!(c.can_keep_both, "two paragraphs can stand one after the other");
+    assert!(
+        c.can_keep_both,
+        "two paragraphs can stand one after the other"
+    );
     assert_eq!(
         s.a.publish_state(&s.id).unwrap().conflicts,
         1,
@@ -130,7 +140,10 @@ fn keeping_the_servers_text_clears_the_conflict_here_and_on_the_server() {
     );
     s.a.sync(&s.remote, &fast()).unwrap();
     assert!(s.a.outbox(false).unwrap().is_empty(), "sent");
-    assert!(s.a.conflicts(&s.id).unwrap().is_empty(), "and still resolved");
+    assert!(
+        s.a.conflicts(&s.id).unwrap().is_empty(),
+        "and still resolved"
+    );
     assert!(texts(&s.a, &s.id).contains(&"Bản của B.".to_owned()));
     let (_d, mut c) = library();
     c.sync(&s.remote, &fast()).unwrap();
@@ -148,7 +161,10 @@ fn using_mine_replaces_the_servers_text_in_a_new_revision_that_reaches_the_serve
     assert_eq!(a.revision, before + 1, "a new local revision");
     let t = texts(&s.a, &s.id);
     assert!(t.contains(&"Bản của A.".to_owned()), "{t:?}");
-    assert!(!t.contains(&"Bản của B.".to_owned()), "mine replaced the server's: {t:?}");
+    assert!(
+        !t.contains(&"Bản của B.".to_owned()),
+        "mine replaced the server's: {t:?}"
+    );
     assert!(s.a.conflicts(&s.id).unwrap().is_empty());
     s.a.sync(&s.remote, &fast()).unwrap();
     let (_d, mut c) = library();
@@ -167,10 +183,15 @@ fn keeping_both_puts_mine_after_the_servers_as_a_new_block() {
     let a = s.a.resolve_conflict(&s.id, 0, Choice::KeepBoth).unwrap();
     assert_eq!(a.blocks.len(), n + 1, "one block more");
     let pos = a.blocks.iter().position(|b| b.id == s.block_id).unwrap();
-    assert_eq!(a.blocks[pos].text(), "Bản của B.", "the server's text stays");
+    assert_eq!(
+        a.blocks[pos].text(),
+        "Bản của B.",
+        "the server's text stays"
+    );
     assert_eq!(a.blocks[pos + 1].text(), "Bản của A.", "mine follows it");
     assert_ne!(
-        a.blocks[pos + 1].id, s.block_id,
+        a.blocks[pos + 1].id,
+        s.block_id,
         "the new block has its own id, or merges would confuse the two"
     );
     s.a.sync(&s.remote, &fast()).unwrap();
@@ -193,6 +214,14 @@ fn a_conflict_index_that_is_gone_is_refused_and_changes_nothing() {
         byline_protocol::ErrorCode::InvalidInput,
         "an unknown conflict is the caller's mistake: {e}"
     );
-    assert_eq!(s.a.article(&s.id).unwrap().revision, before, "nothing saved");
-    assert_eq!(s.a.conflicts(&s.id).unwrap().len(), 1, "the real one is still there");
+    assert_eq!(
+        s.a.article(&s.id).unwrap().revision,
+        before,
+        "nothing saved"
+    );
+    assert_eq!(
+        s.a.conflicts(&s.id).unwrap().len(),
+        1,
+        "the real one is still there"
+    );
 }

@@ -97,7 +97,10 @@ fn keychain_child_stores_the_token_in_the_secret_service() {
         "stored under service `byline`, account = the server URL"
     );
     credentials::delete(lib.root(), &url).unwrap();
-    assert!(lib.token(&url).unwrap().is_none(), "deleted from the keychain");
+    assert!(
+        lib.token(&url).unwrap().is_none(),
+        "deleted from the keychain"
+    );
 }
 
 #[test]
@@ -109,7 +112,9 @@ fn with_a_secret_service_the_token_goes_to_the_keychain() {
             .is_ok_and(|o| o.status.success())
     };
     if !have("dbus-run-session") || !have("gnome-keyring-daemon") {
-        eprintln!("skipped: needs dbus-run-session and gnome-keyring-daemon (Debian: dbus, gnome-keyring)");
+        eprintln!(
+            "skipped: needs dbus-run-session and gnome-keyring-daemon (Debian: dbus, gnome-keyring)"
+        );
         return;
     }
     let home = tempfile::tempdir().unwrap();
@@ -136,8 +141,5 @@ fn with_a_secret_service_the_token_goes_to_the_keychain() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "keychain child failed: {log}");
-    assert!(
-        log.contains("1 passed"),
-        "the child test really ran: {log}"
-    );
+    assert!(log.contains("1 passed"), "the child test really ran: {log}");
 }
