@@ -570,6 +570,10 @@ mod tests {
         let mut a = create_story(&mut l, "Mưa lớn ở Hà Nội").unwrap();
         a.blocks
             .push(Block::paragraph("Chiều nay Hà Nội mưa rất to."));
+        a.byline.push(byline_protocol::Person {
+            name: "Thanh Hà".into(),
+            role: "writer".into(),
+        });
         save_story(&mut l, a.clone()).unwrap();
         let seen = std::sync::Mutex::new(Vec::new());
         let state = publish_story(&mut l, &a.id, &|p| seen.lock().unwrap().push(p)).unwrap();

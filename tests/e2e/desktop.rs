@@ -420,6 +420,13 @@ async fn scenario(
     c.execute("[...document.querySelectorAll('.story-row')].find(r => r.textContent.includes('Mưa lớn ở Hà Nội')).click()", vec![]).await?;
     wait_js(c, "the attached figure", "document.querySelector('.block.figure .block-text')?.value === 'Người dân đi lại khó khăn trong mưa lớn'").await?;
     shot(c, shots, "05-editor-with-photo.png").await?;
+    // A byline: the copy desk blocks publishing a story nobody signed.
+    find(c, ".byline-list .ghost").await?.click().await?;
+    find(c, ".byline-list input")
+        .await?
+        .send_keys("Thanh Hà")
+        .await?;
+    wait_js(c, "the byline saved", "document.querySelector('#save-state').dataset.state === 'saved' && document.querySelector('.byline-list input').value === 'Thanh Hà'").await?;
 
     // 6. Settings: the local newsroom server and the editor's token (stored in the 0600 file:
     //    no keychain under this Xvfb), and the photographer's defaults.
