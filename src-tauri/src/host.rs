@@ -240,14 +240,16 @@ pub fn publish_state(lib: &mut Library, id: &str) -> Res<StoryState> {
     lib.publish_state(id).map_err(api)
 }
 
-/// Watches the outbox from a second connection while `work` holds the library, and reports
-/// each change: the drain records progress in the outbox as it goes, so this shows exactly what
-/// a restarted app would show.
-fn watched<T>(
+/// Runs `work` on a thread of its own while watching the outbox from a second connection, and
+/// reports each change: the drain records progress in the outbox as it goes, so this shows
+/// exactly what a restarted app would show. The own thread matters: Tauri runs async commands
+/// on its tokio runtime, and the core's network calls start a runtime of their own, which tokio
+/// refuses inside another.
+fn watched<T: Send>(
     root: &Path,
     story: Option<&str>,
     progress: &(dyn Fn(PublishProgress) + Sync),
-    work: impl FnOnce() -> T,
+    work: impl FnOnce() -> T + Send,
 ) -> T {
     let done = AtomicBool::new(false);
     std::thread::scope(|scope| {
@@ -278,9 +280,15 @@ fn watched<T>(
                 std::thread::sleep(std::time::Duration::from_millis(150));
             }
         });
-        let out = work();
-        done.store(true, Ordering::SeqCst);
-        out
+        let worker = scope.spawn(|| {
+            let out = work();
+            done.store(true, Ordering::SeqCst);
+            out
+        });
+        match worker.join() {
+            Ok(out) => out,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     })
 }
 
@@ -576,7 +584,11 @@ mod tests {
         });
         save_story(&mut l, a.clone()).unwrap();
         let seen = std::sync::Mutex::new(Vec::new());
-        let state = publish_story(&mut l, &a.id, &|p| seen.lock().unwrap().push(p)).unwrap();
+        // Inside an async runtime, as Tauri calls it: the core's own runtime must not nest.
+        let state = tauri::async_runtime::block_on(async {
+            publish_story(&mut l, &a.id, &|p| seen.lock().unwrap().push(p))
+        })
+        .unwrap();
         assert_eq!(
             state.state,
             byline_core::publishing::PublishState::Queued,

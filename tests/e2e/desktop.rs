@@ -258,7 +258,10 @@ async fn run() -> Res {
     let port = free_port();
     let _driver = Driver(
         Command::new("tauri-driver")
+            // A free native port too: WebKitWebDriver's default (4445) is shared by every
+            // E2E run on the machine, and two at once would talk to each other's app.
             .args(["--port", &port.to_string()])
+            .args(["--native-port", &free_port().to_string()])
             .env("BYLINE_DATA_DIR", data.path())
             .env("BYLINE_MULTI_INSTANCE", "1")
             // Deterministic: the token goes to the 0600 file, never a developer's keychain.
