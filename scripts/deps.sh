@@ -16,6 +16,9 @@ APT_PACKAGES=(
   xauth                 # desktop E2E: xvfb-run needs it (only a Recommends of xvfb)
   webkit2gtk-driver     # desktop E2E: WebKitWebDriver, driven through tauri-driver
   curl                  # scripts/run.sh waits for the local server's /health
+  libdbus-1-dev         # byline-core credentials: keyring's Secret Service backend links libdbus
+  dbus                  # credentials test: dbus-run-session gives the keychain test a private bus
+  gnome-keyring         # credentials test: a real Secret Service (skipped when absent)
 )
 
 need=()

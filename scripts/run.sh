@@ -22,6 +22,14 @@ fi
 export BYLINE_SERVER="${BYLINE_SERVER:-http://127.0.0.1:8787}"
 BYLINE_TOKEN="$(cat "$SERVER_DATA/editor.token")"
 export BYLINE_TOKEN
+# The app reads its server and token from the library (what Settings stores); seed them for this
+# local server unless the user already set their own. The token file is the keychain's 0600
+# fallback store (byline-core credentials.rs), which the app and the CLI both read.
+mkdir -p "$BYLINE_DATA_DIR"
+[ -s "$BYLINE_DATA_DIR/settings.json" ] ||
+  printf '{"server_url": "%s"}\n' "$BYLINE_SERVER" > "$BYLINE_DATA_DIR/settings.json"
+[ -s "$BYLINE_DATA_DIR/server-token" ] ||
+  (umask 077 && printf '%s' "$BYLINE_TOKEN" > "$BYLINE_DATA_DIR/server-token")
 target/release/byline-server --data-dir "$SERVER_DATA" --listen 127.0.0.1:8787 \
   > "$SERVER_DATA/server.log" 2>&1 &
 server_pid=$!

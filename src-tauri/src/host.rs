@@ -2,9 +2,14 @@
 //! here, so every command is tested without a window (see `tests` below and `tests/host.rs`).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use byline_core::conflicts::{Choice, ConflictView};
+use byline_core::credentials::Store;
 use byline_core::photodesk::{self, FieldEdit, PhotoView, Progress};
+use byline_core::publishing::{OutboxEntry, StoryState};
+use byline_core::settings::LibrarySettings;
+use byline_core::sync::Patience;
 use byline_core::{ArticleSummary, Library, RevisionInfo, Scope, SearchHit, desk::FixReport};
 use byline_desk::Finding;
 use byline_protocol::{ApiError, Article, ErrorCode, Status};
@@ -153,7 +158,11 @@ pub fn import_photos(
     if paths.is_empty() {
         return Err(ApiError::new(ErrorCode::InvalidInput, "no files to import"));
     }
-    lib.import_photos(paths, cancel, progress).map_err(api)
+    let report = lib.import_photos(paths, cancel, progress).map_err(api)?;
+    let ids: Vec<String> = report.imported.iter().map(|p| p.id.clone()).collect();
+    // The photographer's defaults from Settings prefill what the camera did not record.
+    lib.prefill_photo_defaults(&ids).map_err(api)?;
+    Ok(report)
 }
 
 /// A rendition served to the window by the `byline://` scheme: `thumb/<id>` or `preview/<id>`.
@@ -175,59 +184,198 @@ pub fn rendition_file(root: &Path, url_path: &str) -> Option<PathBuf> {
     Some(root.join(photodesk::rendition_path(id, edge)))
 }
 
-/// Publishing settings. The token itself never crosses to the UI: only whether one is stored.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+/// Settings as the UI sees them. The token itself never crosses to the UI: only whether one is
+/// stored, and where (OS keychain or the 0600 file).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Settings {
     pub server_url: String,
-    #[serde(default)]
     pub has_token: bool,
+    /// Where the token is kept; `None` when there is none.
+    pub token_store: Option<Store>,
+    pub photo_creator: String,
+    pub photo_credit: String,
+    pub photo_city: String,
 }
 
-const SETTINGS_FILE: &str = "desktop-settings.json";
-/// Headless fallback for the server token (no OS keychain wired yet): owner-only file.
-const TOKEN_FILE: &str = "server-token";
-
-pub fn settings(root: &Path) -> Res<Settings> {
-    let mut s: Settings = match std::fs::read_to_string(root.join(SETTINGS_FILE)) {
-        Ok(t) => serde_json::from_str(&t)
-            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?,
-        Err(_) => Settings::default(),
+pub fn settings(lib: &Library) -> Res<Settings> {
+    let s = lib.settings().map_err(api)?;
+    let token_store = if s.server_url.is_empty() {
+        None
+    } else {
+        lib.token(&s.server_url)
+            .map_err(api)?
+            .map(|(_, store)| store)
     };
-    s.has_token = root.join(TOKEN_FILE).exists();
-    Ok(s)
+    Ok(Settings {
+        has_token: token_store.is_some(),
+        token_store,
+        server_url: s.server_url,
+        photo_creator: s.photo_creator,
+        photo_credit: s.photo_credit,
+        photo_city: s.photo_city,
+    })
 }
 
-/// Stores the server URL and, when given, the token (mode 0600 on Unix).
-pub fn save_settings(root: &Path, server_url: &str, token: Option<&str>) -> Res<Settings> {
-    let io = |e: std::io::Error| ApiError::new(ErrorCode::Io, e.to_string());
-    let url = server_url.trim();
-    if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(ApiError::new(
-            ErrorCode::InvalidInput,
-            "server URL must start with http:// or https://",
-        ));
-    }
-    let s = Settings {
-        server_url: url.to_owned(),
-        has_token: false,
-    };
-    let json = serde_json::to_vec_pretty(&s).expect("settings serialize");
-    byline_core::write_atomic(&root.join(SETTINGS_FILE), &json).map_err(api)?;
+/// Stores the settings and, when given, the token (OS keychain, else the owner-only file).
+pub fn save_settings(lib: &Library, edit: LibrarySettings, token: Option<&str>) -> Res<Settings> {
+    let saved = lib.save_settings(edit).map_err(api)?;
     if let Some(t) = token.filter(|t| !t.trim().is_empty()) {
-        let path = root.join(TOKEN_FILE);
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
+        if saved.server_url.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "enter the server URL first: the token is stored for that server",
+            ));
         }
-        use std::io::Write;
-        opts.open(&path)
-            .and_then(|mut f| f.write_all(t.trim().as_bytes()))
-            .map_err(io)?;
+        lib.save_token(&saved.server_url, t).map_err(api)?;
     }
-    settings(root)
+    settings(lib)
+}
+
+// ---- publish panel ------------------------------------------------------------------------
+
+/// How hard one click of Publish or Sync now tries before leaving the rest queued: a few
+/// seconds, not the CLI's patience, since the window waits for the answer.
+pub fn desktop_patience() -> Patience {
+    Patience {
+        attempts: 3,
+        ..Patience::default()
+    }
+}
+
+/// What the publish panel receives while a publish or sync runs.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct PublishProgress {
+    pub outbox: Vec<OutboxEntry>,
+    /// The state of the story being published (none during Sync now).
+    pub story: Option<StoryState>,
+}
+
+/// The outbox rows for the panel (waiting first, then the last 100 sent).
+pub fn outbox(lib: &mut Library) -> Res<Vec<OutboxEntry>> {
+    lib.outbox_entries(100).map_err(api)
+}
+
+pub fn publish_state(lib: &mut Library, id: &str) -> Res<StoryState> {
+    lib.publish_state(id).map_err(api)
+}
+
+/// Runs `work` on a thread of its own while watching the outbox from a second connection, and
+/// reports each change: the drain records progress in the outbox as it goes, so this shows
+/// exactly what a restarted app would show. The own thread matters: Tauri runs async commands
+/// on its tokio runtime, and the core's network calls start a runtime of their own, which tokio
+/// refuses inside another.
+fn watched<T: Send>(
+    root: &Path,
+    story: Option<&str>,
+    progress: &(dyn Fn(PublishProgress) + Sync),
+    work: impl FnOnce() -> T + Send,
+) -> T {
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let Ok(conn) = byline_core::store::open_unmigrated(&root.join(byline_core::DB_FILE))
+            else {
+                return;
+            };
+            let mut last = String::new();
+            loop {
+                let finished = done.load(Ordering::SeqCst);
+                let snapshot =
+                    byline_core::publishing::entries(&conn, 100).map(|outbox| PublishProgress {
+                        outbox,
+                        story: story
+                            .and_then(|id| byline_core::publishing::story_state(&conn, id).ok()),
+                    });
+                if let Ok(p) = snapshot {
+                    let key = serde_json::to_string(&p).unwrap_or_default();
+                    if key != last {
+                        last = key;
+                        progress(p);
+                    }
+                }
+                if finished {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(150));
+            }
+        });
+        let worker = scope.spawn(|| {
+            let out = work();
+            done.store(true, Ordering::SeqCst);
+            out
+        });
+        match worker.join() {
+            Ok(out) => out,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// Publish: the copy desk's hard rules first, then queue and send the story with its photos.
+/// Whatever could not be sent stays queued and shows in the returned state (queued, or needs
+/// attention with the server's reason) rather than as an error.
+pub fn publish_story(
+    lib: &mut Library,
+    id: &str,
+    progress: &(dyn Fn(PublishProgress) + Sync),
+) -> Res<StoryState> {
+    let remote = lib.remote().map_err(api)?;
+    let id = lib.resolve_article_id(id).map_err(api)?;
+    let root = lib.root().to_path_buf();
+    let patience = desktop_patience();
+    let out = watched(&root, Some(&id), progress, || {
+        lib.publish(&id, &remote, &patience)
+    });
+    match out {
+        Ok(_) | Err(byline_core::CoreError::Remote { .. }) => lib.publish_state(&id).map_err(api),
+        Err(e) => Err(api(e)),
+    }
+}
+
+/// The outcome of Sync now, in numbers.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct SyncSummary {
+    pub sent: usize,
+    pub pulled: usize,
+    pub pending: usize,
+    pub needs_attention: usize,
+}
+
+/// Sync now: send everything queued, then pull what others changed.
+pub fn sync_now(
+    lib: &mut Library,
+    progress: &(dyn Fn(PublishProgress) + Sync),
+) -> Res<SyncSummary> {
+    let remote = lib.remote().map_err(api)?;
+    let root = lib.root().to_path_buf();
+    let patience = desktop_patience();
+    let r = watched(&root, None, progress, || lib.sync(&remote, &patience)).map_err(api)?;
+    Ok(SyncSummary {
+        sent: r.push.sent,
+        pulled: r.pulled.len(),
+        pending: r.push.pending,
+        needs_attention: r.push.needs_attention,
+    })
+}
+
+/// Retry: parked (needs attention) items go back in the queue; returns how many.
+pub fn retry_outbox(lib: &mut Library) -> Res<usize> {
+    lib.retry_outbox().map_err(api)
+}
+
+pub fn conflicts(lib: &mut Library, id: &str) -> Res<Vec<ConflictView>> {
+    lib.conflicts(id).map_err(api)
+}
+
+/// Resolves one conflict; returns the story's conflicts left.
+pub fn resolve_conflict(
+    lib: &mut Library,
+    id: &str,
+    index: usize,
+    choice: Choice,
+) -> Res<Vec<ConflictView>> {
+    lib.resolve_conflict(id, index, choice).map_err(api)?;
+    lib.conflicts(id).map_err(api)
 }
 
 #[cfg(test)]
@@ -428,21 +576,112 @@ mod tests {
     }
 
     #[test]
-    fn settings_keep_url_and_a_private_token() {
-        let d = tempfile::tempdir().unwrap();
-        assert_eq!(settings(d.path()).unwrap(), Settings::default());
-        assert!(save_settings(d.path(), "ftp://x", None).is_err());
-        let s = save_settings(d.path(), "https://toa-soan.vn", Some("secret")).unwrap();
+    fn settings_keep_url_photographer_defaults_and_a_private_token() {
+        let (_d, mut l) = lib();
+        assert_eq!(settings(&l).unwrap(), Settings::default());
+        let bad = LibrarySettings {
+            server_url: "ftp://x".into(),
+            ..Default::default()
+        };
+        assert!(
+            save_settings(&l, bad, None).is_err(),
+            "only http(s) servers"
+        );
+        let url = format!("https://toa-soan-{}.vn", std::process::id());
+        let edit = LibrarySettings {
+            server_url: format!("{url}/"),
+            photo_creator: "Cảnh Toàn".into(),
+            photo_credit: "Ảnh: Cảnh Toàn".into(),
+            photo_city: "Vinh".into(),
+        };
+        let s = save_settings(&l, edit, Some("secret")).unwrap();
         assert!(s.has_token);
-        assert_eq!(s.server_url, "https://toa-soan.vn");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let m = std::fs::metadata(d.path().join(TOKEN_FILE))
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(m & 0o777, 0o600);
+        assert_eq!(s.server_url, url, "a trailing slash is dropped");
+        assert_eq!(s.photo_credit, "Ảnh: Cảnh Toàn");
+        let store = s.token_store.expect("the token is stored somewhere");
+        if store == Store::File {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let path = l.root().join(byline_core::credentials::TOKEN_FILE);
+                let m = std::fs::metadata(path).unwrap().permissions().mode();
+                assert_eq!(m & 0o777, 0o600, "the fallback file is owner-only");
+            }
         }
+        assert_eq!(
+            l.remote().unwrap().token,
+            "secret",
+            "the app finds the token again"
+        );
+
+        // Imported photos without a creator/credit/city get the defaults.
+        let files = vec![repo("crates/media/tests/data/landscape_1.jpg")];
+        let r = import_photos(&mut l, &files, &AtomicBool::new(false), &|_| {}).unwrap();
+        let v = l.photo_view(&r.imported[0].id).unwrap();
+        assert_eq!(
+            (v.creator.as_str(), v.credit.as_str(), v.city.as_str()),
+            ("Cảnh Toàn", "Ảnh: Cảnh Toàn", "Vinh"),
+            "the photographer's defaults prefill the caption fields"
+        );
+        byline_core::credentials::delete(l.root(), &url).unwrap();
+    }
+
+    #[test]
+    fn publishing_without_a_server_says_where_to_set_one() {
+        let (_d, mut l) = lib();
+        let a = create_story(&mut l, "Tin").unwrap();
+        let e = publish_story(&mut l, &a.id, &|_| {}).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert!(
+            e.message.contains("Settings"),
+            "the message points to Settings: {e:?}"
+        );
+        assert_eq!(
+            publish_state(&mut l, &a.id).unwrap().state,
+            byline_core::publishing::PublishState::Local,
+            "nothing was queued"
+        );
+        assert!(outbox(&mut l).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_publish_to_an_unreachable_server_stays_queued_and_streams_progress() {
+        let (_d, mut l) = lib();
+        let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", dead.local_addr().unwrap());
+        drop(dead);
+        let edit = LibrarySettings {
+            server_url: url.clone(),
+            ..Default::default()
+        };
+        save_settings(&l, edit, Some("byl_x")).unwrap();
+        let mut a = create_story(&mut l, "Mưa lớn ở Hà Nội").unwrap();
+        a.blocks
+            .push(Block::paragraph("Chiều nay Hà Nội mưa rất to."));
+        a.byline.push(byline_protocol::Person {
+            name: "Thanh Hà".into(),
+            role: "writer".into(),
+        });
+        save_story(&mut l, a.clone()).unwrap();
+        let seen = std::sync::Mutex::new(Vec::new());
+        // Inside an async runtime, as Tauri calls it: the core's own runtime must not nest.
+        let state = tauri::async_runtime::block_on(async {
+            publish_story(&mut l, &a.id, &|p| seen.lock().unwrap().push(p))
+        })
+        .unwrap();
+        assert_eq!(
+            state.state,
+            byline_core::publishing::PublishState::Queued,
+            "a network failure leaves the story queued, not failed: {state:?}"
+        );
+        assert!(state.error.is_some(), "with the last error to show");
+        let seen = seen.into_inner().unwrap();
+        assert!(
+            seen.iter()
+                .any(|p| p.outbox.len() == 2 && p.story.is_some()),
+            "progress carried the queued story and publish items: {seen:?}"
+        );
+        assert_eq!(outbox(&mut l).unwrap().len(), 2);
+        byline_core::credentials::delete(l.root(), &url).unwrap();
     }
 }

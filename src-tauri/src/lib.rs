@@ -11,11 +11,14 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use byline_core::conflicts::{Choice, ConflictView};
 use byline_core::photodesk::{ImportReport, PhotoView, Progress};
+use byline_core::publishing::{OutboxEntry, StoryState};
+use byline_core::settings::LibrarySettings;
 use byline_core::{ArticleSummary, Library, RevisionInfo, SearchHit, desk::FixReport};
 use byline_desk::Finding;
 use byline_protocol::{ApiError, Article, ErrorCode, Status};
-use host::{CaptionEdit, Res, Settings};
+use host::{CaptionEdit, PublishProgress, Res, Settings, SyncSummary};
 use tauri::ipc::Channel;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::{Emitter, Manager, State};
@@ -119,11 +122,54 @@ fn cancel_import(cancel: State<'_, ImportCancel>) {
 }
 #[tauri::command(async)]
 fn get_settings(lib: State<'_, Lib>) -> Res<Settings> {
-    host::settings(lock(&lib)?.root())
+    host::settings(&*lock(&lib)?)
 }
 #[tauri::command(async)]
-fn save_settings(lib: State<'_, Lib>, server_url: String, token: Option<String>) -> Res<Settings> {
-    host::save_settings(lock(&lib)?.root(), &server_url, token.as_deref())
+fn save_settings(
+    lib: State<'_, Lib>,
+    settings: LibrarySettings,
+    token: Option<String>,
+) -> Res<Settings> {
+    host::save_settings(&*lock(&lib)?, settings, token.as_deref())
+}
+#[tauri::command(async)]
+fn outbox(lib: State<'_, Lib>) -> Res<Vec<OutboxEntry>> {
+    host::outbox(&mut *lock(&lib)?)
+}
+#[tauri::command(async)]
+fn publish_state(lib: State<'_, Lib>, id: String) -> Res<StoryState> {
+    host::publish_state(&mut *lock(&lib)?, &id)
+}
+/// Runs on the async runtime's worker, never the main thread; progress streams over `on_progress`.
+#[tauri::command(async)]
+fn publish_story(
+    lib: State<'_, Lib>,
+    id: String,
+    on_progress: Channel<PublishProgress>,
+) -> Res<StoryState> {
+    host::publish_story(&mut *lock(&lib)?, &id, &|p| drop(on_progress.send(p)))
+}
+/// Runs on the async runtime's worker, never the main thread; progress streams over `on_progress`.
+#[tauri::command(async)]
+fn sync_now(lib: State<'_, Lib>, on_progress: Channel<PublishProgress>) -> Res<SyncSummary> {
+    host::sync_now(&mut *lock(&lib)?, &|p| drop(on_progress.send(p)))
+}
+#[tauri::command(async)]
+fn retry_outbox(lib: State<'_, Lib>) -> Res<usize> {
+    host::retry_outbox(&mut *lock(&lib)?)
+}
+#[tauri::command(async)]
+fn list_conflicts(lib: State<'_, Lib>, id: String) -> Res<Vec<ConflictView>> {
+    host::conflicts(&mut *lock(&lib)?, &id)
+}
+#[tauri::command(async)]
+fn resolve_conflict(
+    lib: State<'_, Lib>,
+    id: String,
+    index: usize,
+    choice: Choice,
+) -> Res<Vec<ConflictView>> {
+    host::resolve_conflict(&mut *lock(&lib)?, &id, index, choice)
 }
 
 /// Menu item ids; the UI receives them as the `menu` event.
@@ -252,6 +298,13 @@ pub fn run() {
             cancel_import,
             get_settings,
             save_settings,
+            outbox,
+            publish_state,
+            publish_story,
+            sync_now,
+            retry_outbox,
+            list_conflicts,
+            resolve_conflict,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Byline");

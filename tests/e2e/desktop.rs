@@ -1,9 +1,11 @@
 //! End to end: the real Byline window under Xvfb, driven over WebDriver (tauri-driver +
-//! WebKitWebDriver). Needs a built app (`cargo build -p byline-desktop -p byline-cli` at the
-//! repository root) and a DISPLAY (`xvfb-run -a cargo test`). Screenshots go to
+//! WebKitWebDriver). Needs a built app (`cargo build -p byline-desktop -p byline-cli -p byline-server`
+//! at the repository root) and a DISPLAY (`xvfb-run -a cargo test`). Screenshots go to
 //! tests/screenshots/ (printed at the end).
 //!
-//! BYLINE_APP / BYLINE_CLI override the binaries (default: ../target/debug/{byline-desktop,byline}).
+//! BYLINE_APP / BYLINE_CLI / BYLINE_SERVER_BIN override the binaries (default:
+//! ../target/debug/{byline-desktop,byline,byline-server}). The newsroom server is the real
+//! `byline-server` on a free loopback port with its own data directory and an editor token.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -53,6 +55,94 @@ impl Drop for Driver {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// A running `byline-server`, stopped with SIGTERM (graceful shutdown) when dropped.
+struct NewsroomServer {
+    child: Child,
+    port: u16,
+    editor_token: String,
+    _data: tempfile::TempDir,
+}
+impl Drop for NewsroomServer {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `byline-server` on a free port with a fresh data dir and one editor.
+fn start_server() -> Res<NewsroomServer> {
+    let server = bin("BYLINE_SERVER_BIN", "byline-server");
+    let data = tempfile::tempdir()?;
+    let out = Command::new(&server)
+        .args(["user", "add", "Biên tập", "--role", "editor", "--data-dir"])
+        .arg(data.path())
+        .output()
+        .map_err(|e| format!("{} (cargo build -p byline-server): {e}", server.display()))?;
+    assert!(
+        out.status.success(),
+        "byline-server user add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let editor_token = String::from_utf8(out.stdout)?.trim().to_owned();
+    let port = free_port();
+    let child = Command::new(&server)
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let srv = NewsroomServer {
+        child,
+        port,
+        editor_token,
+        _data: data,
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !http_get(port, "/health").is_ok_and(|(status, _)| status == 200) {
+        assert!(
+            Instant::now() < deadline,
+            "byline-server did not answer /health"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(srv)
+}
+
+/// A plain HTTP/1.1 GET on loopback: (status, body).
+fn http_get(port: u16, path: &str) -> Res<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf)?;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .ok_or("no HTTP status line")?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
 }
 
 async fn wait_for(c: &Client, css: &str) -> Res<Element> {
@@ -162,12 +252,20 @@ async fn run() -> Res {
         drop_paths.push(corpus.to_string_lossy().into_owned());
     }
 
+    // The newsroom server the Publish panel sends to.
+    let server = start_server()?;
+
     let port = free_port();
     let _driver = Driver(
         Command::new("tauri-driver")
+            // A free native port too: WebKitWebDriver's default (4445) is shared by every
+            // E2E run on the machine, and two at once would talk to each other's app.
             .args(["--port", &port.to_string()])
+            .args(["--native-port", &free_port().to_string()])
             .env("BYLINE_DATA_DIR", data.path())
             .env("BYLINE_MULTI_INSTANCE", "1")
+            // Deterministic: the token goes to the 0600 file, never a developer's keychain.
+            .env("BYLINE_KEYCHAIN", "off")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -189,7 +287,7 @@ async fn run() -> Res {
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{port}"))
         .await?;
-    let result = scenario(&c, &shots, &app, spawned, &drop_paths).await;
+    let result = scenario(&c, &shots, &app, spawned, &drop_paths, &server).await;
     if result.is_err() {
         let _ = shot(&c, &shots, "failure.png").await;
     }
@@ -259,6 +357,7 @@ async fn scenario(
     app: &Path,
     spawned: Instant,
     drop_paths: &[String],
+    server: &NewsroomServer,
 ) -> Res {
     // 1. Story list with the model story.
     wait_for(c, "#story-list .story-row").await?;
@@ -545,5 +644,79 @@ async fn scenario(
     c.execute("document.documentElement.dataset.theme = 'dark'", vec![])
         .await?;
     shot(c, shots, "07-editor-dark.png").await?;
+    c.execute("document.documentElement.dataset.theme = 'light'", vec![])
+        .await?;
+
+    // A byline: the copy desk blocks publishing a story nobody signed.
+    find(c, ".byline-list .ghost").await?.click().await?;
+    find(c, ".byline-list input")
+        .await?
+        .send_keys("Thanh Hà")
+        .await?;
+    wait_js(c, "the byline saved", "document.querySelector('#save-state').dataset.state === 'saved' && document.querySelector('.byline-list input').value === 'Thanh Hà'").await?;
+
+    // 6. Settings: the local newsroom server and the editor's token (stored in the 0600 file:
+    //    no keychain under this Xvfb), and the photographer's defaults.
+    find(c, "[data-nav=settings]").await?.click().await?;
+    let url = wait_for(c, "#server-url").await?;
+    url.clear().await?;
+    url.send_keys(&format!("http://127.0.0.1:{}", server.port))
+        .await?;
+    find(c, "#token")
+        .await?
+        .send_keys(&server.editor_token)
+        .await?;
+    find(c, "#def-credit")
+        .await?
+        .send_keys("Ảnh: Thanh Hà")
+        .await?;
+    find(c, "#save-settings").await?.click().await?;
+    wait_js(
+        c,
+        "the token's store",
+        "document.querySelector('#token-store').textContent.includes('tệp')",
+    )
+    .await?;
+    shot(c, shots, "08-settings.png").await?;
+
+    // 7. Publish panel: the story last edited is selected; Publish sends it with its photo to
+    //    the real server and the panel ends at "published", the outbox empty of waiting items.
+    find(c, "[data-nav=publish]").await?.click().await?;
+    let pick = wait_for(c, "#publish-story").await?;
+    pick.select_by_label("Mưa lớn ở Hà Nội").await?;
+    wait_js(
+        c,
+        "the story's state",
+        "document.querySelector('#story-state')?.dataset.state === 'local'",
+    )
+    .await?;
+    let started = Instant::now();
+    find(c, "#publish-btn").await?.click().await?;
+    wait_js(c, "published", "document.querySelector('#story-state')?.dataset.state === 'published' && !document.querySelector('#publish-btn').disabled").await?;
+    println!(
+        "publish from the panel: {} ms",
+        started.elapsed().as_millis()
+    );
+    wait_js(c, "the sent items listed", "document.querySelectorAll('#outbox .outbox-row[data-state=published]').length === 1 && document.querySelectorAll('#outbox .outbox-row[data-state=on_server]').length >= 3 && !document.querySelector('#outbox [data-state=queued], #outbox [data-state=needs_attention]')").await?;
+    let label = find(c, "#story-state").await?.text().await?;
+    assert_eq!(
+        label, "Đã xuất bản",
+        "the panel says published in Vietnamese"
+    );
+    shot(c, shots, "09-publish-panel.png").await?;
+    let id = c
+        .execute(
+            "return document.querySelector('#publish-story').value",
+            vec![],
+        )
+        .await?;
+    let id = id.as_str().ok_or("story id")?.to_owned();
+    let (status, page) = http_get(server.port, &format!("/articles/{id}"))?;
+    assert_eq!(status, 200, "the server serves the published story");
+    assert!(
+        page.contains("Mưa lớn ở Hà Nội")
+            && page.contains("Người dân đi lại khó khăn trong mưa lớn"),
+        "the published page shows the title and the photo's caption"
+    );
     Ok(())
 }

@@ -3,5 +3,6 @@
 //! `byline-server` binaries as separate processes (`binaries`).
 
 mod binaries;
+mod conflicts;
 mod public_copy;
 mod publish;

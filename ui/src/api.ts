@@ -15,9 +15,20 @@ import type { RevisionInfo } from "./bindings/RevisionInfo";
 import type { SearchHit } from "./bindings/SearchHit";
 import type { Settings } from "./bindings/Settings";
 import type { Status } from "./bindings/Status";
+import type { Choice } from "./bindings/Choice";
+import type { ConflictView } from "./bindings/ConflictView";
+import type { LibrarySettings } from "./bindings/LibrarySettings";
+import type { OutboxEntry } from "./bindings/OutboxEntry";
+import type { PublishProgress } from "./bindings/PublishProgress";
+import type { PublishState } from "./bindings/PublishState";
+import type { StoryState } from "./bindings/StoryState";
+import type { Store } from "./bindings/Store";
+import type { SyncSummary } from "./bindings/SyncSummary";
 
 export type { Article, ArticleSummary, CaptionEdit, Finding, FixReport, ImportReport, PhotoView };
 export type { Progress, RevisionInfo, SearchHit, Settings, Status, ApiError, AddedWord };
+export type { Choice, ConflictView, LibrarySettings, OutboxEntry, PublishProgress, PublishState };
+export type { StoryState, Store, SyncSummary };
 
 type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
 let invokeImpl: Invoke = tauriInvoke;
@@ -74,8 +85,33 @@ export const attachPhoto = (articleId: string, photoId: string) =>
   call<Article>("attach_photo", { articleId, photoId });
 export const cancelImport = () => call<void>("cancel_import");
 export const getSettings = () => call<Settings>("get_settings");
-export const saveSettings = (serverUrl: string, token: string | null) =>
-  call<Settings>("save_settings", { serverUrl, token });
+/** Stores the settings; `token` (when not null) goes to the OS keychain, else a 0600 file. */
+export const saveSettings = (settings: LibrarySettings, token: string | null) =>
+  call<Settings>("save_settings", { settings, token });
+export const getOutbox = () => call<OutboxEntry[]>("outbox");
+export const publishState = (id: string) => call<StoryState>("publish_state", { id });
+export const retryOutbox = () => call<number>("retry_outbox");
+export const listConflicts = (id: string) => call<ConflictView[]>("list_conflicts", { id });
+/** Resolves one conflict; returns the story's conflicts left. */
+export const resolveConflict = (id: string, index: number, choice: Choice) =>
+  call<ConflictView[]>("resolve_conflict", { id, index, choice });
+
+/** Publishes a story (off the UI thread); `onProgress` sees the outbox as it changes. */
+export function publishStory(
+  id: string,
+  onProgress: (p: PublishProgress) => void,
+): Promise<StoryState> {
+  const ch = new Channel<PublishProgress>();
+  ch.onmessage = onProgress;
+  return call<StoryState>("publish_story", { id, onProgress: ch });
+}
+
+/** Sends everything queued and pulls what others changed; progress as for `publishStory`. */
+export function syncNow(onProgress: (p: PublishProgress) => void): Promise<SyncSummary> {
+  const ch = new Channel<PublishProgress>();
+  ch.onmessage = onProgress;
+  return call<SyncSummary>("sync_now", { onProgress: ch });
+}
 
 /** Imports files/folders; `onProgress` sees each finished file. Cancel with `cancelImport`. */
 export function importPhotos(

@@ -26,13 +26,15 @@ async function go(r: Route): Promise<void> {
       current = await storiesView();
       break;
     case "editor":
+      // The publish panel opens on the story last edited.
+      sessionStorage.setItem("lastStory", r.id);
       current = await editorView(r.id);
       break;
     case "photos":
       current = await photosView();
       break;
     case "publish":
-      current = publishView();
+      current = await publishView();
       break;
     case "settings":
       current = await settingsView(() => rerender());

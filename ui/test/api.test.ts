@@ -15,15 +15,28 @@ describe("api wrappers", () => {
     await api.listStories("ready");
     await api.attachPhoto("a1", "p1");
     await api.getRevision("a1", 3);
-    await api.saveSettings("https://x", null);
+    await api.saveSettings(
+      { server_url: "https://x", photo_creator: "", photo_credit: "", photo_city: "" },
+      null,
+    );
     await api.addWord("Smithers");
+    await api.resolveConflict("a1", 0, "keep_both");
+    await api.retryOutbox();
     expect(calls).toEqual([
       ["list_stories", { status: null }],
       ["list_stories", { status: "ready" }],
       ["attach_photo", { articleId: "a1", photoId: "p1" }],
       ["get_revision", { id: "a1", revision: 3 }],
-      ["save_settings", { serverUrl: "https://x", token: null }],
+      [
+        "save_settings",
+        {
+          settings: { server_url: "https://x", photo_creator: "", photo_credit: "", photo_city: "" },
+          token: null,
+        },
+      ],
       ["add_word", { word: "Smithers" }],
+      ["resolve_conflict", { id: "a1", index: 0, choice: "keep_both" }],
+      ["retry_outbox", {}],
     ]);
   });
 
@@ -49,6 +62,21 @@ describe("api wrappers", () => {
     const r = await api.importPhotos(["/dir"], (p) => seen.push(p.done));
     expect(seen).toEqual([1, 2]);
     expect(r.imported).toEqual([]);
+  });
+
+  it("stream publish progress over a channel and return the story's state", async () => {
+    mockIPC((cmd, args) => {
+      expect(cmd).toBe("publish_story");
+      const a = args as { id: string; onProgress: { onmessage: (p: unknown) => void } };
+      expect(a.id).toBe("a1");
+      a.onProgress.onmessage({ outbox: [{ id: 1, state: "uploading", progress: 40 }], story: null });
+      a.onProgress.onmessage({ outbox: [], story: null });
+      return { article_id: "a1", state: "published", progress: 100 };
+    });
+    const seen: number[] = [];
+    const s = await api.publishStory("a1", (p) => seen.push(p.outbox.length));
+    expect(seen).toEqual([1, 0]);
+    expect(s.state).toBe("published");
   });
 
   it("build rendition URLs for the byline scheme", () => {

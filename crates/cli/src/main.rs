@@ -91,11 +91,10 @@ fn main() -> ExitCode {
         Command::Check { id } => desk::check(&mut lib, &id, &out),
         Command::Fix { id } => desk::fix(&mut lib, &id, &out),
         Command::Words(cmd) => desk::words(&mut lib, cmd, &out),
-        Command::Publish { id, server, token } => {
-            publish::remote(server, token).and_then(|r| publish::publish(&mut lib, &id, &r, &out))
-        }
+        Command::Publish { id, server, token } => publish::remote(&lib, server, token)
+            .and_then(|r| publish::publish(&mut lib, &id, &r, &out)),
         Command::Sync { server, token } => {
-            publish::remote(server, token).and_then(|r| publish::sync(&mut lib, &r, &out))
+            publish::remote(&lib, server, token).and_then(|r| publish::sync(&mut lib, &r, &out))
         }
         Command::Outbox { all, retry } => publish::outbox(&mut lib, all, retry, &out),
     });

@@ -5,18 +5,32 @@ use byline_core::{CoreError, Library, Result};
 
 use crate::output::Out;
 
-/// The server and token from flags or the environment (`BYLINE_SERVER`, `BYLINE_TOKEN`).
-pub fn remote(server: Option<String>, token: Option<String>) -> Result<Remote> {
-    let url = server.ok_or_else(|| {
-        CoreError::Invalid("no server given: pass --server URL (or set BYLINE_SERVER)".into())
-    })?;
-    let token = token.ok_or_else(|| {
-        CoreError::Invalid(
-            "no token given: pass --token TOKEN or set BYLINE_TOKEN (an editor gets one from \
-             `byline-server user add NAME --role editor`)"
-                .into(),
-        )
-    })?;
+/// The server and token: flags or the environment (`BYLINE_SERVER`, `BYLINE_TOKEN`) first, else
+/// what the app stored for this library (server in its settings, token in the OS keychain or the
+/// 0600 file; see `byline_core::credentials`).
+pub fn remote(lib: &Library, server: Option<String>, token: Option<String>) -> Result<Remote> {
+    let url = match server.filter(|s| !s.trim().is_empty()) {
+        Some(s) => s,
+        None => Some(lib.settings()?.server_url)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                CoreError::Invalid(
+                    "no server given: pass --server URL (or set BYLINE_SERVER, or set it in the \
+                     app's Settings)"
+                        .into(),
+                )
+            })?,
+    };
+    let token = match token.filter(|t| !t.trim().is_empty()) {
+        Some(t) => t,
+        None => lib.token(&url)?.map(|(t, _)| t).ok_or_else(|| {
+            CoreError::Invalid(
+                "no token given: pass --token TOKEN or set BYLINE_TOKEN, or store it in the app's \
+                 Settings (an editor gets one from `byline-server user add NAME --role editor`)"
+                    .into(),
+            )
+        })?,
+    };
     Ok(Remote { url, token })
 }
 

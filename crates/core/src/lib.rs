@@ -4,6 +4,8 @@
 //! (as their modules land) caption photos, check copy and publish. Front ends call one method
 //! per user action and print or display what comes back.
 
+pub mod conflicts;
+pub mod credentials;
 pub mod desk;
 pub mod drafts;
 pub mod error;
@@ -11,7 +13,9 @@ pub mod io;
 pub mod outbox;
 pub mod photodesk;
 pub mod photos;
+pub mod publishing;
 pub mod search;
+pub mod settings;
 pub mod store;
 pub mod sync;
 
@@ -775,6 +779,92 @@ impl Library {
         id: &str,
     ) -> Result<Option<(u64, Vec<byline_protocol::sync::Conflict>, bool)>> {
         sync::remote_state(&self.conn, &self.resolve_article_id(id)?)
+    }
+
+    /// The conflicts the server's merge left on a story, ready to show side by side.
+    pub fn conflicts(&self, id: &str) -> Result<Vec<conflicts::ConflictView>> {
+        conflicts::list(&self.conn, &self.resolve_article_id(id)?)
+    }
+
+    /// Resolves conflict `index` of a story by `choice` (see [`conflicts::resolve`]).
+    pub fn resolve_conflict(
+        &mut self,
+        id: &str,
+        index: usize,
+        choice: conflicts::Choice,
+    ) -> Result<Article> {
+        let id = self.resolve_article_id(id)?;
+        conflicts::resolve(&mut self.conn, &self.author, &id, index, choice)
+    }
+
+    /// A story's publishing state for the publish panel.
+    pub fn publish_state(&self, id: &str) -> Result<publishing::StoryState> {
+        publishing::story_state(&self.conn, &self.resolve_article_id(id)?)
+    }
+
+    /// The outbox as the publish panel lists it (waiting items first, then recent ones).
+    pub fn outbox_entries(&self, limit: usize) -> Result<Vec<publishing::OutboxEntry>> {
+        publishing::entries(&self.conn, limit)
+    }
+
+    // ---- settings and credentials ---------------------------------------------------------
+
+    /// The library's settings (server, photographer defaults).
+    pub fn settings(&self) -> Result<settings::LibrarySettings> {
+        settings::load(&self.root)
+    }
+
+    pub fn save_settings(&self, s: settings::LibrarySettings) -> Result<settings::LibrarySettings> {
+        settings::save(&self.root, s)
+    }
+
+    /// Stores the server token in the OS keychain, or the 0600 file when there is none.
+    pub fn save_token(&self, server_url: &str, token: &str) -> Result<credentials::Store> {
+        credentials::save(&self.root, server_url, token)
+    }
+
+    /// The stored token for a server and where it is kept.
+    pub fn token(&self, server_url: &str) -> Result<Option<(String, credentials::Store)>> {
+        credentials::load(&self.root, server_url)
+    }
+
+    /// The server from the settings with its stored token, for publishing from the app.
+    pub fn remote(&self) -> Result<sync::Remote> {
+        let url = self.settings()?.server_url;
+        if url.is_empty() {
+            return Err(CoreError::Invalid(
+                "no newsroom server set: enter its address in Settings (or pass --server URL)"
+                    .into(),
+            ));
+        }
+        let Some((token, _)) = self.token(&url)? else {
+            return Err(CoreError::Invalid(format!(
+                "no access token stored for {url}: enter it in Settings (or pass --token TOKEN)"
+            )));
+        };
+        Ok(sync::Remote { url, token })
+    }
+
+    /// Fills the photographer's defaults (creator, credit, city from the settings) into photos
+    /// that have none of their own; what the camera or an earlier caption set is kept.
+    pub fn prefill_photo_defaults(&mut self, ids: &[String]) -> Result<()> {
+        let s = self.settings()?;
+        let pick = |default: &str, current: &str| {
+            (!default.is_empty() && current.trim().is_empty()).then(|| default.to_owned())
+        };
+        for id in ids {
+            let v = self.photo_view(id)?;
+            let edit = photodesk::FieldEdit {
+                creator: pick(&s.photo_creator, &v.creator),
+                credit: pick(&s.photo_credit, &v.credit),
+                city: pick(&s.photo_city, &v.city),
+                ..Default::default()
+            };
+            if edit.creator.is_some() || edit.credit.is_some() || edit.city.is_some() {
+                self.caption_photos(std::slice::from_ref(id), &edit)?;
+            }
+        }
+        Ok(())
     }
 
     // ---- photos ---------------------------------------------------------------------------

@@ -1,18 +1,243 @@
-// Publish panel: a placeholder until the core's outbox / `byline publish` lands.
-import { h } from "../dom";
-import { t } from "../i18n";
-import type { View } from "../router";
+// Publish panel: the selected story's state, its conflicts side by side, and the whole outbox,
+// with Publish, Sync now and Retry. Progress streams from the Rust side while a run is going.
+import * as api from "../api";
+import { fill, h } from "../dom";
+import { t, type Key } from "../i18n";
+import { toast, type View } from "../router";
+import { formatTime } from "./stories";
 
-export function publishView(): View {
+/** The label of a state, with the upload percentage filled in. */
+export function stateLabel(state: api.PublishState, progress: number): string {
+  return t(`state_${state}` as Key, { n: progress });
+}
+
+function stateBadge(state: api.PublishState, progress: number, id?: string): HTMLElement {
+  return h(
+    "span",
+    { class: `badge pub-${state}`, "data-state": state, id },
+    stateLabel(state, progress),
+  );
+}
+
+function progressBar(pct: number, label: string): HTMLElement {
+  return h("progress", { max: "100", value: String(pct), "aria-label": label });
+}
+
+export async function publishView(): Promise<View> {
+  const stories = await api.listStories();
+  const last = sessionStorage.getItem("lastStory");
+  const pick = h(
+    "select",
+    { id: "publish-story", "aria-label": t("publishPick") },
+    ...stories.map((s) => h("option", { value: s.id }, s.title || t("untitled"))),
+  );
+  if (last && stories.some((s) => s.id === last)) pick.value = last;
+
+  const storyBox = h("section", {
+    class: "pub-card",
+    id: "story-state-box",
+    "aria-labelledby": "story-state-h",
+    "aria-live": "polite",
+  });
+  const conflictBox = h("section", { class: "pub-conflicts", id: "conflicts" });
+  const outboxList = h("ul", { class: "outbox", id: "outbox", "aria-label": t("outboxTitle") });
+
+  let busy = false;
+  const publishBtn = h("button", { class: "primary", id: "publish-btn" }, t("publishStory"));
+  const syncBtn = h("button", { class: "ghost", id: "sync-btn" }, t("syncNow"));
+  const retryBtn = h("button", { class: "ghost", id: "retry-btn" }, t("retry"));
+  const setBusy = (b: boolean) => {
+    busy = b;
+    for (const el of [publishBtn, syncBtn, retryBtn, pick]) el.disabled = b || stories.length === 0;
+    if (stories.length === 0) syncBtn.disabled = b;
+  };
+
+  function renderStory(s: api.StoryState | null) {
+    if (!s) {
+      storyBox.replaceChildren(h("p", { class: "muted" }, t("noStories")));
+      return;
+    }
+    fill(
+      storyBox,
+      h("h2", { id: "story-state-h", class: "sub" }, t("selectedStory")),
+      h(
+        "div",
+        { class: "pub-state-row" },
+        stateBadge(s.state, s.progress, "story-state"),
+        s.state === "uploading" ? progressBar(s.progress, stateLabel(s.state, s.progress)) : null,
+        s.server_revision !== null
+          ? h("span", { class: "muted small" }, t("serverRevision", { n: s.server_revision }))
+          : null,
+        s.pending > 0 ? h("span", { class: "muted small" }, t("pendingN", { n: s.pending })) : null,
+      ),
+      s.error
+        ? h(
+            "p",
+            { class: s.state === "needs_attention" ? "pub-error" : "pub-note", role: "alert", id: "story-error" },
+            s.error,
+          )
+        : null,
+    );
+  }
+
+  function renderOutbox(items: api.OutboxEntry[]) {
+    if (items.length === 0) {
+      outboxList.replaceChildren(h("li", { class: "empty" }, t("outboxEmpty")));
+      return;
+    }
+    outboxList.replaceChildren(
+      ...items.map((i) =>
+        h(
+          "li",
+          { class: `outbox-row state-${i.state}`, "data-kind": i.kind, "data-state": i.state },
+          h("span", { class: "outbox-kind" }, t(`kind_${i.kind}` as Key)),
+          h("span", { class: "outbox-label", title: i.target }, i.label),
+          h(
+            "span",
+            { class: "outbox-state" },
+            stateBadge(i.state, i.progress),
+            i.state === "uploading" ? progressBar(i.progress, i.label) : null,
+          ),
+          h("time", { class: "muted small", datetime: i.updated_at }, formatTime(i.updated_at)),
+          i.error && i.state !== "on_server" && i.state !== "published"
+            ? h("span", { class: i.state === "needs_attention" ? "pub-error" : "pub-note" }, i.error)
+            : null,
+        ),
+      ),
+    );
+  }
+
+  function side(title: string, text: string, deleted: boolean, cls: string): HTMLElement {
+    return h(
+      "div",
+      { class: `conflict-side ${cls}` },
+      h("div", { class: "conflict-side-h" }, title),
+      h("div", { class: "conflict-text", lang: "vi" }, deleted ? t("deletedSide") : text),
+    );
+  }
+
+  function renderConflicts(id: string, list: api.ConflictView[]) {
+    if (list.length === 0) {
+      conflictBox.replaceChildren();
+      return;
+    }
+    const resolve = async (c: api.ConflictView, choice: api.Choice) => {
+      try {
+        const left = await api.resolveConflict(id, c.index, choice);
+        toast(t("conflictResolved"));
+        renderConflicts(id, left);
+        await refresh();
+      } catch (e) {
+        toast(`${t("error")}: ${(e as Error).message}`, "error");
+      }
+    };
+    conflictBox.replaceChildren(
+      h("h2", { class: "sub", id: "conflicts-h" }, t("conflictsTitle", { n: list.length })),
+      ...list.map((c) =>
+        h(
+          "article",
+          {
+            class: "conflict",
+            "data-index": String(c.index),
+            "aria-label": c.block_id ? t("conflictBlock") : t("conflictField", { f: c.field }),
+          },
+          h("div", { class: "conflict-what small muted" }, c.block_id ? t("conflictBlock") : t("conflictField", { f: c.field })),
+          h(
+            "div",
+            { class: "conflict-cols" },
+            side(t("serverVersion"), c.server, c.server_deleted, "server"),
+            side(t("myVersion"), c.mine, c.mine_deleted, "mine"),
+          ),
+          h(
+            "div",
+            { class: "panel-actions" },
+            h("button", { class: "ghost", "data-choice": "keep_server", onclick: () => void resolve(c, "keep_server") }, t("keepServer")),
+            h("button", { class: "ghost", "data-choice": "use_mine", onclick: () => void resolve(c, "use_mine") }, t("useMine")),
+            c.can_keep_both
+              ? h("button", { class: "ghost", "data-choice": "keep_both", onclick: () => void resolve(c, "keep_both") }, t("keepBoth"))
+              : null,
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function refresh() {
+    const id = pick.value;
+    const [items, state, conflicts] = await Promise.all([
+      api.getOutbox(),
+      id ? api.publishState(id) : Promise.resolve(null),
+      id ? api.listConflicts(id) : Promise.resolve([] as api.ConflictView[]),
+    ]);
+    renderOutbox(items);
+    renderStory(state);
+    renderConflicts(id, conflicts);
+  }
+
+  const onProgress = (p: api.PublishProgress) => {
+    renderOutbox(p.outbox);
+    if (p.story && p.story.article_id === pick.value) renderStory(p.story);
+  };
+
+  async function run(work: () => Promise<void>) {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await work();
+    } catch (e) {
+      toast(`${t("error")}: ${(e as Error).message}`, "error");
+    } finally {
+      setBusy(false);
+      await refresh().catch(() => undefined);
+    }
+  }
+
+  publishBtn.addEventListener("click", () =>
+    void run(async () => {
+      sessionStorage.setItem("lastStory", pick.value);
+      renderStory({ ...(await api.publishState(pick.value)), state: "queued", error: null });
+      const s = await api.publishStory(pick.value, onProgress);
+      renderStory(s);
+    }),
+  );
+  syncBtn.addEventListener("click", () =>
+    void run(async () => {
+      const r = await api.syncNow(onProgress);
+      toast(t("syncDone", { sent: r.sent, pulled: r.pulled, pending: r.pending }));
+    }),
+  );
+  retryBtn.addEventListener("click", () =>
+    void run(async () => {
+      const n = await api.retryOutbox();
+      toast(t("retriedN", { n }));
+    }),
+  );
+  pick.addEventListener("change", () => {
+    sessionStorage.setItem("lastStory", pick.value);
+    void refresh();
+  });
+
+  setBusy(false);
+  await refresh();
   const el = h(
     "section",
-    { class: "page publish" },
-    h("header", { class: "toolbar" }, h("h1", {}, t("publishTitle"))),
+    { class: "page publish", "aria-labelledby": "publish-h" },
+    h(
+      "header",
+      { class: "toolbar" },
+      h("h1", { id: "publish-h" }, t("publishTitle")),
+      pick,
+      publishBtn,
+      syncBtn,
+      retryBtn,
+    ),
     h(
       "div",
-      { class: "placeholder", id: "publish-placeholder", role: "note" },
-      h("div", { class: "placeholder-icon", "aria-hidden": "true" }, "⇪"),
-      h("p", {}, t("publishPlaceholder")),
+      { class: "publish-body" },
+      storyBox,
+      conflictBox,
+      h("h2", { class: "sub" }, t("outboxTitle")),
+      outboxList,
     ),
   );
   return { el };

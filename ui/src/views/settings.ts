@@ -1,11 +1,17 @@
-// Settings: language, theme, newsroom server URL and access token.
+// Settings: language, theme, newsroom server URL and access token (OS keychain, else a private
+// file: the view says which), and the photographer's defaults that prefill new photos.
 import * as api from "../api";
 import { h } from "../dom";
 import { getLang, t } from "../i18n";
 import { toast, type View } from "../router";
 
+/** "Stored in: OS keychain" / "Stored in: file (no keychain available)", or nothing. */
+export function storeLabel(s: api.Settings): string {
+  return s.token_store ? t("tokenStoredIn", { store: t(`store_${s.token_store}`) }) : "";
+}
+
 export async function settingsView(onPrefs: () => void): Promise<View> {
-  const s = await api.getSettings();
+  let s = await api.getSettings();
   const lang = h(
     "select",
     { id: "lang", "aria-label": t("language") },
@@ -28,11 +34,35 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
     onPrefs();
   });
   const url = h("input", { id: "server-url", type: "url", value: s.server_url, placeholder: "https://", "aria-label": t("serverUrl") });
-  const token = h("input", { id: "token", type: "password", autocomplete: "off", "aria-label": t("token"), placeholder: s.has_token ? t("tokenStored") : "" });
-  const save = h("button", { class: "primary", onclick: async () => {
+  const token = h("input", {
+    id: "token",
+    type: "password",
+    autocomplete: "off",
+    "aria-label": t("token"),
+    "aria-describedby": "token-store",
+    placeholder: s.has_token ? t("tokenStored") : "",
+  });
+  const where = h("p", { id: "token-store", class: "muted small", "aria-live": "polite" }, storeLabel(s));
+  const input = (id: string, value: string, label: string) =>
+    h("input", { id, type: "text", value, "aria-label": label });
+  const creator = input("def-creator", s.photo_creator, t("creator"));
+  const credit = input("def-credit", s.photo_credit, t("credit"));
+  const city = input("def-city", s.photo_city, t("city"));
+  const save = h("button", { class: "primary", id: "save-settings", onclick: async () => {
     try {
-      await api.saveSettings(url.value, token.value || null);
+      s = await api.saveSettings(
+        {
+          server_url: url.value,
+          photo_creator: creator.value,
+          photo_credit: credit.value,
+          photo_city: city.value,
+        },
+        token.value || null,
+      );
       token.value = "";
+      token.placeholder = s.has_token ? t("tokenStored") : "";
+      url.value = s.server_url;
+      where.textContent = storeLabel(s);
       toast(t("settingsSaved"));
     } catch (e) {
       toast(`${t("error")}: ${(e as Error).message}`, "error");
@@ -44,12 +74,20 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
     { class: "page settings" },
     h("header", { class: "toolbar" }, h("h1", {}, t("navSettings"))),
     h(
-      "div",
-      { class: "settings-form" },
+      "form",
+      { class: "settings-form", onsubmit: (e: Event) => { e.preventDefault(); save.click(); } },
+      h("h2", { class: "sub" }, t("appearance")),
       row(t("language"), lang),
       row(t("theme"), theme),
+      h("h2", { class: "sub" }, t("serverSection")),
       row(t("serverUrl"), url),
       row(t("token"), token),
+      where,
+      h("h2", { class: "sub" }, t("photoDefaults")),
+      h("p", { class: "muted small" }, t("photoDefaultsHint")),
+      row(t("creator"), creator),
+      row(t("credit"), credit),
+      row(t("city"), city),
       h("div", { class: "panel-actions" }, save),
     ),
   );

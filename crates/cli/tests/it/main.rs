@@ -2,6 +2,7 @@
 //! JSON contract of `shared/spec/cli.md`.
 
 mod article;
+mod credentials;
 mod desk;
 mod photo;
 

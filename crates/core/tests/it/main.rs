@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod crash;
+mod credentials;
 mod migration;
 mod model_story;
 mod revisions;

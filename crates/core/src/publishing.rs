@@ -1,0 +1,178 @@
+//! What the publish panel shows: the outbox rows and each story's publishing state, read from
+//! the durable outbox and `remote_articles` (never from memory, so a restarted app shows the
+//! same as the one that was sending).
+
+use byline_protocol::{Article, BlockKind};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::outbox::{self, Item, Kind};
+use crate::{drafts, photos, sync};
+
+/// Where a story or an outbox item stands on its way to the newsroom server.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublishState {
+    /// Only on this computer: never sent, nothing queued.
+    Local,
+    /// Waiting in the outbox (maybe retrying after a network failure).
+    Queued,
+    /// A photo upload is under way (see `progress`).
+    Uploading,
+    /// The server holds this version (photos verified by SHA-256 on arrival).
+    OnServer,
+    /// The server has published it.
+    Published,
+    /// The server refused it permanently (a token, a role…): see `error`, then Retry.
+    NeedsAttention,
+}
+
+/// One outbox row for the panel.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct OutboxEntry {
+    pub id: i64,
+    /// `photo`, `photo_meta`, `article` or `publish`.
+    pub kind: String,
+    /// The photo's SHA-256 or the story's id.
+    pub target: String,
+    /// The story's title or the photo's file name.
+    pub label: String,
+    pub state: PublishState,
+    /// Upload percentage (0–100).
+    pub progress: u8,
+    pub error: Option<String>,
+    pub attempts: u32,
+    pub updated_at: String,
+}
+
+/// A story's publishing state, summarised from its items and the server's last answer.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryState {
+    pub article_id: String,
+    pub state: PublishState,
+    /// Upload percentage of the story's photos while `uploading`.
+    pub progress: u8,
+    /// The reason of `needs_attention`, or the last retryable failure while `queued`.
+    pub error: Option<String>,
+    pub server_revision: Option<u64>,
+    /// Items of this story (and its photos) still waiting.
+    pub pending: usize,
+    /// Conflicts the server's merge left for the user to resolve.
+    pub conflicts: usize,
+}
+
+fn item_state(i: &Item) -> PublishState {
+    match i.state.as_str() {
+        "uploading" => PublishState::Uploading,
+        "needs_attention" => PublishState::NeedsAttention,
+        "done" if i.kind == Kind::Publish => PublishState::Published,
+        "done" => PublishState::OnServer,
+        _ => PublishState::Queued,
+    }
+}
+
+fn label(conn: &Connection, i: &Item) -> String {
+    match i.kind {
+        Kind::Photo | Kind::PhotoMeta => photos::get(conn, &i.target)
+            .map(|p| p.original_name)
+            .unwrap_or_else(|_| i.target.chars().take(12).collect()),
+        Kind::Article | Kind::Publish => conn
+            .query_row(
+                "SELECT title FROM articles WHERE id = ?1",
+                [&i.target],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| i.target.clone()),
+    }
+}
+
+fn entry(conn: &Connection, i: &Item) -> OutboxEntry {
+    OutboxEntry {
+        id: i.id,
+        kind: i.kind.as_str().to_owned(),
+        target: i.target.clone(),
+        label: label(conn, i),
+        state: item_state(i),
+        progress: i.progress,
+        error: i.last_error.clone(),
+        attempts: i.attempts,
+        updated_at: i.updated_at.clone(),
+    }
+}
+
+/// The outbox for the panel: what waits (oldest first, the sending order), then the most recent
+/// finished items, up to `limit` rows in all.
+pub fn entries(conn: &Connection, limit: usize) -> Result<Vec<OutboxEntry>> {
+    let mut rows: Vec<OutboxEntry> = outbox::pending(conn)?
+        .iter()
+        .map(|i| entry(conn, i))
+        .collect();
+    let room = limit.saturating_sub(rows.len());
+    rows.extend(
+        outbox::all(conn, room)?
+            .iter()
+            .filter(|i| i.state == "done")
+            .map(|i| entry(conn, i)),
+    );
+    rows.truncate(limit);
+    Ok(rows)
+}
+
+fn photo_in(article: &Article, photo_id: &str) -> bool {
+    article
+        .blocks
+        .iter()
+        .any(|b| matches!(&b.kind, BlockKind::Figure { photo_id: Some(p), .. } if p == photo_id))
+}
+
+/// The publishing state of one story.
+pub fn story_state(conn: &Connection, id: &str) -> Result<StoryState> {
+    let article = drafts::get(conn, id)?;
+    let mine: Vec<Item> = outbox::pending(conn)?
+        .into_iter()
+        .filter(|i| i.target == id || photo_in(&article, &i.target))
+        .collect();
+    let remote = sync::remote_state(conn, id)?;
+    let (server_revision, conflicts, published) = match &remote {
+        Some((rev, c, p)) => (Some(*rev), c.len(), *p),
+        None => (None, 0, false),
+    };
+    let attention = mine.iter().find(|i| i.state == "needs_attention");
+    let uploading: Vec<&Item> = mine.iter().filter(|i| i.state == "uploading").collect();
+    let (state, progress, error) = if let Some(i) = attention {
+        (PublishState::NeedsAttention, 0, i.last_error.clone())
+    } else if !uploading.is_empty() {
+        let (done, total) = uploading.iter().fold((0u64, 0u64), |(d, t), i| {
+            (d + i.bytes_done, t + i.bytes_total)
+        });
+        let pct = done
+            .saturating_mul(100)
+            .checked_div(total)
+            .map_or(0, |p| p.min(100) as u8);
+        (PublishState::Uploading, pct, None)
+    } else if let Some(i) = mine.first() {
+        (PublishState::Queued, 0, i.last_error.clone())
+    } else if remote.is_none() {
+        (PublishState::Local, 0, None)
+    } else if published {
+        (PublishState::Published, 100, None)
+    } else {
+        (PublishState::OnServer, 100, None)
+    };
+    Ok(StoryState {
+        article_id: id.to_owned(),
+        state,
+        progress,
+        error,
+        server_revision,
+        pending: mine.len(),
+        conflicts,
+    })
+}

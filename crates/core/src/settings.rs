@@ -1,0 +1,78 @@
+//! The library's own settings (`settings.json` in the library folder): the newsroom server and
+//! the photographer's defaults that prefill captions. Shared by the app and the CLI; the token
+//! is not here (see `credentials.rs`).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CoreError, Result};
+
+pub const SETTINGS_FILE: &str = "settings.json";
+/// Where the desktop kept the server URL before the settings moved into the core.
+const OLD_DESKTOP_FILE: &str = "desktop-settings.json";
+
+/// What a library remembers about its user's newsroom.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LibrarySettings {
+    /// The newsroom server, e.g. `https://toa-soan.example.vn`; empty = none yet.
+    pub server_url: String,
+    /// Prefilled into imported photos that have no creator of their own.
+    pub photo_creator: String,
+    /// Prefilled credit line, e.g. `Ảnh: Cảnh Toàn`.
+    pub photo_credit: String,
+    /// Prefilled city (IPTC), e.g. `Vinh`.
+    pub photo_city: String,
+}
+
+impl LibrarySettings {
+    /// Trims and checks the values; refuses a server URL that is not http(s).
+    pub fn validated(mut self) -> Result<LibrarySettings> {
+        for f in [
+            &mut self.server_url,
+            &mut self.photo_creator,
+            &mut self.photo_credit,
+            &mut self.photo_city,
+        ] {
+            *f = byline_text::nfc(f.trim());
+        }
+        self.server_url = self.server_url.trim_end_matches('/').to_owned();
+        let url = &self.server_url;
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(CoreError::Invalid(format!(
+                "server URL `{url}` must start with http:// or https://"
+            )));
+        }
+        Ok(self)
+    }
+}
+
+/// The settings of the library in `root` (defaults when none are saved).
+pub fn load(root: &Path) -> Result<LibrarySettings> {
+    for name in [SETTINGS_FILE, OLD_DESKTOP_FILE] {
+        let path = root.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                return serde_json::from_str(&text).map_err(|e| {
+                    CoreError::bad_file(
+                        &path,
+                        format!("not valid settings JSON ({e}); fix or delete it"),
+                    )
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(CoreError::io(path, e)),
+        }
+    }
+    Ok(LibrarySettings::default())
+}
+
+/// Validates and stores the settings atomically; returns them as stored.
+pub fn save(root: &Path, settings: LibrarySettings) -> Result<LibrarySettings> {
+    let s = settings.validated()?;
+    let json = serde_json::to_vec_pretty(&s).expect("settings serialise");
+    crate::write_atomic(&root.join(SETTINGS_FILE), &json)?;
+    Ok(s)
+}

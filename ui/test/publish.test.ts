@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { publishView, stateLabel } from "../src/views/publish";
+import { storeLabel } from "../src/views/settings";
+import { setLang } from "../src/i18n";
+
+afterEach(() => {
+  clearMocks();
+  setLang("vi");
+});
+
+const conflict = {
+  index: 0,
+  block_id: "b5",
+  field: "block",
+  server: "Bản của B.",
+  mine: "Bản của A.",
+  server_deleted: false,
+  mine_deleted: false,
+  can_keep_both: true,
+};
+
+function backend(calls: [string, unknown][]) {
+  let conflicts = [conflict];
+  mockIPC((cmd, args) => {
+    calls.push([cmd, args]);
+    switch (cmd) {
+      case "list_stories":
+        return [{ id: "a1", title: "Mưa lớn ở Hà Nội", status: "draft" }];
+      case "outbox":
+        return [
+          { id: 1, kind: "photo", target: "ab", label: "mua.jpg", state: "uploading", progress: 40, error: null, attempts: 0, updated_at: "" },
+          { id: 2, kind: "publish", target: "a1", label: "Mưa lớn ở Hà Nội", state: "needs_attention", progress: 0, error: "403 forbidden: editors only", attempts: 1, updated_at: "" },
+        ];
+      case "publish_state":
+        return { article_id: "a1", state: "needs_attention", progress: 0, error: "403 forbidden: editors only", server_revision: 3, pending: 2, conflicts: conflicts.length };
+      case "list_conflicts":
+        return conflicts;
+      case "resolve_conflict":
+        conflicts = [];
+        return conflicts;
+      default:
+        return null;
+    }
+  });
+}
+
+describe("publish panel", () => {
+  it("labels every state in Vietnamese, uploads with their percentage", () => {
+    expect(stateLabel("uploading", 40)).toBe("Đang tải lên 40%");
+    expect(stateLabel("on_server", 100)).toBe("Đã lên máy chủ (đã kiểm tra)");
+    setLang("en");
+    expect(stateLabel("needs_attention", 0)).toBe("Needs attention");
+  });
+
+  it("shows the story's state with its error, the outbox and a conflict side by side", async () => {
+    const calls: [string, unknown][] = [];
+    backend(calls);
+    const v = await publishView();
+    document.body.replaceChildren(v.el);
+    const state = v.el.querySelector<HTMLElement>("#story-state")!;
+    expect(state.dataset.state).toBe("needs_attention");
+    expect(v.el.querySelector("#story-error")?.textContent).toContain("403");
+    const rows = v.el.querySelectorAll("#outbox .outbox-row");
+    expect(rows.length).toBe(2);
+    expect(rows[0].querySelector("progress")?.getAttribute("value")).toBe("40");
+    const c = v.el.querySelector(".conflict")!;
+    expect(c.querySelector(".server .conflict-text")?.textContent).toBe("Bản của B.");
+    expect(c.querySelector(".mine .conflict-text")?.textContent).toBe("Bản của A.");
+    const choices = [...c.querySelectorAll("button")].map((b) => b.dataset.choice);
+    expect(choices).toEqual(["keep_server", "use_mine", "keep_both"]);
+
+    c.querySelector<HTMLButtonElement>("[data-choice=keep_both]")!.click();
+    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls).toContainEqual(["resolve_conflict", { id: "a1", index: 0, choice: "keep_both" }]);
+    expect(v.el.querySelector(".conflict")).toBeNull();
+  });
+
+  it("says where the token is stored", () => {
+    const s = { server_url: "http://x", has_token: true, photo_creator: "", photo_credit: "", photo_city: "" };
+    expect(storeLabel({ ...s, token_store: "keychain" })).toBe("Nơi lưu: kho khoá của hệ điều hành");
+    expect(storeLabel({ ...s, token_store: "file" })).toBe("Nơi lưu: tệp (không có kho khoá)");
+    expect(storeLabel({ ...s, has_token: false, token_store: null })).toBe("");
+  });
+});
