@@ -34,7 +34,7 @@ app=$(size "$APP"); app_s=$(stripped "$APP")
 cli=$(size "$CLI"); cli_s=$(stripped "$CLI")
 debb=$(size "$deb")
 inst=$(dpkg-deb -f "$deb" Installed-Size)   # KiB
-in_deb=$(dpkg-deb -c "$deb" | awk '$6 ~ /\/usr\/bin\/byline-desktop$/ { print $3 }')
+in_deb=$(dpkg-deb -c "$deb" | awk '$6 ~ /usr\/bin\/byline-desktop$/ { print $3 }')
 wk_deb=$(apt-cache show libwebkit2gtk-4.1-0 2>/dev/null | awk '/^Size:/ { print $2; exit }')
 wk_ver=$(apt-cache show libwebkit2gtk-4.1-0 2>/dev/null | awk '/^Version:/ { print $2; exit }')
 
@@ -44,7 +44,7 @@ echo "peer byline CLI: $cli bytes ($(mb "$cli"), $(symtab "$CLI")); strip --stri
 echo "ratio desktop/CLI: $(ratio "$app" "$cli") as built, $(ratio "$app_s" "$cli_s") stripped"
 echo "== .deb installer"
 echo "$(basename "$deb"): $debb bytes ($(mb "$debb")); Installed-Size $inst KiB; byline-desktop inside: ${in_deb:-?} bytes"
-echo "Depends: $(dpkg-deb -f "$deb" Depends)"
+echo "Depends: $(dpkg-deb -f "$deb" Depends); usr/bin: $(dpkg-deb -c "$deb" | awk '$6 ~ /^\.?\/?usr\/bin\/./ { sub(".*/", "", $6); printf "%s (%d bytes) ", $6, $3 }')"
 if [ -n "$wk_deb" ]; then
   echo "peer libwebkit2gtk-4.1-0 $wk_ver .deb (apt index): $wk_deb bytes ($(mb "$wk_deb"))"
   echo "ratio Byline .deb / WebKitGTK runtime .deb: $(ratio "$debb" "$wk_deb")"
