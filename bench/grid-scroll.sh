@@ -43,10 +43,11 @@ if [ -n "${RESEED:-}" ] || [ ! -f "$DATA/.seeded" ]; then
   t0=$(date +%s.%N)
   target/release/examples/noise_jpegs "$src" "$N" 360 270 >/dev/null
   t1=$(date +%s.%N)
-  "$CLI" --data-dir "$DATA" photo import "$src" --json >"$src.json"
+  "$CLI" --data-dir "$DATA" photo import "$src" --json >"$src.json" 2>"$src.log" \
+    || { tail -5 "$src.log" >&2; exit 1; }   # stderr: one progress line per file
   t2=$(date +%s.%N)
   got=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(r.imported.length, r.duplicates.length, r.failed.length)' "$src.json")
-  rm -f "$src.json"
+  rm -f "$src.json" "$src.log"
   read -r imported dups failed <<<"$got"
   echo "generated in $(echo "$t1 - $t0" | bc) s, imported $imported (duplicates $dups, failed $failed) in $(echo "$t2 - $t1" | bc) s" >&2
   [ "$imported" -eq "$N" ] || { echo "bench: expected $N imported photos" >&2; exit 1; }
