@@ -422,7 +422,7 @@ async function scrollOnce(s, driver, sel, label, { SCROLL_S, PASSES, SETTLE_S })
 
 async function scrollBench() {
   const APP = env("APP");
-  const opts = { SCROLL_S: +env("SCROLL_S", "10"), PASSES: +env("PASSES", "2"), SETTLE_S: +env("SETTLE_S", "3") };
+  const opts = { SCROLL_S: +env("SCROLL_S", "10"), PASSES: +env("PASSES", "3"), SETTLE_S: +env("SETTLE_S", "3") };
   const d = fs.mkdtempSync(path.join(os.tmpdir(), "byline-bench-grid-"));
   const driver = await new Driver({
     BYLINE_DATA_DIR: env("DATA"),
@@ -482,7 +482,7 @@ async function scrollBench() {
     const r = (x, y) => (y ? (x / y).toFixed(2) + "x" : "n/a (peer 0)");
     console.log(
       `ratios byline/peer (last pass): p95 frame ${r(b.p95_ms, s.p95_ms)}, p99 frame ${r(b.p99_ms, s.p99_ms)}, dropped frames ${r(b.dropped_gt_25ms, s.dropped_gt_25ms)}, ` +
-        `frames ${r(b.frames, s.frames)}, img in DOM ${r(b.max_img, s.max_img)}, RSS after ${r(b.rss_after_mib, s.rss_after_mib)}, PSS after ${r(b.pss_after_mib, s.pss_after_mib)}`,
+        `frames ${r(b.frames, s.frames)}, fps ${r(b.fps, s.fps)}, missed vsyncs ${r(b.missed_vsyncs, s.missed_vsyncs)}, img in DOM ${r(b.max_img, s.max_img)}, RSS after ${r(b.rss_after_mib, s.rss_after_mib)}, PSS after ${r(b.pss_after_mib, s.pss_after_mib)}`,
     );
   }
 }

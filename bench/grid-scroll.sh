@@ -2,7 +2,7 @@
 # Photo grid scroll with N (5,000) photos in the release desktop app, under Xvfb, driven over
 # WebDriver (tauri-driver + WebKitWebDriver) by bench/desktop.mjs. Goal: no dropped frames and
 # bounded memory. Not part of the test suite or CI.
-#   N=5000 SCROLL_S=10 PASSES=2 bash bench/grid-scroll.sh     (NO_BUILD=1 reuses target/release)
+#   N=5000 SCROLL_S=10 PASSES=3 bash bench/grid-scroll.sh     (NO_BUILD=1 reuses target/release)
 #
 # The library (kept in target/bench-grid-$N, seeded once, RESEED=1 redoes it): N distinct small
 # noise JPEGs (crates/core/examples/noise_jpegs, 360x270) imported with `byline photo import`, so
@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 N=${N:-5000}
-export SCROLL_S=${SCROLL_S:-10} PASSES=${PASSES:-2} SETTLE_S=${SETTLE_S:-3}
+export SCROLL_S=${SCROLL_S:-10} PASSES=${PASSES:-3} SETTLE_S=${SETTLE_S:-3}
 unset BYLINE_DATA_DIR
 
 for t in xvfb-run tauri-driver WebKitWebDriver node; do
