@@ -15,6 +15,14 @@ import os from "node:os";
 import path from "node:path";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Scratch folders (XDG config/cache/data per configuration), removed on exit.
+const scratch = [];
+const tmpdir = (name) => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), `byline-bench-${name}-`));
+  scratch.push(d);
+  return d;
+};
+process.on("exit", () => scratch.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 const env = (k, d) => process.env[k] ?? d;
 
 async function freePort() {
@@ -231,7 +239,7 @@ async function startBench() {
   const RUNS = +env("RUNS", "10");
   const IDLE_S = +env("IDLE_S", "5");
   const xdg = (name) => {
-    const d = fs.mkdtempSync(path.join(os.tmpdir(), `byline-bench-${name}-`));
+    const d = tmpdir(name);
     return { XDG_CONFIG_HOME: `${d}/config`, XDG_CACHE_HOME: `${d}/cache`, XDG_DATA_HOME: `${d}/data` };
   };
   // Marker common to both: the app shell's navigation (the same built UI in both). `full`: the
@@ -423,7 +431,7 @@ async function scrollOnce(s, driver, sel, label, { SCROLL_S, PASSES, SETTLE_S })
 async function scrollBench() {
   const APP = env("APP");
   const opts = { SCROLL_S: +env("SCROLL_S", "10"), PASSES: +env("PASSES", "3"), SETTLE_S: +env("SETTLE_S", "3") };
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), "byline-bench-grid-"));
+  const d = tmpdir("grid");
   const driver = await new Driver({
     BYLINE_DATA_DIR: env("DATA"),
     BYLINE_MULTI_INSTANCE: "1",
