@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cargo run --quiet --locked -p byline-desktop --bin gen-bindings -- "$tmp"
+# Built with the whole workspace's feature resolution, like every other build here, so it
+# reuses the test build's artifacts instead of resolving features for one package anew.
+cargo build --quiet --locked --workspace --examples
+"${CARGO_TARGET_DIR:-target}/debug/examples/gen-bindings" "$tmp"
 # ts-rs writes no header; add one so nobody edits these by hand.
 for f in "$tmp"/*.ts; do
   { echo "// Generated from Rust by scripts/gen-bindings.sh (ts-rs). Do not edit."; cat "$f"; } >"$f.new"
