@@ -318,6 +318,13 @@ fn hundreds_of_publishes_through_a_faulty_network_lose_nothing_and_duplicate_not
     );
 }
 
+/// One editor's offline edit of block `index`, saved locally.
+fn edit_offline(lib: &mut Library, id: &str, index: usize, text: &str) {
+    let mut a = lib.article(id).unwrap();
+    *a.blocks[index].text_mut() = text.into();
+    lib.save_article(&mut a).unwrap();
+}
+
 #[test]
 fn two_offline_editors_merge_different_paragraphs_and_keep_both_versions_of_the_same_one() {
     let sdir = tempfile::tempdir().unwrap();
@@ -338,12 +345,8 @@ fn two_offline_editors_merge_different_paragraphs_and_keep_both_versions_of_the_
     );
 
     // Offline: different paragraphs.
-    let mut a = one.article(&id).unwrap();
-    *a.blocks[1].text_mut() = "Đoạn 1 do biên tập viên A sửa.".into();
-    one.save_article(&mut a).unwrap();
-    let mut b = two.article(&id).unwrap();
-    *b.blocks[3].text_mut() = "Đoạn 3 do biên tập viên B sửa.".into();
-    two.save_article(&mut b).unwrap();
+    edit_offline(&mut one, &id, 1, "Đoạn 1 do biên tập viên A sửa.");
+    edit_offline(&mut two, &id, 3, "Đoạn 3 do biên tập viên B sửa.");
     one.sync(&remote, &fast()).unwrap();
     two.sync(&remote, &fast()).unwrap();
     one.sync(&remote, &fast()).unwrap();
@@ -362,12 +365,8 @@ fn two_offline_editors_merge_different_paragraphs_and_keep_both_versions_of_the_
     }
 
     // Offline: the same paragraph, in the other order.
-    let mut b = two.article(&id).unwrap();
-    *b.blocks[5].text_mut() = "Bản của B.".into();
-    two.save_article(&mut b).unwrap();
-    let mut a = one.article(&id).unwrap();
-    *a.blocks[5].text_mut() = "Bản của A.".into();
-    one.save_article(&mut a).unwrap();
+    edit_offline(&mut two, &id, 5, "Bản của B.");
+    edit_offline(&mut one, &id, 5, "Bản của A.");
     two.sync(&remote, &fast()).unwrap();
     one.sync(&remote, &fast()).unwrap();
     let (_, conflicts, _) = one.remote_state(&id).unwrap().unwrap();

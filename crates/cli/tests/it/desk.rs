@@ -7,6 +7,16 @@ fn findings(dir: &std::path::Path, id: &str) -> Vec<serde_json::Value> {
         .clone()
 }
 
+/// Imports the model story into the library at `dir`; its id.
+fn import_seed(dir: &std::path::Path) -> String {
+    ok(
+        dir,
+        &["article", "import", seed_article().to_str().unwrap()],
+    )
+    .trim()
+    .to_owned()
+}
+
 fn count(f: &[serde_json::Value], rule: &str) -> usize {
     f.iter().filter(|x| x["rule"] == rule).count()
 }
@@ -14,12 +24,7 @@ fn count(f: &[serde_json::Value], rule: &str) -> usize {
 #[test]
 fn check_reports_the_model_storys_paste_damage_where_it_is() {
     let d = tempfile::tempdir().unwrap();
-    let id = ok(
-        d.path(),
-        &["article", "import", seed_article().to_str().unwrap()],
-    )
-    .trim()
-    .to_owned();
+    let id = import_seed(d.path());
     let f = findings(d.path(), &id);
     for x in &f {
         for key in ["rule", "message", "field", "start", "end"] {
@@ -62,12 +67,7 @@ fn check_reports_the_model_storys_paste_damage_where_it_is() {
 #[test]
 fn fix_removes_safe_defects_as_a_new_revision_and_leaves_the_quote() {
     let d = tempfile::tempdir().unwrap();
-    let id = ok(
-        d.path(),
-        &["article", "import", seed_article().to_str().unwrap()],
-    )
-    .trim()
-    .to_owned();
+    let id = import_seed(d.path());
     ok(d.path(), &["fix", &id]);
     let a = json(d.path(), &["article", "show", &id, "--json"]);
     assert_eq!(a["revision"], 2, "fix saves a new revision");
@@ -104,12 +104,7 @@ fn fix_removes_safe_defects_as_a_new_revision_and_leaves_the_quote() {
 #[test]
 fn words_add_stops_a_name_being_flagged_and_words_list_shows_it() {
     let d = tempfile::tempdir().unwrap();
-    let id = ok(
-        d.path(),
-        &["article", "import", seed_article().to_str().unwrap()],
-    )
-    .trim()
-    .to_owned();
+    let id = import_seed(d.path());
     ok(
         d.path(),
         &["article", "set", &id, "section", "Tin Smithers"],
