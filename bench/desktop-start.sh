@@ -25,13 +25,9 @@ export MINIBROWSER=${MINIBROWSER:-/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniB
 unset BYLINE_DATA_DIR
 
 [ -x "$MINIBROWSER" ] || { echo "bench: $MINIBROWSER missing (package libwebkit2gtk-4.1-0)" >&2; exit 1; }
-for t in xvfb-run tauri-driver WebKitWebDriver node; do
-  command -v "$t" >/dev/null || { echo "bench: $t missing (bash scripts/deps.sh)" >&2; exit 1; }
-done
-if [ -z "${NO_BUILD:-}" ]; then
-  (cd ui && npm run --silent build) >/dev/null
-  cargo build --release --locked -q -p byline-desktop -p byline-cli
-fi
+source bench/lib.sh
+bench_desktop_tools
+bench_build_desktop
 export APP=$ROOT/target/release/byline-desktop PEER_DIST=$ROOT/ui/dist
 CLI=$ROOT/target/release/byline
 

@@ -23,14 +23,10 @@ N=${N:-5000}
 export SCROLL_S=${SCROLL_S:-10} PASSES=${PASSES:-3} SETTLE_S=${SETTLE_S:-3}
 unset BYLINE_DATA_DIR
 
-for t in xvfb-run tauri-driver WebKitWebDriver node; do
-  command -v "$t" >/dev/null || { echo "bench: $t missing (bash scripts/deps.sh)" >&2; exit 1; }
-done
-if [ -z "${NO_BUILD:-}" ]; then
-  (cd ui && npm run --silent build) >/dev/null
-  cargo build --release --locked -q -p byline-desktop -p byline-cli
-  cargo build --release --locked -q -p byline-core --example noise_jpegs
-fi
+source bench/lib.sh
+bench_desktop_tools
+bench_build_desktop
+[ -n "${NO_BUILD:-}" ] || cargo build --release --locked -q -p byline-core --example noise_jpegs
 export APP=$ROOT/target/release/byline-desktop
 CLI=$ROOT/target/release/byline
 export DATA=$ROOT/target/bench-grid-$N

@@ -12,14 +12,8 @@ N=${N:-30}; REPS=${REPS:-3}; PORT=${PORT:-18431}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 unset BYLINE_DATA_DIR BYLINE_SERVER BYLINE_TOKEN BYLINE_LISTEN
 
-# The bench's own tools (not build dependencies, so not in scripts/deps.sh).
-need=()
-for p in curl jq bc; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+source bench/lib.sh
+bench_apt curl jq bc
 
 cargo build --release -q --bin byline --bin byline-server
 cargo build --release -q -p byline-core --example noise_jpegs

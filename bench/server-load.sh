@@ -11,13 +11,8 @@ POOL=${POOL:-8}   # articles written per wrk thread, round-robin (keeps every wr
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 unset BYLINE_DATA_DIR BYLINE_SERVER BYLINE_TOKEN BYLINE_LISTEN
 
-need=()
-for p in wrk curl jq; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+source bench/lib.sh
+bench_apt wrk curl jq
 
 cargo build --release -q --bin byline --bin byline-server
 BYLINE=$CARGO_TARGET_DIR/release/byline

@@ -56,3 +56,13 @@ pub fn start(dir: &Path) -> Server {
         state,
     }
 }
+
+impl Server {
+    /// This server as a client's remote, signed in with `token` (one of the three above).
+    pub fn remote(&self, token: &str) -> byline_core::sync::Remote {
+        byline_core::sync::Remote {
+            url: self.url.clone(),
+            token: token.to_owned(),
+        }
+    }
+}

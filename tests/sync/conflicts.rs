@@ -34,10 +34,7 @@ struct Setup {
 fn conflicted() -> Setup {
     let sdir = tempfile::tempdir().unwrap();
     let srv = server::start(sdir.path());
-    let remote = Remote {
-        url: srv.url.clone(),
-        token: srv.editor.clone(),
-    };
+    let remote = srv.remote(&srv.editor);
     let (d1, mut a) = library();
     let id = a.import_article(&seed_article()).unwrap().article.id;
     a.fix_article(&id).unwrap();

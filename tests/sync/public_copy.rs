@@ -53,10 +53,7 @@ fn the_public_copy_carries_the_caption_and_drops_gps_by_policy_while_the_origina
     );
     let sdir = tempfile::tempdir().unwrap();
     let srv = server::start(sdir.path());
-    let remote = Remote {
-        url: srv.url.clone(),
-        token: srv.editor.clone(),
-    };
+    let remote = srv.remote(&srv.editor);
     let (dir, mut lib) = library();
     let id = lib.import_article(&seed_article()).unwrap().article.id;
     lib.fix_article(&id).unwrap();

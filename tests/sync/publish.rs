@@ -51,10 +51,7 @@ fn publishing_the_model_story_shows_captions_and_byline_on_the_server() {
     let srv = server::start(sdir.path());
     let (_d, mut lib) = library();
     let id = ready_story(&mut lib);
-    let remote = Remote {
-        url: srv.url.clone(),
-        token: srv.editor.clone(),
-    };
+    let remote = srv.remote(&srv.editor);
     let report = lib.publish(&id, &remote, &fast()).unwrap();
     assert!(report.server_revision >= 1);
     assert!(
@@ -101,14 +98,7 @@ fn a_story_blocked_by_the_copy_desk_is_not_sent() {
     let (_d, mut lib) = library();
     let id = lib.import_article(&seed_article()).unwrap().article.id;
     let err = lib
-        .publish(
-            &id,
-            &Remote {
-                url: srv.url.clone(),
-                token: srv.editor.clone(),
-            },
-            &fast(),
-        )
+        .publish(&id, &srv.remote(&srv.editor), &fast())
         .unwrap_err();
     assert_eq!(
         err.code(),
@@ -169,15 +159,7 @@ fn a_failed_publish_stays_queued_and_visible() {
 
     let sdir = tempfile::tempdir().unwrap();
     let srv = server::start(sdir.path());
-    let report = lib
-        .sync(
-            &Remote {
-                url: srv.url.clone(),
-                token: srv.editor.clone(),
-            },
-            &fast(),
-        )
-        .unwrap();
+    let report = lib.sync(&srv.remote(&srv.editor), &fast()).unwrap();
     assert_eq!(
         report.push.sent, 8,
         "once the server is back, sync sends them all"
@@ -193,14 +175,7 @@ fn a_wrong_role_parks_the_item_as_needs_attention_and_retry_sends_it() {
     let (_d, mut lib) = library();
     let id = ready_story(&mut lib);
     let err = lib
-        .publish(
-            &id,
-            &Remote {
-                url: srv.url.clone(),
-                token: srv.reporter.clone(),
-            },
-            &fast(),
-        )
+        .publish(&id, &srv.remote(&srv.reporter), &fast())
         .unwrap_err();
     assert!(
         err.to_string().contains("still queued"),
@@ -226,14 +201,7 @@ fn a_wrong_role_parks_the_item_as_needs_attention_and_retry_sends_it() {
                 .contains("forbidden")
     );
     assert!(lib.retry_outbox().unwrap() >= 1);
-    lib.sync(
-        &Remote {
-            url: srv.url.clone(),
-            token: srv.editor.clone(),
-        },
-        &fast(),
-    )
-    .unwrap();
+    lib.sync(&srv.remote(&srv.editor), &fast()).unwrap();
     assert!(
         lib.outbox(false).unwrap().is_empty(),
         "an editor's token sends what was parked"
@@ -329,10 +297,7 @@ fn edit_offline(lib: &mut Library, id: &str, index: usize, text: &str) {
 fn two_offline_editors_merge_different_paragraphs_and_keep_both_versions_of_the_same_one() {
     let sdir = tempfile::tempdir().unwrap();
     let srv = server::start(sdir.path());
-    let remote = Remote {
-        url: srv.url.clone(),
-        token: srv.editor.clone(),
-    };
+    let remote = srv.remote(&srv.editor);
     let (_d1, mut one) = library();
     let id = ready_story(&mut one);
     one.publish(&id, &remote, &fast()).unwrap();
@@ -499,16 +464,7 @@ fn a_client_killed_mid_upload_resumes_and_publishes_once() {
 
     let mut lib = Library::open(&root).unwrap();
     store_ok(&lib);
-    let report = lib
-        .publish(
-            &id,
-            &Remote {
-                url: srv.url.clone(),
-                token: srv.editor.clone(),
-            },
-            &fast(),
-        )
-        .unwrap();
+    let report = lib.publish(&id, &srv.remote(&srv.editor), &fast()).unwrap();
     assert!(
         report.uploaded_bytes <= size - sent_before_kill + 4 * 1024 * 1024,
         "the restart resumes the upload ({} bytes sent after the kill, {sent_before_kill} of {size} were on the server)",
@@ -545,14 +501,8 @@ fn store_ok(lib: &Library) {
 fn a_photographer_adds_captioned_photos_to_an_editors_story_and_the_editor_sees_them() {
     let sdir = tempfile::tempdir().unwrap();
     let srv = server::start(sdir.path());
-    let as_editor = Remote {
-        url: srv.url.clone(),
-        token: srv.editor.clone(),
-    };
-    let as_photographer = Remote {
-        url: srv.url.clone(),
-        token: srv.photographer.clone(),
-    };
+    let as_editor = srv.remote(&srv.editor);
+    let as_photographer = srv.remote(&srv.photographer);
     let (_d1, mut editor) = library();
     let id = ready_story(&mut editor);
     editor.publish(&id, &as_editor, &fast()).unwrap();
