@@ -339,9 +339,9 @@ async function startBench() {
 // Scrolls `sel` top → bottom → top over `ms` with requestAnimationFrame (a triangle wave of
 // scrollTop against time), recording every frame interval and the DOM's size.
 const SCROLL_JS = `
-const [sel, ms] = arguments; const done = arguments[arguments.length - 1];
+const [sel, ms, span] = arguments; const done = arguments[arguments.length - 1];
 const sc = document.querySelector(sel);
-const max = sc.scrollHeight - sc.clientHeight;
+const max = Math.min(sc.scrollHeight - sc.clientHeight, span > 0 ? span : Infinity);
 const imgs = sc.getElementsByTagName('img'), cells = sc.getElementsByClassName('cell');
 const iv = []; let last = null, t0 = null, maxImg = 0, maxCells = 0, minImg = 1e9, nodes0 = document.getElementsByTagName('*').length, maxNodes = nodes0;
 function frame(t) {
@@ -352,7 +352,7 @@ function frame(t) {
   maxCells = Math.max(maxCells, cells.length);
   if (iv.length % 30 === 0) maxNodes = Math.max(maxNodes, document.getElementsByTagName('*').length);
   const e = t - t0;
-  if (e >= ms) { sc.scrollTop = 0; done({ iv, maxImg, minImg, maxCells, maxNodes, scrollMax: max, cols: getComputedStyle(sc.querySelector('.cell').parentElement).gridTemplateColumns.split(' ').length, clientW: sc.clientWidth, clientH: sc.clientHeight }); return; }
+  if (e >= ms) { sc.scrollTop = 0; done({ iv, maxImg, minImg, maxCells, maxNodes, scrollMax: max, cols: Number(sc.dataset.columns) || getComputedStyle(sc.querySelector('.cell').parentElement).gridTemplateColumns.split(' ').length, clientW: sc.clientWidth, clientH: sc.clientHeight }); return; }
   const ph = e / ms;
   sc.scrollTop = Math.round((ph < 0.5 ? 2 * ph : 2 - 2 * ph) * max);
   requestAnimationFrame(frame);
@@ -406,14 +406,14 @@ const visibleLoaded = (sel) =>
     const vis = [...sc.querySelectorAll('img')].filter((i) => { const b = i.getBoundingClientRect(); return b.bottom > r.top && b.top < r.bottom; });
     return vis.length > 0 && vis.every((i) => i.complete && i.naturalWidth > 0); })()`;
 
-async function scrollOnce(s, driver, sel, label, { SCROLL_S, PASSES, SETTLE_S }) {
-  await s.waitJs(visibleLoaded(sel), "visible thumbnails loaded", 60000, 100);
+async function scrollOnce(s, driver, sel, label, { SCROLL_S, PASSES, SETTLE_S, SPAN_PX }) {
+  if (!arguments[4].blank) await s.waitJs(visibleLoaded(sel), "visible thumbnails loaded", 60000, 100);
   await sleep(SETTLE_S * 1000);
   const before = memory(driver.proc.pid);
   console.log(`${label}: RSS before ${mib(before.rss_kib)} MiB (PSS ${mib(before.pss_kib)}) [${before.processes.join(" ")}]`);
   const passes = [];
   for (let p = 0; p < PASSES; p++) {
-    const r = await s.jsAsync(SCROLL_JS, sel, SCROLL_S * 1000);
+    const r = await s.jsAsync(SCROLL_JS, sel, SCROLL_S * 1000, SPAN_PX);
     await sleep(SETTLE_S * 1000);
     const after = memory(driver.proc.pid);
     const st = frameStats(r.iv);
@@ -430,7 +430,7 @@ async function scrollOnce(s, driver, sel, label, { SCROLL_S, PASSES, SETTLE_S })
 
 async function scrollBench() {
   const APP = env("APP");
-  const opts = { SCROLL_S: +env("SCROLL_S", "10"), PASSES: +env("PASSES", "3"), SETTLE_S: +env("SETTLE_S", "3") };
+  const opts = { SCROLL_S: +env("SCROLL_S", "10"), PASSES: +env("PASSES", "3"), SETTLE_S: +env("SETTLE_S", "3"), SPAN_PX: +env("SPAN_PX", "0") };
   const d = tmpdir("grid");
   const driver = await new Driver({
     BYLINE_DATA_DIR: env("DATA"),
@@ -454,9 +454,15 @@ async function scrollBench() {
         if (which === "byline") {
           const n = await s.js("return +document.querySelector('#photo-count').textContent");
           console.log(`byline grid: ${n} photos, first cells ${open.toFixed(0)} ms after the click`);
+          if (process.env.EXTRA_CSS) await s.js("const st = document.createElement('style'); st.textContent = arguments[0]; document.head.append(st);", process.env.EXTRA_CSS);
           const r = await scrollOnce(s, driver, "#photo-grid", "byline virtualised grid", opts);
           out.byline = { photos: n, open_ms: open, ...r };
           result({ bench: "scroll", name: "byline-grid", ...out.byline });
+        } else if (which === "blank") {
+          // The floor: the same scroller and height with nothing in it.
+          await s.js("const o = document.querySelector('#photo-grid'); const sc = document.createElement('div'); sc.id = 'blank-grid'; sc.className = 'grid-scroller'; sc.dataset.columns = o.dataset.columns; const z = document.createElement('div'); z.style.height = o.scrollHeight + 'px'; z.innerHTML = '<div class=cell><img></div>'; sc.append(z); o.replaceWith(sc);");
+          const r = await scrollOnce(s, driver, "#blank-grid", "blank scroller", { ...opts, blank: true });
+          out.blank = { photos: 0, open_ms: 0, ...r };
         } else {
           const t1 = performance.now();
           const n = await s.jsAsync(STATIC_GRID_JS);
@@ -475,7 +481,7 @@ async function scrollBench() {
   } finally {
     await driver.stop();
   }
-  console.log(`\n== grid scroll, top to bottom and back in ${opts.SCROLL_S} s with requestAnimationFrame, ${opts.PASSES} passes each`);
+  console.log(`\n== grid scroll, ${opts.SPAN_PX > 0 ? `${opts.SPAN_PX} px down` : "top to bottom"} and back in ${opts.SCROLL_S} s with requestAnimationFrame, ${opts.PASSES} passes each`);
   for (const [k, v] of Object.entries(out)) {
     const label = k === "byline" ? "byline virtualised grid" : "peer: static grid, same thumbnails, not virtualised";
     for (const [i, p] of v.passes.entries())

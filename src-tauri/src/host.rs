@@ -378,6 +378,23 @@ pub fn resolve_conflict(
     lib.conflicts(id).map_err(api)
 }
 
+/// Whether the webview should paint without GPU compositing. WebKitGTK composites through OpenGL;
+/// with no GPU render node in `dri` (a VM, a remote desktop, Xvfb) that GL is Mesa's software
+/// rasteriser, which on these machines cost 80–110 MiB more memory and most frames of a grid
+/// scroll for nothing (bench/grid-scroll.sh, bench/desktop-start.sh). `gpu` is BYLINE_GPU:
+/// "on" or "off" override the guess.
+pub fn paint_in_software(gpu: Option<&str>, dri: &Path) -> bool {
+    match gpu {
+        Some("on") => false,
+        Some("off") => true,
+        _ => !std::fs::read_dir(dri).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -683,5 +700,34 @@ mod tests {
         );
         assert_eq!(outbox(&mut l).unwrap().len(), 2);
         byline_core::credentials::delete(l.root(), &url).unwrap();
+    }
+
+    #[test]
+    fn a_machine_without_a_gpu_render_node_paints_in_software() {
+        let d = tempfile::tempdir().unwrap();
+        let dri = d.path().join("dri");
+        assert!(
+            paint_in_software(None, &dri),
+            "no /dev/dri at all (Xvfb, a VM): software painting"
+        );
+        std::fs::create_dir(&dri).unwrap();
+        std::fs::write(dri.join("card0"), b"").unwrap();
+        assert!(
+            paint_in_software(None, &dri),
+            "a display card without a render node cannot run GL for the webview"
+        );
+        std::fs::write(dri.join("renderD128"), b"").unwrap();
+        assert!(
+            !paint_in_software(None, &dri),
+            "a render node means a GPU: keep WebKit's compositing"
+        );
+        assert!(
+            paint_in_software(Some("off"), &dri),
+            "BYLINE_GPU=off wins over the guess"
+        );
+        assert!(
+            !paint_in_software(Some("on"), d.path()),
+            "BYLINE_GPU=on wins over the guess"
+        );
     }
 }

@@ -227,6 +227,27 @@ fn single_instance_possible() -> bool {
             .is_some_and(|d| std::path::Path::new(&d).join("bus").exists())
 }
 
+/// Turns WebKitGTK's GPU compositing off when there is no GPU to composite with (see
+/// `host::paint_in_software`).
+#[cfg(target_os = "linux")]
+fn paint_policy(app: &tauri::App) {
+    let gpu = std::env::var("BYLINE_GPU").ok();
+    if !host::paint_in_software(gpu.as_deref(), std::path::Path::new("/dev/dri")) {
+        return;
+    }
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.with_webview(|view| {
+            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+            if let Some(settings) = view.inner().settings() {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn paint_policy(_app: &tauri::App) {}
+
 /// Starts the app (the binary's `main`).
 pub fn run() {
     let root = host::data_dir();
@@ -270,6 +291,10 @@ pub fn run() {
         .menu(menu)
         .on_menu_event(|app, event| {
             let _ = app.emit("menu", event.id().as_ref());
+        })
+        .setup(|app| {
+            paint_policy(app);
+            Ok(())
         })
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {

@@ -3,12 +3,14 @@
 import { open } from "@tauri-apps/plugin-dialog";
 import * as api from "../api";
 import { fill, h } from "../dom";
-import { gridWindow } from "../grid";
+import { cellOrigin, gridWindow, isFling, ScrollSpeed, windowDiff } from "../grid";
 import { t, type Key } from "../i18n";
 import { toast, type View } from "../router";
 
 const CELL = 168;
 const GAP = 10;
+/** How long a fling must have stopped before its thumbnails load. */
+const SETTLE_MS = 120;
 
 let photos: api.PhotoView[] = [];
 let refreshGrid: (() => void) | null = null;
@@ -71,44 +73,95 @@ export async function photosView(): Promise<View> {
     "aria-label": t("navPhotos"),
   });
   const sizer = h("div", { class: "grid-sizer" });
-  const layer = h("div", { class: "grid-layer" });
-  sizer.append(layer);
   scroller.append(sizer);
   const sidePanel = h("aside", { class: "side photo-side", id: "photo-panel" });
+
+  // Rendered cells by photo index. A scroll step only adds the rows that came into view and drops
+  // those that left (see windowDiff); a change to the photos themselves (import, captions) or to
+  // the column count rebuilds them.
+  const cells = new Map<number, HTMLElement>();
+  let columns = 0;
+  let stale = true;
+  // While flinging, new cells get their thumbnail only once the scroll slows down (SETTLE_MS).
+  const speed = new ScrollSpeed();
+  let flinging = false;
+  let settle = 0;
+
+  function buildCell(i: number, cols: number): HTMLElement {
+    const p = photos[i];
+    const { x, y } = cellOrigin(i, cols, CELL, GAP);
+    const el = h(
+      "div",
+      {
+        class: "cell",
+        role: "option",
+        "data-id": p.id,
+        "data-index": String(i),
+        title: p.original_name,
+        onclick: (e: MouseEvent) => click(i, e),
+      },
+      h("img", { alt: p.caption || p.original_name, decoding: "async", draggable: "false" }),
+      h("span", { class: "cell-caption" }, p.caption || p.original_name),
+    );
+    el.style.transform = `translate(${x}px, ${y}px)`;
+    if (!flinging) showThumb(el, i);
+    return el;
+  }
+
+  function showThumb(el: HTMLElement, i: number) {
+    const img = el.firstElementChild as HTMLImageElement;
+    if (!img.getAttribute("src")) img.src = api.renditionUrl("thumb", photos[i].id);
+  }
+
+  function paintState(el: HTMLElement, i: number) {
+    const sel = selected.has(photos[i].id);
+    const cls = `cell${sel ? " selected" : ""}${i === cursor ? " cursor" : ""}`;
+    if (el.className !== cls) el.className = cls;
+    el.setAttribute("aria-selected", sel ? "true" : "false");
+  }
 
   function render() {
     count.textContent = `${photos.length}`;
     if (!photos.length) {
+      cells.clear();
       sizer.style.height = "0px";
-      layer.replaceChildren(h("p", { class: "empty" }, t("noPhotos")));
+      sizer.replaceChildren(h("p", { class: "empty" }, t("noPhotos")));
+      stale = true;
       return;
     }
     const w = gridWindow(photos.length, scroller.clientWidth - 2 * GAP, scroller.clientHeight, scroller.scrollTop, CELL, GAP);
-    sizer.style.height = `${w.totalHeight + 2 * GAP}px`;
-    layer.style.transform = `translateY(${w.offsetY}px)`;
-    layer.style.gridTemplateColumns = `repeat(${w.columns}, ${CELL}px)`;
-    const cells: HTMLElement[] = [];
-    for (let i = w.first; i < w.last; i++) {
-      const p = photos[i];
-      const sel = selected.has(p.id);
-      cells.push(
-        h(
-          "div",
-          {
-            class: `cell${sel ? " selected" : ""}${i === cursor ? " cursor" : ""}`,
-            role: "option",
-            "aria-selected": sel ? "true" : "false",
-            "data-id": p.id,
-            "data-index": String(i),
-            title: p.original_name,
-            onclick: (e: MouseEvent) => click(i, e),
-          },
-          h("img", { src: api.renditionUrl("thumb", p.id), alt: p.caption || p.original_name, loading: "lazy", decoding: "async", draggable: "false" }),
-          h("span", { class: "cell-caption" }, p.caption || p.original_name),
-        ),
-      );
+    if (stale || w.columns !== columns) {
+      sizer.replaceChildren();
+      cells.clear();
+      columns = w.columns;
+      scroller.dataset.columns = String(columns);
+      stale = false;
     }
-    layer.replaceChildren(...cells);
+    sizer.style.height = `${w.totalHeight + 2 * GAP}px`;
+    const { remove, add } = windowDiff(cells.keys(), w.first, w.last);
+    for (const i of remove) {
+      cells.get(i)?.remove();
+      cells.delete(i);
+    }
+    if (add.length) {
+      const frag = document.createDocumentFragment();
+      for (const i of add) {
+        const el = buildCell(i, columns);
+        cells.set(i, el);
+        frag.append(el);
+      }
+      sizer.append(frag);
+    }
+    for (const [i, el] of cells) {
+      paintState(el, i);
+      if (!flinging) showThumb(el, i);
+    }
+  }
+
+  // The photos changed (import, captions): rebuild the visible cells on the next render.
+  function invalidate() {
+    stale = true;
+    render();
   }
 
   function click(i: number, e: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }) {
@@ -131,7 +184,30 @@ export async function photosView(): Promise<View> {
     void renderPanel();
   }
 
-  scroller.addEventListener("scroll", () => requestAnimationFrame(render), { passive: true });
+  // One render per frame however many scroll events arrive in it.
+  let queued = false;
+  scroller.addEventListener(
+    "scroll",
+    () => {
+      const fast = isFling(speed.sample(scroller.scrollTop, performance.now()), scroller.clientHeight);
+      if (fast) {
+        flinging = true;
+        clearTimeout(settle);
+        settle = window.setTimeout(() => {
+          flinging = false;
+          speed.reset();
+          render();
+        }, SETTLE_MS);
+      }
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        render();
+      });
+    },
+    { passive: true },
+  );
   new ResizeObserver(() => render()).observe(scroller);
   scroller.addEventListener("keydown", (e) => {
     if (!photos.length) return;
@@ -207,7 +283,7 @@ export async function photosView(): Promise<View> {
           const i = photos.findIndex((p) => p.id === v.id);
           if (i >= 0) photos[i] = v;
         }
-        render();
+        invalidate();
         void renderPanel();
         toast(`${t("apply")} ✓ (${views.length})`);
       } catch (e) {
@@ -243,7 +319,7 @@ export async function photosView(): Promise<View> {
   }
 
   refreshGrid = () => {
-    render();
+    invalidate();
     void renderPanel();
   };
 
