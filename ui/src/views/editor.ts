@@ -1,4 +1,4 @@
-// The story editor: section, title, lead and byline fields around a ProseMirror body
+// The story editor: section, title, lead, byline and related-items fields around a ProseMirror body
 // (src/prose/), autosave on a pause in typing, paste cleanup in Rust, and a side panel with the
 // copy desk (findings, fixes, "add to word list"), the photo strip (drag a photo into the story
 // or insert it from the keyboard) and the revision history.
@@ -10,6 +10,7 @@ import { autogrow, fill, h, utf16Offset } from "../dom";
 import { getLang, t, type Key } from "../i18n";
 import { kinds, PHOTO_MIME, StoryBody } from "../prose/body";
 import { go, toast, type View } from "../router";
+import { relatedEditor } from "./relateditems";
 import { canAddToWordList, filterPhotos } from "./strip";
 import { formatTime } from "./stories";
 
@@ -96,6 +97,15 @@ export async function editorView(id: string): Promise<View> {
   const form = h("div", { class: "editor-form" });
   const bodyMount = h("div", { class: "body-mount" });
   const bylineEl = h("div", { class: "byline-list" });
+  const related = relatedEditor({
+    get: () => article.related,
+    set: (list) => {
+      article.related = list;
+      edited();
+    },
+    selfId: () => article.id,
+    search: api.searchStories,
+  });
   const kindBar = h("div", { class: "kind-bar", role: "toolbar", "aria-label": t("body") });
 
   function renderKindBar() {
@@ -192,9 +202,11 @@ export async function editorView(id: string): Promise<View> {
       h("p", { class: "muted small body-hint" }, t("bodyHint")),
       h("h2", { class: "sub" }, t("byline")),
       bylineEl,
+      related.el,
     );
     mountBody();
     renderByline();
+    related.render();
     words.textContent = t("words", { n: wordCount(article) });
     requestAnimationFrame(() => form.querySelectorAll<HTMLTextAreaElement>(":scope > textarea").forEach(autogrow));
   }
@@ -321,6 +333,7 @@ export async function editorView(id: string): Promise<View> {
     findings = r.remaining;
     body?.setBlocks(article.blocks);
     renderFields();
+    related.render();
     renderDesk();
     toast(t("fixedN", { n: r.applied.length }));
   }
