@@ -8,8 +8,9 @@ import type { Article } from "../bindings/Article";
 import { Autosave, type SaveState } from "../autosave";
 import { autogrow, fill, h, utf16Offset } from "../dom";
 import { getLang, t, type Key } from "../i18n";
-import { kinds, PHOTO_MIME, StoryBody } from "../prose/body";
+import { kinds, StoryBody } from "../prose/body";
 import { go, toast, type View } from "../router";
+import { enablePhotoDrag } from "./photodrag";
 import { relatedEditor } from "./relateditems";
 import { canAddToWordList, filterPhotos } from "./strip";
 import { formatTime } from "./stories";
@@ -436,7 +437,6 @@ export async function editorView(id: string): Promise<View> {
             {
               class: picked ? "strip-item picked" : "strip-item",
               role: "option",
-              draggable: "true",
               "aria-selected": picked ? "true" : "false",
               "data-id": p.id,
               title: `${p.caption || p.original_name}${p.credit ? ` — ${p.credit}` : ""}`,
@@ -459,20 +459,19 @@ export async function editorView(id: string): Promise<View> {
             }),
             h("span", { class: "strip-caption" }, p.caption || p.original_name),
           );
-          item.addEventListener("dragstart", (e) => {
-            if (!e.dataTransfer) return;
-            // Only the photo id travels (never a file path or URL, which the window would
-            // treat as an OS file drop); the editor looks the caption up in the library.
-            e.dataTransfer.setData(PHOTO_MIME, p.id);
-            e.dataTransfer.effectAllowed = "copy";
-            item.classList.add("dragging");
-          });
-          item.addEventListener("dragend", () => item.classList.remove("dragging"));
           return item;
         }),
       );
       if (!shown.length) list.append(h("p", { class: "muted small" }, photos.length ? t("noResults") : t("noPhotos")));
     };
+    enablePhotoDrag(list, {
+      target: () => body,
+      scroller: () => form.closest<HTMLElement>(".paper"),
+      drop: (id, gap) => {
+        const p = photos.find((x) => x.id === id);
+        if (p && body) body.insertPhotoAt(p, gap);
+      },
+    });
     search.addEventListener("input", () => {
       stripQuery = search.value;
       draw();
