@@ -1,7 +1,7 @@
-// The story editor: section, title, lead, byline and related-items fields around a ProseMirror body
+// The story editor: section, title, lead, byline and related items around a ProseMirror body
 // (src/prose/), autosave on a pause in typing, paste cleanup in Rust, and a side panel with the
 // copy desk (findings, fixes, "add to word list"), the photo strip (drag a photo into the story
-// or insert it from the keyboard) and the revision history.
+// with the pointer, or insert it from the keyboard) and the revision history.
 import { redo, undo } from "prosemirror-history";
 import * as api from "../api";
 import type { Article } from "../bindings/Article";

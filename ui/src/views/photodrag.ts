@@ -56,7 +56,8 @@ export function enablePhotoDrag(strip: HTMLElement, deps: PhotoDragDeps): void {
     target?.showDropLine(p.gap);
     p.ghost?.classList.toggle("no-drop", p.gap === null);
     const box = deps.scroller()?.getBoundingClientRect();
-    p.scroll = box ? edgeScroll(y, box.top, box.bottom) : 0;
+    // Only over the paper: the strip's own edges are beside it at the same heights.
+    p.scroll = box && x >= box.left && x <= box.right ? edgeScroll(y, box.top, box.bottom) : 0;
     if (p.scroll && !p.frame) p.frame = requestAnimationFrame(() => autoscroll(p, x, y));
   };
 
@@ -157,7 +158,10 @@ export function enablePhotoDrag(strip: HTMLElement, deps: PhotoDragDeps): void {
     aim(p, e.clientX, e.clientY);
   });
   strip.addEventListener("pointerup", (e) => {
-    if (press && e.pointerId === press.pointerId) release(press, true);
+    if (!press || e.pointerId !== press.pointerId) return;
+    // The photo lands where the button comes up, even if no move was reported there.
+    if (press.dragging) aim(press, e.clientX, e.clientY);
+    release(press, true);
   });
   for (const type of ["pointercancel", "lostpointercapture"] as const)
     strip.addEventListener(type, (e) => {
