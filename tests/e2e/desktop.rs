@@ -258,6 +258,24 @@ fn stored_as_typed(cli: &Path, data: &Path) -> Res {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 5, "every block has its own id");
+    let model = list
+        .as_array()
+        .and_then(|l| {
+            l.iter().find(|a| {
+                a["title"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("Hội nghị khảo sát"))
+            })
+        })
+        .ok_or("the model story is in the library")?;
+    assert_eq!(
+        a["related"],
+        json!([
+            {"title": "Dự báo mưa lớn ở Hà Nội", "url": "https://nchmf.gov.vn/du-bao"},
+            {"title": model["title"], "article_id": model["id"]},
+        ]),
+        "the related items as edited: the trimmed link moved first, the library story by id, no duplicate"
+    );
     let words = byline(&["words", "list"])?;
     assert!(
         words
@@ -448,8 +466,8 @@ async fn scenario(
         .await?;
 
     // 6. Back in the story: drag the first photo from the editor's photo strip into the body,
-    // above the first paragraph (HTML5 drag and drop inside the page), then insert the second
-    // from the keyboard (pick it, Enter).
+    // above the first paragraph (a pointer drag), then insert the second from the keyboard
+    // (pick it, Enter).
     find(c, "[data-nav=stories]").await?.click().await?;
     wait_for(c, ".story-row").await?;
     c.execute("[...document.querySelectorAll('.story-row')].find(r => r.textContent.includes('Mưa lớn ở Hà Nội')).click()", vec![]).await?;
@@ -461,31 +479,61 @@ async fn scenario(
     .await?;
     find(c, "#tab-photos").await?.click().await?;
     wait_js(c, "the photo strip", "[...document.querySelectorAll('#photo-strip .strip-item img')].filter(i => i.complete && i.naturalWidth > 0).length >= 3").await?;
-    // WebDriver cannot start a native drag in WebKitGTK, so the page's own drag events run the
-    // same handlers a mouse drag runs: dragstart on the strip item, dragover + drop on the body.
-    let dropped = c
+    // A real pointer drag through WebDriver Actions (the strip drags with pointer events, as
+    // WebView2 turns HTML5 drag and drop off): press on the thumbnail, move in steps past the
+    // click threshold to the top of the first paragraph, see the ghost and the drop line above
+    // it, release.
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    let at = c
         .execute(
             r#"
             const item = document.querySelector(`#photo-strip .strip-item[data-id="${arguments[0]}"]`);
-            const target = document.querySelector('#story-body > p');
-            const dt = new DataTransfer();
-            item.dispatchEvent(new DragEvent('dragstart', {bubbles: true, cancelable: true, dataTransfer: dt}));
-            const r = target.getBoundingClientRect();
-            const at = {bubbles: true, cancelable: true, dataTransfer: dt, clientX: r.left + 4, clientY: r.top + 4};
-            target.dispatchEvent(new DragEvent('dragenter', at));
-            const over = target.dispatchEvent(new DragEvent('dragover', at));
-            target.dispatchEvent(new DragEvent('drop', at));
-            item.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: dt}));
-            return [dt.types.includes('application/x-byline-photo'), over];
+            item.scrollIntoView({block: 'center'});
+            const i = item.getBoundingClientRect();
+            const p = document.querySelector('#story-body > p').getBoundingClientRect();
+            return [i.left + i.width / 2, i.top + i.height / 2, p.left + 40, p.top + 4].map(Math.round);
             "#,
             vec![first_photo.clone()],
         )
         .await?;
-    assert_eq!(
-        dropped,
-        json!([true, false]),
-        "the strip offers the photo id and the body accepts the drop"
-    );
+    let at: Vec<f64> = serde_json::from_value(at)?;
+    let (from, to) = ((at[0], at[1]), (at[2], at[3]));
+    let step = |i: f64| PointerAction::MoveTo {
+        duration: Some(Duration::from_millis(60)),
+        x: (from.0 + (to.0 - from.0) * i / 5.0).round(),
+        y: (from.1 + (to.1 - from.1) * i / 5.0).round(),
+    };
+    let mut press = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: from.0,
+            y: from.1,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    for i in 1..=5 {
+        press = press.then(step(f64::from(i)));
+    }
+    c.perform_actions(press).await?;
+    wait_js(
+        c,
+        "the ghost and the drop line above the first paragraph while dragging",
+        "document.querySelector('.drag-ghost') && document.querySelector('.drop-line')?.dataset.gap === '0' && document.body.classList.contains('photo-dragging')",
+    )
+    .await?;
+    shot(c, shots, "10-photo-drag.png").await?;
+    c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::Up {
+        button: MOUSE_BUTTON_LEFT,
+    }))
+    .await?;
+    c.release_actions().await?;
+    wait_js(
+        c,
+        "the drag's ghost and line gone",
+        "!document.querySelector('.drag-ghost') && !document.querySelector('.drop-line') && !document.body.classList.contains('photo-dragging')",
+    )
+    .await?;
     wait_js(c, "the dropped figure first", "document.querySelector('#story-body > :first-child.pm-figure')?.dataset.photoId === arguments[0] && document.querySelector('#story-body > .pm-figure .fig-caption').value === 'Người dân đi lại khó khăn trong mưa lớn'".replace("arguments[0]", &first_photo.to_string()).as_str()).await?;
     // Keyboard: cursor in the heading, pick the second photo in the strip, Enter inserts it after.
     find(c, "#story-body > h2").await?.click().await?;
@@ -571,6 +619,58 @@ async fn scenario(
         .send_keys("Thanh Hà")
         .await?;
     wait_js(c, "the byline saved", "document.querySelector('#save-state').dataset.state === 'saved' && document.querySelector('.byline-list input').value === 'Thanh Hà'").await?;
+
+    // Related items (Tin liên quan): the model story from the library search (no accents
+    // typed), a link refused for its scheme and then added, the story refused a second time as
+    // a duplicate, and Alt+↑ putting the link first.
+    let search = find(c, "#related-search").await?;
+    c.execute(
+        "document.querySelector('#related-search').scrollIntoView({block: 'center'})",
+        vec![],
+    )
+    .await?;
+    search.send_keys("hoi nghi khao sat").await?;
+    wait_js(c, "the model story offered", "[...document.querySelectorAll('#related-results .related-hit')].some(h => h.textContent.startsWith('Hội nghị khảo sát'))").await?;
+    search.send_keys("\u{e007}").await?; // Enter
+    wait_js(c, "the story listed", "document.querySelectorAll('#related-list .related-item[data-article-id]').length === 1 && document.querySelector('#related-msg').dataset.kind === 'ok'").await?;
+    find(c, "#related-title")
+        .await?
+        .send_keys("Dự báo mưa lớn ở Hà Nội")
+        .await?;
+    let link = find(c, "#related-url").await?;
+    link.send_keys("ftp://nchmf.gov.vn/du-bao").await?;
+    find(c, "#related-add-link").await?.click().await?;
+    wait_js(c, "the scheme refused", "document.querySelector('#related-msg').dataset.kind === 'error' && document.querySelector('#related-msg').textContent.includes('https://') && document.querySelector('#related-url').getAttribute('aria-invalid') === 'true' && document.querySelectorAll('#related-list .related-item').length === 1").await?;
+    link.clear().await?;
+    link.send_keys("  https://nchmf.gov.vn/du-bao  ").await?;
+    find(c, "#related-add-link").await?.click().await?;
+    wait_js(
+        c,
+        "the link listed",
+        "document.querySelector('#related-list .related-item[data-url]')?.dataset.url === 'https://nchmf.gov.vn/du-bao'",
+    )
+    .await?;
+    search.send_keys("hoi nghi").await?;
+    wait_js(
+        c,
+        "the listed story offered again",
+        "document.querySelector('#related-results .related-hit .related-listed')",
+    )
+    .await?;
+    search.send_keys("\u{e007}").await?;
+    wait_js(c, "the duplicate refused", "document.querySelector('#related-msg').dataset.kind === 'error' && document.querySelector('#related-msg').textContent.includes('đã có') && document.querySelectorAll('#related-list .related-item').length === 2").await?;
+    search.send_keys("\u{e00c}").await?; // Escape closes the results
+    find(c, "#related-list .related-item[data-url]")
+        .await?
+        .send_keys("\u{e00a}\u{e013}\u{e000}") // Alt+↑, release
+        .await?;
+    wait_js(c, "the link moved first, still focused, and saved", "document.querySelector('#related-list .related-item:first-child')?.dataset.url === 'https://nchmf.gov.vn/du-bao' && document.activeElement === document.querySelector('#related-list .related-item:first-child') && document.querySelector('#save-state').dataset.state === 'saved'").await?;
+    shot(c, shots, "11-related-items.png").await?;
+    c.execute("document.documentElement.dataset.theme = 'dark'", vec![])
+        .await?;
+    shot(c, shots, "12-related-items-dark.png").await?;
+    c.execute("document.documentElement.dataset.theme = 'light'", vec![])
+        .await?;
 
     // 6. Settings: the local newsroom server and the editor's token (stored in the 0600 file:
     //    no keychain under this Xvfb), and the photographer's defaults.

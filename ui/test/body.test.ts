@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Slice } from "prosemirror-model";
 import { NodeSelection, TextSelection } from "prosemirror-state";
 import type { Block } from "../src/bindings/Block";
-import { PHOTO_MIME, StoryBody } from "../src/prose/body";
+import { StoryBody } from "../src/prose/body";
 
 const photo = { id: "ab".repeat(32), caption: "Toàn cảnh hội nghị", credit: "Ảnh: Cảnh Toàn" };
 
@@ -30,6 +30,19 @@ function transfer(data: Record<string, string>) {
   return { getData: (t: string) => data[t] ?? "", types: Object.keys(data) } as unknown as DataTransfer;
 }
 
+/** jsdom has no layout: gives the mount, the body and each top-level block a place on screen. */
+function layout(body: StoryBody, mount: HTMLElement, blocks: [number, number][]) {
+  const rect = (left: number, top: number, right: number, bottom: number) =>
+    () => ({ left, top, right, bottom, x: left, y: top, width: right - left, height: bottom - top }) as DOMRect;
+  mount.getBoundingClientRect = rect(200, 100, 800, 220);
+  body.view.dom.getBoundingClientRect = rect(200, 100, 800, 200);
+  blocks.forEach(([top, bottom], i) => {
+    let pos = 0;
+    for (let j = 0; j < i; j++) pos += body.view.state.doc.child(j).nodeSize;
+    (body.view.nodeDOM(pos) as HTMLElement).getBoundingClientRect = rect(210, top, 790, bottom);
+  });
+}
+
 describe("the story body editor", () => {
   it("sends pasted text through the paste cleanup before inserting it", async () => {
     const cleaned: string[] = [];
@@ -47,32 +60,50 @@ describe("the story body editor", () => {
     body.destroy();
   });
 
-  it("turns a photo dropped from the strip into a figure with the library caption", () => {
-    const { body, changes } = mount([
+  it("drops a photo into the gap between blocks the pointer points at, as a figure with the library caption and credit", () => {
+    const { body, changes, el } = mount([
       { id: "p1", type: "paragraph", text: "Đoạn một" },
       { id: "p2", type: "paragraph", text: "Đoạn hai" },
     ]);
-    const v = body.view;
-    // jsdom has no layout: the drop point is the document's end.
-    v.posAtCoords = () => null;
-    const event = { dataTransfer: transfer({ [PHOTO_MIME]: photo.id }), clientX: 0, clientY: 0, preventDefault() {} } as unknown as DragEvent;
-    const handled = v.someProp("handleDrop", (f) => f(v, event, Slice.empty, false));
-    expect(handled).toBe(true);
+    layout(body, el, [
+      [100, 140],
+      [152, 192],
+    ]);
+    expect(body.dropGap(300, 104), "the top of the first paragraph is the gap before it").toBe(0);
+    expect(body.dropGap(300, 150), "between the paragraphs").toBe(1);
+    expect(body.dropGap(300, 185), "the lower half of the last paragraph is the gap after it").toBe(2);
+    expect(body.dropGap(900, 104), "beside the body is no drop").toBeNull();
+    expect(body.dropGap(300, 400), "far below the body is no drop").toBeNull();
+
+    body.insertPhotoAt(photo, 0);
     const blocks = changes.at(-1)!;
-    expect(blocks.map((b) => b.type)).toEqual(["paragraph", "paragraph", "figure"]);
-    expect(blocks[2]).toMatchObject({ type: "figure", photo_id: photo.id, caption: photo.caption, credit: photo.credit });
-    expect(v.state.selection instanceof NodeSelection, "the new figure is selected").toBe(true);
-    const img = v.dom.querySelector<HTMLImageElement>(".pm-figure img");
+    expect(blocks.map((b) => b.type)).toEqual(["figure", "paragraph", "paragraph"]);
+    expect(blocks[0]).toMatchObject({ type: "figure", photo_id: photo.id, caption: photo.caption, credit: photo.credit });
+    expect(blocks.slice(1).map((b) => b.id), "the paragraphs keep their ids").toEqual(["p1", "p2"]);
+    expect(body.view.state.selection instanceof NodeSelection, "the new figure is selected").toBe(true);
+    const img = body.view.dom.querySelector<HTMLImageElement>(".pm-figure img");
     expect(img?.getAttribute("src"), "the figure shows the photo's preview rendition").toBe(`byline://localhost/preview/${photo.id}`);
+
+    body.insertPhotoAt(photo, 3);
+    expect(changes.at(-1)!.map((b) => b.type), "the last gap appends").toEqual(["figure", "paragraph", "paragraph", "figure"]);
     body.destroy();
   });
 
-  it("ignores drops that are not library photos (OS files are the window's job)", () => {
-    const { body, changes } = mount([{ id: "p1", type: "paragraph", text: "Đoạn" }]);
-    const v = body.view;
-    const event = { dataTransfer: transfer({ "text/uri-list": "file:///tmp/a.jpg" }), preventDefault() {} } as unknown as DragEvent;
-    expect(v.someProp("handleDrop", (f) => f(v, event, Slice.empty, false))).toBeFalsy();
-    expect(changes).toEqual([]);
+  it("draws the drop line in the gap and takes it away", () => {
+    const { body, el } = mount([
+      { id: "p1", type: "paragraph", text: "Đoạn một" },
+      { id: "p2", type: "paragraph", text: "Đoạn hai" },
+    ]);
+    layout(body, el, [
+      [100, 140],
+      [152, 192],
+    ]);
+    body.showDropLine(1);
+    const line = el.querySelector<HTMLElement>(".drop-line");
+    expect(line?.style.top, "midway between the blocks, relative to the body's mount").toBe("46px");
+    expect(line?.dataset.gap).toBe("1");
+    body.showDropLine(null);
+    expect(el.querySelector(".drop-line")).toBeNull();
     body.destroy();
   });
 

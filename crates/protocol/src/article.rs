@@ -227,6 +227,11 @@ impl Article {
         self.tags.iter_mut().for_each(n);
         for r in &mut self.related {
             n(&mut r.title);
+            // An address pasted from a decomposing source (macOS, some CMSes) would otherwise
+            // be a different string from the same link typed here, and dodge duplicate checks.
+            if let Some(url) = &mut r.url {
+                n(url);
+            }
         }
     }
 

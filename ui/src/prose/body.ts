@@ -1,6 +1,8 @@
 // The story body as a ProseMirror editor: schema and conversion (schema.ts, convert.ts), node
 // views (views.ts), undo/redo, block-kind keymaps and input rules, Rust paste cleanup, unique
-// block ids, and figures from the photo strip by drag and drop or keyboard.
+// block ids, and figures from the photo strip: dropped into the gap between blocks a pointer drag
+// points at (the drag itself is views/photodrag.ts; no HTML5 drag and drop, which WebView2
+// turns off while the window takes OS file drops) or inserted from the keyboard.
 import "prosemirror-view/style/prosemirror.css";
 import "prosemirror-gapcursor/style/gapcursor.css";
 import { baseKeymap, chainCommands, splitBlock } from "prosemirror-commands";
@@ -14,6 +16,7 @@ import { EditorState, Plugin, TextSelection, type Command, type Transaction } fr
 import { Decoration, DecorationSet, EditorView } from "prosemirror-view";
 import type { Block } from "../bindings/Block";
 import { blocksToDoc, docToBlocks, figureNode, idRepairs, posInBlock } from "./convert";
+import { gapAt, gapLine, type Span } from "./dropgap";
 import {
   currentBlock,
   enterAtStart,
@@ -25,9 +28,6 @@ import {
 } from "./commands";
 import { schema } from "./schema";
 import { FigureView, QuoteView, type ViewDeps } from "./views";
-
-/** The MIME type of a library photo dragged from the photo strip (an id, never a file path). */
-export const PHOTO_MIME = "application/x-byline-photo";
 
 export interface PhotoRef {
   id: string;
@@ -43,7 +43,7 @@ export interface BodyDeps extends ViewDeps {
   /** Accessible name and empty-body placeholder of the editing area. */
   label: string;
   placeholder: string;
-  /** Resolves a dragged photo id to its library caption and credit. */
+  /** Resolves a photo id (a figure's) to its library caption and credit. */
   photo: (id: string) => PhotoRef | undefined;
 }
 
@@ -169,24 +169,6 @@ export class StoryBody {
         slice.content.forEach((n) => content.push(strip(n)));
         return new Slice(Fragment.fromArray(content), slice.openStart, slice.openEnd);
       },
-      handleDrop: (view, event) => {
-        const id = event.dataTransfer?.getData(PHOTO_MIME);
-        if (!id) return false;
-        const photo = this.deps.photo(id);
-        if (!photo) return false;
-        const at = view.posAtCoords({ left: event.clientX, top: event.clientY });
-        const pos = at ? at.pos : view.state.doc.content.size;
-        event.preventDefault();
-        insertFigureAt(figureNode(photo), pos)(view.state, view.dispatch);
-        view.focus();
-        return true;
-      },
-    });
-    this.view.dom.addEventListener("dragover", (e) => {
-      if (e.dataTransfer?.types.includes(PHOTO_MIME)) {
-        e.preventDefault();
-        e.dataTransfer.dropEffect = "copy";
-      }
     });
   }
 
@@ -207,6 +189,64 @@ export class StoryBody {
   /** Inserts a library photo as a figure after the block holding the cursor. */
   insertPhoto(photo: PhotoRef): void {
     this.run(insertFigureAtSelection(figureNode(photo)));
+  }
+
+  /** The top-level blocks' vertical extents on screen and their document positions. */
+  private blocksOnScreen(): { spans: Span[]; positions: number[] } {
+    const spans: Span[] = [];
+    const positions: number[] = [];
+    this.view.state.doc.forEach((_node, offset) => {
+      const dom = this.view.nodeDOM(offset);
+      if (!(dom instanceof HTMLElement)) return;
+      const r = dom.getBoundingClientRect();
+      spans.push({ top: r.top, bottom: r.bottom });
+      positions.push(offset);
+    });
+    return { spans, positions };
+  }
+
+  /**
+   * The gap between blocks (0 = before the first) a photo dragged to client point (x, y) would
+   * land in, or null when the point is not over the body (a little slack around it, so the
+   * top and bottom gaps are easy to hit).
+   */
+  dropGap(x: number, y: number, slack = 32): number | null {
+    const r = this.view.dom.getBoundingClientRect();
+    if (x < r.left - slack || x > r.right + slack || y < r.top - slack || y > r.bottom + slack) return null;
+    return gapAt(this.blocksOnScreen().spans, y);
+  }
+
+  private dropLine: HTMLElement | null = null;
+
+  /** Draws the drop indicator line at `gap`; null removes it. */
+  showDropLine(gap: number | null): void {
+    if (gap === null) {
+      this.dropLine?.remove();
+      this.dropLine = null;
+      return;
+    }
+    const mount = this.view.dom.parentElement;
+    if (!mount) return;
+    if (!this.dropLine) {
+      this.dropLine = document.createElement("div");
+      this.dropLine.className = "drop-line";
+      this.dropLine.setAttribute("aria-hidden", "true");
+      mount.append(this.dropLine);
+    }
+    const m = mount.getBoundingClientRect();
+    const v = this.view.dom.getBoundingClientRect();
+    const y = gapLine(this.blocksOnScreen().spans, gap, 6);
+    this.dropLine.style.top = `${Math.round(y - m.top)}px`;
+    this.dropLine.style.left = `${Math.round(v.left - m.left)}px`;
+    this.dropLine.style.width = `${Math.round(v.width)}px`;
+    this.dropLine.dataset.gap = String(gap);
+  }
+
+  /** Inserts a library photo as a selected figure into `gap` (where a pointer drag ended). */
+  insertPhotoAt(photo: PhotoRef, gap: number): void {
+    const { positions } = this.blocksOnScreen();
+    const pos = gap < positions.length ? positions[Math.max(0, gap)] : this.view.state.doc.content.size;
+    this.run(insertFigureAt(figureNode(photo), pos));
   }
 
   /** The kind of the block holding the cursor ("heading" etc.), for the toolbar's state. */
@@ -255,6 +295,7 @@ export class StoryBody {
   }
 
   destroy(): void {
+    this.showDropLine(null);
     this.view.destroy();
   }
 }

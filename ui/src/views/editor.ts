@@ -1,15 +1,17 @@
-// The story editor: section, title, lead and byline fields around a ProseMirror body
+// The story editor: section, title, lead, byline and related items around a ProseMirror body
 // (src/prose/), autosave on a pause in typing, paste cleanup in Rust, and a side panel with the
 // copy desk (findings, fixes, "add to word list"), the photo strip (drag a photo into the story
-// or insert it from the keyboard) and the revision history.
+// with the pointer, or insert it from the keyboard) and the revision history.
 import { redo, undo } from "prosemirror-history";
 import * as api from "../api";
 import type { Article } from "../bindings/Article";
 import { Autosave, type SaveState } from "../autosave";
 import { autogrow, fill, h, utf16Offset } from "../dom";
 import { getLang, t, type Key } from "../i18n";
-import { kinds, PHOTO_MIME, StoryBody } from "../prose/body";
+import { kinds, StoryBody } from "../prose/body";
 import { go, toast, type View } from "../router";
+import { enablePhotoDrag } from "./photodrag";
+import { relatedEditor } from "./relateditems";
 import { canAddToWordList, filterPhotos } from "./strip";
 import { formatTime } from "./stories";
 
@@ -96,6 +98,15 @@ export async function editorView(id: string): Promise<View> {
   const form = h("div", { class: "editor-form" });
   const bodyMount = h("div", { class: "body-mount" });
   const bylineEl = h("div", { class: "byline-list" });
+  const related = relatedEditor({
+    get: () => article.related,
+    set: (list) => {
+      article.related = list;
+      edited();
+    },
+    selfId: () => article.id,
+    search: api.searchStories,
+  });
   const kindBar = h("div", { class: "kind-bar", role: "toolbar", "aria-label": t("body") });
 
   function renderKindBar() {
@@ -192,9 +203,11 @@ export async function editorView(id: string): Promise<View> {
       h("p", { class: "muted small body-hint" }, t("bodyHint")),
       h("h2", { class: "sub" }, t("byline")),
       bylineEl,
+      related.el,
     );
     mountBody();
     renderByline();
+    related.render();
     words.textContent = t("words", { n: wordCount(article) });
     requestAnimationFrame(() => form.querySelectorAll<HTMLTextAreaElement>(":scope > textarea").forEach(autogrow));
   }
@@ -321,6 +334,7 @@ export async function editorView(id: string): Promise<View> {
     findings = r.remaining;
     body?.setBlocks(article.blocks);
     renderFields();
+    related.render();
     renderDesk();
     toast(t("fixedN", { n: r.applied.length }));
   }
@@ -423,7 +437,6 @@ export async function editorView(id: string): Promise<View> {
             {
               class: picked ? "strip-item picked" : "strip-item",
               role: "option",
-              draggable: "true",
               "aria-selected": picked ? "true" : "false",
               "data-id": p.id,
               title: `${p.caption || p.original_name}${p.credit ? ` — ${p.credit}` : ""}`,
@@ -446,20 +459,19 @@ export async function editorView(id: string): Promise<View> {
             }),
             h("span", { class: "strip-caption" }, p.caption || p.original_name),
           );
-          item.addEventListener("dragstart", (e) => {
-            if (!e.dataTransfer) return;
-            // Only the photo id travels (never a file path or URL, which the window would
-            // treat as an OS file drop); the editor looks the caption up in the library.
-            e.dataTransfer.setData(PHOTO_MIME, p.id);
-            e.dataTransfer.effectAllowed = "copy";
-            item.classList.add("dragging");
-          });
-          item.addEventListener("dragend", () => item.classList.remove("dragging"));
           return item;
         }),
       );
       if (!shown.length) list.append(h("p", { class: "muted small" }, photos.length ? t("noResults") : t("noPhotos")));
     };
+    enablePhotoDrag(list, {
+      target: () => body,
+      scroller: () => form.closest<HTMLElement>(".paper"),
+      drop: (id, gap) => {
+        const p = photos.find((x) => x.id === id);
+        if (p && body) body.insertPhotoAt(p, gap);
+      },
+    });
     search.addEventListener("input", () => {
       stripQuery = search.value;
       draw();

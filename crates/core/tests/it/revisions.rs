@@ -1,5 +1,5 @@
 use byline_core::{CoreError, Field, Scope};
-use byline_protocol::{Block, ErrorCode};
+use byline_protocol::{Article, Block, ErrorCode, Related};
 
 use crate::{library, seed_article};
 
@@ -125,4 +125,59 @@ fn ids_can_be_given_by_unique_prefix() {
     let (_d, mut lib) = library();
     let a = lib.import_article(&seed_article()).unwrap().article;
     assert_eq!(lib.article(&a.id[..13]).unwrap().id, a.id);
+}
+
+#[test]
+fn related_items_are_saved_in_order_as_nfc_and_come_back_with_a_restore() {
+    let (_d, mut lib) = library();
+    let other = lib
+        .create_article(Article::new("Đại hội Công đoàn tỉnh"))
+        .unwrap();
+    let mut a = lib.import_article(&seed_article()).unwrap().article;
+    // As a decomposing source would paste them: "Hà Nội", "mưa-lớn" in NFD.
+    let nfd_title = "Ha\u{300} Nội";
+    let nfd_url = "https://vnexpress.net/mu\u{31b}a-lo\u{31b}\u{301}n";
+    a.related = vec![
+        Related {
+            title: other.title.clone(),
+            url: None,
+            article_id: Some(other.id.clone()),
+        },
+        Related {
+            title: nfd_title.into(),
+            url: Some(nfd_url.into()),
+            article_id: None,
+        },
+    ];
+    let saved = lib.save_article(&mut a).unwrap();
+    assert!(
+        saved.changed,
+        "adding related items is a change worth a revision"
+    );
+    let stored = lib.article(&a.id).unwrap().related;
+    assert_eq!(
+        stored
+            .iter()
+            .map(|r| (r.title.as_str(), r.url.as_deref(), r.article_id.as_deref()))
+            .collect::<Vec<_>>(),
+        [
+            (other.title.as_str(), None, Some(other.id.as_str())),
+            ("Hà Nội", Some("https://vnexpress.net/mưa-lớn"), None),
+        ],
+        "both items kept, in order, the link's title and address in NFC"
+    );
+
+    a.related.reverse();
+    lib.save_article(&mut a).unwrap();
+    assert_eq!(
+        lib.article(&a.id).unwrap().related[0].article_id,
+        None,
+        "a reorder alone is saved"
+    );
+    lib.restore(&a.id, saved.revision).unwrap();
+    assert_eq!(
+        lib.article(&a.id).unwrap().related,
+        stored,
+        "restoring a revision brings its related items back"
+    );
 }
