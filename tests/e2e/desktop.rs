@@ -6,6 +6,14 @@
 //! BYLINE_APP / BYLINE_CLI / BYLINE_SERVER_BIN override the binaries (default: next to this test
 //! in target/debug). The newsroom server is the real `byline-server` on a free loopback port with
 //! its own data directory and an editor token (the harness in `tests/src`).
+//!
+//! Real OS input: `os_input.rs` pastes from and copies to the X CLIPBOARD with Ctrl+V / Ctrl+C
+//! pressed through XTEST (xdotool), and drops a photo folder dragged over XDND from another X
+//! client's window (GTK 3), into apps of their own. Still not OS input: WebDriver's typing and
+//! clicks (WebKit automation), and in the newsroom scenario below the paste (a page-made
+//! ClipboardEvent), the folder drop (the app's `photos-dropped` event emitted from the page) and
+//! the photo strip's drag into the body (page-made HTML5 drag events). Window tests hold
+//! `window::display_lock`: xdotool input goes to whichever window has focus on the display.
 
 mod os_input;
 mod window;

@@ -135,7 +135,7 @@ impl App {
         .await
     }
 
-    /// Runs `f`, and on failure keeps a screenshot named after the test before closing.
+    /// Ends the session; on failure first keeps a screenshot named after the test.
     async fn finish(self, name: &str, result: Res) -> Res {
         if result.is_err() {
             let shots = repo().join("tests/screenshots");
@@ -197,6 +197,7 @@ async fn paste_and_copy_in(app: &App) -> Res {
         "document.activeElement?.closest('#story-body')",
     )
     .await?;
+    let pressed = Instant::now();
     xdotool(&["key", "--clearmodifiers", "ctrl+v"]).await?;
     let want = serde_json::to_string(&CLEAN_PARAGRAPHS)?;
     wait_js(
@@ -207,6 +208,10 @@ async fn paste_and_copy_in(app: &App) -> Res {
         ),
     )
     .await?;
+    println!(
+        "real Ctrl+V to cleaned paragraphs in the body: {} ms",
+        pressed.elapsed().as_millis()
+    );
     let seen = c.execute("return window.__osInput", vec![]).await?;
     assert!(
         seen.as_array().is_some_and(
@@ -397,6 +402,7 @@ async fn drop_folder_in(app: &App) -> Res {
         &format!("window.__drag.some(([e, p]) => e === 'tauri://drag-enter' && p.length === 1 && p[0] === {folder_js})"),
     )
     .await?;
+    let released = Instant::now();
     xdotool(&["mouseup", "1"]).await?;
     source
         .expect("end", "the drag to end after the button is released")
@@ -426,6 +432,10 @@ async fn drop_folder_in(app: &App) -> Res {
         "[...document.querySelectorAll('#photo-grid .cell img')].filter(i => i.complete && i.naturalWidth > 0).length === 3",
     )
     .await?;
+    println!(
+        "XDND drop to three thumbnails in the grid: {} ms",
+        released.elapsed().as_millis()
+    );
     let shots = repo().join("tests/screenshots");
     std::fs::create_dir_all(&shots)?;
     shot(c, &shots, "10-photos-dropped-over-xdnd.png").await?;
