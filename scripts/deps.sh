@@ -15,6 +15,10 @@ APT_PACKAGES=(
   xvfb                  # desktop E2E: a headless X display
   xauth                 # desktop E2E: xvfb-run needs it (only a Recommends of xvfb)
   webkit2gtk-driver     # desktop E2E: WebKitWebDriver, driven through tauri-driver
+  xdotool               # desktop E2E (os_input): real keys and mouse through XTEST
+  xclip                 # desktop E2E (os_input): reads the X CLIPBOARD the app copied to
+  python3-gi            # desktop E2E (os_input): GTK 3 helpers (clipboard owner, XDND drag source)
+  gir1.2-gtk-3.0        # desktop E2E (os_input): GTK 3 for those helpers, from /usr/bin/python3
   curl                  # scripts/run.sh waits for the local server's /health
   libdbus-1-dev         # byline-core credentials: keyring's Secret Service backend links libdbus
   dbus                  # credentials test: dbus-run-session gives the keychain test a private bus

@@ -6,73 +6,27 @@
 //! BYLINE_APP / BYLINE_CLI / BYLINE_SERVER_BIN override the binaries (default: next to this test
 //! in target/debug). The newsroom server is the real `byline-server` on a free loopback port with
 //! its own data directory and an editor token (the harness in `tests/src`).
+//!
+//! Real OS input: `os_input.rs` pastes from and copies to the X CLIPBOARD with Ctrl+V / Ctrl+C
+//! pressed through XTEST (xdotool), and drops a photo folder dragged over XDND from another X
+//! client's window (GTK 3), into apps of their own. Still not OS input: WebDriver's typing and
+//! clicks (WebKit automation), and in the newsroom scenario below the paste (a page-made
+//! ClipboardEvent), the folder drop (the app's `photos-dropped` event emitted from the page) and
+//! the photo strip's drag into the body (page-made HTML5 drag events). Window tests hold
+//! `window::display_lock`: xdotool input goes to whichever window has focus on the display.
+
+mod os_input;
+mod window;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use byline_tests::process::{ServerProcess, http};
-use byline_tests::{bin, free_port, repo};
-use fantoccini::elements::Element;
-use fantoccini::{Client, ClientBuilder, Locator};
+use byline_tests::{bin, repo};
+use fantoccini::Client;
 use serde_json::json;
-
-type Res<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
-
-/// tauri-driver, stopped with SIGTERM (so it stops WebKitWebDriver too) when dropped.
-struct Driver(Child);
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let pid = self.0.id().to_string();
-        let _ = Command::new("kill").args(["-TERM", &pid]).status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn wait_for(c: &Client, css: &str) -> Res<Element> {
-    Ok(c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await
-        .map_err(|e| format!("waiting for `{css}`: {e}"))?)
-}
-
-async fn find(c: &Client, css: &str) -> Res<Element> {
-    Ok(c.find(Locator::Css(css))
-        .await
-        .map_err(|e| format!("finding `{css}`: {e}"))?)
-}
-
-/// Polls `cond` (a JS expression) until it is true.
-async fn wait_js(c: &Client, what: &str, cond: &str) -> Res {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let v = c.execute(&format!("return !!({cond});"), vec![]).await?;
-        if v == json!(true) {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!("timed out waiting for {what} ({cond})").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn shot(c: &Client, dir: &Path, name: &str) -> Res {
-    // Let the last DOM change paint before capturing.
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let png = c.screenshot().await?;
-    std::fs::write(dir.join(name), png)?;
-    Ok(())
-}
+use window::{Res, find, shot, wait_for, wait_js};
 
 /// RSS in KiB of the app process and of its WebKit children.
 fn rss_kib(app: &Path) -> Option<(u64, u64)> {
@@ -103,6 +57,7 @@ fn rss_kib(app: &Path) -> Option<(u64, u64)> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn newsroom_day_in_the_real_window() {
+    let _display = window::display_lock().await;
     tokio::time::timeout(Duration::from_secs(240), run())
         .await
         .expect("the E2E run took longer than 4 minutes")
@@ -149,53 +104,7 @@ async fn run() -> Res {
     let server = ServerProcess::start(server_data.path());
     let editor_token = server.add_user("Biên tập", "editor");
 
-    let port = free_port();
-    let _driver = Driver(
-        Command::new("tauri-driver")
-            // A free native port too: WebKitWebDriver's default (4445) is shared by every
-            // E2E run on the machine, and two at once would talk to each other's app.
-            .args(["--port", &port.to_string()])
-            .args(["--native-port", &free_port().to_string()])
-            .env("BYLINE_DATA_DIR", data.path())
-            .env("BYLINE_MULTI_INSTANCE", "1")
-            // Deterministic: the token goes to the 0600 file, never a developer's keychain.
-            .env("BYLINE_KEYCHAIN", "off")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| format!("tauri-driver (cargo install tauri-driver --locked): {e}"))?,
-    );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "tauri-driver did not listen");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "tauri:options".into(),
-        json!({ "application": app.to_string_lossy() }),
-    );
-    // tauri-driver listens before its WebKitWebDriver is ready to take a session, and then
-    // drops the first request unanswered now and then (seen once in a few dozen runs): retry
-    // the session request itself, never the scenario.
-    let mut attempt = 0;
-    let (c, spawned) = loop {
-        attempt += 1;
-        let spawned = Instant::now();
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => break (c, spawned),
-            Err(e) if attempt < 3 => {
-                eprintln!("WebDriver session attempt {attempt} failed ({e}); retrying");
-                tokio::time::sleep(Duration::from_millis(500)).await;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    };
+    let (_driver, c, spawned) = window::launch(&app, data.path()).await?;
     let result = scenario(
         &c,
         &shots,

@@ -1,0 +1,130 @@
+//! What every window test shares: a WebDriver session on a freshly launched app (tauri-driver +
+//! WebKitWebDriver), element and condition waits, screenshots, and the lock that keeps window
+//! tests of this binary from overlapping on the shared X display.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use byline_tests::free_port;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+pub type Res<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// Held for the whole of a window test. Real X input (xdotool) goes to whichever window has the
+/// focus or lies under the pointer, so two apps on one display must not be driven at once; and
+/// the machines running this have two cores, where two WebKit instances starve each other.
+pub async fn display_lock() -> tokio::sync::MutexGuard<'static, ()> {
+    static DISPLAY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    DISPLAY.lock().await
+}
+
+/// tauri-driver, stopped with SIGTERM (so it stops WebKitWebDriver too) when dropped.
+pub struct Driver(Child);
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let pid = self.0.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts tauri-driver with the app's environment (its own library in `data`) and opens a
+/// session, which launches the app. Returns the driver, the client and when the launch began.
+pub async fn launch(app: &Path, data: &Path) -> Res<(Driver, Client, Instant)> {
+    let port = free_port();
+    let driver = Driver(
+        Command::new("tauri-driver")
+            // A free native port too: WebKitWebDriver's default (4445) is shared by every
+            // E2E run on the machine, and two at once would talk to each other's app.
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &free_port().to_string()])
+            .env("BYLINE_DATA_DIR", data)
+            .env("BYLINE_MULTI_INSTANCE", "1")
+            // Deterministic: the token goes to the 0600 file, never a developer's keychain.
+            .env("BYLINE_KEYCHAIN", "off")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("tauri-driver (cargo install tauri-driver --locked): {e}"))?,
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "tauri-driver did not listen");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "tauri:options".into(),
+        json!({ "application": app.to_string_lossy() }),
+    );
+    // tauri-driver listens before its WebKitWebDriver is ready to take a session, and then
+    // drops the first request unanswered now and then (seen once in a few dozen runs): retry
+    // the session request itself, never the scenario.
+    let mut attempt = 0;
+    let (c, spawned) = loop {
+        attempt += 1;
+        let spawned = Instant::now();
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => break (c, spawned),
+            Err(e) if attempt < 3 => {
+                eprintln!("WebDriver session attempt {attempt} failed ({e}); retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    Ok((driver, c, spawned))
+}
+
+pub async fn wait_for(c: &Client, css: &str) -> Res<Element> {
+    Ok(c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .map_err(|e| format!("waiting for `{css}`: {e}"))?)
+}
+
+pub async fn find(c: &Client, css: &str) -> Res<Element> {
+    Ok(c.find(Locator::Css(css))
+        .await
+        .map_err(|e| format!("finding `{css}`: {e}"))?)
+}
+
+/// Polls `cond` (a JS expression) until it is true.
+pub async fn wait_js(c: &Client, what: &str, cond: &str) -> Res {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let v = c.execute(&format!("return !!({cond});"), vec![]).await?;
+        if v == json!(true) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("timed out waiting for {what} ({cond})").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub async fn shot(c: &Client, dir: &Path, name: &str) -> Res {
+    // Let the last DOM change paint before capturing.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let png = c.screenshot().await?;
+    std::fs::write(dir.join(name), png)?;
+    Ok(())
+}
