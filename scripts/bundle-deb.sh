@@ -17,9 +17,7 @@ node -e '
   c.bundle.icon = c.bundle.icon.map((p) => p.replace(/^src-tauri\//, ""));
   require("fs").writeFileSync(process.argv[1], JSON.stringify(c, null, 2));
 ' "$cfg"
-# The CLI refuses when the npm packages (@tauri-apps/api 2.12, plugin-dialog 2.8) and the Rust
-# crates in Cargo.lock (tauri 2.11, tauri-plugin-dialog 2.7) differ in minor version. Both are 2.x
-# and the app's IPC works across them (the E2E test drives it); the alignment belongs in the
-# lockfiles, not here, so the packaging step does not stop on it.
-TAURI_APP_PATH=src-tauri ui/node_modules/.bin/tauri build --ci --bundles deb --ignore-version-mismatches
+# The npm packages (ui/package.json) match the crates in Cargo.lock minor for minor (tauri 2.11,
+# tauri-plugin-dialog 2.7); the CLI refuses to bundle when they drift.
+TAURI_APP_PATH=src-tauri ui/node_modules/.bin/tauri build --ci --bundles deb
 ls -l target/release/bundle/deb/*.deb

@@ -1,4 +1,5 @@
 // The app shell: navigation, theme and language, global shortcuts, menu and drop events.
+import "./fonts.css";
 import "./style.css";
 import { listen } from "@tauri-apps/api/event";
 import { createStory } from "./api";
