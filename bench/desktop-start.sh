@@ -16,6 +16,11 @@
 #   byline-story  a library with the model story (fixtures/seed-article/article.md, via the CLI)
 #   minibrowser   peer: Debian's WebKitGTK MiniBrowser opening the same built ui/dist/index.html
 #                 (served on 127.0.0.1 by the driver), the floor of any WebKitGTK app
+#   minibrowser-software  the same peer without GL compositing, which is how Byline paints on a
+#                 machine with no GPU render node (like this one; see host::paint_in_software)
+# Memory: RSS counts each shared library once per process (libLLVM, libwebkit2gtk and
+# JavaScriptCore are mapped by two or three of them); PSS shares them out; USS is what only these
+# processes hold.
 # Each configuration has fresh XDG config/cache/data folders (window state, WebKit caches).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -60,14 +60,17 @@ function descendants(all, root) {
   return out;
 }
 
-function pss(pid) {
+function rollup(pid, field) {
   try {
     const s = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-    return +(s.match(/^Pss:\s+(\d+)/m)?.[1] ?? 0);
+    return +(s.match(new RegExp(`^${field}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
   } catch {
     return 0;
   }
 }
+const pss = (pid) => rollup(pid, "Pss");
+// USS: pages only this process maps (private clean + dirty), what quitting it gives back.
+const uss = (pid) => rollup(pid, "Private_Clean") + rollup(pid, "Private_Dirty");
 
 /** The browser (app) process that WebKitWebDriver (a child of tauri-driver) started, and its
  * descendants (WebKitWebProcess, WebKitNetworkProcess, bwrap…). KiB. */
@@ -87,6 +90,7 @@ function memory(driverPid) {
     children_rss_kib: sum(rest, (p) => p.rss),
     rss_kib: sum(tree, (p) => p.rss),
     pss_kib: sum(tree, (p) => pss(p.pid)),
+    uss_kib: sum(tree, (p) => uss(p.pid)),
   };
 }
 
@@ -271,6 +275,17 @@ async function startBench() {
       marker: NAV,
       full: null,
     },
+    {
+      // The same peer painting the way Byline does on a machine without a GPU render node
+      // (host::paint_in_software: no GL compositing).
+      name: "minibrowser-software",
+      env: { ...xdg("mbsw"), WEBKIT_DISABLE_COMPOSITING_MODE: "1" },
+      application: MB,
+      args: ["--automation"],
+      url: PEER_URL,
+      marker: NAV,
+      full: null,
+    },
   ];
   const only = env("ONLY", "")
     .split(",")
@@ -289,7 +304,7 @@ async function startBench() {
         console.log(
           `${c.name} run ${i + 1}: session ${r.session_ms.toFixed(0)} ms, shell ${r.marker_ms.toFixed(0)} ms` +
             (r.full_ms ? `, story list ${r.full_ms.toFixed(0)} ms` : "") +
-            (r.mem ? `, idle RSS ${mib(r.mem.rss_kib)} MiB (PSS ${mib(r.mem.pss_kib)}) [${r.mem.processes.join(" ")}]` : ", no memory"),
+            (r.mem ? `, idle RSS ${mib(r.mem.rss_kib)} MiB (PSS ${mib(r.mem.pss_kib)}, USS ${mib(r.mem.uss_kib)}) [${r.mem.processes.join(" ")}]` : ", no memory"),
         );
       }
     }
@@ -311,26 +326,32 @@ async function startBench() {
       idle_rss_mib_p50: median(col((r) => r.mem?.rss_kib)) / 1024,
       idle_app_rss_mib_p50: median(col((r) => r.mem?.app_rss_kib)) / 1024,
       idle_pss_mib_p50: median(col((r) => r.mem?.pss_kib)) / 1024,
+      idle_uss_mib_p50: median(col((r) => r.mem?.uss_kib)) / 1024,
     };
     result({ bench: "start", ...sum });
     sums[c.name] = sum;
   }
-  const peer = sums.minibrowser;
   const f = (x) => (x === null || x === undefined || Number.isNaN(x) ? "—" : x.toFixed(0));
   console.log("\n== cold start (ms from the WebDriver new-session request, which execs the browser process) and idle memory " + IDLE_S + " s later, " + RUNS + " runs each");
+  const peers = [
+    ["MiniBrowser peer (same UI over http, default painting)", sums.minibrowser],
+    ["MiniBrowser peer without GL compositing (as Byline paints here)", sums["minibrowser-software"]],
+  ];
   for (const n of ["byline-fresh", "byline-story"]) {
     const b = sums[n];
     if (!b) continue;
     console.log(
       `${n}: shell p50 ${f(b.shell_ms_p50)} p95 ${f(b.shell_ms_p95)} | story list p50 ${f(b.full_ms_p50)} p95 ${f(b.full_ms_p95)} | ` +
-        `idle RSS ${b.idle_rss_mib_p50.toFixed(1)} MiB (app ${b.idle_app_rss_mib_p50.toFixed(1)}), PSS ${b.idle_pss_mib_p50.toFixed(1)} MiB`,
+        `idle RSS ${b.idle_rss_mib_p50.toFixed(1)} MiB (app ${b.idle_app_rss_mib_p50.toFixed(1)}), PSS ${b.idle_pss_mib_p50.toFixed(1)} MiB, USS ${b.idle_uss_mib_p50.toFixed(1)} MiB`,
     );
-    if (peer)
+    for (const [label, peer] of peers) {
+      if (!peer) continue;
       console.log(
-        `  vs MiniBrowser peer (same UI over http, shell p50 ${f(peer.shell_ms_p50)} p95 ${f(peer.shell_ms_p95)}, idle RSS ${peer.idle_rss_mib_p50.toFixed(1)} PSS ${peer.idle_pss_mib_p50.toFixed(1)} MiB): ` +
+        `  vs ${label} (shell p50 ${f(peer.shell_ms_p50)} p95 ${f(peer.shell_ms_p95)}, idle RSS ${peer.idle_rss_mib_p50.toFixed(1)} PSS ${peer.idle_pss_mib_p50.toFixed(1)} USS ${peer.idle_uss_mib_p50.toFixed(1)} MiB): ` +
           `shell p50 ratio ${(b.shell_ms_p50 / peer.shell_ms_p50).toFixed(2)}x, story list p50 / peer shell p50 ${(b.full_ms_p50 / peer.shell_ms_p50).toFixed(2)}x, ` +
-          `RSS ratio ${(b.idle_rss_mib_p50 / peer.idle_rss_mib_p50).toFixed(2)}x, PSS ratio ${(b.idle_pss_mib_p50 / peer.idle_pss_mib_p50).toFixed(2)}x`,
+          `RSS ratio ${(b.idle_rss_mib_p50 / peer.idle_rss_mib_p50).toFixed(2)}x, PSS ratio ${(b.idle_pss_mib_p50 / peer.idle_pss_mib_p50).toFixed(2)}x, USS ratio ${(b.idle_uss_mib_p50 / peer.idle_uss_mib_p50).toFixed(2)}x`,
       );
+    }
   }
 }
 
@@ -343,7 +364,7 @@ const [sel, ms, span] = arguments; const done = arguments[arguments.length - 1];
 const sc = document.querySelector(sel);
 const max = Math.min(sc.scrollHeight - sc.clientHeight, span > 0 ? span : Infinity);
 const imgs = sc.getElementsByTagName('img'), cells = sc.getElementsByClassName('cell');
-const iv = []; let last = null, t0 = null, maxImg = 0, maxCells = 0, minImg = 1e9, nodes0 = document.getElementsByTagName('*').length, maxNodes = nodes0;
+const iv = []; let srcSum = 0, srcSamples = 0; let last = null, t0 = null, maxImg = 0, maxCells = 0, minImg = 1e9, nodes0 = document.getElementsByTagName('*').length, maxNodes = nodes0;
 function frame(t) {
   if (t0 === null) t0 = t;
   if (last !== null) iv.push(t - last);
@@ -351,8 +372,9 @@ function frame(t) {
   maxImg = Math.max(maxImg, imgs.length); minImg = Math.min(minImg, imgs.length);
   maxCells = Math.max(maxCells, cells.length);
   if (iv.length % 30 === 0) maxNodes = Math.max(maxNodes, document.getElementsByTagName('*').length);
+  if (iv.length % 10 === 0 && imgs.length) { let n = 0; for (const i of imgs) if (i.getAttribute('src')) n++; srcSum += n / imgs.length; srcSamples++; }
   const e = t - t0;
-  if (e >= ms) { sc.scrollTop = 0; done({ iv, maxImg, minImg, maxCells, maxNodes, scrollMax: max, cols: Number(sc.dataset.columns) || getComputedStyle(sc.querySelector('.cell').parentElement).gridTemplateColumns.split(' ').length, clientW: sc.clientWidth, clientH: sc.clientHeight }); return; }
+  if (e >= ms) { sc.scrollTop = 0; done({ iv, srcShare: srcSamples ? srcSum / srcSamples : 0, maxImg, minImg, maxCells, maxNodes, scrollMax: max, cols: Number(sc.dataset.columns) || getComputedStyle(sc.querySelector('.cell').parentElement).gridTemplateColumns.split(' ').length, clientW: sc.clientWidth, clientH: sc.clientHeight }); return; }
   const ph = e / ms;
   sc.scrollTop = Math.round((ph < 0.5 ? 2 * ph : 2 - 2 * ph) * max);
   requestAnimationFrame(frame);
@@ -420,10 +442,10 @@ async function scrollOnce(s, driver, sel, label, { SCROLL_S, PASSES, SETTLE_S, S
     console.log(
       `${label} pass ${p + 1}: ${st.frames} frames, ${st.fps.toFixed(1)} fps, p50 ${st.p50_ms.toFixed(1)} p95 ${st.p95_ms.toFixed(1)} p99 ${st.p99_ms.toFixed(1)} max ${st.max_ms.toFixed(0)} ms, ` +
         `dropped (>25 ms) ${st.dropped_gt_25ms} (${st.dropped_pct.toFixed(1)}%), missed vsyncs ${st.missed_vsyncs}; ` +
-        `DOM max ${r.maxImg} img / ${r.maxCells} cells / ${r.maxNodes} nodes, ${r.cols} columns, scroll ${r.scrollMax} px; ` +
+        `DOM max ${r.maxImg} img / ${r.maxCells} cells / ${r.maxNodes} nodes, ${(100 * r.srcShare).toFixed(0)}% with their thumbnail set, ${r.cols} columns, scroll ${r.scrollMax} px; ` +
         `RSS after ${mib(after.rss_kib)} MiB (PSS ${mib(after.pss_kib)})`,
     );
-    passes.push({ ...st, max_img: r.maxImg, min_img: r.minImg, max_cells: r.maxCells, max_nodes: r.maxNodes, columns: r.cols, scroll_px: r.scrollMax, rss_after_mib: after.rss_kib / 1024, pss_after_mib: after.pss_kib / 1024 });
+    passes.push({ ...st, thumbs_shown_pct: 100 * r.srcShare, max_img: r.maxImg, min_img: r.minImg, max_cells: r.maxCells, max_nodes: r.maxNodes, columns: r.cols, scroll_px: r.scrollMax, rss_after_mib: after.rss_kib / 1024, pss_after_mib: after.pss_kib / 1024 });
   }
   return { before_rss_mib: before.rss_kib / 1024, before_pss_mib: before.pss_kib / 1024, passes };
 }
@@ -463,6 +485,7 @@ async function scrollBench() {
           await s.js("const o = document.querySelector('#photo-grid'); const sc = document.createElement('div'); sc.id = 'blank-grid'; sc.className = 'grid-scroller'; sc.dataset.columns = o.dataset.columns; const z = document.createElement('div'); z.style.height = o.scrollHeight + 'px'; z.innerHTML = '<div class=cell><img></div>'; sc.append(z); o.replaceWith(sc);");
           const r = await scrollOnce(s, driver, "#blank-grid", "blank scroller", { ...opts, blank: true });
           out.blank = { photos: 0, open_ms: 0, ...r };
+          result({ bench: "scroll", name: "blank", ...out.blank });
         } else {
           const t1 = performance.now();
           const n = await s.jsAsync(STATIC_GRID_JS);
@@ -483,11 +506,11 @@ async function scrollBench() {
   }
   console.log(`\n== grid scroll, ${opts.SPAN_PX > 0 ? `${opts.SPAN_PX} px down` : "top to bottom"} and back in ${opts.SCROLL_S} s with requestAnimationFrame, ${opts.PASSES} passes each`);
   for (const [k, v] of Object.entries(out)) {
-    const label = k === "byline" ? "byline virtualised grid" : "peer: static grid, same thumbnails, not virtualised";
+    const label = { byline: "byline virtualised grid", static: "peer: static grid, same thumbnails, not virtualised", blank: "floor: the same scroller, empty" }[k];
     for (const [i, p] of v.passes.entries())
       console.log(
         `${label} (${v.photos} photos) pass ${i + 1}: ${p.frames} frames, p50 ${p.p50_ms.toFixed(1)} / p95 ${p.p95_ms.toFixed(1)} / p99 ${p.p99_ms.toFixed(1)} ms, ` +
-          `dropped (>25 ms) ${p.dropped_gt_25ms} (${p.dropped_pct.toFixed(1)}%), max ${p.max_img} img / ${p.max_cells} cells in the DOM, ` +
+          `dropped (>25 ms) ${p.dropped_gt_25ms} (${p.dropped_pct.toFixed(1)}%), max ${p.max_img} img / ${p.max_cells} cells in the DOM (${p.thumbs_shown_pct.toFixed(0)}% with a thumbnail set), ` +
           `RSS ${v.before_rss_mib.toFixed(0)} -> ${p.rss_after_mib.toFixed(0)} MiB (PSS ${v.before_pss_mib.toFixed(0)} -> ${p.pss_after_mib.toFixed(0)})`,
       );
   }

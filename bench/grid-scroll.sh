@@ -3,6 +3,12 @@
 # WebDriver (tauri-driver + WebKitWebDriver) by bench/desktop.mjs. Goal: no dropped frames and
 # bounded memory. Not part of the test suite or CI.
 #   N=5000 SCROLL_S=10 PASSES=3 bash bench/grid-scroll.sh     (NO_BUILD=1 reuses target/release)
+# Two speeds, each against its peer: a fling (the whole library top to bottom and back, ~44,000
+# px/s: the grid shows plain tiles and sets thumbnails once the scroll settles) and browsing
+# (BROWSE_PX, 6,000 px down and back in SCROLL_S: ~1,200 px/s, thumbnails load while scrolling;
+# the share of cells with their thumbnail set is reported). SPEEDS=fling or SPEEDS=browse runs one.
+# ORDER=byline,static,blank adds the floor: the same scroller, empty. EXTRA_CSS injects a style
+# sheet into the app before its run (to try a paint cost without a rebuild).
 #
 # The library (kept in target/bench-grid-$N, seeded once, RESEED=1 redoes it): N distinct small
 # noise JPEGs (crates/core/examples/noise_jpegs, 360x270) imported with `byline photo import`, so
@@ -50,4 +56,12 @@ if [ -n "${RESEED:-}" ] || [ ! -f "$DATA/.seeded" ]; then
   touch "$DATA/.seeded"
 fi
 echo "== $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(git rev-parse --short HEAD); library $DATA ($(du -sh "$DATA" | cut -f1)), $(find "$DATA/thumbs" -name "*.jpg" 2>/dev/null | wc -l) thumbnails"
-xvfb-run -a -s "-screen 0 1280x800x24" node bench/desktop.mjs scroll
+for speed in ${SPEEDS:-fling browse}; do
+  case $speed in
+    fling) span=0 ;;
+    browse) span=${BROWSE_PX:-6000} ;;
+    *) echo "bench: SPEEDS takes fling and/or browse" >&2; exit 1 ;;
+  esac
+  echo "== $speed"
+  SPAN_PX=$span xvfb-run -a -s "-screen 0 1280x800x24" node bench/desktop.mjs scroll
+done

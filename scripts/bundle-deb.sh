@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds a Debian package of the desktop app with the Tauri CLI from npm (pinned 2.12.3 in
+# Builds a Debian package of the desktop app with the Tauri CLI from npm (pinned 2.11.5 in
 # ui/package-lock.json): target/release/bundle/deb/Byline_*.deb. (AppImage needs downloads.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
