@@ -42,7 +42,7 @@ rustup component list --installed 2>/dev/null | grep -q clippy || rustup compone
 # Desktop E2E: tauri-driver (WebDriver proxy for Tauri apps).
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 
-# Desktop UI: Vite/TypeScript toolchain pinned by ui/package-lock.json (Tauri CLI 2.12.3 from npm).
+# Desktop UI: Vite/TypeScript toolchain pinned by ui/package-lock.json (Tauri CLI 2.11.5 from npm, matching the tauri crate).
 command -v npm >/dev/null || { echo "deps: npm not found; install Node.js 20+ first" >&2; exit 1; }
 # `npm install`, not `npm ci`: the registry this project can reach lacks some other platforms'
 # optional packages (rollup's), so the lockfile never lists them and `npm ci` refuses it as out of
