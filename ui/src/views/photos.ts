@@ -87,25 +87,30 @@ export async function photosView(): Promise<View> {
   let flinging = false;
   let settle = 0;
 
-  function buildCell(i: number, cols: number): HTMLElement {
+  // Cells that scrolled out are given to the photos scrolling in (see `render`), so a fling
+  // moves a few dozen elements around instead of creating and collecting thousands.
+  function newCell(): HTMLElement {
+    return h(
+      "div",
+      { class: "cell", role: "option" },
+      h("img", { decoding: "async", draggable: "false" }),
+      h("span", { class: "cell-caption" }),
+    );
+  }
+
+  function fillCell(el: HTMLElement, i: number, cols: number) {
     const p = photos[i];
     const { x, y } = cellOrigin(i, cols, CELL, GAP);
-    const el = h(
-      "div",
-      {
-        class: "cell",
-        role: "option",
-        "data-id": p.id,
-        "data-index": String(i),
-        title: p.original_name,
-        onclick: (e: MouseEvent) => click(i, e),
-      },
-      h("img", { alt: p.caption || p.original_name, decoding: "async", draggable: "false" }),
-      h("span", { class: "cell-caption" }, p.caption || p.original_name),
-    );
+    const label = p.caption || p.original_name;
+    el.dataset.id = p.id;
+    el.dataset.index = String(i);
+    el.title = p.original_name;
     el.style.transform = `translate(${x}px, ${y}px)`;
+    const img = el.firstElementChild as HTMLImageElement;
+    img.removeAttribute("src");
+    img.alt = label;
+    (el.lastElementChild as HTMLElement).textContent = label;
     if (!flinging) showThumb(el, i);
-    return el;
   }
 
   function showThumb(el: HTMLElement, i: number) {
@@ -139,19 +144,23 @@ export async function photosView(): Promise<View> {
     }
     sizer.style.height = `${w.totalHeight + 2 * GAP}px`;
     const { remove, add } = windowDiff(cells.keys(), w.first, w.last);
+    const spare: HTMLElement[] = [];
     for (const i of remove) {
-      cells.get(i)?.remove();
+      spare.push(cells.get(i)!);
       cells.delete(i);
     }
-    if (add.length) {
-      const frag = document.createDocumentFragment();
-      for (const i of add) {
-        const el = buildCell(i, columns);
-        cells.set(i, el);
+    const frag = document.createDocumentFragment();
+    for (const i of add) {
+      let el = spare.pop();
+      if (!el) {
+        el = newCell();
         frag.append(el);
       }
-      sizer.append(frag);
+      fillCell(el, i, columns);
+      cells.set(i, el);
     }
+    if (frag.childNodes.length) sizer.append(frag);
+    for (const el of spare) el.remove();
     for (const [i, el] of cells) {
       paintState(el, i);
       if (!flinging) showThumb(el, i);
@@ -183,6 +192,11 @@ export async function photosView(): Promise<View> {
     render();
     void renderPanel();
   }
+
+  sizer.addEventListener("click", (e) => {
+    const cell = (e.target as HTMLElement).closest<HTMLElement>(".cell");
+    if (cell?.dataset.index) click(Number(cell.dataset.index), e);
+  });
 
   // One render per frame however many scroll events arrive in it.
   let queued = false;
