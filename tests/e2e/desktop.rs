@@ -8,12 +8,14 @@
 //! its own data directory and an editor token (the harness in `tests/src`).
 //!
 //! Real OS input: `os_input.rs` pastes from and copies to the X CLIPBOARD with Ctrl+V / Ctrl+C
-//! pressed through XTEST (xdotool), and drops a photo folder dragged over XDND from another X
-//! client's window (GTK 3), into apps of their own. Still not OS input: WebDriver's typing and
-//! clicks (WebKit automation), and in the newsroom scenario below the paste (a page-made
-//! ClipboardEvent), the folder drop (the app's `photos-dropped` event emitted from the page) and
-//! the photo strip's drag into the body (page-made HTML5 drag events). Window tests hold
-//! `window::display_lock`: xdotool input goes to whichever window has focus on the display.
+//! pressed through XTEST (xdotool), drops a photo folder dragged over XDND from another X
+//! client's window (GTK 3), and drags with the mouse through XTEST (a photo from the editor's
+//! strip into the body, then the figure by its drag handle to the story's end), into apps of their
+//! own. Still not OS input: WebDriver's typing, clicks and pointer Actions (WebKit automation),
+//! and in the newsroom scenario below the paste (a page-made ClipboardEvent), the folder drop (the
+//! app's `photos-dropped` event emitted from the page) and the photo strip's drag into the body
+//! (WebDriver pointer Actions). Window tests hold `window::display_lock`: xdotool input goes to
+//! whichever window has focus on the display.
 
 mod os_input;
 mod window;
@@ -121,6 +123,51 @@ async fn run() -> Res {
     result?;
     stored_as_typed(&cli, data.path())?;
     println!("screenshots: {}", shots.display());
+    Ok(())
+}
+
+/// The title and the body are set in the bundled Noto Serif ("Byline Serif", ui/src/fonts.css),
+/// and the Vietnamese text on screen really fetched its Vietnamese subset: a face whose unicode
+/// range holds the precomposed Vietnamese letters is loaded. Without fonts.css there are no such
+/// faces at all (WebKit's `fonts.check` alone is true for any family it has no face for).
+async fn bundled_fonts_render_vietnamese(c: &Client) -> Res {
+    let fonts = c
+        .execute_async(
+            r#"
+            const done = arguments[arguments.length - 1];
+            document.fonts.ready.then(() => {
+                const bare = s => s.replace(/["']/g, '').trim();
+                const first = sel => bare(getComputedStyle(document.querySelector(sel)).fontFamily.split(',')[0]);
+                done({
+                    title: first('#f-title'),
+                    body: first('#story-body'),
+                    check: document.fonts.check('16px "Byline Serif"', 'Nguyễn Thị Ánh ệ ữ đ'),
+                    vietnamese: [...document.fonts]
+                        .filter(f => f.unicodeRange.toUpperCase().includes('1EA0-1EF9'))
+                        .map(f => [bare(f.family), f.style, f.status]),
+                });
+            });
+            "#,
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        (&fonts["title"], &fonts["body"]),
+        (&json!("Byline Serif"), &json!("Byline Serif")),
+        "the title and the body ask for the bundled serif first: {fonts}"
+    );
+    let faces = fonts["vietnamese"].as_array().ok_or("the font faces")?;
+    for family in ["Byline Serif", "Byline Sans"] {
+        assert!(
+            faces.contains(&json!([family, "normal", "loaded"])),
+            "the Vietnamese subset of {family} was fetched for the text on screen and is loaded (fonts.css imported): {fonts}"
+        );
+    }
+    assert_eq!(
+        fonts["check"],
+        json!(true),
+        "Vietnamese text in 16px Byline Serif needs nothing more to load: {fonts}"
+    );
     Ok(())
 }
 
@@ -254,6 +301,7 @@ async fn scenario(
     )
     .await?;
     shot(c, shots, "02-editor-model-story.png").await?;
+    bundled_fonts_render_vietnamese(c).await?;
     find(c, "#back").await?.click().await?;
 
     // 3. A new story in the ProseMirror body: Vietnamese typed into the title and the body,

@@ -1,8 +1,10 @@
 //! Real OS input under Xvfb, where WebDriver has none: the X CLIPBOARD (a Ctrl+V and a Ctrl+C
-//! pressed through XTEST with xdotool, read back with xclip) and an XDND drop of a photo folder
-//! dragged out of another X client's window (tests/e2e/drag_source.py, GTK 3). Nothing here
-//! dispatches a page-made event: the page is only read, and watched through listeners that
-//! record whether what arrived was trusted (made by the browser from native input).
+//! pressed through XTEST with xdotool, read back with xclip), an XDND drop of a photo folder
+//! dragged out of another X client's window (tests/e2e/drag_source.py, GTK 3), and mouse drags
+//! inside the window through XTEST (a photo from the editor's strip into the body, then that
+//! figure by its drag handle to the end of the story). Nothing here dispatches a page-made event:
+//! the page is only read, and watched through listeners that record whether what arrived was
+//! trusted (made by the browser from native input).
 //!
 //! Needs xdotool, xclip, and python3-gi + gir1.2-gtk-3.0 for /usr/bin/python3 (scripts/deps.sh).
 
@@ -78,6 +80,16 @@ async fn a_photo_folder_dragged_from_another_x_client_and_dropped_on_the_window_
         .unwrap();
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_photo_dragged_with_the_real_mouse_lands_between_two_paragraphs_and_its_handle_drags_it_to_the_end()
+ {
+    let _display = window::display_lock().await;
+    tokio::time::timeout(Duration::from_secs(120), drag_photo_and_figure())
+        .await
+        .expect("the mouse drag test took longer than 2 minutes")
+        .unwrap();
+}
+
 /// The real app on a library of its own, with its X window.
 struct App {
     c: Client,
@@ -89,9 +101,13 @@ struct App {
 
 impl App {
     async fn start() -> Res<App> {
+        App::start_on(tempfile::tempdir()?).await
+    }
+
+    /// Launches the app on library `data` (prepared by the CLI, or empty).
+    async fn start_on(data: tempfile::TempDir) -> Res<App> {
         assert!(std::env::var_os("DISPLAY").is_some(), "run under xvfb-run");
         let app = bin("BYLINE_APP", "byline-desktop").canonicalize()?;
-        let data = tempfile::tempdir()?;
         let (driver, c, _) = window::launch(&app, data.path()).await?;
         wait_for(&c, "#new-story").await?;
         let pid = app_pid(&app, data.path())?;
@@ -110,17 +126,24 @@ impl App {
 
     /// `byline ARGS --json` on the app's library.
     fn byline(&self, args: &[&str]) -> Res<Value> {
-        let out = std::process::Command::new(bin("BYLINE_CLI", "byline"))
-            .args(args)
-            .arg("--json")
-            .env("BYLINE_DATA_DIR", self.data.path())
-            .output()?;
-        assert!(
-            out.status.success(),
-            "byline {args:?} fails: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Ok(serde_json::from_slice(&out.stdout)?)
+        Ok(serde_json::from_str(&byline(
+            self.data.path(),
+            args,
+            true,
+        )?)?)
+    }
+
+    /// The app window's place and size on the screen: x, y, width, height.
+    async fn geometry(&self) -> Res<(i64, i64, i64, i64)> {
+        let geometry = xdotool(&["getwindowgeometry", "--shell", &self.xid]).await?;
+        let field = |k: &str| -> Res<i64> {
+            Ok(geometry
+                .lines()
+                .find_map(|l| l.strip_prefix(k)?.strip_prefix('='))
+                .ok_or_else(|| format!("{k} in `xdotool getwindowgeometry`: {geometry}"))?
+                .parse()?)
+        };
+        Ok((field("X")?, field("Y")?, field("WIDTH")?, field("HEIGHT")?))
     }
 
     /// Gives the app the X input focus, as a click on its title bar would, and waits until the
@@ -335,15 +358,7 @@ async fn drop_folder_in(app: &App) -> Res {
     // overlaps the app (a 1280x800 screen) it covers a corner, never the drop point.
     let screen = xdotool(&["getdisplaygeometry"]).await?;
     let (_, screen_h) = two_numbers(&screen).ok_or("display geometry")?;
-    let geometry = xdotool(&["getwindowgeometry", "--shell", &app.xid]).await?;
-    let field = |k: &str| -> Res<i64> {
-        Ok(geometry
-            .lines()
-            .find_map(|l| l.strip_prefix(k)?.strip_prefix('='))
-            .ok_or_else(|| format!("{k} in `xdotool getwindowgeometry`: {geometry}"))?
-            .parse()?)
-    };
-    let (ax, ay, aw, ah) = (field("X")?, field("Y")?, field("WIDTH")?, field("HEIGHT")?);
+    let (ax, ay, aw, ah) = app.geometry().await?;
     let target = (ax + aw / 2, ay + ah / 2);
     let mut source = Helper::spawn(
         "drag_source.py",
@@ -446,6 +461,366 @@ async fn drop_folder_in(app: &App) -> Res {
         "the library holds the three dropped photos: {stored}"
     );
     Ok(())
+}
+
+/// The story the mouse drags are made in: a lead and three short paragraphs, so the body, a
+/// figure dropped into it and the story's end fit on one 800 px screen.
+const DRAG_STORY: &str = "---
+section: Thời sự
+---
+
+# Mưa lớn ở Hà Nội
+
+Chiều nay Hà Nội mưa rất to.
+
+Nước ngập nhiều tuyến phố ở Cầu Giấy.
+
+Nhiều tài xế xe ôm công nghệ nghỉ chạy.
+
+Đến tối trời mới tạnh.
+";
+
+const DRAG_CAPTION: &str = "Nước ngập trên phố Trần Thái Tông, Cầu Giấy";
+
+async fn drag_photo_and_figure() -> Res {
+    // The library before launch, through the CLI: the story, one photo with its caption.
+    let data = tempfile::tempdir()?;
+    let files = tempfile::tempdir()?;
+    let story_file = files.path().join("mua-lon.md");
+    std::fs::write(&story_file, DRAG_STORY)?;
+    let story = byline(
+        data.path(),
+        &["article", "import", path_str(&story_file)?],
+        false,
+    )?
+    .trim()
+    .to_owned();
+    let photo_file = files.path().join("cau-giay.jpg");
+    std::fs::copy(
+        repo().join("crates/media/tests/data/landscape_1.jpg"),
+        &photo_file,
+    )?;
+    let imported: Value = serde_json::from_str(&byline(
+        data.path(),
+        &["photo", "import", path_str(&photo_file)?],
+        true,
+    )?)?;
+    let photo = imported["imported"][0]["id"]
+        .as_str()
+        .ok_or_else(|| format!("the photo is imported: {imported}"))?
+        .to_owned();
+    byline(
+        data.path(),
+        &[
+            "photo",
+            "caption",
+            &photo,
+            "--caption",
+            DRAG_CAPTION,
+            "--credit",
+            "Ảnh: Thanh Hà",
+        ],
+        false,
+    )?;
+
+    let app = App::start_on(data).await?;
+    let result = drag_photo_and_figure_in(&app, &story, &photo).await;
+    app.finish("os-mouse-drag", result).await
+}
+
+async fn drag_photo_and_figure_in(app: &App, story: &str, photo: &str) -> Res {
+    let c = &app.c;
+    let shots = repo().join("tests/screenshots");
+    std::fs::create_dir_all(&shots)?;
+    wait_for(c, ".story-row").await?.click().await?;
+    wait_js(
+        c,
+        "the story's three paragraphs in the body",
+        "document.querySelectorAll('#story-body > p').length === 3",
+    )
+    .await?;
+    let paragraphs = c
+        .execute(
+            "return [...document.querySelectorAll('#story-body > p')].map(p => p.dataset.id)",
+            vec![],
+        )
+        .await?;
+    let paragraphs: Vec<String> = serde_json::from_value(paragraphs)?;
+    find(c, "#tab-photos").await?.click().await?;
+    wait_js(
+        c,
+        "the photo's thumbnail in the strip",
+        &format!("document.querySelector('#photo-strip .strip-item[data-id=\"{photo}\"] img')?.naturalWidth > 0"),
+    )
+    .await?;
+    watch_trusted_pointer(c).await?;
+    let to_screen = screen_offset(app).await?;
+
+    // 1. From the strip into the gap between the first and the second paragraph: press on the
+    // thumbnail, move in steps as a hand would, release on the top half of the second paragraph.
+    let at = js_points(
+        c,
+        r#"
+        const item = document.querySelector(`#photo-strip .strip-item[data-id="${arguments[0]}"]`);
+        const i = item.getBoundingClientRect();
+        const p = document.querySelectorAll('#story-body > p')[1].getBoundingClientRect();
+        return [i.left + i.width / 2, i.top + i.height / 2, p.left + 60, p.top + 4];
+        "#,
+        vec![json!(photo)],
+    )
+    .await?;
+    let started = Instant::now();
+    mouse_drag(
+        to_screen(at[0], at[1]),
+        to_screen(at[2], at[3]),
+        c,
+        "the ghost and the drop line between the first two paragraphs while the real mouse drags",
+        "document.querySelector('.drag-ghost') && document.querySelector('.drop-line')?.dataset.gap === '1' && document.body.classList.contains('photo-dragging')",
+        &shots.join("13-os-mouse-photo-drag.png"),
+    )
+    .await?;
+    wait_js(
+        c,
+        "the figure between the first two paragraphs with the photo's caption",
+        &format!(
+            "(() => {{ const k = [...document.querySelectorAll('#story-body > *')]; return k.length === 4 && k[0].tagName === 'P' && k[1].matches('.pm-figure') && k[1].dataset.photoId === '{photo}' && k[1].querySelector('.fig-caption').value === {} && k[2].tagName === 'P' && k[3].tagName === 'P'; }})()",
+            serde_json::to_string(DRAG_CAPTION)?
+        ),
+    )
+    .await?;
+    println!(
+        "real mouse drag from the strip to the figure in the body: {} ms",
+        started.elapsed().as_millis()
+    );
+    assert_trusted_drag(c, "the photo strip drag").await?;
+    let figure = c
+        .execute(
+            "return document.querySelector('#story-body > .pm-figure').dataset.id",
+            vec![],
+        )
+        .await?;
+    let figure = figure
+        .as_str()
+        .filter(|id| !id.is_empty())
+        .ok_or("the dropped figure has a block id")?
+        .to_owned();
+
+    // 2. The figure by its drag handle to the end of the story. The paper is scrolled (not
+    // input) so the figure's top and the story's end are both on screen; the pointer then rests
+    // on the figure, which shows the figure's handle beside it.
+    c.execute(
+        "const f = document.querySelector('#story-body > .pm-figure'); const paper = f.closest('.paper'); paper.scrollTop += f.getBoundingClientRect().top - paper.getBoundingClientRect().top - 40;",
+        vec![],
+    )
+    .await?;
+    let fig = js_points(
+        c,
+        "const r = document.querySelector('#story-body > .pm-figure .figure-img').getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2];",
+        vec![],
+    )
+    .await?;
+    let (fx, fy) = to_screen(fig[0], fig[1]);
+    xdotool(&[
+        "mousemove",
+        "--sync",
+        &(fx - 5).to_string(),
+        &fy.to_string(),
+    ])
+    .await?;
+    xdotool(&["mousemove", "--sync", &fx.to_string(), &fy.to_string()]).await?;
+    wait_js(
+        c,
+        "the drag handle beside the hovered figure",
+        &format!("(h => h && !h.hidden && h.dataset.id === '{figure}' && h.getAttribute('aria-label') === 'Kéo để di chuyển')(document.querySelector('.block-handle'))"),
+    )
+    .await?;
+    let at = js_points(
+        c,
+        r#"
+        const h = document.querySelector('.block-handle').getBoundingClientRect();
+        const last = document.querySelector('#story-body > :last-child').getBoundingClientRect();
+        const paper = document.querySelector('.paper').getBoundingClientRect();
+        if (h.top < paper.top || last.bottom + 12 > paper.bottom) throw new Error('the handle and the story end are not both on screen');
+        return [h.left + h.width / 2, h.top + h.height / 2, last.left + 80, last.bottom + 12];
+        "#,
+        vec![],
+    )
+    .await?;
+    watch_trusted_pointer(c).await?;
+    mouse_drag(
+        to_screen(at[0], at[1]),
+        to_screen(at[2], at[3]),
+        c,
+        "the drop line under the last paragraph while the real mouse drags the figure's handle",
+        "document.querySelector('.drag-ghost') && document.querySelector('.drop-line')?.dataset.gap === '4' && document.body.classList.contains('block-dragging')",
+        &shots.join("14-os-mouse-figure-drag.png"),
+    )
+    .await?;
+    let mut want: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+    want.push(&figure);
+    let want_js = serde_json::to_string(&want)?;
+    wait_js(
+        c,
+        "the paragraphs in their order and the same figure (same block id) last",
+        &format!("JSON.stringify([...document.querySelectorAll('#story-body > *')].map(b => b.dataset.id)) === JSON.stringify({want_js}) && document.querySelector('#story-body > :last-child').dataset.photoId === '{photo}' && !document.querySelector('.drag-ghost, .drop-line')"),
+    )
+    .await?;
+    assert_trusted_drag(c, "the figure's handle drag").await?;
+
+    // 3. After the autosave, the library itself, read by the CLI.
+    wait_js(
+        c,
+        "the autosave after the move",
+        "document.querySelector('#save-state').dataset.state === 'saved'",
+    )
+    .await?;
+    let stored = app.byline(&["article", "show", story])?;
+    let blocks = stored["blocks"].as_array().ok_or("the story has blocks")?;
+    let ids: Vec<&str> = blocks.iter().filter_map(|b| b["id"].as_str()).collect();
+    assert_eq!(
+        ids, want,
+        "the library holds the paragraphs in their order and the moved figure last, with the id it got when dropped (no copy left behind)"
+    );
+    assert_eq!(
+        (
+            &blocks[3]["type"],
+            &blocks[3]["photo_id"],
+            &blocks[3]["caption"]
+        ),
+        (&json!("figure"), &json!(photo), &json!(DRAG_CAPTION)),
+        "the stored last block is the photo's figure with its caption"
+    );
+    Ok(())
+}
+
+/// Presses the left button at `from` (screen), moves to `to` in steps with XTEST, waits for
+/// `during` (a JS condition) and takes a screenshot while the button is still down, releases.
+async fn mouse_drag(
+    from: (i64, i64),
+    to: (i64, i64),
+    c: &Client,
+    what: &str,
+    during: &str,
+    shot_file: &Path,
+) -> Res {
+    xdotool(&[
+        "mousemove",
+        "--sync",
+        &from.0.to_string(),
+        &from.1.to_string(),
+    ])
+    .await?;
+    xdotool(&["mousedown", "1"]).await?;
+    const STEPS: i64 = 12;
+    for step in 1..=STEPS {
+        let x = from.0 + (to.0 - from.0) * step / STEPS;
+        let y = from.1 + (to.1 - from.1) * step / STEPS;
+        xdotool(&["mousemove", "--sync", &x.to_string(), &y.to_string()]).await?;
+        tokio::time::sleep(Duration::from_millis(16)).await;
+    }
+    let seen = wait_js(c, what, during).await;
+    if seen.is_ok() {
+        let png = c.screenshot().await?;
+        std::fs::write(shot_file, png)?;
+    }
+    // Released whatever happened, so a failure does not leave the button down on the display.
+    xdotool(&["mouseup", "1"]).await?;
+    seen
+}
+
+/// How to turn the page's client coordinates into screen coordinates: the pointer is put at a
+/// known screen point over the page, and the page says where it saw it.
+async fn screen_offset(app: &App) -> Res<impl Fn(f64, f64) -> (i64, i64) + use<>> {
+    let (x, y, w, h) = app.geometry().await?;
+    let (sx, sy) = (x + w / 3, y + h / 2);
+    xdotool(&[
+        "mousemove",
+        "--sync",
+        &(sx - 9).to_string(),
+        &sy.to_string(),
+    ])
+    .await?;
+    app.c.execute("window.__lastPointer = null", vec![]).await?;
+    xdotool(&["mousemove", "--sync", &sx.to_string(), &sy.to_string()]).await?;
+    wait_js(
+        &app.c,
+        "the page to see the calibrating pointer move",
+        "window.__lastPointer",
+    )
+    .await?;
+    let seen = js_points(&app.c, "return window.__lastPointer", vec![]).await?;
+    let (dx, dy) = (sx - seen[0].round() as i64, sy - seen[1].round() as i64);
+    Ok(move |cx: f64, cy: f64| (cx.round() as i64 + dx, cy.round() as i64 + dy))
+}
+
+/// Runs a script returning an array of numbers.
+async fn js_points(c: &Client, script: &str, args: Vec<Value>) -> Res<Vec<f64>> {
+    Ok(serde_json::from_value(c.execute(script, args).await?)?)
+}
+
+/// Records, in `window.__osInput`, which pointer events the page saw (once each, with whether
+/// they were trusted), and the last pointer position in `window.__lastPointer`.
+async fn watch_trusted_pointer(c: &Client) -> Res {
+    c.execute(
+        r#"
+        window.__osInput = [];
+        if (!window.__pointerWatched) {
+            window.__pointerWatched = true;
+            for (const type of ['pointerdown', 'pointermove', 'pointerup']) {
+                document.addEventListener(type, e => {
+                    const seen = `${type} ${e.isTrusted ? 'trusted' : 'untrusted'}`;
+                    if (!window.__osInput.includes(seen)) window.__osInput.push(seen);
+                    window.__lastPointer = [e.clientX, e.clientY];
+                }, true);
+            }
+        }
+        "#,
+        vec![],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The drag that just ended came from the X server: a trusted press, moves and release, and no
+/// page-made pointer event at all.
+async fn assert_trusted_drag(c: &Client, what: &str) -> Res {
+    let seen = c.execute("return window.__osInput", vec![]).await?;
+    let seen: Vec<String> = serde_json::from_value(seen)?;
+    for want in [
+        "pointerdown trusted",
+        "pointermove trusted",
+        "pointerup trusted",
+    ] {
+        assert!(
+            seen.iter().any(|s| s == want),
+            "{what} was made of native input ({want} missing): {seen:?}"
+        );
+    }
+    assert!(
+        !seen.iter().any(|s| s.ends_with("untrusted")),
+        "{what} had no page-made pointer events: {seen:?}"
+    );
+    c.execute("window.__osInput = []", vec![]).await?;
+    Ok(())
+}
+
+/// `byline ARGS` on library `data` (with `--json` when asked), its standard output.
+fn byline(data: &Path, args: &[&str], json: bool) -> Res<String> {
+    let out = std::process::Command::new(bin("BYLINE_CLI", "byline"))
+        .args(args)
+        .args(json.then_some("--json"))
+        .env("BYLINE_DATA_DIR", data)
+        .output()?;
+    assert!(
+        out.status.success(),
+        "byline {args:?} fails: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+fn path_str(p: &Path) -> Res<&str> {
+    Ok(p.to_str().ok_or("a UTF-8 temporary path")?)
 }
 
 /// Records, in `window.__osInput`, every keydown, paste and copy the page sees and whether the

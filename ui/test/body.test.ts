@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Slice } from "prosemirror-model";
 import { NodeSelection, TextSelection } from "prosemirror-state";
 import type { Block } from "../src/bindings/Block";
@@ -21,6 +21,7 @@ function mount(blocks: Block[], cleaned: string[] = []) {
     photo: (id) => (id === photo.id ? photo : undefined),
     label: "Nội dung",
     placeholder: "Viết nội dung bài…",
+    handleLabel: "Kéo để di chuyển",
   });
   return { body, changes, el };
 }
@@ -42,6 +43,30 @@ function layout(body: StoryBody, mount: HTMLElement, blocks: [number, number][])
     (body.view.nodeDOM(pos) as HTMLElement).getBoundingClientRect = rect(210, top, 790, bottom);
   });
 }
+
+// jsdom has neither PointerEvent nor pointer capture: mouse events carrying the pointer fields
+// and a capture that only remembers itself stand in.
+beforeAll(() => {
+  const captured = new WeakMap<Element, Set<number>>();
+  const set = (el: Element) => captured.get(el) ?? captured.set(el, new Set()).get(el)!;
+  HTMLElement.prototype.setPointerCapture = function (id: number) {
+    set(this).add(id);
+  };
+  HTMLElement.prototype.releasePointerCapture = function (id: number) {
+    set(this).delete(id);
+  };
+  HTMLElement.prototype.hasPointerCapture = function (id: number) {
+    return set(this).has(id);
+  };
+});
+
+function pointer(el: Element, type: string, x: number, y: number, buttons = 0) {
+  const e = new MouseEvent(type, { clientX: x, clientY: y, button: 0, buttons, bubbles: true, cancelable: true });
+  Object.assign(e, { pointerId: 1, isPrimary: true });
+  el.dispatchEvent(e);
+}
+
+const frame = () => new Promise((r) => requestAnimationFrame(r));
 
 describe("the story body editor", () => {
   it("sends pasted text through the paste cleanup before inserting it", async () => {
@@ -86,6 +111,76 @@ describe("the story body editor", () => {
 
     body.insertPhotoAt(photo, 3);
     expect(changes.at(-1)!.map((b) => b.type), "the last gap appends").toEqual(["figure", "paragraph", "paragraph", "figure"]);
+    body.destroy();
+  });
+
+  it("moves a figure to the end by its drag handle as the same block, and not at all onto its own place", async () => {
+    const figure: Block = { id: "f1", type: "figure", photo_id: photo.id, caption: photo.caption, credit: photo.credit };
+    const { body, changes, el } = mount([
+      { id: "p1", type: "paragraph", text: "Đoạn một" },
+      figure,
+      { id: "p2", type: "paragraph", text: "Đoạn hai" },
+    ]);
+    layout(body, el, [
+      [100, 140],
+      [152, 172],
+      [180, 200],
+    ]);
+    const handle = el.querySelector<HTMLButtonElement>(".block-handle")!;
+    expect(handle.getAttribute("aria-label"), "the handle has an accessible name").toBe("Kéo để di chuyển");
+    expect(handle.hidden, "no handle before the pointer comes").toBe(true);
+    pointer(el, "pointermove", 190, 160);
+    await frame();
+    expect(handle.hidden, "hovering the figure shows its handle").toBe(false);
+    expect(handle.dataset.id).toBe("f1");
+    expect(handle.style.top, "level with the figure's top, relative to the mount").toBe("52px");
+
+    // Released right below itself: no change, no undo step.
+    pointer(handle, "pointerdown", 175, 155, 1);
+    pointer(handle, "pointermove", 300, 176, 1);
+    expect(document.querySelector(".drop-line"), "its own place shows no drop line").toBeNull();
+    expect(document.querySelector(".drag-ghost img")?.getAttribute("src"), "the ghost shows the photo").toBe(`byline://localhost/thumb/${photo.id}`);
+    pointer(handle, "pointerup", 300, 176);
+    expect(changes, "dropping a block at its own place changes nothing").toEqual([]);
+    expect(body.canUndo()).toBe(false);
+
+    pointer(handle, "pointerdown", 175, 155, 1);
+    pointer(handle, "pointermove", 300, 190, 1);
+    pointer(handle, "pointermove", 300, 199, 1);
+    expect(el.querySelector<HTMLElement>(".drop-line")?.dataset.gap, "the line under the last paragraph").toBe("3");
+    expect(document.body.classList.contains("block-dragging")).toBe(true);
+    pointer(handle, "pointerup", 300, 199);
+    expect(changes.length, "one change").toBe(1);
+    expect(changes[0], "the figure last, the same block with the same id, nothing duplicated").toEqual([
+      { id: "p1", type: "paragraph", text: "Đoạn một" },
+      { id: "p2", type: "paragraph", text: "Đoạn hai" },
+      figure,
+    ]);
+    expect(document.querySelector(".drag-ghost, .drop-line"), "the drag's visuals are gone").toBeNull();
+    expect(document.body.classList.contains("block-dragging")).toBe(false);
+    body.destroy();
+  });
+
+  it("moves the block with the focused handle on ↑ and ↓", async () => {
+    const { body, changes, el } = mount([
+      { id: "p1", type: "paragraph", text: "Đoạn một" },
+      { id: "p2", type: "paragraph", text: "Đoạn hai" },
+    ]);
+    layout(body, el, [
+      [100, 140],
+      [152, 192],
+    ]);
+    pointer(el, "pointermove", 190, 110);
+    await frame();
+    const handle = el.querySelector<HTMLButtonElement>(".block-handle")!;
+    expect(handle.dataset.id).toBe("p1");
+    handle.focus();
+    handle.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true, cancelable: true }));
+    expect(changes.at(-1)!.map((b) => b.id), "the first paragraph moved down").toEqual(["p2", "p1"]);
+    await frame();
+    expect(handle.dataset.id, "the focused handle stays with its block").toBe("p1");
+    handle.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true, cancelable: true }));
+    expect(changes.length, "the last block goes no further down").toBe(1);
     body.destroy();
   });
 

@@ -1,8 +1,9 @@
 // The story body as a ProseMirror editor: schema and conversion (schema.ts, convert.ts), node
 // views (views.ts), undo/redo, block-kind keymaps and input rules, Rust paste cleanup, unique
-// block ids, and figures from the photo strip: dropped into the gap between blocks a pointer drag
-// points at (the drag itself is views/photodrag.ts; no HTML5 drag and drop, which WebView2
-// turns off while the window takes OS file drops) or inserted from the keyboard.
+// block ids, figures from the photo strip (dropped into the gap between blocks a pointer drag
+// points at, or inserted from the keyboard) and a drag handle that moves any block to another gap.
+// Both drags are pointer drags (pointerdrag.ts): no HTML5 drag and drop, which WebView2 turns off
+// while the window takes OS file drops, so ProseMirror's own drag of a selected node is refused.
 import "prosemirror-view/style/prosemirror.css";
 import "prosemirror-gapcursor/style/gapcursor.css";
 import { baseKeymap, chainCommands, splitBlock } from "prosemirror-commands";
@@ -12,17 +13,20 @@ import { history, redo, undo, undoDepth, redoDepth } from "prosemirror-history";
 import { inputRules, textblockTypeInputRule } from "prosemirror-inputrules";
 import { keymap } from "prosemirror-keymap";
 import { Fragment, Slice, type Node as PMNode } from "prosemirror-model";
-import { EditorState, Plugin, TextSelection, type Command, type Transaction } from "prosemirror-state";
+import { EditorState, NodeSelection, Plugin, TextSelection, type Command, type Transaction } from "prosemirror-state";
 import { Decoration, DecorationSet, EditorView } from "prosemirror-view";
 import type { Block } from "../bindings/Block";
 import { blocksToDoc, docToBlocks, figureNode, idRepairs, posInBlock } from "./convert";
+import { blockAt, moveTarget } from "./blockmove";
 import { gapAt, gapLine, type Span } from "./dropgap";
+import { enablePointerDrag } from "./pointerdrag";
 import {
   currentBlock,
   enterAtStart,
   insertFigureAt,
   insertFigureAtSelection,
   moveBlock,
+  moveBlockTo,
   pastedSlice,
   setKind,
 } from "./commands";
@@ -45,6 +49,10 @@ export interface BodyDeps extends ViewDeps {
   placeholder: string;
   /** Resolves a photo id (a figure's) to its library caption and credit. */
   photo: (id: string) => PhotoRef | undefined;
+  /** Accessible name of the blocks' drag handle. */
+  handleLabel: string;
+  /** The scrolling container around the body (scrolled while a block is dragged to its edge). */
+  scroller?: () => HTMLElement | null;
 }
 
 /** Every block id appears once: a split, paste or drop that duplicated one gets a fresh id. */
@@ -86,6 +94,11 @@ function isEmptyDoc(doc: PMNode): boolean {
 
 export class StoryBody {
   view: EditorView;
+  /** The drag handle beside the hovered block (else the cursor's block while editing). */
+  private handle: HTMLButtonElement;
+  /** The block index under the pointer, null while the pointer is elsewhere. */
+  private hover: number | null = null;
+  private handleFrame = 0;
 
   constructor(
     mount: HTMLElement,
@@ -150,6 +163,24 @@ export class StoryBody {
         this.view.updateState(next);
         if (tr.docChanged) this.deps.onChange(docToBlocks(next.doc));
         this.deps.onSelection?.();
+        this.refreshHandle();
+      },
+      handleDOMEvents: {
+        // A pressed selected figure would start ProseMirror's HTML5 node drag, which WebView2
+        // never delivers: blocks move with the handle only. Dragging selected text stays.
+        dragstart: (view, event) => {
+          if (!(view.state.selection instanceof NodeSelection)) return false;
+          event.preventDefault();
+          return true;
+        },
+        focus: () => {
+          this.refreshHandle();
+          return false;
+        },
+        blur: () => {
+          this.refreshHandle();
+          return false;
+        },
       },
       handlePaste: (view, event) => {
         const html = event.clipboardData?.getData("text/html") ?? "";
@@ -170,6 +201,107 @@ export class StoryBody {
         return new Slice(Fragment.fromArray(content), slice.openStart, slice.openEnd);
       },
     });
+    this.handle = this.makeHandle(mount);
+  }
+
+  private makeHandle(mount: HTMLElement): HTMLButtonElement {
+    const handle = document.createElement("button");
+    handle.type = "button";
+    handle.className = "block-handle";
+    handle.hidden = true;
+    handle.setAttribute("aria-label", this.deps.handleLabel);
+    handle.title = `${this.deps.handleLabel} (Alt+↑/↓)`;
+    handle.textContent = "⠿";
+    // Pressing the handle must leave the caret where it is.
+    handle.addEventListener("mousedown", (e) => e.preventDefault());
+    handle.addEventListener("keydown", (e) => {
+      const dir = ({ ArrowUp: -1, ArrowDown: 1 } as Record<string, number>)[e.key];
+      const from = this.indexOf(handle.dataset.id);
+      if (!dir || from < 0) return;
+      e.preventDefault();
+      // The handle keeps the focus and follows its block (refreshHandle).
+      moveBlockTo(from, dir < 0 ? from - 1 : from + 2)(this.view.state, this.view.dispatch);
+    });
+    handle.addEventListener("blur", () => this.refreshHandle());
+    mount.append(handle);
+    mount.addEventListener("pointermove", (e) => {
+      // While a button is down (a press on the handle, a text selection) the handle stays put.
+      if (e.buttons !== 0) return;
+      const { spans } = this.blocksOnScreen();
+      const i = blockAt(spans, e.clientY);
+      this.hover = i < 0 ? null : i;
+      this.refreshHandle();
+    });
+    mount.addEventListener("pointerleave", () => {
+      this.hover = null;
+      this.refreshHandle();
+    });
+    enablePointerDrag(handle, {
+      target: () => this,
+      scroller: () => this.deps.scroller?.() ?? null,
+      item: () => handle,
+      key: () => handle.dataset.id ?? null,
+      ghost: (_item, ghost) => {
+        const node = this.view.state.doc.maybeChild(this.indexOf(handle.dataset.id));
+        if (!node) return;
+        if (node.type === schema.nodes.figure && node.attrs.photo_id) {
+          const img = document.createElement("img");
+          img.src = this.deps.renditionUrl("thumb", node.attrs.photo_id as string);
+          img.alt = "";
+          ghost.append(img);
+        } else {
+          ghost.classList.add("block-ghost");
+          ghost.textContent = node.textContent.slice(0, 120) || "¶";
+        }
+      },
+      accepts: (id, gap) => moveTarget(this.view.state.doc.childCount, this.indexOf(id), gap) !== null,
+      drop: (id, gap) => {
+        this.run(moveBlockTo(this.indexOf(id), gap));
+      },
+      bodyClass: "block-dragging",
+    });
+    return handle;
+  }
+
+  /** The index of the top-level block with `id`, -1 if none. */
+  private indexOf(id: string | undefined): number {
+    let found = -1;
+    if (id) this.view.state.doc.forEach((n, _pos, i) => {
+      if (found < 0 && n.attrs.id === id) found = i;
+    });
+    return found;
+  }
+
+  /** Puts the handle beside the block that wants it, once per frame. */
+  private refreshHandle(): void {
+    cancelAnimationFrame(this.handleFrame);
+    this.handleFrame = requestAnimationFrame(() => {
+      if (!this.view.dom.isConnected) return;
+      // A handle with the keyboard focus stays with its block (it follows an arrow-key move).
+      if (document.activeElement === this.handle) return this.placeHandle(this.indexOf(this.handle.dataset.id));
+      const cur = this.view.hasFocus() ? currentBlock(this.view.state) : null;
+      this.placeHandle(this.hover ?? cur?.index ?? null);
+    });
+  }
+
+  private placeHandle(index: number | null): void {
+    const node = index === null || index < 0 ? null : this.view.state.doc.maybeChild(index);
+    const mount = this.view.dom.parentElement;
+    let pos = 0;
+    for (let i = 0; node && i < index!; i++) pos += this.view.state.doc.child(i).nodeSize;
+    const dom = node ? this.view.nodeDOM(pos) : null;
+    if (!node || !mount || !(dom instanceof HTMLElement)) {
+      this.handle.hidden = true;
+      delete this.handle.dataset.id;
+      return;
+    }
+    const m = mount.getBoundingClientRect();
+    const v = this.view.dom.getBoundingClientRect();
+    const r = dom.getBoundingClientRect();
+    this.handle.hidden = false;
+    this.handle.dataset.id = node.attrs.id as string;
+    this.handle.style.top = `${Math.round(r.top - m.top)}px`;
+    this.handle.style.left = `${Math.round(v.left - m.left - 30)}px`;
   }
 
   private async pasteClean(view: EditorView, text: string) {
@@ -295,6 +427,8 @@ export class StoryBody {
   }
 
   destroy(): void {
+    cancelAnimationFrame(this.handleFrame);
+    this.handle.remove();
     this.showDropLine(null);
     this.view.destroy();
   }

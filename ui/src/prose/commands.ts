@@ -1,9 +1,11 @@
 // Editing commands of the story body that ProseMirror does not ship: block kinds, moving a
-// block, Enter at the start of a block, inserting a figure. Pure state → transaction functions.
+// block (one place with Alt+↑/↓, or to a gap with the drag handle), Enter at the start of a block,
+// inserting a figure. Pure state → transaction functions.
 import { setBlockType } from "prosemirror-commands";
 import { Fragment, Slice, type Node as PMNode, type NodeType } from "prosemirror-model";
 import { NodeSelection, TextSelection, type Command, type EditorState } from "prosemirror-state";
 import { dropPoint } from "prosemirror-transform";
+import { moveTarget } from "./blockmove";
 import { newId } from "./convert";
 import { schema } from "./schema";
 
@@ -116,4 +118,28 @@ export function pastedSlice(text: string): Slice | string {
     1,
     1,
   );
+}
+
+/**
+ * Moves the block at index `from` into `gap` (a drag handle's drop) as one step: the same node
+ * (its id with it) deleted and inserted, then selected. A drop at its own place does nothing.
+ */
+export function moveBlockTo(from: number, gap: number): Command {
+  return (state, dispatch) => {
+    const doc = state.doc;
+    const to = moveTarget(doc.childCount, from, gap);
+    if (to === null) return false;
+    if (dispatch) {
+      const node = doc.child(from);
+      let pos = 0;
+      for (let i = 0; i < from; i++) pos += doc.child(i).nodeSize;
+      const tr = state.tr.delete(pos, pos + node.nodeSize);
+      let at = 0;
+      for (let i = 0; i < to; i++) at += tr.doc.child(i).nodeSize;
+      tr.insert(at, node);
+      setSel(tr.doc, at, node.isAtom ? 0 : 1, node, tr);
+      dispatch(tr.scrollIntoView());
+    }
+    return true;
+  };
 }

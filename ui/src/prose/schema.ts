@@ -4,7 +4,7 @@ import { Schema, type DOMOutputSpec, type Node as PMNode } from "prosemirror-mod
 
 const id = { default: null as string | null };
 
-/** Reads the block id back from HTML the editor itself wrote (drag within the document). */
+/** Reads the block id back from HTML the editor itself wrote (a copy within the document). */
 const idFrom = (dom: HTMLElement | string) =>
   typeof dom === "string" ? {} : { id: dom.getAttribute("data-id") };
 
@@ -56,12 +56,13 @@ export const schema = new Schema({
       ],
     },
     // A photo with its caption and credit: one unit for the cursor (an atom), edited in place
-    // through its node view (see figure.ts).
+    // through its node view (views.ts). Not `draggable`: ProseMirror's node drag is HTML5 drag
+    // and drop, which WebView2 turns off here; the body's drag handle moves blocks instead.
     figure: {
       group: "block",
       atom: true,
       selectable: true,
-      draggable: true,
+      draggable: false,
       attrs: {
         id,
         photo_id: { default: null as string | null },

@@ -101,7 +101,7 @@ export class FigureView implements NodeView {
         contenteditable: "false",
         "aria-label": `${t("block_figure")}: ${node.attrs.caption as string}`,
       },
-      h("div", { class: "fig-frame", "data-drag-handle": "" }, this.img, remove),
+      h("div", { class: "fig-frame" }, this.img, remove),
       h("figcaption", {}, this.caption, this.credit),
     );
     requestAnimationFrame(() => autogrow(this.caption));

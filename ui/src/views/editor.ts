@@ -173,6 +173,8 @@ export async function editorView(id: string): Promise<View> {
       photo: (id) => photos.find((p) => p.id === id),
       label: t("body"),
       placeholder: t("bodyPlaceholder"),
+      handleLabel: t("dragBlock"),
+      scroller: () => form.closest<HTMLElement>(".paper"),
     });
     renderKindBar();
   }

@@ -1,180 +1,28 @@
-// Dragging a photo from the editor's strip into the story body with pointer events.
-//
-// HTML5 drag and drop is not usable here: the window takes OS file drops (`dragDropEnabled`, for
-// photo folders), and WebView2 on Windows then turns page drag and drop off entirely. Pointer
-// events work the same in WebKitGTK, WKWebView and WebView2: press on a thumbnail, move past a
-// small threshold (below it, the press stays a click that picks the photo), a ghost follows the
-// pointer, a line shows the gap between blocks the photo will land in, release drops it there,
-// Escape (or leaving the body) cancels.
-import { edgeScroll, isDrag } from "../prose/dropgap";
+// Dragging a photo from the editor's strip into the story body: the pointer drag of
+// prose/pointerdrag.ts on the strip's `[data-id]` items, with the thumbnail as the ghost. Below
+// the threshold a press stays the click that picks the photo.
+import { enablePointerDrag, type PointerDragDeps } from "../prose/pointerdrag";
 
-/** What the story body offers a drag (StoryBody implements it). */
-export interface DropTarget {
-  dropGap(x: number, y: number): number | null;
-  showDropLine(gap: number | null): void;
-}
-
-export interface PhotoDragDeps {
-  /** The body the photo can be dropped into (null while none is mounted). */
-  target: () => DropTarget | null;
-  /** The scrolling container around the body, scrolled while the pointer is near its edges. */
-  scroller: () => HTMLElement | null;
-  /** Drops photo `id` into `gap` of the target. */
-  drop: (id: string, gap: number) => void;
-}
-
-interface Press {
-  id: string;
-  item: HTMLElement;
-  pointerId: number;
-  x: number;
-  y: number;
-  dragging: boolean;
-  ghost: HTMLElement | null;
-  gap: number | null;
-  scroll: number;
-  frame: number;
-  cancelled: boolean;
-}
+export type { DropTarget } from "../prose/pointerdrag";
+export type PhotoDragDeps = PointerDragDeps;
 
 /**
  * Makes every `[data-id]` item inside `strip` draggable into the body. Listeners sit on the
  * strip itself, so items re-rendered by a filter or a pick need nothing new.
  */
 export function enablePhotoDrag(strip: HTMLElement, deps: PhotoDragDeps): void {
-  let press: Press | null = null;
-  // The click that ends a drag must not also pick the photo (it re-renders the strip).
-  let swallowClick = false;
-
-  const moveGhost = (p: Press, x: number, y: number) => {
-    if (p.ghost) p.ghost.style.transform = `translate(${Math.round(x + 12)}px, ${Math.round(y + 12)}px)`;
-  };
-
-  const aim = (p: Press, x: number, y: number) => {
-    const target = deps.target();
-    p.gap = target ? target.dropGap(x, y) : null;
-    target?.showDropLine(p.gap);
-    p.ghost?.classList.toggle("no-drop", p.gap === null);
-    const box = deps.scroller()?.getBoundingClientRect();
-    // Only over the paper: the strip's own edges are beside it at the same heights.
-    p.scroll = box && x >= box.left && x <= box.right ? edgeScroll(y, box.top, box.bottom) : 0;
-    if (p.scroll && !p.frame) p.frame = requestAnimationFrame(() => autoscroll(p, x, y));
-  };
-
-  // While the pointer rests near an edge no move events come: keep scrolling frame by frame.
-  const autoscroll = (p: Press, x: number, y: number) => {
-    p.frame = 0;
-    const scroller = deps.scroller();
-    if (press !== p || !p.dragging || !p.scroll || !scroller) return;
-    scroller.scrollTop += p.scroll;
-    aim(p, x, y);
-  };
-
-  const start = (p: Press) => {
-    p.dragging = true;
-    p.item.classList.add("dragging");
-    document.body.classList.add("photo-dragging");
-    const img = p.item.querySelector("img");
-    const ghost = document.createElement("div");
-    ghost.className = "drag-ghost";
-    ghost.setAttribute("aria-hidden", "true");
-    if (img) {
+  enablePointerDrag(strip, {
+    ...deps,
+    item: (el) => el.closest<HTMLElement>("[data-id]"),
+    key: (item) => item.dataset.id ?? null,
+    ghost: (item, ghost) => {
+      const img = item.querySelector("img");
+      if (!img) return;
       const copy = document.createElement("img");
       copy.src = img.src;
       copy.alt = "";
       ghost.append(copy);
-    }
-    document.body.append(ghost);
-    p.ghost = ghost;
-    window.addEventListener("keydown", onKey, true);
-  };
-
-  /** Ends the drag's visuals; drops the photo when asked and the pointer is over a gap. */
-  const stop = (p: Press, drop: boolean) => {
-    if (!p.dragging) return;
-    const gap = p.gap;
-    p.dragging = false;
-    deps.target()?.showDropLine(null);
-    p.ghost?.remove();
-    p.ghost = null;
-    p.item.classList.remove("dragging");
-    document.body.classList.remove("photo-dragging");
-    window.removeEventListener("keydown", onKey, true);
-    cancelAnimationFrame(p.frame);
-    p.frame = 0;
-    swallowClick = true;
-    // A click follows pointerup only when both happened on the item; clear the flag anyway.
-    setTimeout(() => (swallowClick = false), 0);
-    if (drop && gap !== null) deps.drop(p.id, gap);
-  };
-
-  /** The press is over (button released, cancelled by the system, or capture lost). */
-  const release = (p: Press, drop: boolean) => {
-    stop(p, drop);
-    if (p.item.hasPointerCapture(p.pointerId)) p.item.releasePointerCapture(p.pointerId);
-    press = null;
-  };
-
-  function onKey(e: KeyboardEvent) {
-    if (e.key !== "Escape" || !press?.dragging) return;
-    e.preventDefault();
-    e.stopPropagation();
-    stop(press, false);
-    // The button is still down and the item keeps the capture (so the release is seen), but
-    // this press never becomes a drag again.
-    press.cancelled = true;
-  }
-
-  strip.addEventListener("pointerdown", (e) => {
-    if (e.button !== 0 || !e.isPrimary) return;
-    const item = (e.target as Element).closest<HTMLElement>("[data-id]");
-    if (!item || !strip.contains(item)) return;
-    if (press) release(press, false);
-    press = {
-      id: item.dataset.id!,
-      item,
-      pointerId: e.pointerId,
-      x: e.clientX,
-      y: e.clientY,
-      dragging: false,
-      ghost: null,
-      gap: null,
-      scroll: 0,
-      frame: 0,
-      cancelled: false,
-    };
-    // Every move reaches the item, even outside the strip or the window.
-    item.setPointerCapture(e.pointerId);
-  });
-  strip.addEventListener("pointermove", (e) => {
-    const p = press;
-    if (!p || e.pointerId !== p.pointerId) return;
-    if (!p.dragging) {
-      if (p.cancelled || !isDrag(e.clientX - p.x, e.clientY - p.y)) return;
-      start(p);
-    }
-    e.preventDefault();
-    moveGhost(p, e.clientX, e.clientY);
-    aim(p, e.clientX, e.clientY);
-  });
-  strip.addEventListener("pointerup", (e) => {
-    if (!press || e.pointerId !== press.pointerId) return;
-    // The photo lands where the button comes up, even if no move was reported there.
-    if (press.dragging) aim(press, e.clientX, e.clientY);
-    release(press, true);
-  });
-  for (const type of ["pointercancel", "lostpointercapture"] as const)
-    strip.addEventListener(type, (e) => {
-      if (press && e.pointerId === press.pointerId) release(press, false);
-    });
-  strip.addEventListener(
-    "click",
-    (e) => {
-      if (!swallowClick) return;
-      swallowClick = false;
-      e.stopPropagation();
-      e.preventDefault();
     },
-    true,
-  );
+    bodyClass: "photo-dragging",
+  });
 }
