@@ -583,8 +583,8 @@ pub async fn put_meta(
         .await?
         .bytes()
         .await?;
-    let m = meta.clone();
-    let copy = tokio::task::spawn_blocking(move || published::public_copy(&original, &m))
+    let (m, key) = (meta.clone(), sha.clone());
+    let copy = tokio::task::spawn_blocking(move || published::public_copy(&original, &m, &key))
         .await
         .map_err(|e| {
             ServerError::new(ErrorCode::Internal, format!("making the public copy: {e}"))
