@@ -189,10 +189,29 @@ fn strip_png(b: &[u8], what: &str) -> Result<Stripped, MediaError> {
         let data = &b[pos + 8..pos + 8 + len];
         let mut new: Option<Vec<u8>> = None;
         match &kind {
-            b"eXIf" => new = strip_exif(data).map_err(refuse)?,
+            // `exIf` is the name the chunk had before PNG 1.5 made it `eXIf`.
+            b"eXIf" | b"exIf" => new = strip_exif(data).map_err(refuse)?,
+            // ExifTool's older compressed EXIF chunk, which it still reads.
+            b"zxIf" => {
+                return Err(refuse(
+                    "its EXIF is compressed (zxIf), so a GPS position in it cannot be removed"
+                        .into(),
+                ));
+            }
             b"iTXt" | b"tEXt" | b"zTXt" => {
                 let keyword = data.split(|&c| c == 0).next().unwrap_or_default();
-                if &kind == b"iTXt" && keyword == b"XML:com.adobe.xmp" {
+                let is_xmp = keyword == b"XML:com.adobe.xmp";
+                if is_xmp && &kind == b"tEXt" {
+                    // Non-standard but read by other tools: the packet right after the keyword.
+                    let at = keyword.len() + 1;
+                    if let Some(clean) = clean_xmp(&data[at.min(data.len())..]).map_err(refuse)? {
+                        new = Some([&data[..at], &clean].concat());
+                    }
+                } else if is_xmp && &kind == b"zTXt" {
+                    return Err(refuse(
+                        "its XMP is compressed, so a GPS position in it cannot be checked".into(),
+                    ));
+                } else if is_xmp {
                     let at = itxt_text_at(data)
                         .ok_or_else(|| refuse("its XMP chunk header is damaged".into()))?;
                     if data[keyword.len() + 1] != 0 {

@@ -319,6 +319,35 @@ fn png_webp_and_tiff_with_gps_in_exif_and_xmp_come_out_without_it() {
 }
 
 #[test]
+fn xmp_gps_in_a_png_text_chunk_is_removed_too() {
+    // Some tools put the XMP packet in a plain tEXt chunk; other tools read it from there.
+    let tmp = tempfile::tempdir().unwrap();
+    let png = common::photo_with_gps(tmp.path(), "png", false);
+    let packet = r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/"><exif:GPSLatitude>16,3.264N</exif:GPSLatitude></rdf:Description></rdf:RDF></x:xmpmeta>"#;
+    let mut data = b"XML:com.adobe.xmp\0".to_vec();
+    data.extend_from_slice(packet.as_bytes());
+    let file = common::with_png_chunk(&png, b"tEXt", &data);
+    let (before, after) = (tmp.path().join("before.png"), tmp.path().join("after.png"));
+    std::fs::write(&before, &file).unwrap();
+    assert!(
+        !exiftool_gps_tags(&before).is_empty(),
+        "exiftool must read the position from the tEXt chunk for this test to mean anything"
+    );
+    let copy = publish_copy(&file, &fields(), true, "text.png").unwrap();
+    assert_eq!(
+        copy.gps,
+        GpsOutcome::Removed,
+        "the position is found and removed"
+    );
+    std::fs::write(&after, &copy.bytes).unwrap();
+    assert_eq!(
+        exiftool_gps_tags(&after),
+        Vec::<String>::new(),
+        "exiftool finds no GPS in the copy"
+    );
+}
+
+#[test]
 fn png_webp_and_tiff_without_gps_are_published_unchanged() {
     let tmp = tempfile::tempdir().unwrap();
     for ext in ["png", "webp", "tif"] {
@@ -353,9 +382,15 @@ fn what_may_hold_a_position_that_cannot_be_removed_is_refused_naming_the_file() 
     let mut raw_profile = b"Raw profile type exif\0\0".to_vec();
     raw_profile.extend_from_slice(b"\nexif\n      40\n457869660000");
     let with_profile = common::with_png_chunk(&png, b"zTXt", &raw_profile);
+    // ExifTool's old compressed EXIF chunk, which it still reads a position from.
+    let with_zxif = common::with_png_chunk(&png, b"zxIf", b"\0x\x9c");
     // HEIC: Byline cannot look inside its metadata boxes at all.
     let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
-    for (name, bytes) in [("magick.png", with_profile), ("phone.heic", heic)] {
+    for (name, bytes) in [
+        ("magick.png", with_profile),
+        ("old-exiftool.png", with_zxif),
+        ("phone.heic", heic),
+    ] {
         let err = publish_copy(&bytes, &fields(), true, name).unwrap_err();
         let msg = err.to_string();
         assert_eq!(
