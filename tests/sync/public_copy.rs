@@ -2,12 +2,13 @@
 //! the desk's caption and credits in the file, and no GPS coordinates when the newsroom policy
 //! (`desk.toml`) says so — while the original stays byte for byte for syncing clients.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use byline_core::Library;
 use byline_core::photodesk::FieldEdit;
 use byline_core::sync::{Patience, Remote};
+use byline_protocol::sync::PhotoMeta;
 use byline_tests::in_process as server;
 use byline_tests::process::http_bytes;
 use byline_tests::{library, repo, seed_article};
@@ -133,4 +134,145 @@ fn the_public_copy_carries_the_caption_and_drops_gps_by_policy_while_the_origina
         tags["IPTC:Caption-Abstract"], caption,
         "and still its caption"
     );
+}
+
+/// A small photo in the format of `ext` made by the `image` crate and given a creator by
+/// exiftool; with `gps` also a position in EXIF and XMP, where cameras and editors leave one.
+fn made_photo(dir: &Path, ext: &str, gps: bool) -> PathBuf {
+    let img = image::RgbImage::from_fn(24, 16, |x, y| image::Rgb([x as u8 * 10, y as u8 * 15, 90]));
+    let path = dir.join(format!("made-{gps}.{ext}"));
+    image::DynamicImage::ImageRgb8(img)
+        .save(&path)
+        .expect("the image crate writes the test photo");
+    let mut cmd = Command::new("exiftool");
+    cmd.args(["-q", "-overwrite_original", "-Artist=Cảnh Toàn"]);
+    if gps {
+        cmd.args([
+            "-GPSLatitude=16.0544",
+            "-GPSLatitudeRef=N",
+            "-GPSLongitude=108.2022",
+            "-GPSLongitudeRef=E",
+            "-XMP-exif:GPSLatitude=16.0544N",
+            "-XMP-exif:GPSLongitude=108.2022E",
+        ]);
+    }
+    let out = cmd.arg(&path).output().expect("exiftool runs");
+    assert!(out.status.success(), "exiftool wrote the test metadata");
+    path
+}
+
+/// Uploads `path` as the photographer and sets its caption under the given GPS policy.
+fn upload_with_caption(
+    srv: &server::Server,
+    path: &Path,
+    strip_gps: bool,
+) -> (String, Result<(), byline_sync::SyncError>) {
+    byline_sync::ensure_crypto_provider();
+    let client = byline_sync::Client::new(&srv.url, &srv.photographer).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (sha, size) = byline_sync::hash_file(path).unwrap();
+    rt.block_on(client.upload_blob(path, &sha, size, |_, _| {}))
+        .expect("the photo uploads");
+    let meta = PhotoMeta {
+        caption: "Toàn cảnh hội nghị.".into(),
+        strip_gps,
+        ..Default::default()
+    };
+    let set = rt.block_on(client.put_photo_meta(&sha, &meta)).map(|_| ());
+    (sha, set)
+}
+
+#[test]
+fn png_webp_and_tiff_go_public_without_their_gps_and_unchanged_when_they_have_none() {
+    let sdir = tempfile::tempdir().unwrap();
+    let srv = server::start(sdir.path());
+    let tmp = tempfile::tempdir().unwrap();
+    for ext in ["png", "webp", "tif"] {
+        for gps in [true, false] {
+            let path = made_photo(tmp.path(), ext, gps);
+            let original = std::fs::read(&path).unwrap();
+            assert_eq!(
+                gps_tags(&exiftool(&path)).is_empty(),
+                !gps,
+                "{ext}: the test photo carries GPS exactly when asked to"
+            );
+            let (sha, set) = upload_with_caption(&srv, &path, true);
+            set.unwrap_or_else(|e| panic!("{ext}: the caption is accepted: {e}"));
+            let (status, public) = http_bytes(&format!("{}/photos/{sha}", srv.url), None);
+            assert_eq!(status, 200, "{ext}: the public copy is served");
+            if !gps {
+                assert!(
+                    public == original,
+                    "{ext}: without GPS the photo goes out as uploaded"
+                );
+                continue;
+            }
+            let file = tmp.path().join(format!("public.{ext}"));
+            std::fs::write(&file, &public).unwrap();
+            let tags = exiftool(&file);
+            assert_eq!(
+                gps_tags(&tags),
+                Vec::<String>::new(),
+                "{ext}: exiftool finds no GPS in the public copy"
+            );
+            assert_eq!(tags["IFD0:Artist"], "Cảnh Toàn", "{ext}: the creator stays");
+            assert_eq!(
+                image::load_from_memory(&public).unwrap().to_rgb8(),
+                image::load_from_memory(&original).unwrap().to_rgb8(),
+                "{ext}: the pixels are the same"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_photo_whose_location_cannot_be_removed_is_refused_with_what_to_do() {
+    let sdir = tempfile::tempdir().unwrap();
+    let srv = server::start(sdir.path());
+    let tmp = tempfile::tempdir().unwrap();
+    // ImageMagick's hex-encoded EXIF in a PNG text chunk, which other tools read a position
+    // from and Byline does not edit.
+    let png = std::fs::read(made_photo(tmp.path(), "png", false)).unwrap();
+    let ihdr_end = 8 + 12 + u32::from_be_bytes(png[8..12].try_into().unwrap()) as usize;
+    let (kind, data) = (b"zTXt", &b"Raw profile type exif\0\0x"[..]);
+    let crc = !kind.iter().chain(data).fold(!0u32, |mut c, &x| {
+        c ^= u32::from(x);
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+        c
+    });
+    let mut with_profile = png[..ihdr_end].to_vec();
+    with_profile.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    with_profile.extend_from_slice(kind);
+    with_profile.extend_from_slice(data);
+    with_profile.extend_from_slice(&crc.to_be_bytes());
+    with_profile.extend_from_slice(&png[ihdr_end..]);
+    let path = tmp.path().join("magick.png");
+    std::fs::write(&path, &with_profile).unwrap();
+
+    let (sha, set) = upload_with_caption(&srv, &path, true);
+    let err = set
+        .expect_err("the policy strips GPS and this one cannot be stripped")
+        .to_api_error();
+    assert_eq!(
+        err.code,
+        byline_protocol::ErrorCode::Unsupported,
+        "refused as unsupported (415): {}",
+        err.message
+    );
+    assert!(
+        err.message.contains(&sha) && err.message.contains("exiftool -gps:all="),
+        "the message names the photo and says what to do: {}",
+        err.message
+    );
+    let (_, kept) = upload_with_caption(&srv, &path, false);
+    kept.expect("a newsroom that keeps locations publishes it as it is");
 }

@@ -18,6 +18,17 @@ pub enum MediaError {
         hint: &'static str,
     },
 
+    /// The photo may carry a position and the policy removes it, but this file's position
+    /// cannot be removed safely; publishing it as it is would leak where it was taken.
+    #[error(
+        "{what}: the GPS position cannot be removed from this {format} file ({detail}); remove it with `exiftool -gps:all= -xmp-exif:gps*= FILE` or export the photo as JPEG, then try again"
+    )]
+    GpsNotRemovable {
+        what: String,
+        format: &'static str,
+        detail: String,
+    },
+
     #[error("{what}: damaged {format} file ({detail}); re-export or re-copy it from the card")]
     Corrupt {
         what: String,
@@ -62,7 +73,9 @@ impl MediaError {
             MediaError::UnknownFormat { .. }
             | MediaError::Corrupt { .. }
             | MediaError::InvalidField { .. } => ErrorCode::InvalidInput,
-            MediaError::Unsupported { .. } => ErrorCode::Unsupported,
+            MediaError::Unsupported { .. } | MediaError::GpsNotRemovable { .. } => {
+                ErrorCode::Unsupported
+            }
             MediaError::TooLarge { .. } => ErrorCode::TooLarge,
             MediaError::Io { .. } => ErrorCode::Io,
             // A cancelled import is neither the user's fault nor a fault: the file stays queued.

@@ -103,3 +103,15 @@ pub fn exif_gps(data: &[u8]) {
         assert!(again == out, "a second strip found more GPS to remove");
     }
 }
+
+/// Arbitrary whole files (PNG, WebP, TIFF, …) through GPS stripping. What comes out must read
+/// back without a position and need no second pass; what cannot be cleaned must be an `Err`.
+pub fn container_gps(data: &[u8]) {
+    if let Ok(out) = strip_gps(data) {
+        if let Ok(m) = read_metadata(&out, "fuzz") {
+            assert_eq!(m.gps, None, "a position survived stripping");
+        }
+        let again = strip_gps(&out).expect("a stripped file must strip again");
+        assert!(again == out, "a second strip found more GPS to remove");
+    }
+}

@@ -11,8 +11,9 @@
 //! - [`process_batch`]: the importer's batch on all cores with progress, cancel, atomic writes.
 //! - [`read_metadata`]: EXIF + IPTC IIM + XMP merged (XMP wins), all strings NFC.
 //! - [`write_caption`]: IPTC IIM (UTF-8) + XMP into a JPEG; scan data is copied byte for byte.
-//! - [`strip_gps`] / [`publish_copy`]: the location removed from EXIF and XMP in place, for the
-//!   copy that is published.
+//! - [`strip_gps`] / [`publish_copy`]: the location removed from EXIF and XMP (JPEG, PNG, WebP,
+//!   TIFF) for the copy that is published, with a report of what was found; what cannot be
+//!   cleaned is refused.
 //! - [`expand_template`] / [`CodeTable`]: caption templates and shortcode expansion.
 
 mod batch;
@@ -37,7 +38,7 @@ pub use batch::{
 };
 pub use caption::{CaptionFields, write_caption};
 pub use error::MediaError;
-pub use gps::{publish_copy, strip_gps};
+pub use gps::{GpsOutcome, PublicCopy, publish_copy, strip_gps};
 pub use metadata::{GpsPosition, Metadata, read_metadata};
 pub use preview::PreviewSource;
 pub use probe::{DEFAULT_MAX_PIXELS, Probe, probe, probe_with_limit};

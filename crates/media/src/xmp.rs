@@ -245,13 +245,54 @@ pub(crate) fn rewrite(existing: Option<&[u8]>, set: &[SetProp]) -> Result<Vec<u8
     // Rewritten as UTF-8 whatever it was: the standard JPEG XMP encoding.
     let text = packet_text(existing)?;
     check_well_formed(&text)?;
-    let mut r = Reader::from_str(&text);
+    let replaced = |n: &str| set.iter().any(|p| p.name == n);
+    let mut inserted = false;
+    let (out, _) = filter_events(
+        &text,
+        |name, parent| parent == Some(DESCRIPTION) && replaced(name),
+        |e| qname(e) == DESCRIPTION,
+        &replaced,
+        |name, out| {
+            if name == "rdf:RDF" && !inserted {
+                out.extend_from_slice(new_desc.as_bytes());
+                inserted = true;
+            }
+        },
+    )?;
+    if !inserted {
+        return Err("the existing XMP has no rdf:RDF element".into());
+    }
+    check_well_formed(std::str::from_utf8(&out).map_err(|e| e.to_string())?)?;
+    Ok(out)
+}
+
+/// Copies a packet event by event, dropping each element `drop(name, parent)` selects together
+/// with everything inside it, and the attributes `drop_attr` names from each start tag `strip`
+/// selects (that tag is rebuilt); `before_end(name, out)` may add raw XML before each end tag.
+/// Returns the copy and whether anything was dropped or a tag rebuilt. The one walk behind both
+/// the caption write-back and the location removal, so they skip and copy alike.
+fn filter_events(
+    text: &str,
+    drop: impl Fn(&str, Option<&str>) -> bool,
+    strip: impl Fn(&BytesStart<'_>) -> bool,
+    drop_attr: &dyn Fn(&str) -> bool,
+    mut before_end: impl FnMut(&str, &mut Vec<u8>),
+) -> Result<(Vec<u8>, bool), String> {
+    let mut r = Reader::from_str(text);
     let mut w = Writer::new(Vec::new());
+    // Names of the open elements (blank inside a dropped one): their count is the depth.
     let mut stack: Vec<String> = Vec::new();
     let mut skip_until: Option<usize> = None;
-    let mut inserted = false;
-    let replaced = |n: &str| set.iter().any(|p| p.name == n);
+    let mut changed = false;
     let io = |e: std::io::Error| e.to_string();
+    let keep = |e: BytesStart<'_>, changed: &mut bool| {
+        if strip(&e) {
+            *changed = true;
+            strip_attrs(&e, drop_attr)
+        } else {
+            e.into_owned()
+        }
+    };
     loop {
         let ev = r
             .read_event()
@@ -273,50 +314,34 @@ pub(crate) fn rewrite(existing: Option<&[u8]>, set: &[SetProp]) -> Result<Vec<u8
         match ev {
             Event::Start(e) => {
                 let name = qname(&e);
-                let parent_is_desc = stack.last().is_some_and(|p| p == DESCRIPTION);
-                if parent_is_desc && replaced(&name) {
+                if drop(&name, stack.last().map(String::as_str)) {
+                    changed = true;
                     skip_until = Some(stack.len());
                     stack.push(name);
                     continue;
                 }
-                let e = if name == DESCRIPTION {
-                    strip_attrs(&e, &replaced)
-                } else {
-                    e.into_owned()
-                };
+                let e = keep(e, &mut changed);
                 stack.push(name);
                 w.write_event(Event::Start(e)).map_err(io)?;
             }
             Event::Empty(e) => {
-                let name = qname(&e);
-                if stack.last().is_some_and(|p| p == DESCRIPTION) && replaced(&name) {
+                if drop(&qname(&e), stack.last().map(String::as_str)) {
+                    changed = true;
                     continue;
                 }
-                let e = if name == DESCRIPTION {
-                    strip_attrs(&e, &replaced)
-                } else {
-                    e.into_owned()
-                };
+                let e = keep(e, &mut changed);
                 w.write_event(Event::Empty(e)).map_err(io)?;
             }
             Event::End(e) => {
                 let name = stack.pop().unwrap_or_default();
-                if name == "rdf:RDF" && !inserted {
-                    w.get_mut().extend_from_slice(new_desc.as_bytes());
-                    inserted = true;
-                }
+                before_end(&name, w.get_mut());
                 w.write_event(Event::End(e)).map_err(io)?;
             }
             Event::Eof => break,
             other => w.write_event(other).map_err(io)?,
         }
     }
-    if !inserted {
-        return Err("the existing XMP has no rdf:RDF element".into());
-    }
-    let out = w.into_inner();
-    check_well_formed(std::str::from_utf8(&out).map_err(|e| e.to_string())?)?;
-    Ok(out)
+    Ok((w.into_inner(), changed))
 }
 
 /// The EXIF schema, whose `GPS*` properties hold the coordinates, also inside the IPTC Extension
@@ -356,70 +381,16 @@ pub(crate) fn remove_location(existing: &[u8]) -> Result<Option<Vec<u8>>, String
             .flatten()
             .any(|a| is_gps(&String::from_utf8_lossy(a.key.as_ref())))
     };
-    let io = |e: std::io::Error| e.to_string();
-    let mut r = Reader::from_str(&text);
-    let mut w = Writer::new(Vec::new());
-    let mut depth = 0usize;
-    let mut skip_until: Option<usize> = None;
-    let mut removed = false;
-    loop {
-        let ev = r.read_event().map_err(malformed)?;
-        if let Some(d) = skip_until {
-            match ev {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => {
-                    depth = depth.saturating_sub(1);
-                    if depth == d {
-                        skip_until = None;
-                    }
-                }
-                Event::Eof => return Err("the existing XMP ends inside a property".into()),
-                _ => {}
-            }
-            continue;
-        }
-        match ev {
-            Event::Start(e) => {
-                if is_gps(&qname(&e)) {
-                    removed = true;
-                    skip_until = Some(depth);
-                    depth += 1;
-                    continue;
-                }
-                depth += 1;
-                let e = if has_gps_attr(&e) {
-                    removed = true;
-                    strip_attrs(&e, &is_gps)
-                } else {
-                    e.into_owned()
-                };
-                w.write_event(Event::Start(e)).map_err(io)?;
-            }
-            Event::Empty(e) => {
-                if is_gps(&qname(&e)) {
-                    removed = true;
-                    continue;
-                }
-                let e = if has_gps_attr(&e) {
-                    removed = true;
-                    strip_attrs(&e, &is_gps)
-                } else {
-                    e.into_owned()
-                };
-                w.write_event(Event::Empty(e)).map_err(io)?;
-            }
-            Event::End(e) => {
-                depth = depth.saturating_sub(1);
-                w.write_event(Event::End(e)).map_err(io)?;
-            }
-            Event::Eof => break,
-            other => w.write_event(other).map_err(io)?,
-        }
-    }
+    let (out, removed) = filter_events(
+        &text,
+        |name, _| is_gps(name),
+        has_gps_attr,
+        &is_gps,
+        |_, _| {},
+    )?;
     if !removed {
         return Ok(None);
     }
-    let out = w.into_inner();
     check_well_formed(std::str::from_utf8(&out).map_err(|e| e.to_string())?)?;
     Ok(Some(out))
 }

@@ -74,7 +74,7 @@ pub enum Idem {
 
 /// Looks up the `Idempotency-Key` of a request. Same key + same payload → stored answer; same
 /// key + other payload → 422; same key while the first request still runs → 409.
-pub fn idem_begin(
+pub async fn idem_begin(
     state: &AppState,
     user: &User,
     headers: &HeaderMap,
@@ -118,14 +118,17 @@ pub fn idem_begin(
         slot,
         request_hash,
     };
-    let stored: Option<(String, u16, Vec<u8>)> = state.with_db(|c| {
-        Ok(c.query_row(
-            "SELECT request_hash, status, response FROM idempotency WHERE user_name = ?1 AND key = ?2",
-            params![user.name, key],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?)
-    })?;
+    let user_name = user.name.clone();
+    let stored: Option<(String, u16, Vec<u8>)> = state
+        .read(move |c| {
+            Ok(c.query_row(
+                "SELECT request_hash, status, response FROM idempotency WHERE user_name = ?1 AND key = ?2",
+                params![user_name, key],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
+        })
+        .await?;
     match stored {
         None => Ok(Idem::Fresh(claim)),
         Some((hash, _, _)) if hash != claim.request_hash => Err(ServerError::new(
@@ -363,21 +366,26 @@ fn respond(status: StatusCode, body: Vec<u8>, rev: u64) -> Response {
     resp
 }
 
-/// Runs an article write in one transaction with its idempotency record.
-fn transact(
+/// Runs an article write in one transaction with its idempotency record, on the blocking pool.
+/// The claim on the key moves along and ends with the transaction: if the client goes away
+/// meanwhile, a retry under the same key still gets 409 until this write has committed, rather
+/// than racing it.
+async fn transact(
     state: &AppState,
-    user: &User,
-    idem: &Idem,
-    f: impl FnOnce(&Transaction<'_>) -> Result<(StatusCode, PutArticleResponse)>,
+    user: User,
+    idem: Idem,
+    f: impl FnOnce(&Transaction<'_>, &User) -> Result<(StatusCode, PutArticleResponse)> + Send + 'static,
 ) -> Result<Response> {
-    state.with_db(|c| {
-        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let (status, out) = f(&tx)?;
-        let body = serde_json::to_vec(&out)?;
-        record(&tx, idem, user, status, &body)?;
-        tx.commit()?;
-        Ok(respond(status, body, out.server_revision))
-    })
+    state
+        .write(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let (status, out) = f(&tx, &user)?;
+            let body = serde_json::to_vec(&out)?;
+            record(&tx, &idem, &user, status, &body)?;
+            tx.commit()?;
+            Ok(respond(status, body, out.server_revision))
+        })
+        .await
 }
 
 /// `PUT /api/articles/{id}`: body [`PutArticleRequest`]; `If-Match: "<rev>"` or `base_revision`.
@@ -397,7 +405,7 @@ pub async fn put_article(
         "write articles",
     )?;
     let bytes = read_body(body, state.config().json_limit).await?;
-    let idem = idem_begin(&state, &auth.0, &headers, &method, &uri, &bytes)?;
+    let idem = idem_begin(&state, &auth.0, &headers, &method, &uri, &bytes).await?;
     if let Idem::Replay(resp) = idem {
         return Ok(resp);
     }
@@ -411,11 +419,11 @@ pub async fn put_article(
         Some(v) => Some(parse_etag(v)?),
         None => req.base_revision,
     };
-    let user = auth.0.clone();
-    let resp = transact(&state, &user, &idem, |tx| {
-        apply_write(tx, &user, req.article, base)
-    })?;
-    tracing::info!(article = %id, user = %user.name, status = %resp.status(), "article written");
+    let resp = transact(&state, auth.0.clone(), idem, move |tx, user| {
+        apply_write(tx, user, req.article, base)
+    })
+    .await?;
+    tracing::info!(article = %id, user = %auth.0.name, status = %resp.status(), "article written");
     Ok(resp)
 }
 
@@ -433,13 +441,12 @@ pub async fn publish(
     check_id(&id)?;
     auth.require(&[Role::Editor], "publish")?;
     let bytes = read_body(body, state.config().json_limit).await?;
-    let idem = idem_begin(&state, &auth.0, &headers, &method, &uri, &bytes)?;
+    let idem = idem_begin(&state, &auth.0, &headers, &method, &uri, &bytes).await?;
     if let Idem::Replay(resp) = idem {
         return Ok(resp);
     }
     let if_match = headers.get(header::IF_MATCH).map(parse_etag).transpose()?;
-    let user = auth.0.clone();
-    transact(&state, &user, &idem, |tx| {
+    transact(&state, auth.0.clone(), idem, move |tx, user| {
         let cur =
             load(tx, &id)?.ok_or_else(|| ServerError::not_found(format!("no article {id}")))?;
         if if_match.is_some_and(|m| m != cur.revision) {
@@ -453,8 +460,9 @@ pub async fn publish(
         if a.published_at.is_none() {
             a.published_at = Some(chrono::Utc::now().with_timezone(&vietnam()));
         }
-        apply_write(tx, &user, a, Some(cur.revision))
+        apply_write(tx, user, a, Some(cur.revision))
     })
+    .await
 }
 
 /// `GET /api/articles/{id}`: the envelope, with `ETag: "<server_revision>"`.
@@ -465,8 +473,10 @@ pub async fn get_article(
     headers: HeaderMap,
 ) -> Result<Response> {
     check_id(&id)?;
+    let key = id.clone();
     let cur = state
-        .with_db(|c| load(c, &id))?
+        .read(move |c| load(c, &key))
+        .await?
         .ok_or_else(|| ServerError::not_found(format!("no article {id}")))?;
     if headers
         .get(header::IF_NONE_MATCH)
@@ -503,25 +513,28 @@ pub async fn list_changes(
     Query(q): Query<ChangesQuery>,
 ) -> Result<axum::Json<ChangesResponse>> {
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
-    let rows = state.with_db(|c| {
-        let mut st =
-            c.prepare("SELECT id FROM articles WHERE cursor > ?1 ORDER BY cursor LIMIT ?2")?;
-        let ids = st
-            .query_map(params![q.since, limit + 1], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut out = Vec::new();
-        for id in ids {
-            if let Some(cur) = load(c, &id)? {
-                out.push(ArticleEnvelope {
-                    server_revision: cur.revision,
-                    article: cur.article,
-                    conflicts: cur.conflicts,
-                    cursor: cur.cursor,
-                });
+    let since = q.since;
+    let rows = state
+        .read(move |c| {
+            let mut st =
+                c.prepare("SELECT id FROM articles WHERE cursor > ?1 ORDER BY cursor LIMIT ?2")?;
+            let ids = st
+                .query_map(params![since, limit + 1], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut out = Vec::new();
+            for id in ids {
+                if let Some(cur) = load(c, &id)? {
+                    out.push(ArticleEnvelope {
+                        server_revision: cur.revision,
+                        article: cur.article,
+                        conflicts: cur.conflicts,
+                        cursor: cur.cursor,
+                    });
+                }
             }
-        }
-        Ok(out)
-    })?;
+            Ok(out)
+        })
+        .await?;
     let more = rows.len() > limit as usize;
     let articles: Vec<_> = rows.into_iter().take(limit as usize).collect();
     let next_cursor = articles.last().map_or(q.since, |a| a.cursor);
@@ -533,8 +546,9 @@ pub async fn list_changes(
 }
 
 /// Loads a published article for the HTML page.
-pub fn published(state: &AppState, id: &str) -> Result<Article> {
-    let cur = state.with_db(|c| load(c, id))?;
+pub async fn published(state: &AppState, id: &str) -> Result<Article> {
+    let key = id.to_string();
+    let cur = state.read(move |c| load(c, &key)).await?;
     match cur {
         Some(c) if c.article.status == Status::Published => Ok(c.article),
         _ => Err(ServerError::not_found(format!("no published article {id}"))),

@@ -49,8 +49,10 @@ impl FromRequestParts<AppState> for Auth {
             .map(str::trim)
             .filter(|t| !t.is_empty() && t.len() <= 200)
             .ok_or_else(|| unauthorized("malformed Authorization header"))?;
+        let token = token.to_string();
         let user = state
-            .with_db(|c| db::user_by_token(c, token))?
+            .read(move |c| db::user_by_token(c, &token))
+            .await?
             .ok_or_else(|| unauthorized("unknown token"))?;
         state.inner.limiter.check(&user.token_hash)?;
         Ok(Auth(user))

@@ -4,8 +4,10 @@
 //! A partial upload is a file `uploads/<uuid>.part` in the data directory whose length *is* the
 //! upload offset; only a completed, hash-verified, header-checked image moves into the object
 //! store under `<sha[0..2]>/<sha>`. No client-supplied string ever becomes a path component.
+//! Part files go through `tokio::fs` and the database through [`AppState::read`]/`write`, so a
+//! slow disk holds up the upload it serves, not the async workers.
 
-use std::io::{Read, Seek, Write};
+use std::io::{Read, Seek};
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -20,6 +22,7 @@ use futures_util::StreamExt;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
 
 use crate::auth::Auth;
 use crate::db::{Role, now_rfc3339};
@@ -40,14 +43,17 @@ fn blob_path(sha: &str) -> object_store::path::Path {
     object_store::path::Path::from(format!("{}/{sha}", &sha[..2]))
 }
 
-fn blob_exists(state: &AppState, sha: &str) -> Result<bool> {
-    state.with_db(|c| {
-        Ok(
-            c.query_row("SELECT 1 FROM blobs WHERE sha256 = ?1", [sha], |_| Ok(()))
-                .optional()?
-                .is_some(),
-        )
-    })
+fn blob_known(c: &rusqlite::Connection, sha: &str) -> Result<bool> {
+    Ok(
+        c.query_row("SELECT 1 FROM blobs WHERE sha256 = ?1", [sha], |_| Ok(()))
+            .optional()?
+            .is_some(),
+    )
+}
+
+async fn blob_exists(state: &AppState, sha: &str) -> Result<bool> {
+    let sha = sha.to_string();
+    state.read(move |c| blob_known(c, &sha)).await
 }
 
 /// `POST /api/blobs/batch` with `[{sha256, size}]` → `{missing: [...]}`.
@@ -64,13 +70,20 @@ pub async fn batch(
             "at most 1000 blobs per batch",
         ));
     }
-    let mut missing = Vec::new();
-    for b in wanted {
+    for b in &wanted {
         check_sha(&b.sha256)?;
-        if !blob_exists(&state, &b.sha256)? && !missing.contains(&b) {
-            missing.push(b);
-        }
     }
+    let missing = state
+        .read(move |c| {
+            let mut missing = Vec::new();
+            for b in wanted {
+                if !blob_known(c, &b.sha256)? && !missing.contains(&b) {
+                    missing.push(b);
+                }
+            }
+            Ok(missing)
+        })
+        .await?;
     Ok(axum::Json(BlobBatchResponse { missing }))
 }
 
@@ -149,16 +162,18 @@ struct Upload {
     length: u64,
 }
 
-fn load_upload(state: &AppState, id: &str) -> Result<Upload> {
+async fn load_upload(state: &AppState, id: &str) -> Result<Upload> {
     let uid = uuid::Uuid::parse_str(id).map_err(|_| ServerError::not_found("no such upload"))?;
-    let row: Option<(String, u64)> = state.with_db(|c| {
-        Ok(c.query_row(
-            "SELECT sha256, length FROM uploads WHERE id = ?1",
-            [uid.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
-    })?;
+    let row: Option<(String, u64)> = state
+        .read(move |c| {
+            Ok(c.query_row(
+                "SELECT sha256, length FROM uploads WHERE id = ?1",
+                [uid.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+        })
+        .await?;
     let (sha256, length) = row.ok_or_else(|| ServerError::not_found("no such upload"))?;
     Ok(Upload {
         id: uid,
@@ -189,14 +204,17 @@ pub async fn tus_create(
     }
     let sha = metadata_sha(&headers)?;
     let id = uuid::Uuid::now_v7();
-    std::fs::File::create(part_path(&state, &id))?;
-    state.with_db(|c| {
-        c.execute(
-            "INSERT INTO uploads (id, sha256, length, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id.to_string(), sha, length, auth.0.name, now_rfc3339()],
-        )?;
-        Ok(())
-    })?;
+    tokio::fs::File::create(part_path(&state, &id)).await?;
+    let (row_sha, user) = (sha.clone(), auth.0.name.clone());
+    state
+        .write(move |c| {
+            c.execute(
+                "INSERT INTO uploads (id, sha256, length, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id.to_string(), row_sha, length, user, now_rfc3339()],
+            )?;
+            Ok(())
+        })
+        .await?;
     tracing::info!(upload = %id, %sha, length, user = %auth.0.name, "upload created");
     let mut r = StatusCode::CREATED.into_response();
     let loc = format!("/api/uploads/{id}");
@@ -210,8 +228,9 @@ pub async fn tus_create(
     Ok(r)
 }
 
-fn offset_of(state: &AppState, up: &Upload) -> Result<u64> {
-    Ok(std::fs::metadata(part_path(state, &up.id))
+async fn offset_of(state: &AppState, up: &Upload) -> Result<u64> {
+    Ok(tokio::fs::metadata(part_path(state, &up.id))
+        .await
         .map(|m| m.len())
         .unwrap_or(0))
 }
@@ -222,13 +241,13 @@ pub async fn tus_head(
     _auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Response> {
-    let up = load_upload(&state, &id)?;
+    let up = load_upload(&state, &id).await?;
     // A client resuming after a crash or a cut connection asks HEAD first; its old PATCH may
     // still be draining on this side. Waiting for that writer (briefly) reports the offset it
     // ends at, so the resumed PATCH is not refused with 409 and sent again and again.
     let lock = lock_for(&state, &up.id);
     let _settled = tokio::time::timeout(std::time::Duration::from_secs(10), lock.lock()).await;
-    let offset = offset_of(&state, &up)?;
+    let offset = offset_of(&state, &up).await?;
     let mut r = StatusCode::OK.into_response();
     let h = r.headers_mut();
     h.insert("upload-offset", HeaderValue::from(offset));
@@ -296,7 +315,7 @@ pub async fn tus_patch(
     }
     let claimed = header_u64(&headers, "upload-offset")?;
     let checksum = parse_checksum(&headers)?;
-    let up = load_upload(&state, &id)?;
+    let up = load_upload(&state, &id).await?;
     let lock = lock_for(&state, &up.id);
     let Ok(_guard) = lock.try_lock() else {
         return Err(ServerError::new(
@@ -305,55 +324,60 @@ pub async fn tus_patch(
         ));
     };
     let path = part_path(&state, &up.id);
-    let start = offset_of(&state, &up)?;
+    let start = offset_of(&state, &up).await?;
     if claimed != start {
         return Err(ServerError::new(
             ErrorCode::Conflict,
             format!("Upload-Offset is {start}, not {claimed}"),
         ));
     }
-    let mut file = std::fs::OpenOptions::new().append(true).open(&path)?;
+    let mut file = tokio::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .await?;
     let mut hasher = Sha256::new();
     let mut written: u64 = 0;
     let limit = state.config().chunk_limit as u64;
     let mut stream = body.into_data_stream();
-    let cut = |file: &std::fs::File| -> Result<()> { Ok(file.set_len(start)?) };
     while let Some(frame) = stream.next().await {
         let data = match frame {
             Ok(d) => d,
             Err(e) => {
                 // The client went away: keep what arrived so the resume starts after it.
-                file.sync_data()?;
+                file.flush().await?;
+                file.sync_data().await?;
                 tracing::info!(upload = %up.id, kept = written, error = %e, "chunk interrupted");
                 return Err(ServerError::bad("request body interrupted"));
             }
         };
         let len = data.len() as u64;
         if written + len > limit {
-            cut(&file)?;
+            file.set_len(start).await?;
             return Err(ServerError::new(
                 ErrorCode::TooLarge,
                 format!("a chunk may carry at most {limit} bytes"),
             ));
         }
         if start + written + len > up.length {
-            cut(&file)?;
+            file.set_len(start).await?;
             return Err(ServerError::new(
                 ErrorCode::TooLarge,
                 "chunk goes past Upload-Length",
             ));
         }
-        file.write_all(&data)?;
+        file.write_all(&data).await?;
         hasher.update(&data);
         written += len;
     }
     if let Some(want) = checksum
         && hasher.finalize().as_slice() != want.as_slice()
     {
-        cut(&file)?;
+        file.set_len(start).await?;
         return Err(ServerError::ChecksumMismatch("chunk discarded".into()));
     }
-    file.sync_data()?;
+    // flush surfaces a failed background write, which sync_data would not report.
+    file.flush().await?;
+    file.sync_data().await?;
     drop(file);
     let offset = start + written;
     if offset == up.length {
@@ -366,9 +390,12 @@ pub async fn tus_patch(
     Ok(r)
 }
 
-fn discard(state: &AppState, up: &Upload) -> Result<()> {
-    let _ = std::fs::remove_file(part_path(state, &up.id));
-    state.with_db(|c| Ok(c.execute("DELETE FROM uploads WHERE id = ?1", [up.id.to_string()])?))?;
+async fn discard(state: &AppState, up: &Upload) -> Result<()> {
+    let _ = tokio::fs::remove_file(part_path(state, &up.id)).await;
+    let id = up.id.to_string();
+    state
+        .write(move |c| Ok(c.execute("DELETE FROM uploads WHERE id = ?1", [id])?))
+        .await?;
     Ok(())
 }
 
@@ -434,7 +461,7 @@ async fn finalize(state: &AppState, up: &Upload, user: &str) -> Result<()> {
         .await
         .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
     if actual != up.sha256 {
-        discard(state, up)?;
+        discard(state, up).await?;
         return Err(ServerError::ChecksumMismatch(format!(
             "the upload's SHA-256 is {actual}, not the declared {}; upload discarded",
             up.sha256
@@ -443,28 +470,31 @@ async fn finalize(state: &AppState, up: &Upload, user: &str) -> Result<()> {
     let (ct, w, h) = match sniff_image(&bytes, state.config().max_pixels) {
         Ok(v) => v,
         Err(e) => {
-            discard(state, up)?;
+            discard(state, up).await?;
             return Err(e);
         }
     };
-    if !blob_exists(state, &up.sha256)? {
+    if !blob_exists(state, &up.sha256).await? {
         let size = bytes.len() as u64;
         state
             .inner
             .store
             .put(&blob_path(&up.sha256), PutPayload::from(bytes))
             .await?;
-        state.with_db(|c| {
-            c.execute(
-                "INSERT OR IGNORE INTO blobs (sha256, size, content_type, width, height, created_by, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![up.sha256, size, ct, w, h, user, now_rfc3339()],
-            )?;
-            Ok(())
-        })?;
+        let (sha, user) = (up.sha256.clone(), user.to_string());
+        state
+            .write(move |c| {
+                c.execute(
+                    "INSERT OR IGNORE INTO blobs (sha256, size, content_type, width, height, created_by, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![sha, size, ct, w, h, user, now_rfc3339()],
+                )?;
+                Ok(())
+            })
+            .await?;
         tracing::info!(sha = %up.sha256, size, w, h, "photo stored");
     }
-    discard(state, up)
+    discard(state, up).await
 }
 
 /// `DELETE /api/uploads/{id}` (tus termination).
@@ -475,7 +505,7 @@ pub async fn tus_delete(
     headers: HeaderMap,
 ) -> Result<Response> {
     require_tus(&headers)?;
-    let up = load_upload(&state, &id)?;
+    let up = load_upload(&state, &id).await?;
     let lock = lock_for(&state, &up.id);
     let Ok(_guard) = lock.try_lock() else {
         return Err(ServerError::new(
@@ -483,44 +513,47 @@ pub async fn tus_delete(
             "another request is writing this upload",
         ));
     };
-    discard(&state, &up)?;
+    discard(&state, &up).await?;
     let mut r = StatusCode::NO_CONTENT.into_response();
     tus_headers(&mut r);
     Ok(r)
 }
 
-fn photo_info(state: &AppState, sha: &str) -> Result<PhotoInfo> {
-    state.with_db(|c| {
-        let row = c
-            .query_row(
-                "SELECT b.size, b.content_type, b.width, b.height, m.meta FROM blobs b
-                 LEFT JOIN photo_meta m ON m.sha256 = b.sha256 WHERE b.sha256 = ?1",
-                [sha],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let (size, content_type, width, height, meta) =
-            row.ok_or_else(|| ServerError::not_found("no such photo"))?;
-        let meta = meta
-            .map(|m| serde_json::from_str(&m))
-            .transpose()?
-            .unwrap_or_default();
-        Ok(PhotoInfo {
-            sha256: sha.to_string(),
-            size,
-            content_type,
-            width,
-            height,
-            meta,
-        })
+async fn photo_info(state: &AppState, sha: &str) -> Result<PhotoInfo> {
+    let sha = sha.to_string();
+    state.read(move |c| photo_row(c, &sha)).await
+}
+
+fn photo_row(c: &rusqlite::Connection, sha: &str) -> Result<PhotoInfo> {
+    let row = c
+        .query_row(
+            "SELECT b.size, b.content_type, b.width, b.height, m.meta FROM blobs b
+             LEFT JOIN photo_meta m ON m.sha256 = b.sha256 WHERE b.sha256 = ?1",
+            [sha],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    let (size, content_type, width, height, meta) =
+        row.ok_or_else(|| ServerError::not_found("no such photo"))?;
+    let meta = meta
+        .map(|m| serde_json::from_str(&m))
+        .transpose()?
+        .unwrap_or_default();
+    Ok(PhotoInfo {
+        sha256: sha.to_string(),
+        size,
+        content_type,
+        width,
+        height,
+        meta,
     })
 }
 
@@ -540,7 +573,7 @@ pub async fn put_meta(
     for s in [&mut meta.caption, &mut meta.credit, &mut meta.creator] {
         *s = s.trim().to_string();
     }
-    if !blob_exists(&state, &sha)? {
+    if !blob_exists(&state, &sha).await? {
         return Err(ServerError::not_found("no such photo; upload it first"));
     }
     let original = state
@@ -550,8 +583,8 @@ pub async fn put_meta(
         .await?
         .bytes()
         .await?;
-    let m = meta.clone();
-    let copy = tokio::task::spawn_blocking(move || published::public_copy(&original, &m))
+    let (m, key) = (meta.clone(), sha.clone());
+    let copy = tokio::task::spawn_blocking(move || published::public_copy(&original, &m, &key))
         .await
         .map_err(|e| {
             ServerError::new(ErrorCode::Internal, format!("making the public copy: {e}"))
@@ -571,7 +604,9 @@ pub async fn put_meta(
         None => None,
     };
     let json = serde_json::to_string(&meta)?;
-    let replaced: Option<String> = state.with_db(|c| {
+    let (key, user) = (sha.clone(), auth.0.name.clone());
+    let replaced: Option<String> = state.write(move |c| {
+        let sha = key;
         let tx = c.transaction()?;
         let old: Option<String> = tx
             .query_row(
@@ -586,7 +621,7 @@ pub async fn put_meta(
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(sha256) DO UPDATE SET meta = excluded.meta, updated_by = excluded.updated_by,
              updated_at = excluded.updated_at, public_sha256 = excluded.public_sha256",
-            params![sha, json, auth.0.name, now_rfc3339(), public_sha],
+            params![sha, json, user, now_rfc3339(), public_sha],
         )?;
         // Another photo may have produced the same public copy (same original, same caption).
         let still_used: bool = match &old {
@@ -599,12 +634,12 @@ pub async fn put_meta(
         };
         tx.commit()?;
         Ok(old.filter(|o| !still_used && Some(o) != public_sha.as_ref()))
-    })?;
+    }).await?;
     if let Some(old) = replaced {
         // Best effort: a leftover old copy is unreferenced garbage, not wrong data.
         let _ = state.inner.public.delete(&blob_path(&old)).await;
     }
-    Ok(axum::Json(photo_info(&state, &sha)?))
+    Ok(axum::Json(photo_info(&state, &sha).await?))
 }
 
 /// `GET /api/photos/{sha}/meta`.
@@ -614,7 +649,7 @@ pub async fn get_meta(
     Path(sha): Path<String>,
 ) -> Result<axum::Json<PhotoInfo>> {
     check_sha(&sha)?;
-    Ok(axum::Json(photo_info(&state, &sha)?))
+    Ok(axum::Json(photo_info(&state, &sha).await?))
 }
 
 /// `GET /photos/{sha}`: the public copy (caption embedded, GPS removed by policy), else the
@@ -625,16 +660,19 @@ pub async fn serve_photo(
     headers: HeaderMap,
 ) -> Result<Response> {
     check_sha(&sha)?;
-    let info = photo_info(&state, &sha)?;
-    let public: Option<String> = state.with_db(|c| {
-        Ok(c.query_row(
-            "SELECT public_sha256 FROM photo_meta WHERE sha256 = ?1",
-            [&sha],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten())
-    })?;
+    let info = photo_info(&state, &sha).await?;
+    let key = sha.clone();
+    let public: Option<String> = state
+        .read(move |c| {
+            Ok(c.query_row(
+                "SELECT public_sha256 FROM photo_meta WHERE sha256 = ?1",
+                [&key],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+        })
+        .await?;
     let etag = format!("\"{}\"", public.as_deref().unwrap_or(&sha));
     // The caption can change after publishing, so the copy behind this URL can too: caches
     // revalidate (cheaply, by ETag) instead of keeping the old caption for a year.
@@ -671,7 +709,7 @@ pub async fn serve_original(
     Path(sha): Path<String>,
 ) -> Result<Response> {
     check_sha(&sha)?;
-    let info = photo_info(&state, &sha)?;
+    let info = photo_info(&state, &sha).await?;
     let bytes = read_blob(&state.inner.store, &sha).await?;
     let mut r = (StatusCode::OK, bytes).into_response();
     photo_headers(

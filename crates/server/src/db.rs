@@ -33,6 +33,15 @@ pub fn open(path: &std::path::Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Opens a read-only connection to the database `open` created and migrated.
+pub fn open_reader(path: &std::path::Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    // A guard, not a permission: a write through a reader would bypass the writer's mutex.
+    conn.pragma_update(None, "query_only", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
 /// Applies every migration of `list` not yet recorded in `schema_migrations`, each in its own
 /// transaction together with its record, so a crash never leaves a half-applied step.
 pub fn migrate(conn: &Connection, list: &[(&str, &str)]) -> Result<()> {

@@ -127,7 +127,7 @@ pub async fn article_page(
     Path(id): Path<String>,
 ) -> Result<Response> {
     check_id(&id)?;
-    let a = published(&state, &id)?;
+    let a = published(&state, &id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),

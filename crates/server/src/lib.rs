@@ -1,5 +1,14 @@
 //! Byline's newsroom server: versioned articles merged block by block, content-addressed photos
 //! uploaded over tus, published articles as HTML. [`app`] builds the router; `main.rs` runs it.
+//!
+//! Blocking work stays off the async workers. SQLite calls (a transaction can wait on fsync or
+//! on `busy_timeout`) and part-file I/O run on tokio's blocking pool ([`blocking`]); a handler
+//! only awaits them. Writes share one connection behind a mutex, as SQLite allows one writer
+//! anyway; reads take a connection of their own from a small pool ([`AppState::read`]), each
+//! in one read transaction, so under WAL a slow write holds up neither the workers nor the
+//! readers (sign-in, feeds, pages, photos). `spawn_blocking` rather than a dedicated DB thread:
+//! the pool already exists, grows with demand, and a queue of writers then waits on the mutex
+//! in pool threads, never in a worker.
 
 pub mod articles;
 pub mod auth;
@@ -60,9 +69,11 @@ pub struct AppState {
 }
 
 pub struct Inner {
-    /// One connection, serialised: SQLite allows one writer anyway, and each request holds it
-    /// only for a short transaction (never across an await).
+    /// The writing connection, serialised: SQLite allows one writer anyway. Locked only on the
+    /// blocking pool (through [`AppState::write`]) or outside a runtime (setup, tests).
     pub db: Mutex<Connection>,
+    /// Idle read-only connections (see [`AppState::read`]).
+    readers: Mutex<Vec<Connection>>,
     pub data_dir: PathBuf,
     /// Where finished, verified blobs live (local files by default; S3 later is configuration).
     pub store: Arc<dyn ObjectStore>,
@@ -91,6 +102,7 @@ impl AppState {
         Ok(AppState {
             inner: Arc::new(Inner {
                 db: Mutex::new(conn),
+                readers: Mutex::new(Vec::new()),
                 data_dir,
                 store: Arc::new(store),
                 public: Arc::new(public),
@@ -102,11 +114,62 @@ impl AppState {
         })
     }
 
-    /// Runs `f` with the database connection. A poisoned lock (a panic mid-request) is
-    /// recovered: SQLite rolled the transaction back when its guard dropped.
+    /// Runs `f` with the writing connection on the calling thread, which it may block: for
+    /// setup and tests. Handlers use [`AppState::write`]. A poisoned lock (a panic mid-request)
+    /// is recovered: SQLite rolled the transaction back when its guard dropped.
     pub fn with_db<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut guard = self.inner.db.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut guard)
+    }
+
+    /// Runs `f` with the writing connection on the blocking pool.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let state = self.clone();
+        blocking(move || state.with_db(f)).await
+    }
+
+    /// Runs `f` on a read-only connection, inside one read transaction (so a query in several
+    /// statements sees one snapshot), on the blocking pool. Under WAL it neither waits for nor
+    /// delays the writer.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let state = self.clone();
+        blocking(move || {
+            let idle = state
+                .inner
+                .readers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .pop();
+            let mut conn = match idle {
+                Some(c) => c,
+                None => db::open_reader(&state.inner.data_dir.join("byline.db"))?,
+            };
+            let out = conn
+                .transaction()
+                .map_err(ServerError::from)
+                .and_then(|tx| {
+                    let out = f(&tx)?;
+                    tx.commit()?;
+                    Ok(out)
+                });
+            let mut idle = state
+                .inner
+                .readers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            // Past a handful, a burst's extra connections are closed rather than hoarded.
+            if idle.len() < MAX_IDLE_READERS {
+                idle.push(conn);
+            }
+            out
+        })
+        .await
     }
 
     pub fn config(&self) -> &Config {
@@ -115,6 +178,24 @@ impl AppState {
 
     pub fn uploads_dir(&self) -> PathBuf {
         self.inner.data_dir.join("uploads")
+    }
+}
+
+/// Read connections kept open between requests.
+const MAX_IDLE_READERS: usize = 4;
+
+/// Runs blocking work (SQLite, file I/O) on tokio's blocking pool and awaits it. A panic inside
+/// is re-raised in the handler, as if the work had run there.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(ServerError::new(
+            ErrorCode::Internal,
+            format!("blocking task did not finish: {e}"),
+        )),
     }
 }
 
@@ -205,6 +286,8 @@ pub fn app(state: AppState) -> Router {
 async fn health(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<&'static str> {
-    state.with_db(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?))?;
+    state
+        .read(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?))
+        .await?;
     Ok("ok")
 }

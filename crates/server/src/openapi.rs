@@ -99,7 +99,7 @@ pub fn document() -> Value {
         "/api/photos/{sha}/meta": {
           "get": op("photo info and metadata", &json!({"parameters": [path_param("sha")], "responses": {"200": ok("info", "PhotoInfo"), "404": err("no such photo")}})),
           "put": op("set metadata (photographers, editors)", &json!({"parameters": [path_param("sha")], "requestBody": json_body("PhotoMeta"),
-            "responses": {"200": ok("info", "PhotoInfo"), "403": err("role"), "404": err("no such photo")}}))
+            "responses": {"200": ok("info", "PhotoInfo"), "400": err("damaged photo"), "403": err("role"), "404": err("no such photo"), "415": err("strip_gps is set and the photo may hold a GPS position that cannot be removed from it (HEIC, compressed or legacy metadata); the message names the photo and what to do")}}))
         },
         "/api/blobs/{sha}": {"get": op("the original bytes as uploaded", &json!({"parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "400": err("not a hash"), "404": err("no such photo")}}))},
         "/photos/{sha}": {"get": {"summary": "the public copy (caption embedded, GPS removed by policy), else the original (public)", "parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "304": {"description": "not modified (If-None-Match)"}, "400": err("not a hash"), "404": err("no such photo")}}},

@@ -187,3 +187,70 @@ pub fn with_mpf_image(main: &[u8], image: &[u8], mp_type: u32, offset_fudge: i64
     out.extend_from_slice(image);
     out
 }
+
+/// A small image in the format of `ext` (png, webp, tif) made by the `image` crate, then given a
+/// creator and, with `gps`, a position in EXIF and XMP by exiftool, the way cameras and editing
+/// tools leave them. Written in `dir`.
+pub fn photo_with_gps(dir: &Path, ext: &str, gps: bool) -> Vec<u8> {
+    let format = image::ImageFormat::from_extension(ext).expect("an image format");
+    let img = image::RgbImage::from_fn(24, 16, |x, y| image::Rgb([x as u8 * 10, y as u8 * 15, 90]));
+    let path = dir.join(format!("made-{gps}.{ext}"));
+    image::DynamicImage::ImageRgb8(img)
+        .save_with_format(&path, format)
+        .expect("the image crate writes the test image");
+    let mut args = vec![
+        "-q",
+        "-overwrite_original",
+        "-charset",
+        "exif=UTF8",
+        "-Artist=Cảnh Toàn",
+        "-XMP-dc:Creator=Cảnh Toàn",
+    ];
+    if gps {
+        args.extend([
+            "-GPSLatitude=16.0544",
+            "-GPSLatitudeRef=N",
+            "-GPSLongitude=108.2022",
+            "-GPSLongitudeRef=E",
+            "-XMP-exif:GPSLatitude=16.0544N",
+            "-XMP-exif:GPSLongitude=108.2022E",
+        ]);
+    }
+    let out = std::process::Command::new("exiftool")
+        .args(&args)
+        .arg(&path)
+        .output()
+        .expect("exiftool runs (scripts/deps.sh installs libimage-exiftool-perl)");
+    assert!(
+        out.status.success(),
+        "exiftool wrote the test metadata: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read(&path).unwrap()
+}
+
+/// `png` with one more chunk right after IHDR.
+pub fn with_png_chunk(png: &[u8], kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let ihdr_end = 8 + 12 + u32::from_be_bytes(png[8..12].try_into().unwrap()) as usize;
+    let mut out = png[..ihdr_end].to_vec();
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let crc = {
+        let mut c = !0u32;
+        for &x in kind.iter().chain(data) {
+            c ^= u32::from(x);
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    };
+    out.extend_from_slice(&crc.to_be_bytes());
+    out.extend_from_slice(&png[ihdr_end..]);
+    out
+}

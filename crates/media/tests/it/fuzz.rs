@@ -142,3 +142,15 @@ fn mutated_exif_blocks_never_panic_and_stripping_leaves_no_position() {
         .to_vec();
     run(&[exif, plain], 5_000, fuzzing::exif_gps);
 }
+
+#[test]
+fn mutated_png_webp_and_tiff_files_never_panic_and_stripping_leaves_no_position() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut seeds: Vec<Vec<u8>> = ["png", "webp", "tif"]
+        .iter()
+        .map(|ext| common::photo_with_gps(tmp.path(), ext, true))
+        .collect();
+    seeds.push(common::read("nikon_d1x_exif.webp"));
+    seeds.push(common::read("png_photoshop_all_metadata.png"));
+    run(&seeds, 3_000, fuzzing::container_gps);
+}

@@ -1,6 +1,6 @@
 //! Removing the location before publishing: exiftool finds no GPS, everything else is intact.
 
-use byline_media::{CaptionFields, publish_copy, read_metadata, strip_gps};
+use byline_media::{CaptionFields, GpsOutcome, publish_copy, read_metadata, strip_gps};
 
 use crate::common::{self, contains, exiftool_available, exiftool_json, scan_data, segments};
 
@@ -55,7 +55,14 @@ fn fields() -> CaptionFields {
 #[test]
 fn gps_is_gone_but_creator_stays() {
     let original = common::read(GPS_JPEG);
-    let published = publish_copy(&original, &fields(), true).unwrap();
+    let copy = publish_copy(&original, &fields(), true, GPS_JPEG).unwrap();
+    assert_eq!(
+        copy.gps,
+        GpsOutcome::Removed,
+        "the position is found and removed"
+    );
+    assert!(copy.captioned, "a JPEG gets the caption");
+    let published = copy.bytes;
 
     assert_eq!(
         scan_data(&published),
@@ -201,24 +208,209 @@ fn a_photo_without_gps_comes_back_byte_for_byte() {
 }
 
 #[test]
-fn non_jpeg_files_pass_only_when_they_carry_no_exif() {
+fn a_webp_whose_exif_has_a_gps_directory_comes_out_without_it() {
+    // The Nikon WebP's EXIF has a GPS directory (version only): what other tools list as GPS.
     let name = "nikon_d1x_exif.webp";
-    let err = strip_gps(&common::read(name)).unwrap_err();
+    let original = common::read(name);
+    let copy = publish_copy(&original, &fields(), true, name).unwrap();
     assert_eq!(
-        err.code(),
-        byline_protocol::ErrorCode::Unsupported,
-        "{name}: EXIF in a container is refused, not passed on: {err}"
+        copy.gps,
+        GpsOutcome::Removed,
+        "{name}: the GPS directory is found"
     );
     assert!(
-        err.to_string().contains("export the photo as JPEG"),
-        "{name}: the message says what to do: {err}"
+        !copy.captioned,
+        "{name}: captions go only into JPEGs for now"
     );
-    // Photoshop's PNG has XMP (no GPS property) and no EXIF.
+    assert_eq!(
+        common::decode(&copy.bytes),
+        common::decode(&original),
+        "{name}: the pixels are the same"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let (orig_path, pub_path) = (tmp.path().join("orig.webp"), tmp.path().join("pub.webp"));
+    std::fs::write(&orig_path, &original).unwrap();
+    std::fs::write(&pub_path, &copy.bytes).unwrap();
+    assert!(
+        !exiftool_gps_tags(&orig_path).is_empty(),
+        "{name}: exiftool must see GPS in the original for this test to mean anything"
+    );
+    assert_eq!(
+        exiftool_gps_tags(&pub_path),
+        Vec::<String>::new(),
+        "{name}: exiftool finds no GPS in the copy"
+    );
+    assert_eq!(
+        exiftool_json(&pub_path, &["-Model"])["Model"],
+        exiftool_json(&orig_path, &["-Model"])["Model"],
+        "{name}: the rest of the EXIF still reads"
+    );
+}
+
+#[test]
+fn png_webp_and_tiff_with_gps_in_exif_and_xmp_come_out_without_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    for ext in ["png", "webp", "tif"] {
+        let original = common::photo_with_gps(tmp.path(), ext, true);
+        let orig_path = tmp.path().join(format!("orig.{ext}"));
+        std::fs::write(&orig_path, &original).unwrap();
+        let before = exiftool_gps_tags(&orig_path);
+        assert!(
+            before.iter().any(|t| t.starts_with("GPS:"))
+                && before.iter().any(|t| t.starts_with("XMP")),
+            "{ext}: the test file must carry GPS in EXIF and XMP: {before:?}"
+        );
+
+        let copy = publish_copy(&original, &fields(), true, &format!("test.{ext}")).unwrap();
+        assert_eq!(
+            copy.gps,
+            GpsOutcome::Removed,
+            "{ext}: the position is found and removed"
+        );
+        let pub_path = tmp.path().join(format!("pub.{ext}"));
+        std::fs::write(&pub_path, &copy.bytes).unwrap();
+        assert_eq!(
+            exiftool_gps_tags(&pub_path),
+            Vec::<String>::new(),
+            "{ext}: exiftool finds no GPS in the public copy"
+        );
+        let j = exiftool_json(
+            &pub_path,
+            &["-a", "-G1", "-Artist", "-XMP-dc:Creator", "-Warning"],
+        );
+        assert_eq!(
+            j["IFD0:Artist"], "Cảnh Toàn",
+            "{ext}: the EXIF creator stays: {j}"
+        );
+        assert_eq!(
+            j["XMP-dc:Creator"], "Cảnh Toàn",
+            "{ext}: the XMP creator stays: {j}"
+        );
+        assert!(
+            j.get("ExifTool:Warning").is_none(),
+            "{ext}: exiftool has no complaint about the edited file: {j}"
+        );
+        assert_eq!(
+            common::decode(&copy.bytes),
+            common::decode(&original),
+            "{ext}: the pixels are the same"
+        );
+        assert_eq!(
+            read_metadata(&copy.bytes, ext).unwrap().gps,
+            None,
+            "{ext}: no position reads back"
+        );
+        assert!(
+            strip_gps(&copy.bytes).unwrap() == copy.bytes,
+            "{ext}: a second pass finds nothing more to remove"
+        );
+
+        let kept = publish_copy(&original, &fields(), false, ext).unwrap();
+        assert_eq!(
+            kept.gps,
+            GpsOutcome::Kept,
+            "{ext}: without the policy the position is kept"
+        );
+        assert!(
+            kept.bytes == original,
+            "{ext}: and the file goes out as it is"
+        );
+    }
+}
+
+#[test]
+fn xmp_gps_in_a_png_text_chunk_is_removed_too() {
+    // Some tools put the XMP packet in a plain tEXt chunk; other tools read it from there.
+    let tmp = tempfile::tempdir().unwrap();
+    let png = common::photo_with_gps(tmp.path(), "png", false);
+    let packet = r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/"><exif:GPSLatitude>16,3.264N</exif:GPSLatitude></rdf:Description></rdf:RDF></x:xmpmeta>"#;
+    let mut data = b"XML:com.adobe.xmp\0".to_vec();
+    data.extend_from_slice(packet.as_bytes());
+    let file = common::with_png_chunk(&png, b"tEXt", &data);
+    let (before, after) = (tmp.path().join("before.png"), tmp.path().join("after.png"));
+    std::fs::write(&before, &file).unwrap();
+    assert!(
+        !exiftool_gps_tags(&before).is_empty(),
+        "exiftool must read the position from the tEXt chunk for this test to mean anything"
+    );
+    let copy = publish_copy(&file, &fields(), true, "text.png").unwrap();
+    assert_eq!(
+        copy.gps,
+        GpsOutcome::Removed,
+        "the position is found and removed"
+    );
+    std::fs::write(&after, &copy.bytes).unwrap();
+    assert_eq!(
+        exiftool_gps_tags(&after),
+        Vec::<String>::new(),
+        "exiftool finds no GPS in the copy"
+    );
+}
+
+#[test]
+fn png_webp_and_tiff_without_gps_are_published_unchanged() {
+    let tmp = tempfile::tempdir().unwrap();
+    for ext in ["png", "webp", "tif"] {
+        let original = common::photo_with_gps(tmp.path(), ext, false);
+        let copy = publish_copy(&original, &fields(), true, ext).unwrap();
+        assert_eq!(
+            copy.gps,
+            GpsOutcome::NotFound,
+            "{ext}: there is no position"
+        );
+        assert!(
+            copy.bytes == original,
+            "{ext}: nothing to remove means nothing changes"
+        );
+    }
+    // Photoshop's PNG has EXIF, IPTC and XMP, none of them with a position.
     let png = common::read("png_photoshop_all_metadata.png");
-    assert!(
-        strip_gps(&png).unwrap() == png,
-        "a PNG without EXIF or XMP location passes through unchanged"
+    let copy = publish_copy(&png, &fields(), true, "photoshop.png").unwrap();
+    assert_eq!(
+        copy.gps,
+        GpsOutcome::NotFound,
+        "Photoshop's PNG has no position"
     );
+    assert!(copy.bytes == png, "so it passes through unchanged");
+}
+
+#[test]
+fn what_may_hold_a_position_that_cannot_be_removed_is_refused_naming_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    // ImageMagick's hex-encoded EXIF in a PNG text chunk: exiftool reads a position from it.
+    let png = common::photo_with_gps(tmp.path(), "png", false);
+    let mut raw_profile = b"Raw profile type exif\0\0".to_vec();
+    raw_profile.extend_from_slice(b"\nexif\n      40\n457869660000");
+    let with_profile = common::with_png_chunk(&png, b"zTXt", &raw_profile);
+    // ExifTool's old compressed EXIF chunk, which it still reads a position from.
+    let with_zxif = common::with_png_chunk(&png, b"zxIf", b"\0x\x9c");
+    // HEIC: Byline cannot look inside its metadata boxes at all.
+    let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+    for (name, bytes) in [
+        ("magick.png", with_profile),
+        ("old-exiftool.png", with_zxif),
+        ("phone.heic", heic),
+    ] {
+        let err = publish_copy(&bytes, &fields(), true, name).unwrap_err();
+        let msg = err.to_string();
+        assert_eq!(
+            err.code(),
+            byline_protocol::ErrorCode::Unsupported,
+            "{name}: refused, not passed on: {msg}"
+        );
+        assert!(
+            msg.contains(name),
+            "{name}: the message names the file: {msg}"
+        );
+        assert!(
+            msg.contains("exiftool -gps:all=") && msg.contains("export the photo as JPEG"),
+            "{name}: the message says what to do: {msg}"
+        );
+        assert!(
+            strip_gps(&bytes).is_err(),
+            "{name}: strip_gps refuses it the same way"
+        );
+    }
     assert!(
         strip_gps(b"not a photo").is_err(),
         "unknown bytes are an error"

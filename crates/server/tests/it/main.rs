@@ -1,6 +1,7 @@
 //! Integration tests of the newsroom server: in-process through the router and over real TCP.
 
 mod api;
+mod blocking;
 mod cli;
 mod e2e;
 mod hostile;
