@@ -720,8 +720,11 @@ async fn mouse_drag(
     }
     let seen = wait_js(c, what, during).await;
     if seen.is_ok() {
-        let png = c.screenshot().await?;
-        std::fs::write(shot_file, png)?;
+        let name = shot_file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or("shot name")?;
+        shot(c, shot_file.parent().ok_or("shot folder")?, name).await?;
     }
     // Released whatever happened, so a failure does not leave the button down on the display.
     xdotool(&["mouseup", "1"]).await?;

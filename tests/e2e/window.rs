@@ -121,10 +121,27 @@ pub async fn wait_js(c: &Client, what: &str, cond: &str) -> Res {
     }
 }
 
+/// The screen as the user sees it, captured through X (x_screenshot.py says why not WebDriver).
 pub async fn shot(c: &Client, dir: &Path, name: &str) -> Res {
-    // Let the last DOM change paint before capturing.
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let png = c.screenshot().await?;
-    std::fs::write(dir.join(name), png)?;
+    // Let the last DOM change paint: two animation frames in the page, then a moment for the
+    // frame to reach the X server.
+    c.execute_async(
+        "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+        vec![],
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("e2e/x_screenshot.py");
+    let out = Command::new("/usr/bin/python3")
+        .arg(&script)
+        .arg(dir.join(name))
+        .output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "screenshot {name} through X failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
     Ok(())
 }
