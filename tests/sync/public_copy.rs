@@ -236,25 +236,8 @@ fn a_photo_whose_location_cannot_be_removed_is_refused_with_what_to_do() {
     // ImageMagick's hex-encoded EXIF in a PNG text chunk, which other tools read a position
     // from and Byline does not edit.
     let png = std::fs::read(made_photo(tmp.path(), "png", false)).unwrap();
-    let ihdr_end = 8 + 12 + u32::from_be_bytes(png[8..12].try_into().unwrap()) as usize;
-    let (kind, data) = (b"zTXt", &b"Raw profile type exif\0\0x"[..]);
-    let crc = !kind.iter().chain(data).fold(!0u32, |mut c, &x| {
-        c ^= u32::from(x);
-        for _ in 0..8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-        }
-        c
-    });
-    let mut with_profile = png[..ihdr_end].to_vec();
-    with_profile.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    with_profile.extend_from_slice(kind);
-    with_profile.extend_from_slice(data);
-    with_profile.extend_from_slice(&crc.to_be_bytes());
-    with_profile.extend_from_slice(&png[ihdr_end..]);
+    let with_profile =
+        byline_media::fuzzing::png_with_chunk(&png, b"zTXt", b"Raw profile type exif\0\0x");
     let path = tmp.path().join("magick.png");
     std::fs::write(&path, &with_profile).unwrap();
 

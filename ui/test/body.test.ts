@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { installPointerCapture, pointer } from "./pointer";
 import { Slice } from "prosemirror-model";
 import { NodeSelection, TextSelection } from "prosemirror-state";
 import type { Block } from "../src/bindings/Block";
@@ -44,27 +45,7 @@ function layout(body: StoryBody, mount: HTMLElement, blocks: [number, number][])
   });
 }
 
-// jsdom has neither PointerEvent nor pointer capture: mouse events carrying the pointer fields
-// and a capture that only remembers itself stand in.
-beforeAll(() => {
-  const captured = new WeakMap<Element, Set<number>>();
-  const set = (el: Element) => captured.get(el) ?? captured.set(el, new Set()).get(el)!;
-  HTMLElement.prototype.setPointerCapture = function (id: number) {
-    set(this).add(id);
-  };
-  HTMLElement.prototype.releasePointerCapture = function (id: number) {
-    set(this).delete(id);
-  };
-  HTMLElement.prototype.hasPointerCapture = function (id: number) {
-    return set(this).has(id);
-  };
-});
-
-function pointer(el: Element, type: string, x: number, y: number, buttons = 0) {
-  const e = new MouseEvent(type, { clientX: x, clientY: y, button: 0, buttons, bubbles: true, cancelable: true });
-  Object.assign(e, { pointerId: 1, isPrimary: true });
-  el.dispatchEvent(e);
-}
+beforeAll(installPointerCapture);
 
 const frame = () => new Promise((r) => requestAnimationFrame(r));
 
@@ -136,17 +117,17 @@ describe("the story body editor", () => {
     expect(handle.style.top, "level with the figure's top, relative to the mount").toBe("52px");
 
     // Released right below itself: no change, no undo step.
-    pointer(handle, "pointerdown", 175, 155, 1);
-    pointer(handle, "pointermove", 300, 176, 1);
+    pointer(handle, "pointerdown", 175, 155, { buttons: 1 });
+    pointer(handle, "pointermove", 300, 176, { buttons: 1 });
     expect(document.querySelector(".drop-line"), "its own place shows no drop line").toBeNull();
     expect(document.querySelector(".drag-ghost img")?.getAttribute("src"), "the ghost shows the photo").toBe(`byline://localhost/thumb/${photo.id}`);
     pointer(handle, "pointerup", 300, 176);
     expect(changes, "dropping a block at its own place changes nothing").toEqual([]);
     expect(body.canUndo()).toBe(false);
 
-    pointer(handle, "pointerdown", 175, 155, 1);
-    pointer(handle, "pointermove", 300, 190, 1);
-    pointer(handle, "pointermove", 300, 199, 1);
+    pointer(handle, "pointerdown", 175, 155, { buttons: 1 });
+    pointer(handle, "pointermove", 300, 190, { buttons: 1 });
+    pointer(handle, "pointermove", 300, 199, { buttons: 1 });
     expect(el.querySelector<HTMLElement>(".drop-line")?.dataset.gap, "the line under the last paragraph").toBe("3");
     expect(document.body.classList.contains("block-dragging")).toBe(true);
     pointer(handle, "pointerup", 300, 199);

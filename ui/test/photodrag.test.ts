@@ -1,27 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { installPointerCapture, pointer } from "./pointer";
 import { enablePhotoDrag } from "../src/views/photodrag";
 
-// jsdom has neither PointerEvent nor pointer capture: mouse events carrying the pointer fields
-// and a capture that only remembers itself stand in.
-beforeAll(() => {
-  const captured = new WeakMap<Element, Set<number>>();
-  const set = (el: Element) => captured.get(el) ?? captured.set(el, new Set()).get(el)!;
-  HTMLElement.prototype.setPointerCapture = function (id: number) {
-    set(this).add(id);
-  };
-  HTMLElement.prototype.releasePointerCapture = function (id: number) {
-    set(this).delete(id);
-  };
-  HTMLElement.prototype.hasPointerCapture = function (id: number) {
-    return set(this).has(id);
-  };
-});
-
-function pointer(el: Element, type: string, x: number, y: number, button = 0) {
-  const e = new MouseEvent(type, { clientX: x, clientY: y, button, bubbles: true, cancelable: true });
-  Object.assign(e, { pointerId: 1, isPrimary: true });
-  el.dispatchEvent(e);
-}
+beforeAll(installPointerCapture);
 
 function setup() {
   const strip = document.createElement("div");
@@ -107,7 +88,7 @@ describe("dragging a photo from the strip with the pointer", () => {
 
   it("ignores the right button", () => {
     const { item, ghost } = setup();
-    pointer(item, "pointerdown", 10, 10, 2);
+    pointer(item, "pointerdown", 10, 10, { button: 2 });
     pointer(item, "pointermove", 600, 250);
     expect(ghost()).toBeNull();
   });

@@ -1,8 +1,26 @@
 //! Fuzz entry points, shared by the cargo-fuzz targets in `fuzz/` and the bounded mutation test
 //! in `tests/it/fuzz.rs` (which runs on stable, without libFuzzer). Each one panics only when an
-//! invariant breaks; malformed input must come back as `Err`, never as a panic.
+//! invariant breaks; malformed input must come back as `Err`, never as a panic. Also the small
+//! file builders those and the cross-crate tests share (a JPEG segment, a PNG chunk).
 
 use crate::{CaptionFields, probe, read_metadata, strip_gps, write_caption};
+
+/// `png` with one more chunk (length, type, data, CRC) right after IHDR.
+pub fn png_with_chunk(png: &[u8], kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let ihdr_end = 8
+        + 12
+        + png
+            .get(8..12)
+            .map_or(0, |l| u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize);
+    let ihdr_end = ihdr_end.min(png.len());
+    let mut out = png[..ihdr_end].to_vec();
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    out.extend_from_slice(&crate::gps::crc32(&[kind, data]).to_be_bytes());
+    out.extend_from_slice(&png[ihdr_end..]);
+    out
+}
 
 /// A minimal JPEG shell around one extra header segment: enough for the segment walk and
 /// write-back, not meant to decode.

@@ -274,7 +274,7 @@ fn is_raw_profile(keyword: &[u8]) -> bool {
 }
 
 /// The CRC-32 of PNG chunks (ISO 3309), over type and data.
-fn crc32(parts: &[&[u8]]) -> u32 {
+pub(crate) fn crc32(parts: &[&[u8]]) -> u32 {
     let mut c = !0u32;
     for &x in parts.iter().flat_map(|p| p.iter()) {
         c ^= u32::from(x);

@@ -231,26 +231,5 @@ pub fn photo_with_gps(dir: &Path, ext: &str, gps: bool) -> Vec<u8> {
 
 /// `png` with one more chunk right after IHDR.
 pub fn with_png_chunk(png: &[u8], kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-    let ihdr_end = 8 + 12 + u32::from_be_bytes(png[8..12].try_into().unwrap()) as usize;
-    let mut out = png[..ihdr_end].to_vec();
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let crc = {
-        let mut c = !0u32;
-        for &x in kind.iter().chain(data) {
-            c ^= u32::from(x);
-            for _ in 0..8 {
-                c = if c & 1 != 0 {
-                    0xEDB8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-            }
-        }
-        !c
-    };
-    out.extend_from_slice(&crc.to_be_bytes());
-    out.extend_from_slice(&png[ihdr_end..]);
-    out
+    byline_media::fuzzing::png_with_chunk(png, kind, data)
 }

@@ -210,29 +210,14 @@ fn exif_is_read_from_webp_and_heic_containers_too() {
 #[test]
 fn xmp_in_png_is_read() {
     let original = common::read("png_photoshop_all_metadata.png");
-    // Signature + IHDR of a real PNG, then our iTXt XMP chunk with a caption, then IEND. The
-    // CRC is computed with a table-free CRC-32 so the file stays valid for other readers.
-    let mut png = original[..33].to_vec();
-    png.extend_from_slice(&original[original.len() - 12..]);
+    // Signature + IHDR of a real PNG, then our iTXt XMP chunk with a caption (and a valid CRC,
+    // so the file stays readable by other tools), then IEND.
+    let mut shell = original[..33].to_vec();
+    shell.extend_from_slice(&original[original.len() - 12..]);
     let xmp = r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:description><rdf:Alt><rdf:li xml:lang="x-default">Ảnh PNG</rdf:li></rdf:Alt></dc:description></rdf:Description></rdf:RDF></x:xmpmeta>"#;
-    let mut data = b"iTXtXML:com.adobe.xmp\0\0\0\0\0".to_vec();
+    let mut data = b"XML:com.adobe.xmp\0\0\0\0\0".to_vec();
     data.extend_from_slice(xmp.as_bytes());
-    let crc = data.iter().fold(0xFFFF_FFFFu32, |mut c, &b| {
-        c ^= u32::from(b);
-        for _ in 0..8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-        }
-        c
-    }) ^ 0xFFFF_FFFF;
-    let mut chunk = ((data.len() - 4) as u32).to_be_bytes().to_vec();
-    chunk.extend_from_slice(&data);
-    chunk.extend_from_slice(&crc.to_be_bytes());
-    let iend = png.len() - 12;
-    png.splice(iend..iend, chunk);
+    let png = byline_media::fuzzing::png_with_chunk(&shell, b"iTXt", &data);
     let m = read_metadata(&png, "png").unwrap();
     assert_eq!(
         m.caption.as_deref(),
