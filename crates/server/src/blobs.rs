@@ -652,8 +652,9 @@ pub async fn get_meta(
     Ok(axum::Json(photo_info(&state, &sha).await?))
 }
 
-/// `GET /photos/{sha}`: the public copy (caption embedded, GPS removed by policy), else the
-/// original; typed by the sniffed content type; public like the pages.
+/// `GET /photos/{sha}`: the public copy (caption embedded, GPS removed by policy), or the
+/// original when that already was the public copy; 404 for a photo whose metadata was never
+/// set; typed by the sniffed content type; public like the pages.
 pub async fn serve_photo(
     State(state): State<AppState>,
     Path(sha): Path<String>,
@@ -662,17 +663,25 @@ pub async fn serve_photo(
     check_sha(&sha)?;
     let info = photo_info(&state, &sha).await?;
     let key = sha.clone();
-    let public: Option<String> = state
+    // Only a photo whose metadata went through `put_meta` has been vetted for the public (its
+    // copy made, GPS removed by policy); a row without a copy means the original already was
+    // the public copy. Without a row the original may still carry a location: not public. (The
+    // desktop's publish always sends a photo's metadata with its bytes.)
+    let public: Option<Option<String>> = state
         .read(move |c| {
             Ok(c.query_row(
                 "SELECT public_sha256 FROM photo_meta WHERE sha256 = ?1",
                 [&key],
                 |r| r.get(0),
             )
-            .optional()?
-            .flatten())
+            .optional()?)
         })
         .await?;
+    let Some(public) = public else {
+        return Err(ServerError::not_found(
+            "this photo has no public copy yet: setting its metadata (PUT /api/photos/{sha}/meta) makes one",
+        ));
+    };
     let etag = format!("\"{}\"", public.as_deref().unwrap_or(&sha));
     // The caption can change after publishing, so the copy behind this URL can too: caches
     // revalidate (cheaply, by ETag) instead of keeping the old caption for a year.

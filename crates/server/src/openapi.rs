@@ -102,7 +102,7 @@ pub fn document() -> Value {
             "responses": {"200": ok("info", "PhotoInfo"), "400": err("damaged photo"), "403": err("role"), "404": err("no such photo"), "415": err("strip_gps is set and the photo may hold a GPS position that cannot be removed from it (HEIC, compressed or legacy metadata); the message names the photo and what to do")}}))
         },
         "/api/blobs/{sha}": {"get": op("the original bytes as uploaded", &json!({"parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "400": err("not a hash"), "404": err("no such photo")}}))},
-        "/photos/{sha}": {"get": {"summary": "the public copy (caption embedded, GPS removed by policy), else the original (public)", "parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "304": {"description": "not modified (If-None-Match)"}, "400": err("not a hash"), "404": err("no such photo")}}},
+        "/photos/{sha}": {"get": {"summary": "the public copy (caption embedded, GPS removed by policy), or the original when that already was the public copy; only photos whose metadata was set (public)", "parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "304": {"description": "not modified (If-None-Match)"}, "400": err("not a hash"), "404": err("no such photo, or its metadata was never set")}}},
         "/articles/{id}": {"get": {"summary": "published article as HTML (public)", "parameters": [path_param("id")], "responses": {"200": {"description": "text/html; charset=utf-8"}, "404": err("not published")}}}
       }
     })

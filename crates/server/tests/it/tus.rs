@@ -100,7 +100,7 @@ async fn a_photo_uploaded_in_two_chunks_is_verified_stored_and_served_with_its_s
     assert_eq!((s, off), (StatusCode::NO_CONTENT, Some(bytes.len() as u64)));
     let (s, h, b) = f
         .call(
-            req("GET", &format!("/photos/{sha}"), None)
+            req("GET", &format!("/api/blobs/{sha}"), Some(&f.photographer))
                 .body(Body::empty())
                 .unwrap(),
         )
@@ -108,6 +108,18 @@ async fn a_photo_uploaded_in_two_chunks_is_verified_stored_and_served_with_its_s
     assert_eq!(s, StatusCode::OK);
     assert_eq!(h["content-type"], "image/jpeg", "type comes from sniffing");
     assert_eq!(&b[..], &bytes[..], "served bytes are the uploaded bytes");
+    let (s, _, _) = f
+        .call(
+            req("GET", &format!("/photos/{sha}"), None)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "an uploaded photo is not public before its metadata (and GPS policy) went through"
+    );
     let list: Vec<_> = std::fs::read_dir(f.data_dir().join("uploads"))
         .unwrap()
         .collect();
@@ -214,7 +226,7 @@ async fn a_60000_by_60000_pixel_header_is_refused_without_decoding() {
     assert_eq!(code, "too_large");
     let (s, _, _) = f
         .call(
-            req("GET", &format!("/photos/{sha}"), None)
+            req("GET", &format!("/api/blobs/{sha}"), Some(&f.photographer))
                 .body(Body::empty())
                 .unwrap(),
         )
@@ -305,7 +317,7 @@ async fn two_clients_racing_on_one_upload_cannot_interleave_bytes() {
     );
     let (s, _, served) = f
         .call(
-            req("GET", &format!("/photos/{sha}"), None)
+            req("GET", &format!("/api/blobs/{sha}"), Some(&f.photographer))
                 .body(Body::empty())
                 .unwrap(),
         )

@@ -40,7 +40,10 @@ async fn an_upload_cut_at_half_resumes_and_sends_at_most_5_percent_extra() {
         ratio <= 1.05,
         "resuming must not resend the first half: {on_wire} bytes for {size} ({ratio:.3}×)"
     );
-    let served = reqwest::get(format!("{}/photos/{sha}", server.url))
+    let served = reqwest::Client::new()
+        .get(format!("{}/api/blobs/{sha}", server.url))
+        .bearer_auth(&server.reporter)
+        .send()
         .await
         .unwrap()
         .bytes()
