@@ -275,18 +275,11 @@ fn is_raw_profile(keyword: &[u8]) -> bool {
 
 /// The CRC-32 of PNG chunks (ISO 3309), over type and data.
 pub(crate) fn crc32(parts: &[&[u8]]) -> u32 {
-    let mut c = !0u32;
-    for &x in parts.iter().flat_map(|p| p.iter()) {
-        c ^= u32::from(x);
-        for _ in 0..8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-        }
+    let mut h = crc32fast::Hasher::new();
+    for p in parts {
+        h.update(p);
     }
-    !c
+    h.finalize()
 }
 
 /// WebP: the `EXIF` chunk is cleaned in place, the `XMP ` chunk rewritten without GPS and the
