@@ -2,14 +2,13 @@
 //! here, so every command is tested without a window (see `tests` below and `tests/host.rs`).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use byline_core::conflicts::{Choice, ConflictView};
 use byline_core::credentials::Store;
 use byline_core::photodesk::{self, FieldEdit, PhotoView, Progress};
 use byline_core::publishing::{OutboxEntry, StoryState};
 use byline_core::settings::LibrarySettings;
-use byline_core::sync::Patience;
 use byline_core::{ArticleSummary, Library, RevisionInfo, Scope, SearchHit, desk::FixReport};
 use byline_desk::Finding;
 use byline_protocol::{ApiError, Article, ErrorCode, Status};
@@ -34,7 +33,7 @@ pub fn data_dir() -> PathBuf {
 }
 
 /// Live stories, most recently updated first, optionally of one status.
-pub fn list_stories(lib: &mut Library, status: Option<Status>) -> Res<Vec<ArticleSummary>> {
+pub fn list_stories(lib: &Library, status: Option<Status>) -> Res<Vec<ArticleSummary>> {
     let mut v = lib.articles(Scope::Live).map_err(api)?;
     v.retain(|s| status.is_none_or(|st| s.status == st));
     v.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
@@ -42,49 +41,49 @@ pub fn list_stories(lib: &mut Library, status: Option<Status>) -> Res<Vec<Articl
 }
 
 /// Diacritic-insensitive search with highlighted snippets.
-pub fn search_stories(lib: &mut Library, query: &str) -> Res<Vec<SearchHit>> {
+pub fn search_stories(lib: &Library, query: &str) -> Res<Vec<SearchHit>> {
     lib.search(query, 200).map_err(api)
 }
 
-pub fn create_story(lib: &mut Library, title: &str) -> Res<Article> {
+pub fn create_story(lib: &Library, title: &str) -> Res<Article> {
     lib.create_article(Article::new(title)).map_err(api)
 }
 
-pub fn story(lib: &mut Library, id: &str) -> Res<Article> {
+pub fn story(lib: &Library, id: &str) -> Res<Article> {
     lib.article(id).map_err(api)
 }
 
 /// Autosave: stores a new revision when anything changed; returns the article as stored.
-pub fn save_story(lib: &mut Library, mut article: Article) -> Res<Article> {
+pub fn save_story(lib: &Library, mut article: Article) -> Res<Article> {
     lib.save_article(&mut article).map_err(api)?;
     Ok(article)
 }
 
-pub fn trash_story(lib: &mut Library, id: &str) -> Res<()> {
+pub fn trash_story(lib: &Library, id: &str) -> Res<()> {
     lib.trash(id).map_err(api)
 }
 
-pub fn revisions(lib: &mut Library, id: &str) -> Res<Vec<RevisionInfo>> {
+pub fn revisions(lib: &Library, id: &str) -> Res<Vec<RevisionInfo>> {
     let mut v = lib.revisions(id).map_err(api)?;
     v.reverse();
     Ok(v)
 }
 
-pub fn story_revision(lib: &mut Library, id: &str, revision: u64) -> Res<Article> {
+pub fn story_revision(lib: &Library, id: &str, revision: u64) -> Res<Article> {
     lib.article_revision(id, revision).map_err(api)
 }
 
 /// Restores an old revision as a new one; returns the story as it now is.
-pub fn restore_revision(lib: &mut Library, id: &str, revision: u64) -> Res<Article> {
+pub fn restore_revision(lib: &Library, id: &str, revision: u64) -> Res<Article> {
     lib.restore(id, revision).map_err(api)?;
     lib.article(id).map_err(api)
 }
 
-pub fn check_story(lib: &mut Library, id: &str) -> Res<Vec<Finding>> {
+pub fn check_story(lib: &Library, id: &str) -> Res<Vec<Finding>> {
     lib.check_article(id).map_err(api)
 }
 
-pub fn fix_story(lib: &mut Library, id: &str) -> Res<FixReport> {
+pub fn fix_story(lib: &Library, id: &str) -> Res<FixReport> {
     lib.fix_article(id).map_err(api)
 }
 
@@ -93,7 +92,7 @@ pub fn clean_paste(text: &str) -> String {
     byline_text::clean(text, &byline_text::CleanPolicy::default())
 }
 
-pub fn photos(lib: &mut Library) -> Res<Vec<PhotoView>> {
+pub fn photos(lib: &Library) -> Res<Vec<PhotoView>> {
     lib.photo_views().map_err(api)
 }
 
@@ -111,7 +110,7 @@ pub struct CaptionEdit {
     pub template: Option<String>,
 }
 
-pub fn caption_photos(lib: &mut Library, ids: &[String], edit: CaptionEdit) -> Res<Vec<PhotoView>> {
+pub fn caption_photos(lib: &Library, ids: &[String], edit: CaptionEdit) -> Res<Vec<PhotoView>> {
     let edit = FieldEdit {
         caption: edit.caption,
         creator: edit.creator,
@@ -125,7 +124,7 @@ pub fn caption_photos(lib: &mut Library, ids: &[String], edit: CaptionEdit) -> R
     lib.caption_photos(ids, &edit).map_err(api)
 }
 
-pub fn attach_photo(lib: &mut Library, article_id: &str, photo_id: &str) -> Res<Article> {
+pub fn attach_photo(lib: &Library, article_id: &str, photo_id: &str) -> Res<Article> {
     lib.attach_photo(article_id, photo_id, None).map_err(api)
 }
 
@@ -139,18 +138,20 @@ pub struct AddedWord {
 
 /// Adds a word to the newsroom word list (shared with `byline words add`); the next check of any
 /// story accepts it.
-pub fn add_word(lib: &mut Library, word: &str) -> Res<AddedWord> {
+pub fn add_word(lib: &Library, word: &str) -> Res<AddedWord> {
     let (word, added) = lib.add_word(word).map_err(api)?;
     Ok(AddedWord { word, added })
 }
 
-pub fn words(lib: &mut Library) -> Res<Vec<String>> {
+pub fn words(lib: &Library) -> Res<Vec<String>> {
     lib.words().map_err(api)
 }
 
 /// Imports files and folders; `progress` sees each file as it finishes; `cancel` stops early.
+/// Each photo is committed as it is made (the grid fills through `photos_changed` events), and
+/// the photographer's defaults from Settings are applied by the core.
 pub fn import_photos(
-    lib: &mut Library,
+    lib: &Library,
     paths: &[PathBuf],
     cancel: &AtomicBool,
     progress: &(dyn Fn(&Progress) + Sync),
@@ -158,11 +159,7 @@ pub fn import_photos(
     if paths.is_empty() {
         return Err(ApiError::new(ErrorCode::InvalidInput, "no files to import"));
     }
-    let report = lib.import_photos(paths, cancel, progress).map_err(api)?;
-    let ids: Vec<String> = report.imported.iter().map(|p| p.id.clone()).collect();
-    // The photographer's defaults from Settings prefill what the camera did not record.
-    lib.prefill_photo_defaults(&ids).map_err(api)?;
-    Ok(report)
+    lib.import_photos(paths, cancel, progress).map_err(api)
 }
 
 /// A rendition served to the window by the `byline://` scheme: `thumb/<id>` or `preview/<id>`.
@@ -233,143 +230,59 @@ pub fn save_settings(lib: &Library, edit: LibrarySettings, token: Option<&str>) 
 
 // ---- publish panel ------------------------------------------------------------------------
 
-/// How hard one click of Publish or Sync now tries before leaving the rest queued: a few
-/// seconds, not the CLI's patience, since the window waits for the answer.
-pub fn desktop_patience() -> Patience {
-    Patience {
-        attempts: 3,
-        ..Patience::default()
-    }
-}
-
-/// What the publish panel receives while a publish or sync runs.
+/// What the publish panel shows: the outbox and, with a story selected, its state.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PublishProgress {
     pub outbox: Vec<OutboxEntry>,
-    /// The state of the story being published (none during Sync now).
+    /// The state of the selected story (none when no story is selected).
     pub story: Option<StoryState>,
 }
 
 /// The outbox rows for the panel (waiting first, then the last 100 sent).
-pub fn outbox(lib: &mut Library) -> Res<Vec<OutboxEntry>> {
+pub fn outbox(lib: &Library) -> Res<Vec<OutboxEntry>> {
     lib.outbox_entries(100).map_err(api)
 }
 
-pub fn publish_state(lib: &mut Library, id: &str) -> Res<StoryState> {
+pub fn publish_state(lib: &Library, id: &str) -> Res<StoryState> {
     lib.publish_state(id).map_err(api)
 }
 
-/// Runs `work` on a thread of its own while watching the outbox from a second connection, and
-/// reports each change: the drain records progress in the outbox as it goes, so this shows
-/// exactly what a restarted app would show. The own thread matters: Tauri runs async commands
-/// on its tokio runtime, and the core's network calls start a runtime of their own, which tokio
-/// refuses inside another.
-fn watched<T: Send>(
-    root: &Path,
-    story: Option<&str>,
-    progress: &(dyn Fn(PublishProgress) + Sync),
-    work: impl FnOnce() -> T + Send,
-) -> T {
-    let done = AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        scope.spawn(|| {
-            let Ok(conn) = byline_core::store::open_unmigrated(&root.join(byline_core::DB_FILE))
-            else {
-                return;
-            };
-            let mut last = String::new();
-            loop {
-                let finished = done.load(Ordering::SeqCst);
-                let snapshot =
-                    byline_core::publishing::entries(&conn, 100).map(|outbox| PublishProgress {
-                        outbox,
-                        story: story
-                            .and_then(|id| byline_core::publishing::story_state(&conn, id).ok()),
-                    });
-                if let Ok(p) = snapshot {
-                    let key = serde_json::to_string(&p).unwrap_or_default();
-                    if key != last {
-                        last = key;
-                        progress(p);
-                    }
-                }
-                if finished {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(150));
-            }
-        });
-        let worker = scope.spawn(|| {
-            let out = work();
-            done.store(true, Ordering::SeqCst);
-            out
-        });
-        match worker.join() {
-            Ok(out) => out,
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+/// The panel's whole picture in one read (refreshed on each `sync-event`).
+pub fn publish_panel(lib: &Library, story: Option<&str>) -> Res<PublishProgress> {
+    Ok(PublishProgress {
+        outbox: outbox(lib)?,
+        story: story.map(|id| publish_state(lib, id)).transpose()?,
     })
 }
 
-/// Publish: the copy desk's hard rules first, then queue and send the story with its photos.
-/// Whatever could not be sent stays queued and shows in the returned state (queued, or needs
-/// attention with the server's reason) rather than as an error.
-pub fn publish_story(
-    lib: &mut Library,
-    id: &str,
-    progress: &(dyn Fn(PublishProgress) + Sync),
-) -> Res<StoryState> {
-    let remote = lib.remote().map_err(api)?;
-    let id = lib.resolve_article_id(id).map_err(api)?;
-    let root = lib.root().to_path_buf();
-    let patience = desktop_patience();
-    let out = watched(&root, Some(&id), progress, || {
-        lib.publish(&id, &remote, &patience)
-    });
-    match out {
-        Ok(_) | Err(byline_core::CoreError::Remote { .. }) => lib.publish_state(&id).map_err(api),
-        Err(e) => Err(api(e)),
-    }
+/// Publish: the copy desk's hard rules first, then the story, previews, the publish request
+/// and the originals are queued in one transaction. Returns at once with the story's state;
+/// the sync engine sends everything in the background and reports progress as events.
+pub fn publish_story(lib: &Library, id: &str) -> Res<StoryState> {
+    lib.remote().map_err(api)?;
+    let id = lib.enqueue_publish(id).map_err(api)?;
+    lib.publish_state(&id).map_err(api)
 }
 
-/// The outcome of Sync now, in numbers.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct SyncSummary {
-    pub sent: usize,
-    pub pulled: usize,
-    pub pending: usize,
-    pub needs_attention: usize,
-}
-
-/// Sync now: send everything queued, then pull what others changed.
-pub fn sync_now(
-    lib: &mut Library,
-    progress: &(dyn Fn(PublishProgress) + Sync),
-) -> Res<SyncSummary> {
-    let remote = lib.remote().map_err(api)?;
-    let root = lib.root().to_path_buf();
-    let patience = desktop_patience();
-    let r = watched(&root, None, progress, || lib.sync(&remote, &patience)).map_err(api)?;
-    Ok(SyncSummary {
-        sent: r.push.sent,
-        pulled: r.pulled.len(),
-        pending: r.push.pending,
-        needs_attention: r.push.needs_attention,
-    })
+/// Sync now: everything waiting goes at once (retry times and parked items included) and the
+/// engine is woken; returns how many items were waiting.
+pub fn sync_now(lib: &Library) -> Res<usize> {
+    lib.remote().map_err(api)?;
+    lib.retry_outbox(&[]).map_err(api)
 }
 
 /// Retry: parked (needs attention) items go back in the queue; returns how many.
-pub fn retry_outbox(lib: &mut Library) -> Res<usize> {
-    lib.retry_outbox().map_err(api)
+pub fn retry_outbox(lib: &Library) -> Res<usize> {
+    lib.retry_outbox(&[]).map_err(api)
 }
 
-pub fn conflicts(lib: &mut Library, id: &str) -> Res<Vec<ConflictView>> {
+pub fn conflicts(lib: &Library, id: &str) -> Res<Vec<ConflictView>> {
     lib.conflicts(id).map_err(api)
 }
 
 /// Resolves one conflict; returns the story's conflicts left.
 pub fn resolve_conflict(
-    lib: &mut Library,
+    lib: &Library,
     id: &str,
     index: usize,
     choice: Choice,
@@ -413,68 +326,57 @@ mod tests {
 
     #[test]
     fn create_edit_save_list_and_search_a_story() {
-        let (_d, mut l) = lib();
-        let mut a = create_story(&mut l, "Liên đoàn Lao động").unwrap();
+        let (_d, l) = lib();
+        let mut a = create_story(&l, "Liên đoàn Lao động").unwrap();
         a.blocks.push(Block::paragraph("Công nhân được hỗ trợ."));
-        let saved = save_story(&mut l, a.clone()).unwrap();
+        let saved = save_story(&l, a.clone()).unwrap();
         assert_eq!(saved.revision, 2, "a changed story saves a new revision");
-        let again = save_story(&mut l, saved.clone()).unwrap();
+        let again = save_story(&l, saved.clone()).unwrap();
         assert_eq!(again.revision, 2, "an unchanged autosave stores nothing");
-        let list = list_stories(&mut l, None).unwrap();
+        let list = list_stories(&l, None).unwrap();
         assert_eq!(list.len(), 1);
-        assert!(
-            list_stories(&mut l, Some(Status::Ready))
-                .unwrap()
-                .is_empty()
-        );
-        let hits = search_stories(&mut l, "lien doan").unwrap();
+        assert!(list_stories(&l, Some(Status::Ready)).unwrap().is_empty());
+        let hits = search_stories(&l, "lien doan").unwrap();
         assert_eq!(hits.len(), 1, "search ignores diacritics");
-        assert_eq!(
-            revisions(&mut l, &a.id).unwrap()[0].revision,
-            2,
-            "newest first"
-        );
-        let old = story_revision(&mut l, &a.id, 1).unwrap();
+        assert_eq!(revisions(&l, &a.id).unwrap()[0].revision, 2, "newest first");
+        let old = story_revision(&l, &a.id, 1).unwrap();
         assert!(old.blocks.is_empty());
-        let restored = restore_revision(&mut l, &a.id, 1).unwrap();
+        let restored = restore_revision(&l, &a.id, 1).unwrap();
         assert_eq!(restored.revision, 3);
         assert!(restored.blocks.is_empty());
     }
 
     #[test]
     fn copy_desk_finds_and_fixes_a_double_space() {
-        let (_d, mut l) = lib();
-        let mut a = create_story(&mut l, "Tin").unwrap();
+        let (_d, l) = lib();
+        let mut a = create_story(&l, "Tin").unwrap();
         a.blocks.push(Block::paragraph("Hà Nội  mưa to."));
-        save_story(&mut l, a.clone()).unwrap();
-        let f = check_story(&mut l, &a.id).unwrap();
+        save_story(&l, a.clone()).unwrap();
+        let f = check_story(&l, &a.id).unwrap();
         assert!(f.iter().any(|f| f.rule.id() == "double-space"), "{f:?}");
-        let r = fix_story(&mut l, &a.id).unwrap();
+        let r = fix_story(&l, &a.id).unwrap();
         assert!(r.changed);
         assert!(!r.remaining.iter().any(|f| f.rule.id() == "double-space"));
-        assert_eq!(
-            story(&mut l, &a.id).unwrap().blocks[0].text(),
-            "Hà Nội mưa to."
-        );
+        assert_eq!(story(&l, &a.id).unwrap().blocks[0].text(), "Hà Nội mưa to.");
     }
 
     #[test]
     fn missing_story_is_a_not_found_error() {
-        let (_d, mut l) = lib();
-        let e = story(&mut l, "0190-nope").unwrap_err();
+        let (_d, l) = lib();
+        let e = story(&l, "0190-nope").unwrap_err();
         assert_eq!(e.code, ErrorCode::NotFound, "{e:?}");
     }
 
     #[test]
     fn import_caption_in_batch_and_attach_photos() {
-        let (_d, mut l) = lib();
+        let (_d, l) = lib();
         let files: Vec<PathBuf> = ["landscape_1.jpg", "portrait_8.jpg"]
             .iter()
             .map(|f| repo("crates/media/tests/data").join(f))
             .collect();
         let cancel = AtomicBool::new(false);
         let seen = std::sync::Mutex::new(0usize);
-        let r = import_photos(&mut l, &files, &cancel, &|_p| *seen.lock().unwrap() += 1).unwrap();
+        let r = import_photos(&l, &files, &cancel, &|_p| *seen.lock().unwrap() += 1).unwrap();
         assert_eq!(r.imported.len(), 2);
         assert!(*seen.lock().unwrap() >= 2, "progress reported per file");
         let ids: Vec<String> = r.imported.iter().map(|p| p.id.clone()).collect();
@@ -483,26 +385,26 @@ mod tests {
             credit: Some("Ảnh: TTXVN".into()),
             ..Default::default()
         };
-        let views = caption_photos(&mut l, &ids, edit).unwrap();
+        let views = caption_photos(&l, &ids, edit).unwrap();
         assert!(views.iter().all(|v| v.caption == "Mưa lớn ở Hà Nội"));
-        let a = create_story(&mut l, "Mưa").unwrap();
-        let a = attach_photo(&mut l, &a.id, &ids[0]).unwrap();
+        let a = create_story(&l, "Mưa").unwrap();
+        let a = attach_photo(&l, &a.id, &ids[0]).unwrap();
         match &a.blocks[0].kind {
             BlockKind::Figure { caption, .. } => assert_eq!(caption, "Mưa lớn ở Hà Nội"),
             k => panic!("expected a figure, got {k:?}"),
         }
         let thumb = rendition_file(l.root(), &format!("/thumb/{}", ids[0])).unwrap();
         assert!(thumb.exists(), "{thumb:?}");
-        assert_eq!(photos(&mut l).unwrap().len(), 2);
+        assert_eq!(photos(&l).unwrap().len(), 2);
     }
 
     #[test]
     fn a_figure_caption_edited_in_the_story_becomes_the_photo_caption() {
-        let (_d, mut l) = lib();
+        let (_d, l) = lib();
         let file = repo("crates/media/tests/data/landscape_1.jpg");
-        let r = import_photos(&mut l, &[file], &AtomicBool::new(false), &|_| {}).unwrap();
+        let r = import_photos(&l, &[file], &AtomicBool::new(false), &|_| {}).unwrap();
         let photo = r.imported[0].id.clone();
-        let mut a = create_story(&mut l, "Mưa lớn ở Hà Nội").unwrap();
+        let mut a = create_story(&l, "Mưa lớn ở Hà Nội").unwrap();
         a.blocks.push(Block::paragraph("Chiều nay Hà Nội mưa to."));
         // What the editor sends after a photo is dropped into the body and its caption typed.
         a.blocks.insert(
@@ -514,8 +416,8 @@ mod tests {
                 src: None,
             }),
         );
-        save_story(&mut l, a).unwrap();
-        let view = photos(&mut l).unwrap();
+        save_story(&l, a).unwrap();
+        let view = photos(&l).unwrap();
         assert_eq!(
             view[0].caption, "Phố Huế ngập sâu",
             "one caption: the figure's edit is the photo's caption"
@@ -524,10 +426,10 @@ mod tests {
 
     #[test]
     fn cancelled_import_stops() {
-        let (_d, mut l) = lib();
+        let (_d, l) = lib();
         let cancel = AtomicBool::new(true);
         let dir = repo("crates/media/tests/data");
-        let r = import_photos(&mut l, &[dir], &cancel, &|_| {});
+        let r = import_photos(&l, &[dir], &cancel, &|_| {});
         if let Ok(r) = r {
             assert!(r.imported.is_empty(), "nothing imported once cancelled");
         }
@@ -554,18 +456,18 @@ mod tests {
 
     #[test]
     fn a_spelling_finding_goes_away_once_its_word_is_added() {
-        let (_d, mut l) = lib();
-        let mut a = create_story(&mut l, "Hội nghị công đoàn tỉnh Nghệ An").unwrap();
+        let (_d, l) = lib();
+        let mut a = create_story(&l, "Hội nghị công đoàn tỉnh Nghệ An").unwrap();
         a.blocks
             .push(Block::paragraph("Ông Smithers dự hội nghị tại Vinh."));
-        save_story(&mut l, a.clone()).unwrap();
+        save_story(&l, a.clone()).unwrap();
         let named = |f: &[Finding]| f.iter().filter(|f| f.text == "Smithers").count();
         assert_eq!(
-            named(&check_story(&mut l, &a.id).unwrap()),
+            named(&check_story(&l, &a.id).unwrap()),
             1,
             "the foreign name is flagged first"
         );
-        let added = add_word(&mut l, "Smithers").unwrap();
+        let added = add_word(&l, "Smithers").unwrap();
         assert_eq!(
             added,
             AddedWord {
@@ -575,15 +477,15 @@ mod tests {
             "the UI learns what was stored"
         );
         assert_eq!(
-            named(&check_story(&mut l, &a.id).unwrap()),
+            named(&check_story(&l, &a.id).unwrap()),
             0,
             "the next check accepts it"
         );
         assert!(
-            words(&mut l).unwrap().contains(&"Smithers".to_owned()),
+            words(&l).unwrap().contains(&"Smithers".to_owned()),
             "and the list shows it"
         );
-        let e = add_word(&mut l, " ").unwrap_err();
+        let e = add_word(&l, " ").unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput, "an empty word is refused");
     }
 
@@ -594,7 +496,7 @@ mod tests {
 
     #[test]
     fn settings_keep_url_photographer_defaults_and_a_private_token() {
-        let (_d, mut l) = lib();
+        let (_d, l) = lib();
         assert_eq!(settings(&l).unwrap(), Settings::default());
         let bad = LibrarySettings {
             server_url: "ftp://x".into(),
@@ -633,7 +535,7 @@ mod tests {
 
         // Imported photos without a creator/credit/city get the defaults.
         let files = vec![repo("crates/media/tests/data/landscape_1.jpg")];
-        let r = import_photos(&mut l, &files, &AtomicBool::new(false), &|_| {}).unwrap();
+        let r = import_photos(&l, &files, &AtomicBool::new(false), &|_| {}).unwrap();
         let v = l.photo_view(&r.imported[0].id).unwrap();
         assert_eq!(
             (v.creator.as_str(), v.credit.as_str(), v.city.as_str()),
@@ -645,25 +547,25 @@ mod tests {
 
     #[test]
     fn publishing_without_a_server_says_where_to_set_one() {
-        let (_d, mut l) = lib();
-        let a = create_story(&mut l, "Tin").unwrap();
-        let e = publish_story(&mut l, &a.id, &|_| {}).unwrap_err();
+        let (_d, l) = lib();
+        let a = create_story(&l, "Tin").unwrap();
+        let e = publish_story(&l, &a.id).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput);
         assert!(
             e.message.contains("Settings"),
             "the message points to Settings: {e:?}"
         );
         assert_eq!(
-            publish_state(&mut l, &a.id).unwrap().state,
+            publish_state(&l, &a.id).unwrap().state,
             byline_core::publishing::PublishState::Local,
             "nothing was queued"
         );
-        assert!(outbox(&mut l).unwrap().is_empty());
+        assert!(outbox(&l).unwrap().is_empty());
     }
 
     #[test]
-    fn a_publish_to_an_unreachable_server_stays_queued_and_streams_progress() {
-        let (_d, mut l) = lib();
+    fn a_publish_returns_at_once_and_the_engine_reports_the_server_unreachable() {
+        let (_d, l) = lib();
         let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", dead.local_addr().unwrap());
         drop(dead);
@@ -672,33 +574,50 @@ mod tests {
             ..Default::default()
         };
         save_settings(&l, edit, Some("byl_x")).unwrap();
-        let mut a = create_story(&mut l, "Mưa lớn ở Hà Nội").unwrap();
+        let mut a = create_story(&l, "Mưa lớn ở Hà Nội").unwrap();
         a.blocks
             .push(Block::paragraph("Chiều nay Hà Nội mưa rất to."));
         a.byline.push(byline_protocol::Person {
             name: "Thanh Hà".into(),
             role: "writer".into(),
         });
-        save_story(&mut l, a.clone()).unwrap();
-        let seen = std::sync::Mutex::new(Vec::new());
-        // Inside an async runtime, as Tauri calls it: the core's own runtime must not nest.
-        let state = tauri::async_runtime::block_on(async {
-            publish_story(&mut l, &a.id, &|p| seen.lock().unwrap().push(p))
-        })
-        .unwrap();
+        save_story(&l, a.clone()).unwrap();
+        let mut events = l.events().subscribe();
+        let engine = l
+            .start_engine(byline_core::engine::Target::Settings)
+            .unwrap();
+        let state = publish_story(&l, &a.id).unwrap();
         assert_eq!(
             state.state,
             byline_core::publishing::PublishState::Queued,
-            "a network failure leaves the story queued, not failed: {state:?}"
+            "publishing only queues; the engine sends: {state:?}"
         );
-        assert!(state.error.is_some(), "with the last error to show");
-        let seen = seen.into_inner().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let mut offline = false;
+        while !offline && std::time::Instant::now() < deadline {
+            match events.try_recv() {
+                Ok(byline_core::events::Event::Connection { connectivity, .. }) => {
+                    offline = connectivity == byline_core::events::Connectivity::Offline;
+                }
+                Ok(_) => {}
+                Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            }
+        }
+        engine.stop();
         assert!(
-            seen.iter()
-                .any(|p| p.outbox.len() == 2 && p.story.is_some()),
-            "progress carried the queued story and publish items: {seen:?}"
+            offline,
+            "the engine told the window the server does not answer"
         );
-        assert_eq!(outbox(&mut l).unwrap().len(), 2);
+        let rows = outbox(&l).unwrap();
+        assert_eq!(
+            rows.len(),
+            2,
+            "the story and its publish request wait: {rows:?}"
+        );
+        assert!(
+            rows.iter().any(|r| r.error.is_some()),
+            "with the last network error to show: {rows:?}"
+        );
         byline_core::credentials::delete(l.root(), &url).unwrap();
     }
 

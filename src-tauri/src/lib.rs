@@ -9,76 +9,76 @@ pub mod host;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use byline_core::conflicts::{Choice, ConflictView};
+use byline_core::events::Event;
 use byline_core::photodesk::{ImportReport, PhotoView, Progress};
 use byline_core::publishing::{OutboxEntry, StoryState};
 use byline_core::settings::LibrarySettings;
 use byline_core::{ArticleSummary, Library, RevisionInfo, SearchHit, desk::FixReport};
 use byline_desk::Finding;
-use byline_protocol::{ApiError, Article, ErrorCode, Status};
-use host::{CaptionEdit, PublishProgress, Res, Settings, SyncSummary};
+use byline_protocol::{Article, Status};
+use host::{CaptionEdit, PublishProgress, Res, Settings};
 use tauri::ipc::Channel;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::{Emitter, Manager, State};
 
-/// The open library, shared by every command.
-pub struct Lib(pub Mutex<Library>);
+/// The open library: a cloneable `Send + Sync` handle (one writer, pooled readers), managed by
+/// Tauri as it is. Commands never wait for each other except for SQLite's one writer, and no
+/// command waits on the network: the sync engine does that on a thread of its own.
+pub struct Lib(pub Library);
+
+/// The running sync engine, kept for the app's lifetime (dropping it stops it).
+pub struct SyncEngine(pub Mutex<Option<byline_core::engine::Engine>>);
 
 /// The cancel flag of the running photo import.
 #[derive(Default)]
 pub struct ImportCancel(pub Arc<AtomicBool>);
 
-fn lock<'a>(lib: &'a State<'_, Lib>) -> Res<MutexGuard<'a, Library>> {
-    lib.0
-        .lock()
-        .map_err(|_| ApiError::new(ErrorCode::Internal, "library lock poisoned"))
-}
-
 #[tauri::command(async)]
 fn list_stories(lib: State<'_, Lib>, status: Option<Status>) -> Res<Vec<ArticleSummary>> {
-    host::list_stories(&mut *lock(&lib)?, status)
+    host::list_stories(&lib.0, status)
 }
 #[tauri::command(async)]
 fn search_stories(lib: State<'_, Lib>, query: String) -> Res<Vec<SearchHit>> {
-    host::search_stories(&mut *lock(&lib)?, &query)
+    host::search_stories(&lib.0, &query)
 }
 #[tauri::command(async)]
 fn create_story(lib: State<'_, Lib>, title: String) -> Res<Article> {
-    host::create_story(&mut *lock(&lib)?, &title)
+    host::create_story(&lib.0, &title)
 }
 #[tauri::command(async)]
 fn get_story(lib: State<'_, Lib>, id: String) -> Res<Article> {
-    host::story(&mut *lock(&lib)?, &id)
+    host::story(&lib.0, &id)
 }
 #[tauri::command(async)]
 fn save_story(lib: State<'_, Lib>, article: Article) -> Res<Article> {
-    host::save_story(&mut *lock(&lib)?, article)
+    host::save_story(&lib.0, article)
 }
 #[tauri::command(async)]
 fn trash_story(lib: State<'_, Lib>, id: String) -> Res<()> {
-    host::trash_story(&mut *lock(&lib)?, &id)
+    host::trash_story(&lib.0, &id)
 }
 #[tauri::command(async)]
 fn list_revisions(lib: State<'_, Lib>, id: String) -> Res<Vec<RevisionInfo>> {
-    host::revisions(&mut *lock(&lib)?, &id)
+    host::revisions(&lib.0, &id)
 }
 #[tauri::command(async)]
 fn get_revision(lib: State<'_, Lib>, id: String, revision: u64) -> Res<Article> {
-    host::story_revision(&mut *lock(&lib)?, &id, revision)
+    host::story_revision(&lib.0, &id, revision)
 }
 #[tauri::command(async)]
 fn restore_revision(lib: State<'_, Lib>, id: String, revision: u64) -> Res<Article> {
-    host::restore_revision(&mut *lock(&lib)?, &id, revision)
+    host::restore_revision(&lib.0, &id, revision)
 }
 #[tauri::command(async)]
 fn check_story(lib: State<'_, Lib>, id: String) -> Res<Vec<Finding>> {
-    host::check_story(&mut *lock(&lib)?, &id)
+    host::check_story(&lib.0, &id)
 }
 #[tauri::command(async)]
 fn fix_story(lib: State<'_, Lib>, id: String) -> Res<FixReport> {
-    host::fix_story(&mut *lock(&lib)?, &id)
+    host::fix_story(&lib.0, &id)
 }
 #[tauri::command]
 fn clean_paste(text: String) -> String {
@@ -86,23 +86,23 @@ fn clean_paste(text: String) -> String {
 }
 #[tauri::command(async)]
 fn add_word(lib: State<'_, Lib>, word: String) -> Res<host::AddedWord> {
-    host::add_word(&mut *lock(&lib)?, &word)
+    host::add_word(&lib.0, &word)
 }
 #[tauri::command(async)]
 fn list_words(lib: State<'_, Lib>) -> Res<Vec<String>> {
-    host::words(&mut *lock(&lib)?)
+    host::words(&lib.0)
 }
 #[tauri::command(async)]
 fn list_photos(lib: State<'_, Lib>) -> Res<Vec<PhotoView>> {
-    host::photos(&mut *lock(&lib)?)
+    host::photos(&lib.0)
 }
 #[tauri::command(async)]
 fn caption_photos(lib: State<'_, Lib>, ids: Vec<String>, edit: CaptionEdit) -> Res<Vec<PhotoView>> {
-    host::caption_photos(&mut *lock(&lib)?, &ids, edit)
+    host::caption_photos(&lib.0, &ids, edit)
 }
 #[tauri::command(async)]
 fn attach_photo(lib: State<'_, Lib>, article_id: String, photo_id: String) -> Res<Article> {
-    host::attach_photo(&mut *lock(&lib)?, &article_id, &photo_id)
+    host::attach_photo(&lib.0, &article_id, &photo_id)
 }
 /// Runs on the async runtime's worker, never the main thread; progress streams over `on_progress`.
 #[tauri::command(async)]
@@ -114,7 +114,7 @@ fn import_photos(
 ) -> Res<ImportReport> {
     cancel.0.store(false, Ordering::SeqCst);
     let report = |p: &Progress| drop(on_progress.send(p.clone()));
-    host::import_photos(&mut *lock(&lib)?, &paths, &cancel.0, &report)
+    host::import_photos(&lib.0, &paths, &cancel.0, &report)
 }
 #[tauri::command]
 fn cancel_import(cancel: State<'_, ImportCancel>) {
@@ -122,7 +122,7 @@ fn cancel_import(cancel: State<'_, ImportCancel>) {
 }
 #[tauri::command(async)]
 fn get_settings(lib: State<'_, Lib>) -> Res<Settings> {
-    host::settings(&*lock(&lib)?)
+    host::settings(&lib.0)
 }
 #[tauri::command(async)]
 fn save_settings(
@@ -130,37 +130,36 @@ fn save_settings(
     settings: LibrarySettings,
     token: Option<String>,
 ) -> Res<Settings> {
-    host::save_settings(&*lock(&lib)?, settings, token.as_deref())
+    host::save_settings(&lib.0, settings, token.as_deref())
 }
 #[tauri::command(async)]
 fn outbox(lib: State<'_, Lib>) -> Res<Vec<OutboxEntry>> {
-    host::outbox(&mut *lock(&lib)?)
+    host::outbox(&lib.0)
 }
 #[tauri::command(async)]
 fn publish_state(lib: State<'_, Lib>, id: String) -> Res<StoryState> {
-    host::publish_state(&mut *lock(&lib)?, &id)
+    host::publish_state(&lib.0, &id)
 }
-/// Runs on the async runtime's worker, never the main thread; progress streams over `on_progress`.
+/// Queues and returns at once; the engine sends, progress arrives as `sync-event`s.
 #[tauri::command(async)]
-fn publish_story(
-    lib: State<'_, Lib>,
-    id: String,
-    on_progress: Channel<PublishProgress>,
-) -> Res<StoryState> {
-    host::publish_story(&mut *lock(&lib)?, &id, &|p| drop(on_progress.send(p)))
+fn publish_story(lib: State<'_, Lib>, id: String) -> Res<StoryState> {
+    host::publish_story(&lib.0, &id)
 }
-/// Runs on the async runtime's worker, never the main thread; progress streams over `on_progress`.
 #[tauri::command(async)]
-fn sync_now(lib: State<'_, Lib>, on_progress: Channel<PublishProgress>) -> Res<SyncSummary> {
-    host::sync_now(&mut *lock(&lib)?, &|p| drop(on_progress.send(p)))
+fn publish_panel(lib: State<'_, Lib>, id: Option<String>) -> Res<PublishProgress> {
+    host::publish_panel(&lib.0, id.as_deref())
+}
+#[tauri::command(async)]
+fn sync_now(lib: State<'_, Lib>) -> Res<usize> {
+    host::sync_now(&lib.0)
 }
 #[tauri::command(async)]
 fn retry_outbox(lib: State<'_, Lib>) -> Res<usize> {
-    host::retry_outbox(&mut *lock(&lib)?)
+    host::retry_outbox(&lib.0)
 }
 #[tauri::command(async)]
 fn list_conflicts(lib: State<'_, Lib>, id: String) -> Res<Vec<ConflictView>> {
-    host::conflicts(&mut *lock(&lib)?, &id)
+    host::conflicts(&lib.0, &id)
 }
 #[tauri::command(async)]
 fn resolve_conflict(
@@ -169,7 +168,7 @@ fn resolve_conflict(
     index: usize,
     choice: Choice,
 ) -> Res<Vec<ConflictView>> {
-    host::resolve_conflict(&mut *lock(&lib)?, &id, index, choice)
+    host::resolve_conflict(&lib.0, &id, index, choice)
 }
 
 /// Menu item ids; the UI receives them as the `menu` event.
@@ -248,6 +247,36 @@ fn paint_policy(app: &tauri::App) {
 #[cfg(not(target_os = "linux"))]
 fn paint_policy(_app: &tauri::App) {}
 
+/// Starts the sync engine and forwards every core event to the window as `sync-event` (the UI
+/// refreshes what each names; nothing polls).
+fn start_sync(app: &tauri::App, library: &Library) {
+    let mut events = library.events().subscribe();
+    let handle = app.handle().clone();
+    std::thread::Builder::new()
+        .name("byline-events".into())
+        .spawn(move || {
+            loop {
+                match events.blocking_recv() {
+                    Ok(ev) => drop(handle.emit("sync-event", ev)),
+                    // Fell behind: the UI refreshes everything on an outbox change.
+                    Err(byline_core::events::RecvError::Lagged(_)) => {
+                        drop(handle.emit("sync-event", Event::OutboxChanged));
+                    }
+                    Err(_) => break,
+                }
+            }
+        })
+        .ok();
+    match library.start_engine(byline_core::engine::Target::Settings) {
+        Ok(engine) => {
+            if let Ok(mut slot) = app.state::<SyncEngine>().0.lock() {
+                *slot = Some(engine);
+            }
+        }
+        Err(e) => eprintln!("byline: the sync engine did not start: {e}"),
+    }
+}
+
 /// Starts the app (the binary's `main`).
 pub fn run() {
     let root = host::data_dir();
@@ -272,7 +301,8 @@ pub fn run() {
     builder
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
-        .manage(Lib(Mutex::new(library)))
+        .manage(Lib(library.clone()))
+        .manage(SyncEngine(Mutex::new(None)))
         .manage(ImportCancel::default())
         .register_uri_scheme_protocol("byline", move |_ctx, request| {
             let file = host::rendition_file(&scheme_root, request.uri().path());
@@ -292,8 +322,9 @@ pub fn run() {
         .on_menu_event(|app, event| {
             let _ = app.emit("menu", event.id().as_ref());
         })
-        .setup(|app| {
+        .setup(move |app| {
             paint_policy(app);
+            start_sync(app, &library);
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -326,6 +357,7 @@ pub fn run() {
             outbox,
             publish_state,
             publish_story,
+            publish_panel,
             sync_now,
             retry_outbox,
             list_conflicts,

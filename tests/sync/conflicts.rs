@@ -35,7 +35,7 @@ fn conflicted() -> Setup {
     let sdir = tempfile::tempdir().unwrap();
     let srv = server::start(sdir.path());
     let remote = srv.remote(&srv.editor);
-    let (d1, mut a) = library();
+    let (d1, a) = library();
     let id = a.import_article(&seed_article()).unwrap().article.id;
     a.fix_article(&id).unwrap();
     let ids: Vec<String> = a.photos().unwrap().into_iter().map(|p| p.id).collect();
@@ -55,7 +55,7 @@ fn conflicted() -> Setup {
         PublishState::Published,
         "after publishing the panel says published"
     );
-    let (d2, mut b) = library();
+    let (d2, b) = library();
     b.sync(&remote, &fast()).unwrap();
 
     let mut sb = b.article(&id).unwrap();
@@ -120,7 +120,7 @@ fn a_merge_conflict_is_listed_with_the_servers_text_and_mine() {
 
 #[test]
 fn keeping_the_servers_text_clears_the_conflict_here_and_on_the_server() {
-    let mut s = conflicted();
+    let s = conflicted();
     let before = s.a.article(&s.id).unwrap().revision;
     s.a.resolve_conflict(&s.id, 0, Choice::KeepServer).unwrap();
     assert!(s.a.conflicts(&s.id).unwrap().is_empty(), "resolved locally");
@@ -143,7 +143,7 @@ fn keeping_the_servers_text_clears_the_conflict_here_and_on_the_server() {
         "and still resolved"
     );
     assert!(texts(&s.a, &s.id).contains(&"Bản của B.".to_owned()));
-    let (_d, mut c) = library();
+    let (_d, c) = library();
     c.sync(&s.remote, &fast()).unwrap();
     assert!(
         c.conflicts(&s.id).unwrap().is_empty(),
@@ -153,7 +153,7 @@ fn keeping_the_servers_text_clears_the_conflict_here_and_on_the_server() {
 
 #[test]
 fn using_mine_replaces_the_servers_text_in_a_new_revision_that_reaches_the_server() {
-    let mut s = conflicted();
+    let s = conflicted();
     let before = s.a.article(&s.id).unwrap().revision;
     let a = s.a.resolve_conflict(&s.id, 0, Choice::UseMine).unwrap();
     assert_eq!(a.revision, before + 1, "a new local revision");
@@ -165,7 +165,7 @@ fn using_mine_replaces_the_servers_text_in_a_new_revision_that_reaches_the_serve
     );
     assert!(s.a.conflicts(&s.id).unwrap().is_empty());
     s.a.sync(&s.remote, &fast()).unwrap();
-    let (_d, mut c) = library();
+    let (_d, c) = library();
     c.sync(&s.remote, &fast()).unwrap();
     let t = texts(&c, &s.id);
     assert!(
@@ -176,7 +176,7 @@ fn using_mine_replaces_the_servers_text_in_a_new_revision_that_reaches_the_serve
 
 #[test]
 fn keeping_both_puts_mine_after_the_servers_as_a_new_block() {
-    let mut s = conflicted();
+    let s = conflicted();
     let n = s.a.article(&s.id).unwrap().blocks.len();
     let a = s.a.resolve_conflict(&s.id, 0, Choice::KeepBoth).unwrap();
     assert_eq!(a.blocks.len(), n + 1, "one block more");
@@ -193,7 +193,7 @@ fn keeping_both_puts_mine_after_the_servers_as_a_new_block() {
         "the new block has its own id, or merges would confuse the two"
     );
     s.a.sync(&s.remote, &fast()).unwrap();
-    let (_d, mut c) = library();
+    let (_d, c) = library();
     c.sync(&s.remote, &fast()).unwrap();
     let t = texts(&c, &s.id);
     assert!(
@@ -204,7 +204,7 @@ fn keeping_both_puts_mine_after_the_servers_as_a_new_block() {
 
 #[test]
 fn a_conflict_index_that_is_gone_is_refused_and_changes_nothing() {
-    let mut s = conflicted();
+    let s = conflicted();
     let before = s.a.article(&s.id).unwrap().revision;
     let e = s.a.resolve_conflict(&s.id, 3, Choice::UseMine).unwrap_err();
     assert_eq!(

@@ -95,7 +95,7 @@ fn publishing_the_model_story_shows_captions_and_byline_on_the_server() {
 fn a_story_blocked_by_the_copy_desk_is_not_sent() {
     let sdir = tempfile::tempdir().unwrap();
     let srv = server::start(sdir.path());
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let id = lib.import_article(&seed_article()).unwrap().article.id;
     let err = lib
         .publish(&id, &srv.remote(&srv.editor), &fast())
@@ -185,7 +185,7 @@ fn a_wrong_role_parks_the_item_as_needs_attention_and_retry_sends_it() {
         .outbox(false)
         .unwrap()
         .into_iter()
-        .filter(|i| i.state == "needs_attention")
+        .filter(|i| i.state == byline_core::outbox::ItemState::NeedsAttention)
         .collect();
     assert!(
         !parked.is_empty(),
@@ -200,7 +200,7 @@ fn a_wrong_role_parks_the_item_as_needs_attention_and_retry_sends_it() {
                 .to_lowercase()
                 .contains("forbidden")
     );
-    assert!(lib.retry_outbox().unwrap() >= 1);
+    assert!(lib.retry_outbox(&[]).unwrap() >= 1);
     lib.sync(&srv.remote(&srv.editor), &fast()).unwrap();
     assert!(
         lib.outbox(false).unwrap().is_empty(),
@@ -372,7 +372,7 @@ fn kill_child_publishes_until_killed() {
         parts.next().unwrap(),
         parts.next().unwrap(),
     );
-    let mut lib = Library::open(dir).unwrap();
+    let lib = Library::open(dir).unwrap();
     let slow = Patience {
         attempts: 1000,
         backoff: Backoff::new(Duration::from_millis(5), Duration::from_millis(20)),
@@ -448,9 +448,9 @@ fn a_client_killed_mid_upload_resumes_and_publishes_once() {
             .ok()
             .and_then(|l| l.outbox(true).ok())
             .and_then(|items| {
-                items
-                    .into_iter()
-                    .find(|i| i.target == big && i.state == "uploading")
+                items.into_iter().find(|i| {
+                    i.target == big && i.state == byline_core::outbox::ItemState::Uploading
+                })
             })
             .map(|i| i.bytes_done)
             .unwrap_or(0);
@@ -462,7 +462,7 @@ fn a_client_killed_mid_upload_resumes_and_publishes_once() {
     child.kill().unwrap();
     child.wait().unwrap();
 
-    let mut lib = Library::open(&root).unwrap();
+    let lib = Library::open(&root).unwrap();
     store_ok(&lib);
     let report = lib.publish(&id, &srv.remote(&srv.editor), &fast()).unwrap();
     assert!(
@@ -494,7 +494,9 @@ fn a_client_killed_mid_upload_resumes_and_publishes_once() {
 }
 
 fn store_ok(lib: &Library) {
-    byline_core::store::integrity_check(lib.connection()).expect("library intact after kill -9");
+    lib.db()
+        .read(byline_core::store::integrity_check)
+        .expect("library intact after kill -9");
 }
 
 #[test]
@@ -507,7 +509,7 @@ fn a_photographer_adds_captioned_photos_to_an_editors_story_and_the_editor_sees_
     let id = ready_story(&mut editor);
     editor.publish(&id, &as_editor, &fast()).unwrap();
 
-    let (_d2, mut photographer) = library();
+    let (_d2, photographer) = library();
     photographer.sync(&as_photographer, &fast()).unwrap();
     let data = byline_tests::repo().join("crates/media/tests/data/portrait_8.jpg");
     let r = photographer

@@ -69,7 +69,7 @@ pub enum ArticleCmd {
     EmptyTrash,
 }
 
-pub fn run(lib: &mut Library, cmd: ArticleCmd, out: &Out) -> Result<()> {
+pub fn run(lib: &Library, cmd: ArticleCmd, out: &Out) -> Result<()> {
     match cmd {
         ArticleCmd::Import { file } => {
             let report = lib.import_article(&file)?;

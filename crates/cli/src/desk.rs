@@ -7,13 +7,13 @@ use serde::Serialize;
 
 use crate::output::Out;
 
-pub fn check(lib: &mut Library, id: &str, out: &Out) -> Result<()> {
+pub fn check(lib: &Library, id: &str, out: &Out) -> Result<()> {
     let findings = lib.check_article(id)?;
     out.print(&findings, |f| print_findings(lib, id, f));
     Ok(())
 }
 
-pub fn fix(lib: &mut Library, id: &str, out: &Out) -> Result<()> {
+pub fn fix(lib: &Library, id: &str, out: &Out) -> Result<()> {
     let report = lib.fix_article(id)?;
     out.print(&report, |r| {
         if r.changed {
@@ -106,7 +106,7 @@ struct Added {
     added: bool,
 }
 
-pub fn words(lib: &mut Library, cmd: WordsCmd, out: &Out) -> Result<()> {
+pub fn words(lib: &Library, cmd: WordsCmd, out: &Out) -> Result<()> {
     match cmd {
         WordsCmd::Add { word } => {
             let (word, added) = lib.add_word(&word)?;

@@ -56,21 +56,28 @@ enum Command {
         #[arg(long, env = "BYLINE_TOKEN", hide_env_values = true)]
         token: Option<String>,
     },
-    /// Send everything queued, then pull what changed on the server.
+    /// Send everything queued, then pull what changed on the server. With `--watch`, keep
+    /// doing so in the foreground until Ctrl+C / SIGTERM (the sync engine).
     Sync {
         #[arg(long, env = "BYLINE_SERVER")]
         server: Option<String>,
         #[arg(long, env = "BYLINE_TOKEN", hide_env_values = true)]
         token: Option<String>,
+        /// Run the sync engine until stopped: send as soon as the server answers, pull what
+        /// others change.
+        #[arg(long)]
+        watch: bool,
     },
     /// What is waiting to be sent, with each item's state and last error.
     Outbox {
         /// Include items already sent.
         #[arg(long)]
         all: bool,
-        /// Queue items that need attention again (after fixing a token or role).
+        /// Queue items that need attention again (same as `outbox retry`).
         #[arg(long)]
         retry: bool,
+        #[command(subcommand)]
+        action: Option<publish::OutboxCmd>,
     },
 }
 
@@ -85,18 +92,24 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = output::Out { json: cli.json };
     let dir = cli.data_dir.unwrap_or_else(default_data_dir);
-    let result = Library::open(&dir).and_then(|mut lib| match cli.command {
-        Command::Article(cmd) => article::run(&mut lib, cmd, &out),
-        Command::Photo(cmd) => photo::run(&mut lib, cmd, &out),
-        Command::Check { id } => desk::check(&mut lib, &id, &out),
-        Command::Fix { id } => desk::fix(&mut lib, &id, &out),
-        Command::Words(cmd) => desk::words(&mut lib, cmd, &out),
-        Command::Publish { id, server, token } => publish::remote(&lib, server, token)
-            .and_then(|r| publish::publish(&mut lib, &id, &r, &out)),
-        Command::Sync { server, token } => {
-            publish::remote(&lib, server, token).and_then(|r| publish::sync(&mut lib, &r, &out))
+    let result = Library::open(&dir).and_then(|lib| match cli.command {
+        Command::Article(cmd) => article::run(&lib, cmd, &out),
+        Command::Photo(cmd) => photo::run(&lib, cmd, &out),
+        Command::Check { id } => desk::check(&lib, &id, &out),
+        Command::Fix { id } => desk::fix(&lib, &id, &out),
+        Command::Words(cmd) => desk::words(&lib, cmd, &out),
+        Command::Publish { id, server, token } => {
+            publish::remote(&lib, server, token).and_then(|r| publish::publish(&lib, &id, &r, &out))
         }
-        Command::Outbox { all, retry } => publish::outbox(&mut lib, all, retry, &out),
+        Command::Sync {
+            server,
+            token,
+            watch: true,
+        } => publish::watch(&lib, server, token, &out),
+        Command::Sync { server, token, .. } => {
+            publish::remote(&lib, server, token).and_then(|r| publish::sync(&lib, &r, &out))
+        }
+        Command::Outbox { all, retry, action } => publish::outbox(&lib, all, retry, action, &out),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

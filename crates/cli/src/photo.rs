@@ -55,7 +55,7 @@ pub enum PhotoCmd {
     },
 }
 
-pub fn run(lib: &mut Library, cmd: PhotoCmd, out: &Out) -> Result<()> {
+pub fn run(lib: &Library, cmd: PhotoCmd, out: &Out) -> Result<()> {
     match cmd {
         PhotoCmd::Import { paths } => {
             let cancel = AtomicBool::new(false);

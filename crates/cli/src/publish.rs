@@ -1,5 +1,7 @@
 //! `byline publish`, `byline sync`, `byline outbox`: the server part of the CLI contract.
 
+use byline_core::engine::Target;
+use byline_core::events::Event;
 use byline_core::sync::{Patience, Remote};
 use byline_core::{CoreError, Library, Result};
 
@@ -34,7 +36,7 @@ pub fn remote(lib: &Library, server: Option<String>, token: Option<String>) -> R
     Ok(Remote { url, token })
 }
 
-pub fn publish(lib: &mut Library, id: &str, remote: &Remote, out: &Out) -> Result<()> {
+pub fn publish(lib: &Library, id: &str, remote: &Remote, out: &Out) -> Result<()> {
     let report = lib.publish(id, remote, &Patience::default())?;
     out.print(&report, |r| {
         println!(
@@ -48,7 +50,7 @@ pub fn publish(lib: &mut Library, id: &str, remote: &Remote, out: &Out) -> Resul
     Ok(())
 }
 
-pub fn sync(lib: &mut Library, remote: &Remote, out: &Out) -> Result<()> {
+pub fn sync(lib: &Library, remote: &Remote, out: &Out) -> Result<()> {
     let report = lib.sync(remote, &Patience::default())?;
     out.print(&report, |r| {
         println!(
@@ -68,10 +70,29 @@ pub fn sync(lib: &mut Library, remote: &Remote, out: &Out) -> Result<()> {
     Ok(())
 }
 
-pub fn outbox(lib: &mut Library, all: bool, retry: bool, out: &Out) -> Result<()> {
-    if retry {
-        let n = lib.retry_outbox()?;
-        eprintln!("queued {n} parked items again");
+/// `byline outbox retry [ITEM...]`.
+#[derive(clap::Subcommand)]
+pub enum OutboxCmd {
+    /// Put items that need attention back in the queue (all of them without ITEM) and let
+    /// waiting ones go at the next sync.
+    Retry { items: Vec<i64> },
+}
+
+pub fn outbox(
+    lib: &Library,
+    all: bool,
+    retry: bool,
+    action: Option<OutboxCmd>,
+    out: &Out,
+) -> Result<()> {
+    let ids = match action {
+        Some(OutboxCmd::Retry { items }) => Some(items),
+        None if retry => Some(Vec::new()),
+        None => None,
+    };
+    if let Some(ids) = ids {
+        let n = lib.retry_outbox(&ids)?;
+        eprintln!("queued {n} items again; `byline sync` (or the app) sends them");
     }
     let items = lib.outbox(all)?;
     out.print(&items, |items| {
@@ -84,7 +105,7 @@ pub fn outbox(lib: &mut Library, all: bool, retry: bool, out: &Out) -> Result<()
                 "{:>5}  {:<10} {:<15} {:>3}%  {}  {}",
                 i.id,
                 i.kind.as_str(),
-                i.state,
+                i.state.as_str(),
                 i.progress,
                 &i.target[..12.min(i.target.len())],
                 err
@@ -92,4 +113,85 @@ pub fn outbox(lib: &mut Library, all: bool, retry: bool, out: &Out) -> Result<()
         }
     });
     Ok(())
+}
+
+/// `byline sync --watch`: the core's sync engine in the foreground, printing what happens, until
+/// SIGINT or SIGTERM. Without `--server`/`--token` it follows the stored settings (a token
+/// saved meanwhile is picked up).
+pub fn watch(
+    lib: &Library,
+    server: Option<String>,
+    token: Option<String>,
+    out: &Out,
+) -> Result<()> {
+    let target = if server.is_some() || token.is_some() {
+        Target::Fixed(remote(lib, server, token)?)
+    } else {
+        remote(lib, None, None)?;
+        Target::Settings
+    };
+    let mut events = lib.events().subscribe();
+    let engine = lib.start_engine(target)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| crate::invalid(format!("cannot start the event loop: {e}")))?;
+    rt.block_on(async {
+        let stop = stop_signal();
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                () = &mut stop => break,
+                ev = events.recv() => match ev {
+                    Ok(ev) => print_event(&ev, out),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(_) => break,
+                },
+            }
+        }
+    });
+    engine.stop();
+    eprintln!("sync stopped; what is still queued goes with the next `byline sync`");
+    Ok(())
+}
+
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+fn print_event(ev: &Event, out: &Out) {
+    if out.json {
+        println!("{}", serde_json::to_string(ev).unwrap_or_default());
+        return;
+    }
+    match ev {
+        Event::Connection {
+            message: Some(m), ..
+        } => eprintln!("{m}"),
+        Event::Connection { connectivity, .. } => eprintln!("connection: {connectivity:?}"),
+        Event::StoryChanged { id, revision } => println!("pulled {id} (revision {revision})"),
+        Event::Upload {
+            target,
+            done,
+            total,
+            ..
+        } => {
+            eprintln!(
+                "uploading {}: {done}/{total} bytes",
+                &target[..12.min(target.len())]
+            );
+        }
+        Event::OutboxChanged | Event::PhotosChanged { .. } => {}
+    }
 }

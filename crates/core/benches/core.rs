@@ -101,7 +101,7 @@ fn bare_insert(conn: &rusqlite::Connection, json: &str) {
 
 fn autosave(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let mut lib = Library::open(dir.path()).unwrap();
+    let lib = Library::open(dir.path()).unwrap();
     let mut rng = Rng(0x5eed);
     let mut a = lib.create_article(story(&mut rng, 5000)).unwrap();
     assert!(byline_text::word_count(&a.body_text()) >= 4900);
@@ -150,19 +150,19 @@ fn autosave(c: &mut Criterion) {
 
 fn search(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let mut lib = Library::open(dir.path()).unwrap();
+    let lib = Library::open(dir.path()).unwrap();
     let mut rng = Rng(42);
     // Setup only: durability is not what is measured here.
-    lib.connection()
-        .execute_batch("PRAGMA synchronous=OFF")
+    lib.db()
+        .write(|c| Ok(c.execute_batch("PRAGMA synchronous=OFF")?))
         .unwrap();
     let mut peer_rows = Vec::new();
     for _ in 0..10_000 {
         let a = lib.create_article(story(&mut rng, 300)).unwrap();
         peer_rows.push((a.title.clone(), a.lead.clone(), a.body_text()));
     }
-    lib.connection()
-        .execute_batch("PRAGMA synchronous=FULL")
+    lib.db()
+        .write(|c| Ok(c.execute_batch("PRAGMA synchronous=FULL")?))
         .unwrap();
 
     // Peer: SQLite's own diacritic folding over the raw text (what one gets without Byline's
@@ -249,7 +249,7 @@ fn search(c: &mut Criterion) {
 
 fn import(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let mut lib = Library::open(dir.path()).unwrap();
+    let lib = Library::open(dir.path()).unwrap();
     let path: &Path = &fixtures().join("article.md");
     let text = std::fs::read_to_string(path).unwrap();
     let mut g = c.benchmark_group("import_model_story");

@@ -23,7 +23,7 @@ pub const WORD_LIST_FILE: &str = "newsroom-words.txt";
 pub fn settings(root: &Path) -> Result<Settings> {
     let path = root.join(SETTINGS_FILE);
     let mut settings = if path.exists() {
-        Settings::load(&path).map_err(|e| CoreError::Invalid(e.to_string()))?
+        Settings::load(&path)?
     } else {
         Settings::default()
     };
@@ -39,7 +39,7 @@ pub fn settings(root: &Path) -> Result<Settings> {
 
 /// Builds the desk for a library folder.
 pub fn load(root: &Path) -> Result<Desk> {
-    Desk::new(settings(root)?).map_err(|e| CoreError::Invalid(e.to_string()))
+    Ok(Desk::new(settings(root)?)?)
 }
 
 /// What the cached desk was built from: the modification times of `desk.toml` and of the word
@@ -187,4 +187,45 @@ pub struct FixReport {
     pub applied: Vec<Finding>,
     /// What is left for a human.
     pub remaining: Vec<Finding>,
+}
+
+/// Adds a word, name or abbreviation to the newsroom word list (the file `desk.toml` names,
+/// else `newsroom-words.txt` in the library folder, shared by the app and the CLI), so the
+/// copy desk stops flagging it from the next check on. Returns the word as stored (NFC) and
+/// whether it was new.
+pub fn add_word(lib: &crate::Library, word: &str) -> Result<(String, bool)> {
+    let word = normalise_word(word)?;
+    let added = append_word(lib.root(), &word)?;
+    // Teach the loaded desk the word instead of reloading the whole dictionary; the next
+    // check reloads only if the files changed again after this.
+    lib.teach_desk(&word)?;
+    Ok((word, added))
+}
+
+/// All findings for a story's current revision.
+pub fn check(lib: &crate::Library, id: &str) -> Result<Vec<Finding>> {
+    let a = lib.article(id)?;
+    let facts = lib.db().read(|c| Ok(photo_facts(c, &a)))?;
+    lib.with_desk(|d| d.check_all(&a, &facts))
+}
+
+/// Applies the safe fixes as a new revision; returns what was fixed and what is left.
+pub fn fix(lib: &crate::Library, id: &str) -> Result<FixReport> {
+    let a = lib.article(id)?;
+    let fixed = lib.with_desk(|d| d.fix(&a))?;
+    let mut article = fixed.article;
+    let revision = if fixed.changed {
+        lib.save_article(&mut article)?.revision
+    } else {
+        a.revision
+    };
+    let facts = lib.db().read(|c| Ok(photo_facts(c, &article)))?;
+    let remaining = lib.with_desk(|d| d.check_all(&article, &facts))?;
+    Ok(FixReport {
+        id: article.id,
+        revision,
+        changed: fixed.changed,
+        applied: fixed.applied,
+        remaining,
+    })
 }

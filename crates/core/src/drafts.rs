@@ -73,8 +73,15 @@ fn now() -> DateTime<FixedOffset> {
 /// Stores a new article as revision 1. Strings are normalised to NFC; an empty slug is derived
 /// from the title.
 pub fn create(conn: &mut Connection, article: &mut Article, author: &str) -> Result<u64> {
-    prepare(article)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let rev = create_in(&tx, article, author)?;
+    tx.commit()?;
+    Ok(rev)
+}
+
+/// [`create`] inside the caller's transaction.
+pub fn create_in(tx: &Connection, article: &mut Article, author: &str) -> Result<u64> {
+    prepare(article)?;
     let exists: bool = tx.query_row(
         "SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)",
         [&article.id],
@@ -101,9 +108,8 @@ pub fn create(conn: &mut Connection, article: &mut Article, author: &str) -> Res
             article.updated_at.to_rfc3339()
         ],
     )?;
-    insert_revision(&tx, article, None, author, &hash)?;
-    search::index(&tx, article)?;
-    tx.commit()?;
+    insert_revision(tx, article, None, author, &hash)?;
+    search::index(tx, article)?;
     Ok(1)
 }
 
@@ -123,8 +129,20 @@ pub fn save_with(
     author: &str,
     enqueue: bool,
 ) -> Result<SaveOutcome> {
-    prepare(article)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = save_in(&tx, article, author, enqueue)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// [`save_with`] inside the caller's transaction (e.g. with the photo captions it changes).
+pub fn save_in(
+    tx: &Connection,
+    article: &mut Article,
+    author: &str,
+    enqueue: bool,
+) -> Result<SaveOutcome> {
+    prepare(article)?;
     let (current, deleted): (u64, Option<String>) = tx
         .query_row(
             "SELECT current_revision, deleted_at FROM articles WHERE id = ?1",
@@ -161,7 +179,7 @@ pub fn save_with(
     let next = current + 1;
     article.revision = next;
     article.updated_at = now();
-    insert_revision(&tx, article, Some(current), author, &hash)?;
+    insert_revision(tx, article, Some(current), author, &hash)?;
     tx.prepare_cached(
         "UPDATE articles SET current_revision = ?2, title = ?3, status = ?4, section = ?5,
          updated_at = ?6 WHERE id = ?1",
@@ -174,11 +192,10 @@ pub fn save_with(
         article.section,
         article.updated_at.to_rfc3339()
     ])?;
-    search::index(&tx, article)?;
+    search::index(tx, article)?;
     if enqueue {
-        crate::outbox::enqueue_if_tracked(&tx, article)?;
+        crate::outbox::enqueue_if_tracked(tx, article)?;
     }
-    tx.commit()?;
     Ok(SaveOutcome {
         revision: next,
         changed: true,

@@ -51,6 +51,18 @@ pub enum CoreError {
     #[error("{0}")]
     Blocked(String),
 
+    /// The copy desk (settings, dictionary, word list), with its own code.
+    #[error(transparent)]
+    Desk(#[from] byline_desk::DeskError),
+
+    /// A photo could not be read or written, with the media crate's code.
+    #[error(transparent)]
+    Media(#[from] byline_media::MediaError),
+
+    /// Talking to the newsroom server failed, with the sync client's code.
+    #[error("server: {0}")]
+    Sync(#[from] byline_sync::SyncError),
+
     /// A save was based on a revision that is no longer current.
     #[error(
         "article {id} changed since revision {base} (now at {current}); reload it and apply your edit again"
@@ -70,6 +82,9 @@ impl CoreError {
             CoreError::Stale { .. } => ErrorCode::Conflict,
             CoreError::Remote { code, .. } => *code,
             CoreError::Blocked(_) => ErrorCode::Blocked,
+            CoreError::Desk(e) => e.code(),
+            CoreError::Media(e) => e.code(),
+            CoreError::Sync(e) => e.to_api_error().code,
         }
     }
 

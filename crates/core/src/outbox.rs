@@ -1,6 +1,6 @@
 //! The outbox table: durable, per-item state of everything waiting for the newsroom server.
 //!
-//! Items move `queued → uploading → done`; a retryable failure keeps them `queued` with a later
+//! Items move `queued → uploading → done` ([`ItemState`]); a retryable failure keeps them `queued` with a later
 //! `next_attempt_at`; a permanent one parks them in `needs_attention` (never dropped) until the
 //! user retries. Every item carries an idempotency key fixed at enqueue time, so however often
 //! it is retried it has exactly one effect on the server.
@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::error::Result;
 
 /// What an outbox item sends.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -18,6 +19,8 @@ pub enum Kind {
     Photo,
     /// The photo's caption and credits.
     PhotoMeta,
+    /// The photo's 1600 px preview, sent before the original so the desk sees the page early.
+    Preview,
     /// The story's current content.
     Article,
     /// The request to publish the story.
@@ -29,6 +32,7 @@ impl Kind {
         match self {
             Kind::Photo => "photo",
             Kind::PhotoMeta => "photo_meta",
+            Kind::Preview => "preview",
             Kind::Article => "article",
             Kind::Publish => "publish",
         }
@@ -38,8 +42,41 @@ impl Kind {
         match s {
             "photo" => Kind::Photo,
             "photo_meta" => Kind::PhotoMeta,
+            "preview" => Kind::Preview,
             "publish" => Kind::Publish,
             _ => Kind::Article,
+        }
+    }
+}
+
+/// Where an item stands.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemState {
+    Queued,
+    Uploading,
+    Done,
+    /// Refused permanently (a role, invalid content): waits for the user's retry.
+    NeedsAttention,
+}
+
+impl ItemState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemState::Queued => "queued",
+            ItemState::Uploading => "uploading",
+            ItemState::Done => "done",
+            ItemState::NeedsAttention => "needs_attention",
+        }
+    }
+
+    fn parse(s: &str) -> ItemState {
+        match s {
+            "uploading" => ItemState::Uploading,
+            "done" => ItemState::Done,
+            "needs_attention" => ItemState::NeedsAttention,
+            _ => ItemState::Queued,
         }
     }
 }
@@ -50,8 +87,7 @@ pub struct Item {
     pub id: i64,
     pub kind: Kind,
     pub target: String,
-    /// `queued`, `uploading`, `done` or `needs_attention`.
-    pub state: String,
+    pub state: ItemState,
     /// Percentage for uploads (0–100), else 0 or 100.
     pub progress: u8,
     pub bytes_done: u64,
@@ -123,10 +159,10 @@ const COLUMNS: &str = "id, kind, target, state, bytes_done, bytes_total, attempt
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     let kind: String = r.get(1)?;
-    let state: String = r.get(3)?;
+    let state = ItemState::parse(&r.get::<_, String>(3)?);
     let done: u64 = r.get(4)?;
     let total: u64 = r.get(5)?;
-    let progress = if state == "done" {
+    let progress = if state == ItemState::Done {
         100
     } else {
         done.saturating_mul(100)
@@ -236,11 +272,37 @@ pub fn mark_attention(conn: &Connection, id: i64, error: &str) -> Result<()> {
     Ok(())
 }
 
-/// Puts parked items back in the queue (the user fixed the cause, e.g. a token or a role).
-pub fn retry_all(conn: &Connection) -> Result<usize> {
+/// Puts parked items back in the queue (the user fixed the cause, e.g. a role or the story),
+/// and lets waiting items go now: all of them, or those with the given ids.
+pub fn retry(conn: &Connection, ids: &[i64]) -> Result<usize> {
+    let sql = "UPDATE outbox SET state = 'queued', next_attempt_at = NULL, updated_at = ?1
+               WHERE state IN ('needs_attention', 'queued') AND (?2 = 0 OR id = ?3)";
+    if ids.is_empty() {
+        return Ok(conn.execute(sql, params![now(), 0, 0])?);
+    }
+    let mut n = 0;
+    for id in ids {
+        n += conn.execute(sql, params![now(), 1, id])?;
+    }
+    Ok(n)
+}
+
+/// The server answers again: queued items stop waiting for their retry time (parked ones stay
+/// parked). Returns how many were waiting.
+pub fn release_waiting(conn: &Connection) -> Result<usize> {
     Ok(conn.execute(
-        "UPDATE outbox SET state = 'queued', next_attempt_at = NULL, updated_at = ?1
-         WHERE state = 'needs_attention'",
-        [now()],
+        "UPDATE outbox SET next_attempt_at = NULL WHERE state IN ('queued', 'uploading')
+         AND next_attempt_at IS NOT NULL",
+        [],
     )?)
+}
+
+/// Records why an item is waiting without counting an attempt (e.g. the token was refused: the
+/// item itself is fine and goes as soon as the connection is).
+pub fn note_error(conn: &Connection, id: i64, error: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET last_error = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, error, now()],
+    )?;
+    Ok(())
 }

@@ -1,14 +1,13 @@
-//! The photo desk inside the library: importing cards and folders (copy, decode once, 320 px
-//! thumbnail and 1600 px preview on all cores), the metadata a photographer edits, caption
-//! history, and export with the caption written into the file.
+//! The photo desk inside the library: the metadata a photographer edits, caption history, the
+//! photo's view, and export with the caption written into the file. Importing lives in
+//! `photo_import.rs`.
 //!
 //! A photo's caption is one caption: editing it updates every story figure that shows the photo,
-//! and editing a figure's caption in a story updates the photo (see `Library::save_article`).
+//! and editing a figure's caption in a story updates the photo (see `captions.rs`).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
-use byline_media::{BatchJob, BatchOptions, BatchProgress, CaptionFields, DecodePath, Metadata};
+use byline_media::CaptionFields;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
@@ -52,8 +51,27 @@ pub struct Progress {
     pub done: usize,
     pub total: usize,
     pub current: PathBuf,
-    /// `copying` or `rendering`.
-    pub stage: &'static str,
+    pub stage: Stage,
+}
+
+/// Which pass of an import a [`Progress`] belongs to.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Copying files in by content (one reader: a card is read in order).
+    Copying,
+    /// Decoding into thumbnail and preview and recording, on all cores.
+    Rendering,
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stage::Copying => "copying",
+            Stage::Rendering => "rendering",
+        })
+    }
 }
 
 /// The fields a photographer edits. Stored in `photos.meta` and, per edit, in `photo_revisions`.
@@ -143,229 +161,12 @@ pub fn rendition_path(id: &str, edge: u32) -> PathBuf {
         .join(format!("{id}_{edge}.jpg"))
 }
 
-/// Extensions of photo files: a file with one of these always imports or fails, even when its
-/// content is damaged beyond recognition.
-const PHOTO_EXTENSIONS: &[&str] = &[
-    "jpg", "jpeg", "jpe", "png", "webp", "tif", "tiff", "heic", "heif", "avif",
-];
-
-fn looks_like_photo_name(p: &Path) -> bool {
-    p.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| PHOTO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-}
-
-/// Files under `paths` as (path, named explicitly), folders walked recursively, hidden entries
-/// (`.DS_Store`, `.Trashes`) skipped, sorted so imports are reproducible.
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
-    let mut out = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| CoreError::io(p, e))?;
-        if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(p, &mut found)?;
-            out.extend(found.into_iter().map(|f| (f, false)));
-        } else {
-            out.push((p.clone(), true));
-        }
-    }
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| CoreError::io(dir, e))?
-        .filter_map(|e| e.ok())
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        match e.file_type() {
-            Ok(t) if t.is_dir() => walk(&path, out)?,
-            Ok(t) if t.is_file() => out.push(path),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// Imports files and folders: a bad file fails alone, known files are duplicates, the rest are
-/// copied, decoded once into a thumbnail and a preview, and recorded with their metadata.
-pub fn import(
-    conn: &Connection,
-    root: &Path,
-    author: &str,
-    paths: &[PathBuf],
-    cancel: &AtomicBool,
-    progress: &(dyn Fn(&Progress) + Sync),
-) -> Result<ImportReport> {
-    let mut report = ImportReport::default();
-    let mut files = Vec::new();
-    for (path, explicit) in expand(paths)? {
-        if !explicit && !looks_like_photo_name(&path) && !photos::is_image_file(&path) {
-            report.skipped.push(path);
-        } else {
-            files.push(path);
-        }
-    }
-    let total = files.len();
-    // Stage 1, sequential (one card, one reader): copy in by content.
-    let mut fresh: Vec<(PathBuf, photos::Copied)> = Vec::new();
-    for (i, src) in files.iter().enumerate() {
-        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-            report.failed.push(Failed {
-                path: src.clone(),
-                error: "import cancelled".into(),
-            });
-            continue;
-        }
-        match photos::copy_file(conn, root, src) {
-            Ok(c) if c.duplicate => report.duplicates.push(IdPath {
-                id: c.id,
-                path: src.clone(),
-            }),
-            Ok(c) if fresh.iter().any(|(_, f)| f.id == c.id) => report.duplicates.push(IdPath {
-                id: c.id,
-                path: src.clone(),
-            }),
-            Ok(c) => fresh.push((src.clone(), c)),
-            Err(e) => report.failed.push(Failed {
-                path: src.clone(),
-                error: e.to_string(),
-            }),
-        }
-        progress(&Progress {
-            done: i + 1,
-            total,
-            current: src.clone(),
-            stage: "copying",
-        });
-    }
-    // Stage 2, on all cores: decode once, write both renditions.
-    let jobs: Vec<BatchJob> = fresh
-        .iter()
-        .map(|(_, c)| BatchJob {
-            source: root.join(photos::relative_path(&c.id, c.format)),
-            outputs: [THUMBNAIL_EDGE, PREVIEW_EDGE]
-                .iter()
-                .map(|&e| (e, root.join(rendition_path(&c.id, e))))
-                .collect(),
-        })
-        .collect();
-    for j in &jobs {
-        for (_, p) in &j.outputs {
-            let dir = p.parent().expect("rendition has a folder");
-            std::fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
-        }
-    }
-    let fresh_total = jobs.len();
-    let on_progress = |p: &BatchProgress<'_>| {
-        let original = fresh
-            .iter()
-            .find(|(_, c)| p.source.ends_with(photos::relative_path(&c.id, c.format)))
-            .map_or_else(|| p.source.to_path_buf(), |(s, _)| s.clone());
-        progress(&Progress {
-            done: p.done,
-            total: fresh_total,
-            current: original,
-            stage: "rendering",
-        });
-    };
-    let results =
-        byline_media::process_batch(&jobs, &BatchOptions::default(), cancel, &on_progress);
-    // Stage 3: record what decoded; drop what did not (the card still has it).
-    for ((src, copied), result) in fresh.into_iter().zip(results) {
-        let lib_path = root.join(photos::relative_path(&copied.id, copied.format));
-        // Errors from the decoder name the library copy; the photographer knows the card file.
-        let named =
-            |e: String| e.replace(&lib_path.display().to_string(), &src.display().to_string());
-        let outcome = result.map_err(|e| named(e.to_string())).and_then(|out| {
-            if matches!(out.decoded_with, DecodePath::ExifThumbnail) {
-                return Err(format!(
-                    "{}: the image data is damaged; only the small embedded thumbnail is readable. \
-                     Copy the file off the card again, or ask for a new export",
-                    src.display()
-                ));
-            }
-            let bytes = std::fs::read(&lib_path).map_err(|e| e.to_string())?;
-            let what = src.display().to_string();
-            let probe = byline_media::probe(&bytes, &what).map_err(|e| named(e.to_string()))?;
-            let metadata =
-                byline_media::read_metadata(&bytes, &what).map_err(|e| named(e.to_string()))?;
-            Ok((probe, metadata, out.decoded_with))
-        });
-        match outcome {
-            Ok((probe, md, decoded_with)) => {
-                let meta = initial_meta(&probe, &md, decoded_with);
-                photos::insert(conn, &copied, &src, &meta)?;
-                record_revision(conn, &copied.id, author, &editable_from_meta(&meta))?;
-                report.imported.push(IdPath {
-                    id: copied.id,
-                    path: src,
-                });
-            }
-            Err(error) => {
-                for (_, p) in &jobs
-                    .iter()
-                    .find(|j| j.source == lib_path)
-                    .expect("job")
-                    .outputs
-                {
-                    let _ = std::fs::remove_file(p);
-                }
-                let _ = std::fs::remove_file(&lib_path);
-                report.failed.push(Failed { path: src, error });
-            }
-        }
-    }
-    Ok(report)
-}
-
-fn initial_meta(
-    p: &byline_media::Probe,
-    md: &Metadata,
-    decoded_with: DecodePath,
-) -> serde_json::Value {
-    let camera = match (&md.camera_make, &md.camera_model) {
-        (Some(make), Some(model)) if model.starts_with(make.as_str()) => Some(model.clone()),
-        (Some(make), Some(model)) => Some(format!("{make} {model}")),
-        (a, b) => a.clone().or_else(|| b.clone()),
-    };
-    serde_json::json!({
-        "width": p.display_width,
-        "height": p.display_height,
-        "stored_width": p.width,
-        "stored_height": p.height,
-        "orientation": p.orientation,
-        "taken_at": md.captured_at,
-        "camera": camera,
-        "lens": md.lens,
-        "exposure_time": md.exposure_time,
-        "f_number": md.f_number,
-        "iso": md.iso,
-        "focal_length_mm": md.focal_length_mm,
-        "gps": md.gps.map(|g| Gps { lat: g.latitude, lon: g.longitude }),
-        "caption": md.caption.clone().unwrap_or_default(),
-        "headline": md.headline.clone().unwrap_or_default(),
-        "creator": md.creators.join(", "),
-        "credit": md.credit.clone().unwrap_or_default(),
-        "copyright": md.copyright.clone().unwrap_or_default(),
-        "city": md.city.clone().unwrap_or_default(),
-        "state": md.state.clone().unwrap_or_default(),
-        "country": md.country.clone().unwrap_or_default(),
-        "keywords": md.keywords,
-        "decoded_with": format!("{decoded_with:?}"),
-        "metadata_warnings": md.warnings,
-    })
-}
-
 /// The editable fields as currently stored in a photo's meta.
 pub fn editable_from_meta(meta: &serde_json::Value) -> EditableFields {
     serde_json::from_value(meta.clone()).unwrap_or_default()
 }
 
-fn record_revision(
+pub(crate) fn record_revision(
     conn: &Connection,
     id: &str,
     author: &str,
@@ -467,8 +268,7 @@ pub fn apply_edit(
             caption: Some(f.caption.clone()).filter(|s| !s.is_empty()),
             credit: Some(f.credit.clone()).filter(|s| !s.is_empty()),
         };
-        f.caption = byline_media::expand_template(t, &vars)
-            .map_err(|e| CoreError::Invalid(e.to_string()))?;
+        f.caption = byline_media::expand_template(t, &vars)?;
     }
     if let Some(codes) = codes {
         f.caption = codes.replace(&f.caption);
@@ -568,8 +368,17 @@ pub fn export_bytes(root: &Path, rec: &PhotoRecord) -> Result<Vec<u8>> {
     let path = root.join(photos::relative_path(&rec.id, &rec.format));
     let original = std::fs::read(&path).map_err(|e| CoreError::io(&path, e))?;
     let fields = CaptionFields::from(&photo_meta(rec, false));
-    byline_media::write_caption(&original, &fields).map_err(|e| match e.code() {
-        byline_protocol::ErrorCode::Unsupported => CoreError::Unsupported(e.to_string()),
-        _ => CoreError::Invalid(e.to_string()),
-    })
+    Ok(byline_media::write_caption(&original, &fields)?)
+}
+
+/// The newsroom's shortcode file (`codes.tsv` in the library folder), if there is one.
+pub fn code_table(root: &Path) -> Result<Option<byline_media::CodeTable>> {
+    let path = root.join("codes.tsv");
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| CoreError::io(&path, e))?;
+    byline_media::CodeTable::parse(&text)
+        .map(Some)
+        .map_err(|e| CoreError::Invalid(format!("{}: {e}", path.display())))
 }

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::outbox::{self, Item, Kind};
+use crate::outbox::{self, Item, ItemState, Kind};
 use crate::{drafts, photos, sync};
 
 /// Where a story or an outbox item stands on its way to the newsroom server.
@@ -34,8 +34,7 @@ pub enum PublishState {
 #[derive(Debug, Clone, Serialize)]
 pub struct OutboxEntry {
     pub id: i64,
-    /// `photo`, `photo_meta`, `article` or `publish`.
-    pub kind: String,
+    pub kind: Kind,
     /// The photo's SHA-256 or the story's id.
     pub target: String,
     /// The story's title or the photo's file name.
@@ -66,18 +65,18 @@ pub struct StoryState {
 }
 
 fn item_state(i: &Item) -> PublishState {
-    match i.state.as_str() {
-        "uploading" => PublishState::Uploading,
-        "needs_attention" => PublishState::NeedsAttention,
-        "done" if i.kind == Kind::Publish => PublishState::Published,
-        "done" => PublishState::OnServer,
-        _ => PublishState::Queued,
+    match i.state {
+        ItemState::Uploading => PublishState::Uploading,
+        ItemState::NeedsAttention => PublishState::NeedsAttention,
+        ItemState::Done if i.kind == Kind::Publish => PublishState::Published,
+        ItemState::Done => PublishState::OnServer,
+        ItemState::Queued => PublishState::Queued,
     }
 }
 
 fn label(conn: &Connection, i: &Item) -> String {
     match i.kind {
-        Kind::Photo | Kind::PhotoMeta => photos::get(conn, &i.target)
+        Kind::Photo | Kind::PhotoMeta | Kind::Preview => photos::get(conn, &i.target)
             .map(|p| p.original_name)
             .unwrap_or_else(|_| i.target.chars().take(12).collect()),
         Kind::Article | Kind::Publish => conn
@@ -96,7 +95,7 @@ fn label(conn: &Connection, i: &Item) -> String {
 fn entry(conn: &Connection, i: &Item) -> OutboxEntry {
     OutboxEntry {
         id: i.id,
-        kind: i.kind.as_str().to_owned(),
+        kind: i.kind,
         target: i.target.clone(),
         label: label(conn, i),
         state: item_state(i),
@@ -118,7 +117,7 @@ pub fn entries(conn: &Connection, limit: usize) -> Result<Vec<OutboxEntry>> {
     rows.extend(
         outbox::all(conn, room)?
             .iter()
-            .filter(|i| i.state == "done")
+            .filter(|i| i.state == ItemState::Done)
             .map(|i| entry(conn, i)),
     );
     rows.truncate(limit);
@@ -144,8 +143,11 @@ pub fn story_state(conn: &Connection, id: &str) -> Result<StoryState> {
         Some((rev, c, p)) => (Some(*rev), c.len(), *p),
         None => (None, 0, false),
     };
-    let attention = mine.iter().find(|i| i.state == "needs_attention");
-    let uploading: Vec<&Item> = mine.iter().filter(|i| i.state == "uploading").collect();
+    let attention = mine.iter().find(|i| i.state == ItemState::NeedsAttention);
+    let uploading: Vec<&Item> = mine
+        .iter()
+        .filter(|i| i.state == ItemState::Uploading)
+        .collect();
     let (state, progress, error) = if let Some(i) = attention {
         (PublishState::NeedsAttention, 0, i.last_error.clone())
     } else if !uploading.is_empty() {

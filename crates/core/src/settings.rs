@@ -76,3 +76,19 @@ pub fn save(root: &Path, settings: LibrarySettings) -> Result<LibrarySettings> {
     crate::write_atomic(&root.join(SETTINGS_FILE), &json)?;
     Ok(s)
 }
+
+/// The server from the settings with its stored token, for the app and the CLI without flags.
+pub fn remote(lib: &crate::Library) -> Result<crate::sync::Remote> {
+    let url = lib.settings()?.server_url;
+    if url.is_empty() {
+        return Err(CoreError::Invalid(
+            "no newsroom server set: enter its address in Settings (or pass --server URL)".into(),
+        ));
+    }
+    let Some((token, _)) = lib.token(&url)? else {
+        return Err(CoreError::Invalid(format!(
+            "no access token stored for {url}: enter it in Settings (or pass --token TOKEN)"
+        )));
+    };
+    Ok(crate::sync::Remote { url, token })
+}

@@ -1,7 +1,10 @@
 //! The SQLite store: one database file per library, opened with the settings that make every
 //! acknowledged save survive a crash or power loss (WAL + `synchronous=FULL`).
 
+pub mod db;
 pub mod migrate;
+
+pub use db::Db;
 
 use std::path::Path;
 use std::time::Duration;
@@ -41,7 +44,7 @@ pub fn open_unmigrated(path: &Path) -> Result<Connection> {
 }
 
 /// SQL functions migrations and queries rely on: folding must be the Rust one (see byline-text).
-fn register_functions(conn: &Connection) -> Result<()> {
+pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("byline_fold", 1, flags, |ctx| {
         let s: Option<String> = ctx.get(0)?;

@@ -104,7 +104,7 @@ fn a_markdown_file_without_a_title_is_refused() {
 
 #[test]
 fn a_missing_photo_keeps_the_figure_and_warns() {
-    let (dir, mut lib) = library();
+    let (dir, lib) = library();
     let p = dir.path().join("s.md");
     std::fs::write(&p, "# Tin\n\nSa pô.\n\n![Chú thích.](khong-co.jpg)\n").unwrap();
     let report = lib.import_article(&p).unwrap();

@@ -17,7 +17,7 @@ fn crash_child_saves_revisions_until_killed() {
     let Ok(dir) = std::env::var(CHILD_ENV) else {
         return;
     };
-    let mut lib = Library::open(&dir).unwrap();
+    let lib = Library::open(&dir).unwrap();
     let mut a = match lib.articles(byline_core::Scope::Live).unwrap().first() {
         Some(s) => lib.article(&s.id).unwrap(),
         None => {
@@ -112,7 +112,9 @@ fn every_save_that_returned_survives_repeated_sigkill() {
         saved.len()
     );
     let lib = Library::open(dir.path()).expect("the library opens after 25 kills");
-    store::integrity_check(lib.connection()).expect("PRAGMA integrity_check passes");
+    lib.db()
+        .read(store::integrity_check)
+        .expect("PRAGMA integrity_check passes");
     let last = saved.last().unwrap();
     let current = lib.article(&last.0).unwrap();
     assert!(

@@ -39,7 +39,7 @@ fn an_old_library_upgrades_and_its_stories_become_searchable() {
         .unwrap();
     }
     let lib = Library::open(&root).expect("a newer Byline opens an old library");
-    let names = store::migrate::applied(lib.connection()).unwrap();
+    let names = lib.db().read(store::migrate::applied).unwrap();
     assert_eq!(
         names.len(),
         store::migrate::MIGRATIONS.len(),
@@ -53,7 +53,7 @@ fn an_old_library_upgrades_and_its_stories_become_searchable() {
     );
     let hits = lib.search("doan vien", 10).unwrap();
     assert_eq!(hits.len(), 1, "bodies are indexed too");
-    store::integrity_check(lib.connection()).unwrap();
+    lib.db().read(store::integrity_check).unwrap();
 }
 
 #[test]

@@ -13,7 +13,7 @@ fn kinds(a: &Article) -> Vec<&'static str> {
 
 #[test]
 fn importing_the_model_story_gives_its_anatomy() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let report = lib.import_article(&seed_article()).unwrap();
     assert!(
         report.warnings.is_empty(),
@@ -90,7 +90,7 @@ fn importing_the_model_story_gives_its_anatomy() {
 
 #[test]
 fn import_keeps_paste_damage_exactly_as_filed() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let a = lib.import_article(&seed_article()).unwrap().article;
     let nbsp: usize = std::iter::once(a.lead.as_str())
         .chain(a.blocks.iter().map(|b| b.text()))
@@ -112,7 +112,7 @@ fn import_keeps_paste_damage_exactly_as_filed() {
 
 #[test]
 fn a_story_filed_in_nfd_reads_back_in_nfc() {
-    let (dir, mut lib) = library();
+    let (dir, lib) = library();
     let text = std::fs::read_to_string(seed_article()).unwrap();
     let nfd: String = text.nfd().collect();
     assert_ne!(nfd, text, "the fixture must really change under NFD");
@@ -160,7 +160,7 @@ fn same_content(a: &Article, b: &Article) {
 
 #[test]
 fn markdown_export_reimports_to_the_same_content() {
-    let (dir, mut lib) = library();
+    let (dir, lib) = library();
     let original = lib.import_article(&seed_article()).unwrap().article;
     let out = dir.path().join("export/story.md");
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
@@ -182,7 +182,7 @@ fn markdown_export_reimports_to_the_same_content() {
 
 #[test]
 fn json_export_reimports_to_the_same_content_under_a_new_id() {
-    let (dir, mut lib) = library();
+    let (dir, lib) = library();
     let original = lib.import_article(&seed_article()).unwrap().article;
     let out = dir.path().join("story.json");
     lib.export_article(&original.id, ExportFormat::Json, Some(&out))
@@ -197,7 +197,7 @@ fn json_export_reimports_to_the_same_content_under_a_new_id() {
 
 #[test]
 fn html_export_shows_what_the_newspaper_page_shows() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let a = lib.import_article(&seed_article()).unwrap().article;
     let html = lib.export_article(&a.id, ExportFormat::Html, None).unwrap();
     for needle in [
@@ -217,7 +217,7 @@ fn html_export_shows_what_the_newspaper_page_shows() {
 
 #[test]
 fn markdown_edge_cases_survive_a_round_trip() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let mut a = Article::new("Tiêu đề");
     a.lead = String::new();
     a.blocks = vec![

@@ -5,7 +5,7 @@ use crate::{library, seed_article};
 
 #[test]
 fn every_save_is_a_new_revision_and_unchanged_saves_are_free() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let mut a = lib.import_article(&seed_article()).unwrap().article;
     a.blocks.push(Block::paragraph("Đoạn mới."));
     let out = lib.save_article(&mut a).unwrap();
@@ -28,7 +28,7 @@ fn every_save_is_a_new_revision_and_unchanged_saves_are_free() {
 
 #[test]
 fn a_save_from_a_stale_copy_is_refused_not_applied() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let a = lib.import_article(&seed_article()).unwrap().article;
     let mut window_one = lib.article(&a.id).unwrap();
     let mut window_two = lib.article(&a.id).unwrap();
@@ -50,7 +50,7 @@ fn a_save_from_a_stale_copy_is_refused_not_applied() {
 
 #[test]
 fn restore_makes_old_content_current_as_a_new_revision() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let a = lib.import_article(&seed_article()).unwrap().article;
     let original_title = a.title.clone();
     lib.set_field(&a.id, Field::Title, "Tiêu đề tạm").unwrap();
@@ -77,7 +77,7 @@ fn restore_makes_old_content_current_as_a_new_revision() {
 
 #[test]
 fn setting_the_title_moves_a_derived_slug_along() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let a = lib.import_article(&seed_article()).unwrap().article;
     let a = lib
         .set_field(&a.id, Field::Title, "Đại hội Công đoàn tỉnh")
@@ -93,7 +93,7 @@ fn setting_the_title_moves_a_derived_slug_along() {
 
 #[test]
 fn trash_hides_a_story_until_emptied_and_keeps_its_history() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let a = lib.import_article(&seed_article()).unwrap().article;
     lib.trash(&a.id).unwrap();
     assert!(
@@ -122,14 +122,14 @@ fn trash_hides_a_story_until_emptied_and_keeps_its_history() {
 
 #[test]
 fn ids_can_be_given_by_unique_prefix() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let a = lib.import_article(&seed_article()).unwrap().article;
     assert_eq!(lib.article(&a.id[..13]).unwrap().id, a.id);
 }
 
 #[test]
 fn related_items_are_saved_in_order_as_nfc_and_come_back_with_a_restore() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let other = lib
         .create_article(Article::new("Đại hội Công đoàn tỉnh"))
         .unwrap();

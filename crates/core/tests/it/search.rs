@@ -4,7 +4,7 @@ use crate::{library, seed_article};
 
 #[test]
 fn the_model_story_is_found_with_and_without_diacritics() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let id = lib.import_article(&seed_article()).unwrap().article.id;
     let mut other = Article::new("Giá lúa tăng mạnh");
     other.lead = "Nông dân phấn khởi.".into();
@@ -41,7 +41,7 @@ fn the_model_story_is_found_with_and_without_diacritics() {
 
 #[test]
 fn snippets_highlight_the_original_words_not_the_folded_ones() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let mut a = Article::new("Tin ngắn");
     a.blocks.push(Block::paragraph(
         "Chiều nay, Liên đoàn Lao động tỉnh họp bàn.",
@@ -64,7 +64,7 @@ fn snippets_highlight_the_original_words_not_the_folded_ones() {
 
 #[test]
 fn title_matches_rank_above_body_matches() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     let mut body_only = Article::new("Tin thời tiết");
     body_only
         .blocks
@@ -83,7 +83,7 @@ fn title_matches_rank_above_body_matches() {
 
 #[test]
 fn the_last_word_of_a_query_matches_as_a_prefix() {
-    let (_d, mut lib) = library();
+    let (_d, lib) = library();
     lib.import_article(&seed_article()).unwrap();
     assert_eq!(
         lib.search("nghi quy", 10).unwrap().len(),

@@ -55,7 +55,7 @@ fn an_added_word_is_no_longer_flagged_and_survives_reopening() {
     );
     drop(lib);
 
-    let mut reopened = Library::open(dir.path().join("lib")).unwrap();
+    let reopened = Library::open(dir.path().join("lib")).unwrap();
     assert_eq!(
         flagged(&reopened.check_article(&id).unwrap()),
         ["xyzô"],
@@ -74,7 +74,7 @@ fn a_word_added_by_another_process_reaches_a_running_desk() {
     let id = story(&mut lib, "Đoàn công tác gặp ông Pikachu tại Vinh.");
     assert_eq!(flagged(&lib.check_article(&id).unwrap()), ["Pikachu"]);
     // Another front end (the CLI) opens the same library and extends the list.
-    let mut other = Library::open(dir.path().join("lib")).unwrap();
+    let other = Library::open(dir.path().join("lib")).unwrap();
     other.add_word("Pikachu").unwrap();
     // File times can be coarse; make sure the change is visible as a change.
     let list = dir.path().join("lib/newsroom-words.txt");
@@ -94,7 +94,7 @@ fn a_word_added_by_another_process_reaches_a_running_desk() {
 
 #[test]
 fn the_word_list_named_in_desk_toml_is_the_one_extended() {
-    let (dir, mut lib) = crate::library();
+    let (dir, lib) = crate::library();
     let root = dir.path().join("lib");
     std::fs::write(
         root.join("desk.toml"),
@@ -117,7 +117,7 @@ fn the_word_list_named_in_desk_toml_is_the_one_extended() {
 
 #[test]
 fn words_that_the_list_cannot_hold_are_refused_with_the_reason() {
-    let (_dir, mut lib) = crate::library();
+    let (_dir, lib) = crate::library();
     for (bad, why) in [
         ("   ", "empty"),
         ("a#b", "#"),

@@ -1,0 +1,288 @@
+//! The sync engine: one per open library, on a thread of its own, from app start to quit (or for
+//! the life of `byline sync --watch`). It owns all network work, so no front end ever waits on
+//! the network:
+//!
+//! - the **push loop** sends the outbox whenever something is queued (woken by the library's
+//!   event bus), backs off with jitter (capped at a minute) while the server is unreachable,
+//!   probes `/health` cheaply meanwhile and sends at once when it answers; a refused token stops
+//!   sending (nothing is parked) until a new token is saved;
+//! - the **feed loop** follows the server's changes and pulls what others filed or changed.
+//!
+//! Stopping cancels at an await point: every database write is a finished transaction, an
+//! interrupted upload resumes from the server's offset next time.
+
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use byline_sync::{Backoff, Client, SyncError};
+use tokio::sync::{Notify, watch};
+
+use crate::Library;
+use crate::events::{Connectivity, Credentials, Event};
+use crate::outbox;
+use crate::sync::send::{self, Pass};
+use crate::sync::{self, DrainReport, Remote, pull};
+
+/// Where the engine syncs to.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// The server and token stored in Settings, re-read whenever the engine is woken.
+    Settings,
+    /// A fixed server and token (`byline sync --watch --server URL --token T`).
+    Fixed(Remote),
+}
+
+/// A running engine. Dropping it stops it.
+pub struct Engine {
+    stop: Arc<Notify>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// How long the feed loop waits between polls when the server offers no long-poll.
+const FEED_POLL: Duration = Duration::from_millis(750);
+/// How long an idle push loop sleeps before looking again (a safety net: wake-ups come first).
+const IDLE: Duration = Duration::from_secs(30);
+
+impl Engine {
+    /// Starts the engine for `lib` on its own thread.
+    pub fn start(lib: Library, target: Target) -> std::io::Result<Engine> {
+        let stop = Arc::new(Notify::new());
+        let stopped = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("byline-sync".into())
+            .spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                rt.block_on(async move {
+                    let (tx, rx) = watch::channel(None);
+                    tokio::select! {
+                        () = push_loop(&lib, &target, tx) => {}
+                        () = feed_loop(&lib, rx) => {}
+                        () = stopped.notified() => {}
+                    }
+                });
+            })?;
+        Ok(Engine {
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// Stops the engine and waits for its thread (it stops at the next await point).
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        self.stop.notify_one();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// The connection state last announced, so listeners hear each change once.
+struct Announcer<'a> {
+    lib: &'a Library,
+    last: Option<(Connectivity, Credentials, Option<String>)>,
+}
+
+impl Announcer<'_> {
+    fn set(
+        &mut self,
+        connectivity: Connectivity,
+        credentials: Credentials,
+        message: Option<String>,
+    ) {
+        let now = (connectivity, credentials, message);
+        if self.last.as_ref() != Some(&now) {
+            self.lib.events().emit(Event::Connection {
+                connectivity: now.0,
+                credentials: now.1,
+                message: now.2.clone(),
+            });
+            self.last = Some(now);
+        }
+    }
+}
+
+async fn push_loop(lib: &Library, target: &Target, online: watch::Sender<Option<Remote>>) {
+    let mut say = Announcer { lib, last: None };
+    let mut refused: Option<String> = None;
+    loop {
+        let remote = match resolve(lib, target) {
+            Ok(r) => r,
+            Err((state, message)) => {
+                let _ = online.send(None);
+                say.set(Connectivity::NotConfigured, state, Some(message));
+                wait(lib, IDLE).await;
+                continue;
+            }
+        };
+        if refused.as_deref() == Some(remote.token.as_str()) {
+            let _ = online.send(None);
+            say.set(
+                Connectivity::Online,
+                Credentials::Refused,
+                Some(send::token_refused_message()),
+            );
+            wait(lib, IDLE * 10).await;
+            refused = None;
+            continue;
+        }
+        let Ok(client) = sync::client(&remote) else {
+            say.set(
+                Connectivity::NotConfigured,
+                Credentials::Accepted,
+                Some(bad_url(&remote)),
+            );
+            wait(lib, IDLE).await;
+            continue;
+        };
+        let policy = match lib.publish_policy() {
+            Ok(p) => p,
+            Err(e) => {
+                // A broken desk.toml must not send photos under a guessed GPS policy.
+                say.set(
+                    Connectivity::Online,
+                    Credentials::Accepted,
+                    Some(e.to_string()),
+                );
+                wait(lib, IDLE).await;
+                continue;
+            }
+        };
+        let mut report = DrainReport::default();
+        match send::send_ready(lib, &client, policy, false, &mut report).await {
+            Ok(Pass::Drained) => {
+                // Nothing sent proves nothing: ask the server (cheaply) before saying online.
+                if report.sent == 0
+                    && let Err(e @ SyncError::Network(_)) = client.health().await
+                {
+                    let _ = online.send(None);
+                    say.set(
+                        Connectivity::Offline,
+                        Credentials::Accepted,
+                        Some(offline_message(&e)),
+                    );
+                    probe_until_back(lib, &client).await;
+                    continue;
+                }
+                say.set(Connectivity::Online, Credentials::Accepted, None);
+                let _ = online.send(Some(remote));
+                wait(lib, IDLE).await;
+            }
+            Ok(Pass::Waiting(d)) => {
+                let _ = online.send(Some(remote));
+                wait(lib, d).await;
+            }
+            Ok(Pass::Unreachable(e)) if matches!(e, SyncError::Network(_)) => {
+                let _ = online.send(None);
+                say.set(
+                    Connectivity::Offline,
+                    Credentials::Accepted,
+                    Some(offline_message(&e)),
+                );
+                probe_until_back(lib, &client).await;
+            }
+            Ok(Pass::Unreachable(_)) => {}
+            Ok(Pass::TokenRefused(_)) => refused = Some(remote.token.clone()),
+            Err(_) => wait(lib, Duration::from_secs(5)).await,
+        }
+    }
+}
+
+/// Probes `/health` with jittered backoff (capped at a minute) until the server answers or the
+/// engine is woken; then lets every waiting item go at once.
+async fn probe_until_back(lib: &Library, client: &Client) {
+    let mut backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(60));
+    loop {
+        let woken = tokio::select! {
+            () = tokio::time::sleep(backoff.next_delay(None)) => false,
+            () = lib.events().woken() => true,
+        };
+        if woken || client.health().await.is_ok() {
+            let _ = lib.db().write(|c| outbox::release_waiting(c));
+            return;
+        }
+    }
+}
+
+async fn feed_loop(lib: &Library, mut online: watch::Receiver<Option<Remote>>) {
+    let mut backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(30));
+    loop {
+        let remote = online.borrow_and_update().clone();
+        let Some(remote) = remote else {
+            if online.changed().await.is_err() {
+                return;
+            }
+            continue;
+        };
+        let Ok(client) = sync::client(&remote) else {
+            let _ = online.changed().await;
+            continue;
+        };
+        match pull::pull(lib, &client, &remote.url).await {
+            Ok(_) => {
+                backoff.reset();
+                tokio::time::sleep(FEED_POLL).await;
+            }
+            Err(_) => tokio::time::sleep(backoff.next_delay(None)).await,
+        }
+    }
+}
+
+/// The server and token to use now, or the credentials state and what to do.
+fn resolve(lib: &Library, target: &Target) -> Result<Remote, (Credentials, String)> {
+    match target {
+        Target::Fixed(r) => Ok(r.clone()),
+        Target::Settings => {
+            let url = lib.settings().map(|s| s.server_url).unwrap_or_default();
+            if url.is_empty() {
+                return Err((
+                    Credentials::Accepted,
+                    "no newsroom server set: enter its address in Settings".into(),
+                ));
+            }
+            match lib.token(&url) {
+                Ok(Some((token, _))) => Ok(Remote { url, token }),
+                _ => Err((
+                    Credentials::Missing,
+                    format!("no access token stored for {url}: enter it in Settings"),
+                )),
+            }
+        }
+    }
+}
+
+fn offline_message(e: &SyncError) -> String {
+    format!(
+        "the newsroom server does not answer ({e}); everything stays queued and goes as soon as it does"
+    )
+}
+
+fn bad_url(remote: &Remote) -> String {
+    format!(
+        "the server address {} is not usable: correct it in Settings",
+        remote.url
+    )
+}
+
+/// Sleeps up to `d`, or until the library's bus wakes the engine.
+async fn wait(lib: &Library, d: Duration) {
+    tokio::select! {
+        () = tokio::time::sleep(d) => {}
+        () = lib.events().woken() => {}
+    }
+}

@@ -1,0 +1,313 @@
+//! Photo import: cards and folders walked, each new file copied in by content (duplicates
+//! recognised before anything is decoded), decoded once on all cores into a 320 px thumbnail
+//! and a 1600 px preview, and recorded the moment its renditions exist.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Mutex, PoisonError};
+
+use byline_media::{BatchJob, BatchOptions, BatchProgress, DecodePath, Metadata};
+
+use crate::error::{CoreError, Result};
+use crate::photodesk::{
+    Failed, Gps, IdPath, ImportReport, PREVIEW_EDGE, Progress, Stage, THUMBNAIL_EDGE,
+    editable_from_meta, record_revision, rendition_path,
+};
+use crate::settings::LibrarySettings;
+use crate::{Library, photos};
+
+/// Extensions of photo files: a file with one of these always imports or fails, even when its
+/// content is damaged beyond recognition.
+const PHOTO_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "jpe", "png", "webp", "tif", "tiff", "heic", "heif", "avif",
+];
+
+fn looks_like_photo_name(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| PHOTO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Files under `paths` as (path, named explicitly), folders walked recursively, hidden entries
+/// (`.DS_Store`, `.Trashes`) skipped, sorted so imports are reproducible.
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| CoreError::io(p, e))?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found)?;
+            out.extend(found.into_iter().map(|f| (f, false)));
+        } else {
+            out.push((p.clone(), true));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| CoreError::io(dir, e))?
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => walk(&path, out)?,
+            Ok(t) if t.is_file() => out.push(path),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Imports files and folders: a bad file fails alone, known files are duplicates, the rest are
+/// copied, decoded once into a thumbnail and a preview, and each is recorded (with the
+/// photographer's defaults from Settings) in its own transaction the moment its renditions
+/// exist, so the grid fills while the import runs.
+pub fn import(
+    lib: &Library,
+    paths: &[PathBuf],
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(&Progress) + Sync),
+) -> Result<ImportReport> {
+    let mut report = ImportReport::default();
+    let files = select_files(paths, &mut report)?;
+    let fresh = copy_in(lib, &files, cancel, progress, &mut report);
+    let jobs = rendition_jobs(lib.root(), &fresh)?;
+    let defaults = Defaults::from(&lib.settings().unwrap_or_default());
+    let outcomes: Mutex<Vec<(usize, std::result::Result<String, String>)>> = Mutex::default();
+    let fresh_total = jobs.len();
+    let on_done = |p: &BatchProgress<'_>| {
+        let Some(i) = jobs.iter().position(|j| j.source == p.source) else {
+            return;
+        };
+        let (src, copied) = &fresh[i];
+        let outcome = record(lib, src, copied, p.result, &defaults);
+        if outcome.is_ok() {
+            lib.notify_photos(vec![copied.id.clone()]);
+        }
+        outcomes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((i, outcome));
+        progress(&Progress {
+            done: p.done,
+            total: fresh_total,
+            current: src.clone(),
+            stage: Stage::Rendering,
+        });
+    };
+    byline_media::process_batch(&jobs, &BatchOptions::default(), cancel, &on_done);
+    let mut outcomes = outcomes
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    outcomes.sort_by_key(|(i, _)| *i);
+    for (i, outcome) in outcomes {
+        let src = fresh[i].0.clone();
+        match outcome {
+            Ok(id) => report.imported.push(IdPath { id, path: src }),
+            Err(error) => {
+                discard(&jobs[i]);
+                report.failed.push(Failed { path: src, error });
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Photos among the files and folders given; what is plainly not a photo is skipped.
+fn select_files(paths: &[PathBuf], report: &mut ImportReport) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for (path, explicit) in expand(paths)? {
+        if !explicit && !looks_like_photo_name(&path) && !photos::is_image_file(&path) {
+            report.skipped.push(path);
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
+/// Stage 1, sequential (one card, one reader): copy in by content.
+fn copy_in(
+    lib: &Library,
+    files: &[PathBuf],
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(&Progress) + Sync),
+    report: &mut ImportReport,
+) -> Vec<(PathBuf, photos::Copied)> {
+    let mut fresh: Vec<(PathBuf, photos::Copied)> = Vec::new();
+    for (i, src) in files.iter().enumerate() {
+        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            report.failed.push(Failed {
+                path: src.clone(),
+                error: "import cancelled".into(),
+            });
+            continue;
+        }
+        match lib.db().read(|c| photos::copy_file(c, lib.root(), src)) {
+            Ok(c) if c.duplicate || fresh.iter().any(|(_, f)| f.id == c.id) => {
+                report.duplicates.push(IdPath {
+                    id: c.id,
+                    path: src.clone(),
+                });
+            }
+            Ok(c) => fresh.push((src.clone(), c)),
+            Err(e) => report.failed.push(Failed {
+                path: src.clone(),
+                error: e.to_string(),
+            }),
+        }
+        progress(&Progress {
+            done: i + 1,
+            total: files.len(),
+            current: src.clone(),
+            stage: Stage::Copying,
+        });
+    }
+    fresh
+}
+
+/// Stage 2's work list: decode each new file once, write both renditions.
+fn rendition_jobs(root: &Path, fresh: &[(PathBuf, photos::Copied)]) -> Result<Vec<BatchJob>> {
+    let jobs: Vec<BatchJob> = fresh
+        .iter()
+        .map(|(_, c)| BatchJob {
+            source: root.join(photos::relative_path(&c.id, c.format)),
+            outputs: [THUMBNAIL_EDGE, PREVIEW_EDGE]
+                .iter()
+                .map(|&e| (e, root.join(rendition_path(&c.id, e))))
+                .collect(),
+        })
+        .collect();
+    for j in &jobs {
+        for (_, p) in &j.outputs {
+            let dir = p.parent().expect("rendition has a folder");
+            std::fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
+        }
+    }
+    Ok(jobs)
+}
+
+/// Stage 3, on the worker that decoded the file: read its metadata and record it, in one
+/// transaction with its first caption revision and the photographer's defaults.
+fn record(
+    lib: &Library,
+    src: &Path,
+    copied: &photos::Copied,
+    result: &std::result::Result<byline_media::BatchOutput, byline_media::MediaError>,
+    defaults: &Defaults,
+) -> std::result::Result<String, String> {
+    let lib_path = lib
+        .root()
+        .join(photos::relative_path(&copied.id, copied.format));
+    // Errors from the decoder name the library copy; the photographer knows the card file.
+    let named = |e: String| e.replace(&lib_path.display().to_string(), &src.display().to_string());
+    let out = result.as_ref().map_err(|e| named(e.to_string()))?;
+    if matches!(out.decoded_with, DecodePath::ExifThumbnail) {
+        return Err(format!(
+            "{}: the image data is damaged; only the small embedded thumbnail is readable. \
+             Copy the file off the card again, or ask for a new export",
+            src.display()
+        ));
+    }
+    let bytes = std::fs::read(&lib_path).map_err(|e| e.to_string())?;
+    let what = src.display().to_string();
+    let probe = byline_media::probe(&bytes, &what).map_err(|e| named(e.to_string()))?;
+    let md = byline_media::read_metadata(&bytes, &what).map_err(|e| named(e.to_string()))?;
+    let mut meta = initial_meta(&probe, &md, out.decoded_with);
+    defaults.fill(&mut meta);
+    lib.db()
+        .transaction(|tx| {
+            photos::insert(tx, copied, src, &meta)?;
+            record_revision(tx, &copied.id, lib.author(), &editable_from_meta(&meta))?;
+            Ok(())
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(copied.id.clone())
+}
+
+/// Removes what a failed file left in the library (the card still has it).
+fn discard(job: &BatchJob) {
+    for (_, p) in &job.outputs {
+        let _ = std::fs::remove_file(p);
+    }
+    let _ = std::fs::remove_file(&job.source);
+}
+
+/// The photographer's defaults from Settings: filled into fields the camera left empty, by
+/// every front end (the app, the CLI, a story import).
+struct Defaults {
+    creator: String,
+    credit: String,
+    city: String,
+}
+
+impl From<&LibrarySettings> for Defaults {
+    fn from(s: &LibrarySettings) -> Self {
+        Defaults {
+            creator: s.photo_creator.clone(),
+            credit: s.photo_credit.clone(),
+            city: s.photo_city.clone(),
+        }
+    }
+}
+
+impl Defaults {
+    fn fill(&self, meta: &mut serde_json::Value) {
+        for (key, value) in [
+            ("creator", &self.creator),
+            ("credit", &self.credit),
+            ("city", &self.city),
+        ] {
+            let empty = meta
+                .get(key)
+                .and_then(|v| v.as_str())
+                .is_none_or(|v| v.trim().is_empty());
+            if empty && !value.trim().is_empty() {
+                meta[key] = serde_json::Value::String(value.clone());
+            }
+        }
+    }
+}
+
+fn initial_meta(
+    p: &byline_media::Probe,
+    md: &Metadata,
+    decoded_with: DecodePath,
+) -> serde_json::Value {
+    let camera = match (&md.camera_make, &md.camera_model) {
+        (Some(make), Some(model)) if model.starts_with(make.as_str()) => Some(model.clone()),
+        (Some(make), Some(model)) => Some(format!("{make} {model}")),
+        (a, b) => a.clone().or_else(|| b.clone()),
+    };
+    serde_json::json!({
+        "width": p.display_width,
+        "height": p.display_height,
+        "stored_width": p.width,
+        "stored_height": p.height,
+        "orientation": p.orientation,
+        "taken_at": md.captured_at,
+        "camera": camera,
+        "lens": md.lens,
+        "exposure_time": md.exposure_time,
+        "f_number": md.f_number,
+        "iso": md.iso,
+        "focal_length_mm": md.focal_length_mm,
+        "gps": md.gps.map(|g| Gps { lat: g.latitude, lon: g.longitude }),
+        "caption": md.caption.clone().unwrap_or_default(),
+        "headline": md.headline.clone().unwrap_or_default(),
+        "creator": md.creators.join(", "),
+        "credit": md.credit.clone().unwrap_or_default(),
+        "copyright": md.copyright.clone().unwrap_or_default(),
+        "city": md.city.clone().unwrap_or_default(),
+        "state": md.state.clone().unwrap_or_default(),
+        "country": md.country.clone().unwrap_or_default(),
+        "keywords": md.keywords,
+        "decoded_with": format!("{decoded_with:?}"),
+        "metadata_warnings": md.warnings,
+    })
+}

@@ -1,0 +1,129 @@
+//! Publishing on request (`byline publish`, `byline sync`, the app's Publish button): check the
+//! copy desk, queue everything in one transaction, then send for a bounded while. Whatever
+//! cannot go now stays queued for the engine (or the next command); a refused token fails the
+//! command with what to do, and parks nothing.
+
+use byline_protocol::ErrorCode;
+
+use crate::error::{CoreError, Result};
+use crate::outbox::{self, ItemState};
+use crate::stories::shows_photo;
+use crate::sync::send::{self, Pass};
+use crate::sync::{self, DrainReport, Patience, PublishReport, Remote, SyncReport};
+use crate::{Library, stories};
+
+/// Refuses while the copy desk reports a hard failure; else queues the story, its photos and
+/// the publish request in one transaction and wakes the engine. Returns at once.
+pub fn enqueue(lib: &Library, id: &str) -> Result<String> {
+    let id = stories::resolve_id(lib, id)?;
+    let findings = lib.check_article(&id)?;
+    let blocking = byline_desk::blocking(&findings);
+    if !blocking.is_empty() {
+        let list: Vec<String> = blocking
+            .iter()
+            .map(|f| format!("{} ({})", f.message, f.rule.id()))
+            .collect();
+        return Err(CoreError::Blocked(format!(
+            "publishing is blocked by {} problem(s): {}. Fix them (see `byline check {id}`) and publish again",
+            blocking.len(),
+            list.join("; ")
+        )));
+    }
+    let article = lib.article(&id)?;
+    lib.db()
+        .transaction(|tx| sync::enqueue_publish(tx, &article))?;
+    lib.events().outbox_changed();
+    Ok(id)
+}
+
+/// Publishes a story and waits (within `patience`) until the server has all of it.
+pub fn publish(
+    lib: &Library,
+    id: &str,
+    remote: &Remote,
+    patience: &Patience,
+) -> Result<PublishReport> {
+    let id = enqueue(lib, id)?;
+    let article = lib.article(&id)?;
+    let drained = drain(lib, remote, patience)?;
+    let still: Vec<_> = lib
+        .db()
+        .read(outbox::pending)?
+        .into_iter()
+        .filter(|i| i.target == id || shows_photo(&article, &i.target))
+        .collect();
+    if let Some(stuck) = still.first() {
+        let why = stuck
+            .last_error
+            .clone()
+            .unwrap_or_else(|| "not sent yet".into());
+        let code = if stuck.state == ItemState::NeedsAttention {
+            ErrorCode::InvalidInput
+        } else {
+            ErrorCode::Unavailable
+        };
+        return Err(CoreError::Remote {
+            code,
+            message: format!(
+                "{} item(s) of this story are still queued ({} {}: {why}); nothing is lost — \
+                 `byline sync` (or `byline sync --watch`) sends them when the server answers, \
+                 `byline outbox` shows them, `byline outbox retry` re-queues parked ones",
+                still.len(),
+                stuck.kind.as_str(),
+                stuck.state.as_str()
+            ),
+        });
+    }
+    let (server_revision, conflicts, _) = lib.remote_state(&id)?.unwrap_or_default();
+    Ok(PublishReport {
+        article_id: id,
+        server_revision,
+        uploaded_bytes: drained.uploaded_bytes,
+        skipped_photos: drained.skipped_photos,
+        conflicts,
+        pending: drained.pending,
+    })
+}
+
+/// Pushes everything queued, then pulls what changed on the server.
+pub fn sync_now(lib: &Library, remote: &Remote, patience: &Patience) -> Result<SyncReport> {
+    let push = drain(lib, remote, patience)?;
+    let rt = sync::runtime()?;
+    let client = sync::client(remote)?;
+    let (pulled, deferred) = rt.block_on(sync::pull::pull(lib, &client, &remote.url))?;
+    Ok(SyncReport {
+        push,
+        pulled,
+        deferred,
+    })
+}
+
+/// Sends what is queued, retrying unreachable-server failures within `patience`.
+pub fn drain(lib: &Library, remote: &Remote, patience: &Patience) -> Result<DrainReport> {
+    let rt = sync::runtime()?;
+    let client = sync::client(remote)?;
+    let policy = lib.publish_policy()?;
+    let mut report = DrainReport::default();
+    let mut backoff = patience.backoff.clone();
+    for attempt in 1..=patience.attempts.max(1) {
+        match rt.block_on(send::send_ready(lib, &client, policy, true, &mut report))? {
+            Pass::Drained | Pass::Waiting(_) => break,
+            Pass::TokenRefused(_) => {
+                return Err(CoreError::Remote {
+                    code: ErrorCode::Unauthorized,
+                    message: send::token_refused_message(),
+                });
+            }
+            Pass::Unreachable(e) if attempt < patience.attempts => {
+                std::thread::sleep(backoff.next_delay(e.retry_after()));
+            }
+            Pass::Unreachable(_) => break,
+        }
+    }
+    let pending = lib.db().read(outbox::pending)?;
+    report.pending = pending
+        .iter()
+        .filter(|i| i.state != ItemState::NeedsAttention)
+        .count();
+    Ok(report)
+}

@@ -1,0 +1,159 @@
+//! The library's connections: one writer and a pool of read-only WAL readers, shared by every
+//! clone of the [`crate::Library`] handle and every thread (the UI's commands, the photo import,
+//! the sync engine).
+//!
+//! SQLite allows one writer at a time anyway; keeping a single writing connection makes that
+//! explicit and lets callers hold it only for one short `IMMEDIATE` transaction, never across
+//! network I/O, photo decoding or user think time. Readers see the last committed state (WAL
+//! snapshots) and never wait for the writer, so listing stories stays fast while a publish, an
+//! import and autosave all run.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::Result;
+
+/// How many idle read connections are kept (more are opened on demand and closed after use).
+const IDLE_READERS: usize = 4;
+
+/// One writer, pooled readers. `Send + Sync`: share it behind an `Arc`.
+pub struct Db {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl Db {
+    /// Opens (creating and migrating if needed) the database at `path`.
+    pub fn open(path: &Path) -> Result<Db> {
+        let writer = super::open(path)?;
+        Ok(Db {
+            path: path.to_path_buf(),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` on a read-only connection inside one read transaction, so every query in `f`
+    /// sees the same snapshot.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.checkout()?;
+        let out = (|| {
+            conn.execute_batch("BEGIN DEFERRED")?;
+            let out = f(&conn);
+            // A read transaction has nothing to keep; ending it lets the WAL be checkpointed.
+            conn.execute_batch("COMMIT")?;
+            out
+        })();
+        if conn.is_autocommit() {
+            self.checkin(conn);
+        }
+        out
+    }
+
+    /// Runs `f` with the one writing connection. `f` opens its own (short) transaction; nothing
+    /// else writes meanwhile.
+    pub fn write<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self.writer();
+        f(&mut conn)
+    }
+
+    /// Runs `f` inside one `IMMEDIATE` transaction on the writer: everything `f` writes commits
+    /// together or not at all.
+    pub fn transaction<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        // A panic while writing rolled its transaction back (rusqlite drops it), so the
+        // connection itself is still sound.
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn checkout(&self) -> Result<Connection> {
+        let idle = self
+            .readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        match idle {
+            Some(c) => Ok(c),
+            None => open_reader(&self.path),
+        }
+    }
+
+    fn checkin(&self, conn: Connection) {
+        let mut idle = self.readers.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+    }
+}
+
+/// A read-only connection with the library's SQL functions (search folds text with them).
+fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")?;
+    super::register_functions(&conn)?;
+    Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reader_sees_what_the_writer_committed_and_never_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.db")).unwrap();
+        db.transaction(|c| {
+            c.execute("INSERT INTO sync_state(key, value) VALUES ('k', 'v')", [])?;
+            Ok(())
+        })
+        .unwrap();
+        let v: String = db
+            .read(|c| {
+                Ok(
+                    c.query_row("SELECT value FROM sync_state WHERE key = 'k'", [], |r| {
+                        r.get(0)
+                    })?,
+                )
+            })
+            .unwrap();
+        assert_eq!(v, "v", "a committed write is visible to a new read");
+        let refused = db.read(|c| Ok(c.execute("DELETE FROM sync_state", [])?));
+        assert!(refused.is_err(), "read connections are read-only");
+    }
+
+    #[test]
+    fn a_failed_transaction_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.db")).unwrap();
+        let out: Result<()> = db.transaction(|c| {
+            c.execute("INSERT INTO sync_state(key, value) VALUES ('a', '1')", [])?;
+            Err(crate::CoreError::Invalid("stop".into()))
+        });
+        assert!(out.is_err());
+        let n: i64 = db
+            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM sync_state", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(n, 0, "the first insert rolled back with the failure");
+    }
+}

@@ -1,0 +1,182 @@
+//! Sync with the newsroom server: what a publish queues (in one transaction, in the order the
+//! desk needs it), one pass of sending the outbox (`send.rs`), and pulling what others changed
+//! (`pull.rs`). Nothing here holds a database connection across network I/O: each step reads
+//! what it needs, talks to the server, then records the answer in its own short transaction.
+//!
+//! Retryable failures stay queued with their idempotency keys; permanent ones wait in
+//! `needs_attention` for the user; a refused token is a state of the connection, not of an item.
+
+pub mod pull;
+pub mod send;
+
+use std::time::Duration;
+
+use byline_protocol::sync::Conflict;
+use byline_protocol::{Article, BlockKind, ErrorCode};
+use byline_sync::{Backoff, Client, SyncError};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::error::{CoreError, Result};
+use crate::outbox::{self, Kind};
+
+/// Where and as whom to sync.
+#[derive(Debug, Clone)]
+pub struct Remote {
+    pub url: String,
+    pub token: String,
+}
+
+/// How hard one `publish`/`sync` call tries before leaving the rest queued.
+#[derive(Debug, Clone)]
+pub struct Patience {
+    /// Attempts per item within this call.
+    pub attempts: u32,
+    pub backoff: Backoff,
+}
+
+impl Default for Patience {
+    fn default() -> Self {
+        Patience {
+            attempts: 6,
+            backoff: Backoff::new(Duration::from_millis(200), Duration::from_secs(5)),
+        }
+    }
+}
+
+/// The `--json` shape of `byline publish` (the CLI contract's fields first).
+#[derive(Debug, Clone, Serialize)]
+pub struct PublishReport {
+    pub article_id: String,
+    pub server_revision: u64,
+    /// Photo bytes sent in this call (0 when the server had every photo).
+    pub uploaded_bytes: u64,
+    /// Photos the server already had.
+    pub skipped_photos: usize,
+    /// Conflicts the server recorded (the other side's text is kept, nothing overwritten).
+    pub conflicts: Vec<Conflict>,
+    /// Items still waiting (non-empty only when the server could not be reached in time).
+    pub pending: usize,
+}
+
+/// The outcome of draining the outbox.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DrainReport {
+    pub sent: usize,
+    pub uploaded_bytes: u64,
+    pub skipped_photos: usize,
+    pub pending: usize,
+    pub needs_attention: usize,
+}
+
+/// The outcome of `byline sync`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncReport {
+    #[serde(flatten)]
+    pub push: DrainReport,
+    /// Stories created or updated locally from the server.
+    pub pulled: Vec<String>,
+    /// Stories changed on the server while edited here: kept local, merged on the next push.
+    pub deferred: Vec<String>,
+}
+
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CoreError::Invalid(format!("cannot start the network runtime: {e}")))
+}
+
+pub(crate) fn client(remote: &Remote) -> Result<Client> {
+    Client::new(&remote.url, &remote.token).map_err(|e| sync_err(&e))
+}
+
+pub(crate) fn sync_err(e: &SyncError) -> CoreError {
+    let api = e.to_api_error();
+    CoreError::Remote {
+        code: api.code,
+        message: api.message,
+    }
+}
+
+/// Queues everything a publish sends, in one transaction and in the order a desk needs it: the
+/// story's text, a 1600 px preview of each photo (the server lays the page out with them), the
+/// publish request, then each original and its caption, which replace the previews.
+pub fn enqueue_publish(tx: &Connection, article: &Article) -> Result<()> {
+    let photos = photo_ids(article);
+    outbox::enqueue(tx, Kind::Article, &article.id)?;
+    for id in &photos {
+        if !outbox::was_sent(tx, Kind::Photo, id)? {
+            outbox::enqueue(tx, Kind::Preview, id)?;
+        }
+    }
+    outbox::enqueue(tx, Kind::Publish, &article.id)?;
+    for id in &photos {
+        outbox::enqueue(tx, Kind::Photo, id)?;
+        outbox::enqueue(tx, Kind::PhotoMeta, id)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn photo_ids(article: &Article) -> Vec<String> {
+    let mut ids = Vec::new();
+    for b in &article.blocks {
+        if let BlockKind::Figure {
+            photo_id: Some(id), ..
+        } = &b.kind
+            && !ids.contains(id)
+        {
+            ids.push(id.clone());
+        }
+    }
+    ids
+}
+
+pub(crate) fn record_remote(
+    conn: &Connection,
+    id: &str,
+    server_revision: u64,
+    local_revision: u64,
+    conflicts: &[Conflict],
+    published: Option<bool>,
+) -> Result<()> {
+    let conflicts = serde_json::to_string(conflicts).expect("conflicts serialise");
+    conn.execute(
+        "INSERT INTO remote_articles(article_id, server_revision, synced_revision, conflicts, published)
+         VALUES (?1, ?2, ?3, ?4, COALESCE(?5, 0))
+         ON CONFLICT(article_id) DO UPDATE SET server_revision = ?2, synced_revision = ?3,
+             conflicts = ?4, published = COALESCE(?5, published)",
+        params![id, server_revision, local_revision, conflicts, published],
+    )?;
+    Ok(())
+}
+
+/// The server revision and conflicts recorded for a story, if it was ever synced.
+pub fn remote_state(conn: &Connection, id: &str) -> Result<Option<(u64, Vec<Conflict>, bool)>> {
+    Ok(conn
+        .query_row(
+            "SELECT server_revision, conflicts, published FROM remote_articles WHERE article_id = ?1",
+            [id],
+            |r| {
+                let c: String = r.get(1)?;
+                Ok((r.get(0)?, serde_json::from_str(&c).unwrap_or_default(), r.get(2)?))
+            },
+        )
+        .optional()?)
+}
+
+/// Whether an error code means "try again later" for the CLI's exit status and wording.
+pub fn is_retryable(code: ErrorCode) -> bool {
+    code.is_retryable()
+}
+
+/// The server revision a local story's next push is based on (`None`: never sent).
+pub(crate) fn server_revision(conn: &Connection, id: &str) -> Result<Option<u64>> {
+    Ok(conn
+        .query_row(
+            "SELECT server_revision FROM remote_articles WHERE article_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
