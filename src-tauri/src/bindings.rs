@@ -25,6 +25,7 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::host::AddedWord::export_all(&cfg)?;
     crate::host::PublishProgress::export_all(&cfg)?;
     byline_core::events::Event::export_all(&cfg)?;
+    byline_core::stories::MergedEdit::export_all(&cfg)?;
     byline_core::settings::LibrarySettings::export_all(&cfg)?;
     byline_core::publishing::StoryState::export_all(&cfg)?;
     byline_core::conflicts::ConflictView::export_all(&cfg)?;

@@ -59,6 +59,12 @@ pub fn save_story(lib: &Library, mut article: Article) -> Res<Article> {
     Ok(article)
 }
 
+/// The editor's copy merged with what changed underneath it (a pull, or a save refused as
+/// `conflict`): the merged story is stored and returned; conflicts are listed, never dropped.
+pub fn merge_story(lib: &Library, article: Article) -> Res<byline_core::stories::MergedEdit> {
+    lib.merge_edit(article).map_err(api)
+}
+
 pub fn trash_story(lib: &Library, id: &str) -> Res<()> {
     lib.trash(id).map_err(api)
 }

@@ -57,6 +57,10 @@ fn save_story(lib: State<'_, Lib>, article: Article) -> Res<Article> {
     host::save_story(&lib.0, article)
 }
 #[tauri::command(async)]
+fn merge_story(lib: State<'_, Lib>, article: Article) -> Res<byline_core::stories::MergedEdit> {
+    host::merge_story(&lib.0, article)
+}
+#[tauri::command(async)]
 fn trash_story(lib: State<'_, Lib>, id: String) -> Res<()> {
     host::trash_story(&lib.0, &id)
 }
@@ -338,6 +342,7 @@ pub fn run() {
             create_story,
             get_story,
             save_story,
+            merge_story,
             trash_story,
             list_revisions,
             get_revision,

@@ -234,3 +234,20 @@ mod tests {
         );
     }
 }
+
+/// Adds conflicts found by a local merge (an editor's copy against a pulled version) to a synced
+/// story's list, so the Publish panel shows them side by side like the server's. A story never
+/// synced has no such list: the caller shows its conflicts itself.
+pub fn append(conn: &Connection, id: &str, found: &[Conflict]) -> Result<()> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    let mut all = stored(conn, id)?;
+    all.extend(found.iter().cloned());
+    let json = serde_json::to_string(&all).expect("conflicts serialise");
+    conn.execute(
+        "UPDATE remote_articles SET conflicts = ?2 WHERE article_id = ?1",
+        params![id, json],
+    )?;
+    Ok(())
+}

@@ -203,6 +203,11 @@ impl Library {
         stories::save(self, article)
     }
 
+    /// Merges an editor's copy with what changed underneath it; see [`stories::merge_edit`].
+    pub fn merge_edit(&self, mine: Article) -> Result<stories::MergedEdit> {
+        stories::merge_edit(self, mine)
+    }
+
     pub fn article(&self, id: &str) -> Result<Article> {
         let id = self.resolve_article_id(id)?;
         self.db().read(|c| drafts::get(c, &id))

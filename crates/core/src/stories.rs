@@ -170,3 +170,40 @@ pub(crate) fn shows_photo(article: &Article, photo_id: &str) -> bool {
 pub(crate) fn photo_file(lib: &Library, rec: &photos::PhotoRecord) -> std::path::PathBuf {
     lib.root().join(photos::relative_path(&rec.id, &rec.format))
 }
+
+/// An editor's copy merged with what changed underneath it (a pull, another front end).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MergedEdit {
+    /// The story as now stored: both sides' changes, at the current revision.
+    pub article: Article,
+    /// Blocks or fields both sides changed differently: the stored version stays current and
+    /// the editor's text is kept here (and in the Publish panel for a synced story), never lost.
+    pub conflicts: Vec<byline_protocol::sync::Conflict>,
+}
+
+/// Merges the editor's copy `mine` (based on `mine.revision`) with the story as stored now,
+/// block by block against their common revision, and saves the result, all in one
+/// transaction. What only one side changed is kept; a block both changed stays as stored and
+/// the editor's text becomes a conflict to resolve.
+pub fn merge_edit(lib: &Library, mut mine: Article) -> Result<MergedEdit> {
+    let conflicts = lib.db().transaction(|tx| {
+        let current = drafts::get(tx, &mine.id)?;
+        if current.revision == mine.revision {
+            drafts::save_in(tx, &mut mine, lib.author(), true)?;
+            return Ok(Vec::new());
+        }
+        let base = drafts::get_revision(tx, &mine.id, mine.revision)?;
+        let out = byline_protocol::merge::merge(Some(&base), &current, &mine);
+        mine = out.article;
+        mine.revision = current.revision;
+        drafts::save_in(tx, &mut mine, lib.author(), true)?;
+        crate::conflicts::append(tx, &mine.id, &out.conflicts)?;
+        Ok(out.conflicts)
+    })?;
+    lib.events().outbox_changed();
+    Ok(MergedEdit {
+        article: mine,
+        conflicts,
+    })
+}

@@ -9,6 +9,7 @@ use crate::Article;
 
 /// A write that touched the same field or block on both sides differently. The server's version
 /// stays current in the article; the other side's version is kept here, visible, never dropped.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conflict {
     /// The block concerned, or `None` for an article field (title, lead, byline…).

@@ -1,6 +1,7 @@
 //! The core's one integration-test binary: real SQLite files in temp dirs, the real model story.
 
 mod bad_input;
+mod concurrency;
 mod crash;
 mod credentials;
 mod migration;
