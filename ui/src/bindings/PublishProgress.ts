@@ -4,10 +4,10 @@ import type { OutboxEntry } from "./OutboxEntry";
 import type { StoryState } from "./StoryState";
 
 /**
- * What the publish panel receives while a publish or sync runs.
+ * What the publish panel shows: the outbox and, with a story selected, its state.
  */
 export type PublishProgress = { outbox: Array<OutboxEntry>, 
 /**
- * The state of the story being published (none during Sync now).
+ * The state of the selected story (none when no story is selected).
  */
 story: StoryState | null, };
