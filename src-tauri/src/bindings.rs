@@ -21,9 +21,9 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     byline_core::photodesk::Progress::export_all(&cfg)?;
     byline_desk::Finding::export_all(&cfg)?;
     crate::host::CaptionEdit::export_all(&cfg)?;
-    crate::host::Settings::export_all(&cfg)?;
+    byline_core::settings::SettingsView::export_all(&cfg)?;
     crate::host::AddedWord::export_all(&cfg)?;
-    crate::host::PublishProgress::export_all(&cfg)?;
+    byline_core::publishing::Panel::export_all(&cfg)?;
     byline_core::events::Event::export_all(&cfg)?;
     byline_core::stories::MergedEdit::export_all(&cfg)?;
     byline_core::settings::LibrarySettings::export_all(&cfg)?;

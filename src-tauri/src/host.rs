@@ -5,13 +5,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use byline_core::conflicts::{Choice, ConflictView};
-use byline_core::credentials::Store;
 use byline_core::photodesk::{self, FieldEdit, PhotoView, Progress};
 use byline_core::publishing::{OutboxEntry, StoryState};
 use byline_core::settings::LibrarySettings;
-use byline_core::{ArticleSummary, Library, RevisionInfo, Scope, SearchHit, desk::FixReport};
+use byline_core::{ArticleSummary, Library, RevisionInfo, SearchHit, desk::FixReport};
 use byline_desk::Finding;
-use byline_protocol::{ApiError, Article, ErrorCode, Status};
+use byline_protocol::{ApiError, Article, Status};
 use serde::{Deserialize, Serialize};
 
 /// What every command returns: the value, or the `{code, message}` error.
@@ -34,10 +33,7 @@ pub fn data_dir() -> PathBuf {
 
 /// Live stories, most recently updated first, optionally of one status.
 pub fn list_stories(lib: &Library, status: Option<Status>) -> Res<Vec<ArticleSummary>> {
-    let mut v = lib.articles(Scope::Live).map_err(api)?;
-    v.retain(|s| status.is_none_or(|st| s.status == st));
-    v.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
-    Ok(v)
+    lib.stories(status).map_err(api)
 }
 
 /// Diacritic-insensitive search with highlighted snippets.
@@ -70,9 +66,7 @@ pub fn trash_story(lib: &Library, id: &str) -> Res<()> {
 }
 
 pub fn revisions(lib: &Library, id: &str) -> Res<Vec<RevisionInfo>> {
-    let mut v = lib.revisions(id).map_err(api)?;
-    v.reverse();
-    Ok(v)
+    lib.history(id).map_err(api)
 }
 
 pub fn story_revision(lib: &Library, id: &str, revision: u64) -> Res<Article> {
@@ -81,8 +75,7 @@ pub fn story_revision(lib: &Library, id: &str, revision: u64) -> Res<Article> {
 
 /// Restores an old revision as a new one; returns the story as it now is.
 pub fn restore_revision(lib: &Library, id: &str, revision: u64) -> Res<Article> {
-    lib.restore(id, revision).map_err(api)?;
-    lib.article(id).map_err(api)
+    lib.restore_article(id, revision).map_err(api)
 }
 
 pub fn check_story(lib: &Library, id: &str) -> Res<Vec<Finding>> {
@@ -116,18 +109,23 @@ pub struct CaptionEdit {
     pub template: Option<String>,
 }
 
+impl From<CaptionEdit> for FieldEdit {
+    fn from(edit: CaptionEdit) -> FieldEdit {
+        FieldEdit {
+            caption: edit.caption,
+            creator: edit.creator,
+            credit: edit.credit,
+            copyright: None,
+            city: edit.city,
+            country: edit.country,
+            keywords: edit.keywords,
+            template: edit.template,
+        }
+    }
+}
+
 pub fn caption_photos(lib: &Library, ids: &[String], edit: CaptionEdit) -> Res<Vec<PhotoView>> {
-    let edit = FieldEdit {
-        caption: edit.caption,
-        creator: edit.creator,
-        credit: edit.credit,
-        copyright: None,
-        city: edit.city,
-        country: edit.country,
-        keywords: edit.keywords,
-        template: edit.template,
-    };
-    lib.caption_photos(ids, &edit).map_err(api)
+    lib.caption_photos(ids, &edit.into()).map_err(api)
 }
 
 pub fn attach_photo(lib: &Library, article_id: &str, photo_id: &str) -> Res<Article> {
@@ -145,8 +143,9 @@ pub struct AddedWord {
 /// Adds a word to the newsroom word list (shared with `byline words add`); the next check of any
 /// story accepts it.
 pub fn add_word(lib: &Library, word: &str) -> Res<AddedWord> {
-    let (word, added) = lib.add_word(word).map_err(api)?;
-    Ok(AddedWord { word, added })
+    lib.add_word(word)
+        .map(|(word, added)| AddedWord { word, added })
+        .map_err(api)
 }
 
 pub fn words(lib: &Library) -> Res<Vec<String>> {
@@ -162,87 +161,30 @@ pub fn import_photos(
     cancel: &AtomicBool,
     progress: &(dyn Fn(&Progress) + Sync),
 ) -> Res<photodesk::ImportReport> {
-    if paths.is_empty() {
-        return Err(ApiError::new(ErrorCode::InvalidInput, "no files to import"));
-    }
     lib.import_photos(paths, cancel, progress).map_err(api)
 }
 
 /// A rendition served to the window by the `byline://` scheme: `thumb/<id>` or `preview/<id>`.
-/// Only photo ids (64 hex digits) resolve, and only into `thumbs/` and `previews/`.
 pub fn rendition_file(root: &Path, url_path: &str) -> Option<PathBuf> {
-    let (kind, id) = url_path.trim_start_matches('/').split_once('/')?;
-    if id.len() != 64
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-    {
-        return None;
-    }
-    let edge = match kind {
-        "thumb" => photodesk::THUMBNAIL_EDGE,
-        "preview" => photodesk::PREVIEW_EDGE,
-        _ => return None,
-    };
-    Some(root.join(photodesk::rendition_path(id, edge)))
+    photodesk::rendition_for_url(root, url_path)
 }
 
-/// Settings as the UI sees them. The token itself never crosses to the UI: only whether one is
-/// stored, and where (OS keychain or the 0600 file).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
-pub struct Settings {
-    pub server_url: String,
-    pub has_token: bool,
-    /// Where the token is kept; `None` when there is none.
-    pub token_store: Option<Store>,
-    pub photo_creator: String,
-    pub photo_credit: String,
-    pub photo_city: String,
-}
+/// Settings as the UI sees them (the token itself never crosses to the UI).
+pub type Settings = byline_core::settings::SettingsView;
 
 pub fn settings(lib: &Library) -> Res<Settings> {
-    let s = lib.settings().map_err(api)?;
-    let token_store = if s.server_url.is_empty() {
-        None
-    } else {
-        lib.token(&s.server_url)
-            .map_err(api)?
-            .map(|(_, store)| store)
-    };
-    Ok(Settings {
-        has_token: token_store.is_some(),
-        token_store,
-        server_url: s.server_url,
-        photo_creator: s.photo_creator,
-        photo_credit: s.photo_credit,
-        photo_city: s.photo_city,
-    })
+    byline_core::settings::view(lib).map_err(api)
 }
 
 /// Stores the settings and, when given, the token (OS keychain, else the owner-only file).
 pub fn save_settings(lib: &Library, edit: LibrarySettings, token: Option<&str>) -> Res<Settings> {
-    let saved = lib.save_settings(edit).map_err(api)?;
-    if let Some(t) = token.filter(|t| !t.trim().is_empty()) {
-        if saved.server_url.is_empty() {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "enter the server URL first: the token is stored for that server",
-            ));
-        }
-        lib.save_token(&saved.server_url, t).map_err(api)?;
-    }
-    settings(lib)
+    byline_core::settings::save_with_token(lib, edit, token).map_err(api)
 }
 
 // ---- publish panel ------------------------------------------------------------------------
 
 /// What the publish panel shows: the outbox and, with a story selected, its state.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct PublishProgress {
-    pub outbox: Vec<OutboxEntry>,
-    /// The state of the selected story (none when no story is selected).
-    pub story: Option<StoryState>,
-}
+pub type PublishProgress = byline_core::publishing::Panel;
 
 /// The outbox rows for the panel (waiting first, then the last 100 sent).
 pub fn outbox(lib: &Library) -> Res<Vec<OutboxEntry>> {
@@ -255,26 +197,20 @@ pub fn publish_state(lib: &Library, id: &str) -> Res<StoryState> {
 
 /// The panel's whole picture in one read (refreshed on each `sync-event`).
 pub fn publish_panel(lib: &Library, story: Option<&str>) -> Res<PublishProgress> {
-    Ok(PublishProgress {
-        outbox: outbox(lib)?,
-        story: story.map(|id| publish_state(lib, id)).transpose()?,
-    })
+    lib.publish_panel(story).map_err(api)
 }
 
 /// Publish: the copy desk's hard rules first, then the story, previews, the publish request
 /// and the originals are queued in one transaction. Returns at once with the story's state;
 /// the sync engine sends everything in the background and reports progress as events.
 pub fn publish_story(lib: &Library, id: &str) -> Res<StoryState> {
-    lib.remote().map_err(api)?;
-    let id = lib.enqueue_publish(id).map_err(api)?;
-    lib.publish_state(&id).map_err(api)
+    lib.publish_from_settings(id).map_err(api)
 }
 
-/// Sync now: everything waiting goes at once (retry times and parked items included) and the
-/// engine is woken; returns how many items were waiting.
+/// Sync now: everything waiting goes at once and the engine is woken; returns how many items
+/// were waiting.
 pub fn sync_now(lib: &Library) -> Res<usize> {
-    lib.remote().map_err(api)?;
-    lib.retry_outbox(&[]).map_err(api)
+    lib.sync_soon().map_err(api)
 }
 
 /// Retry: parked (needs attention) items go back in the queue; returns how many.
@@ -317,6 +253,8 @@ pub fn paint_in_software(gpu: Option<&str>, dri: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use byline_core::credentials::Store;
+    use byline_protocol::ErrorCode;
     use byline_protocol::{Block, BlockKind};
     use std::sync::atomic::Ordering;
 

@@ -145,8 +145,8 @@ fn a_failed_publish_stays_queued_and_visible() {
     let queued = lib.outbox(false).unwrap();
     assert_eq!(
         queued.len(),
-        8,
-        "3 photos + 3 captions + story + publish stay queued"
+        11,
+        "story + 3 previews + publish + 3 photos + 3 captions stay queued"
     );
     assert!(
         queued[0]

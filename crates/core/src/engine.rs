@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use byline_desk::PublishPolicy;
 use byline_sync::{Backoff, Client, SyncError};
 use tokio::sync::{Notify, watch};
 
@@ -41,6 +42,11 @@ pub struct Engine {
 
 /// How long the feed loop waits between polls when the server offers no long-poll.
 const FEED_POLL: Duration = Duration::from_millis(750);
+/// The feed loop retries on its own schedule, so each pull tries once.
+const ONE_TRY: sync::Patience = sync::Patience {
+    attempts: 1,
+    backoff: Backoff::new(Duration::ZERO, Duration::ZERO),
+};
 /// How long an idle push loop sleeps before looking again (a safety net: wake-ups come first).
 const IDLE: Duration = Duration::from_secs(30);
 
@@ -118,88 +124,95 @@ impl Announcer<'_> {
 }
 
 async fn push_loop(lib: &Library, target: &Target, online: watch::Sender<Option<Remote>>) {
-    let mut say = Announcer { lib, last: None };
-    let mut refused: Option<String> = None;
+    let mut pusher = Pusher {
+        lib,
+        say: Announcer { lib, last: None },
+        refused: None,
+        online,
+    };
     loop {
-        let remote = match resolve(lib, target) {
-            Ok(r) => r,
-            Err((state, message)) => {
-                let _ = online.send(None);
-                say.set(Connectivity::NotConfigured, state, Some(message));
-                wait(lib, IDLE).await;
-                continue;
-            }
-        };
-        if refused.as_deref() == Some(remote.token.as_str()) {
-            let _ = online.send(None);
-            say.set(
-                Connectivity::Online,
-                Credentials::Refused,
-                Some(send::token_refused_message()),
-            );
-            wait(lib, IDLE * 10).await;
-            refused = None;
-            continue;
+        match pusher.ready(target) {
+            Ok((remote, client, policy)) => pusher.send(remote, &client, policy).await,
+            Err(pause) => wait(lib, pause).await,
         }
-        let Ok(client) = sync::client(&remote) else {
-            say.set(
-                Connectivity::NotConfigured,
-                Credentials::Accepted,
-                Some(bad_url(&remote)),
-            );
-            wait(lib, IDLE).await;
-            continue;
-        };
-        let policy = match lib.publish_policy() {
-            Ok(p) => p,
-            Err(e) => {
-                // A broken desk.toml must not send photos under a guessed GPS policy.
-                say.set(
-                    Connectivity::Online,
-                    Credentials::Accepted,
-                    Some(e.to_string()),
-                );
-                wait(lib, IDLE).await;
-                continue;
-            }
-        };
+    }
+}
+
+/// The push loop's state between rounds.
+struct Pusher<'a> {
+    lib: &'a Library,
+    say: Announcer<'a>,
+    /// The token the server refused last; not tried again until another is given (or a while).
+    refused: Option<String>,
+    online: watch::Sender<Option<Remote>>,
+}
+
+impl Pusher<'_> {
+    /// What a round needs, or how long to pause (and the state announced) when it cannot run.
+    fn ready(&mut self, target: &Target) -> Result<(Remote, Client, PublishPolicy), Duration> {
+        let remote = resolve(self.lib, target).map_err(|(state, message)| {
+            self.offline(Connectivity::NotConfigured, state, message);
+            IDLE
+        })?;
+        if self.refused.take().as_deref() == Some(remote.token.as_str()) {
+            let why = send::token_refused_message();
+            self.offline(Connectivity::Online, Credentials::Refused, why);
+            return Err(IDLE * 10);
+        }
+        let client = sync::client(&remote).map_err(|_| {
+            let why = bad_url(&remote);
+            self.offline(Connectivity::NotConfigured, Credentials::Accepted, why);
+            IDLE
+        })?;
+        // A broken desk.toml must not send photos under a guessed GPS policy.
+        let policy = self.lib.publish_policy().map_err(|e| {
+            self.offline(Connectivity::Online, Credentials::Accepted, e.to_string());
+            IDLE
+        })?;
+        Ok((remote, client, policy))
+    }
+
+    /// One pass over the outbox, then whatever waiting its outcome calls for.
+    async fn send(&mut self, remote: Remote, client: &Client, policy: PublishPolicy) {
+        let lib = self.lib;
         let mut report = DrainReport::default();
-        match send::send_ready(lib, &client, policy, false, &mut report).await {
+        match send::send_ready(lib, client, policy, false, &mut report).await {
             Ok(Pass::Drained) => {
                 // Nothing sent proves nothing: ask the server (cheaply) before saying online.
                 if report.sent == 0
                     && let Err(e @ SyncError::Network(_)) = client.health().await
                 {
-                    let _ = online.send(None);
-                    say.set(
-                        Connectivity::Offline,
-                        Credentials::Accepted,
-                        Some(offline_message(&e)),
-                    );
-                    probe_until_back(lib, &client).await;
-                    continue;
+                    return self.unreachable(client, &e).await;
                 }
-                say.set(Connectivity::Online, Credentials::Accepted, None);
-                let _ = online.send(Some(remote));
+                self.say
+                    .set(Connectivity::Online, Credentials::Accepted, None);
+                let _ = self.online.send(Some(remote));
                 wait(lib, IDLE).await;
             }
             Ok(Pass::Waiting(d)) => {
-                let _ = online.send(Some(remote));
+                let _ = self.online.send(Some(remote));
                 wait(lib, d).await;
             }
-            Ok(Pass::Unreachable(e)) if matches!(e, SyncError::Network(_)) => {
-                let _ = online.send(None);
-                say.set(
-                    Connectivity::Offline,
-                    Credentials::Accepted,
-                    Some(offline_message(&e)),
-                );
-                probe_until_back(lib, &client).await;
-            }
+            Ok(Pass::Unreachable(e @ SyncError::Network(_))) => self.unreachable(client, &e).await,
             Ok(Pass::Unreachable(_)) => {}
-            Ok(Pass::TokenRefused(_)) => refused = Some(remote.token.clone()),
+            Ok(Pass::TokenRefused(_)) => self.refused = Some(remote.token),
             Err(_) => wait(lib, Duration::from_secs(5)).await,
         }
+    }
+
+    async fn unreachable(&mut self, client: &Client, e: &SyncError) {
+        self.offline(
+            Connectivity::Offline,
+            Credentials::Accepted,
+            offline_message(e),
+        );
+        probe_until_back(self.lib, client).await;
+    }
+
+    /// Stops the feed and announces why.
+    fn offline(&mut self, connectivity: Connectivity, credentials: Credentials, why: String) {
+        let _ = self.online.send(None);
+        self.say.set(connectivity, credentials, Some(why));
     }
 }
 
@@ -233,7 +246,7 @@ async fn feed_loop(lib: &Library, mut online: watch::Receiver<Option<Remote>>) {
             let _ = online.changed().await;
             continue;
         };
-        match pull::pull(lib, &client, &remote.url).await {
+        match pull::pull(lib, &client, &remote.url, &ONE_TRY).await {
             Ok(_) => {
                 backoff.reset();
                 tokio::time::sleep(FEED_POLL).await;

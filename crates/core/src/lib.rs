@@ -218,6 +218,26 @@ impl Library {
         self.db().read(|c| drafts::get_revision(c, &id, revision))
     }
 
+    /// Live stories, most recently updated first, optionally of one status (the story list).
+    pub fn stories(&self, status: Option<byline_protocol::Status>) -> Result<Vec<ArticleSummary>> {
+        let mut v = self.articles(Scope::Live)?;
+        v.retain(|s| status.is_none_or(|st| s.status == st));
+        Ok(v)
+    }
+
+    /// Revisions newest first (the history panel).
+    pub fn history(&self, id: &str) -> Result<Vec<RevisionInfo>> {
+        let mut v = self.revisions(id)?;
+        v.reverse();
+        Ok(v)
+    }
+
+    /// Restores an old revision as a new one and returns the story as it now is.
+    pub fn restore_article(&self, id: &str, revision: u64) -> Result<Article> {
+        self.restore(id, revision)?;
+        self.article(id)
+    }
+
     pub fn articles(&self, scope: Scope) -> Result<Vec<ArticleSummary>> {
         self.db().read(|c| drafts::list(c, scope))
     }
@@ -352,6 +372,29 @@ impl Library {
     /// engine sends it.
     pub fn enqueue_publish(&self, id: &str) -> Result<String> {
         publish::enqueue(self, id)
+    }
+
+    /// The app's Publish button: the server and token from Settings must be there; the story is
+    /// queued (see [`Library::enqueue_publish`]) and its state returned at once.
+    pub fn publish_from_settings(&self, id: &str) -> Result<publishing::StoryState> {
+        self.remote()?;
+        let id = self.enqueue_publish(id)?;
+        self.publish_state(&id)
+    }
+
+    /// "Sync now": everything waiting goes at once and the engine is woken; returns how many
+    /// items were waiting.
+    pub fn sync_soon(&self) -> Result<usize> {
+        self.remote()?;
+        self.retry_outbox(&[])
+    }
+
+    /// The Publish panel's picture: the outbox and, with a story, its state.
+    pub fn publish_panel(&self, story: Option<&str>) -> Result<publishing::Panel> {
+        Ok(publishing::Panel {
+            outbox: self.outbox_entries(100)?,
+            story: story.map(|id| self.publish_state(id)).transpose()?,
+        })
     }
 
     /// Publishes and waits within `patience`; see [`publish::publish`].

@@ -73,6 +73,11 @@ pub fn import(
     cancel: &AtomicBool,
     progress: &(dyn Fn(&Progress) + Sync),
 ) -> Result<ImportReport> {
+    if paths.is_empty() {
+        return Err(CoreError::Invalid(
+            "no files to import: choose photos or a folder (a card's DCIM folder works)".into(),
+        ));
+    }
     let mut report = ImportReport::default();
     let files = select_files(paths, &mut report)?;
     let fresh = copy_in(lib, &files, cancel, progress, &mut report);

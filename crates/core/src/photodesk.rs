@@ -382,3 +382,22 @@ pub fn code_table(root: &Path) -> Result<Option<byline_media::CodeTable>> {
         .map(Some)
         .map_err(|e| CoreError::Invalid(format!("{}: {e}", path.display())))
 }
+
+/// A rendition served to the window by the `byline://` scheme: `thumb/<id>` or `preview/<id>`.
+/// Only photo ids (64 lowercase hex digits) resolve, and only into `thumbs/` and `previews/`.
+pub fn rendition_for_url(root: &Path, url_path: &str) -> Option<PathBuf> {
+    let (kind, id) = url_path.trim_start_matches('/').split_once('/')?;
+    if id.len() != 64
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
+        return None;
+    }
+    let edge = match kind {
+        "thumb" => THUMBNAIL_EDGE,
+        "preview" => PREVIEW_EDGE,
+        _ => return None,
+    };
+    Some(root.join(rendition_path(id, edge)))
+}

@@ -90,7 +90,7 @@ pub fn sync_now(lib: &Library, remote: &Remote, patience: &Patience) -> Result<S
     let push = drain(lib, remote, patience)?;
     let rt = sync::runtime()?;
     let client = sync::client(remote)?;
-    let (pulled, deferred) = rt.block_on(sync::pull::pull(lib, &client, &remote.url))?;
+    let (pulled, deferred) = rt.block_on(sync::pull::pull(lib, &client, &remote.url, patience))?;
     Ok(SyncReport {
         push,
         pulled,

@@ -47,6 +47,16 @@ pub struct OutboxEntry {
     pub updated_at: String,
 }
 
+/// What the publish panel shows: the outbox and, with a story selected, its state.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PublishProgress"))]
+#[derive(Debug, Clone, Serialize)]
+pub struct Panel {
+    pub outbox: Vec<OutboxEntry>,
+    /// The state of the selected story (none when no story is selected).
+    pub story: Option<StoryState>,
+}
+
 /// A story's publishing state, summarised from its items and the server's last answer.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]

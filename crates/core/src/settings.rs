@@ -92,3 +92,54 @@ pub fn remote(lib: &crate::Library) -> Result<crate::sync::Remote> {
     };
     Ok(crate::sync::Remote { url, token })
 }
+
+/// Settings as a front end shows them. The token itself never leaves the core: only whether one
+/// is stored, and where (OS keychain or the 0600 file).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "Settings"))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SettingsView {
+    pub server_url: String,
+    pub has_token: bool,
+    /// Where the token is kept; `None` when there is none.
+    pub token_store: Option<crate::credentials::Store>,
+    pub photo_creator: String,
+    pub photo_credit: String,
+    pub photo_city: String,
+}
+
+/// The settings with where the server's token is kept.
+pub fn view(lib: &crate::Library) -> Result<SettingsView> {
+    let s = lib.settings()?;
+    let token_store = if s.server_url.is_empty() {
+        None
+    } else {
+        lib.token(&s.server_url)?.map(|(_, store)| store)
+    };
+    Ok(SettingsView {
+        has_token: token_store.is_some(),
+        token_store,
+        server_url: s.server_url,
+        photo_creator: s.photo_creator,
+        photo_credit: s.photo_credit,
+        photo_city: s.photo_city,
+    })
+}
+
+/// Stores the settings and, when given, the token for their server (which wakes the engine).
+pub fn save_with_token(
+    lib: &crate::Library,
+    edit: LibrarySettings,
+    token: Option<&str>,
+) -> Result<SettingsView> {
+    let saved = lib.save_settings(edit)?;
+    if let Some(t) = token.filter(|t| !t.trim().is_empty()) {
+        if saved.server_url.is_empty() {
+            return Err(CoreError::Invalid(
+                "enter the server URL first: the token is stored for that server".into(),
+            ));
+        }
+        lib.save_token(&saved.server_url, t)?;
+    }
+    view(lib)
+}

@@ -95,7 +95,7 @@ pub struct Backoff {
 }
 
 impl Backoff {
-    pub fn new(base: Duration, max: Duration) -> Backoff {
+    pub const fn new(base: Duration, max: Duration) -> Backoff {
         Backoff {
             base,
             max,

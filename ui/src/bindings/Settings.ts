@@ -3,8 +3,8 @@
 import type { Store } from "./Store";
 
 /**
- * Settings as the UI sees them. The token itself never crosses to the UI: only whether one is
- * stored, and where (OS keychain or the 0600 file).
+ * Settings as a front end shows them. The token itself never leaves the core: only whether one
+ * is stored, and where (OS keychain or the 0600 file).
  */
 export type Settings = { server_url: string, has_token: boolean, 
 /**

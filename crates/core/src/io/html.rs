@@ -68,6 +68,21 @@ pub fn render(article: &Article, image_src: &dyn Fn(&Block) -> Option<String>) -
         "<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<article>\n",
         escape(&article.title)
     ));
+    head(&mut h, article);
+    for b in &article.blocks {
+        block(&mut h, b, image_src);
+    }
+    let by = printed_byline(article);
+    if !by.is_empty() {
+        h.push_str(&format!("<p class=\"byline\">{}</p>\n", escape(&by)));
+    }
+    related(&mut h, article);
+    h.push_str("</article>\n</body>\n</html>\n");
+    h
+}
+
+/// Section, title, time and lead.
+fn head(h: &mut String, article: &Article) {
     if !article.section.is_empty() {
         h.push_str(&format!(
             "<div class=\"section\">{}</div>\n",
@@ -88,67 +103,72 @@ pub fn render(article: &Article, image_src: &dyn Fn(&Block) -> Option<String>) -
             escape(&article.lead)
         ));
     }
-    for b in &article.blocks {
-        match &b.kind {
-            BlockKind::Paragraph { text } => {
-                h.push_str(&format!("<p>{}</p>\n", escape(text).replace('\n', "<br>")))
+}
+
+fn block(h: &mut String, b: &Block, image_src: &dyn Fn(&Block) -> Option<String>) {
+    match &b.kind {
+        BlockKind::Paragraph { text } => {
+            h.push_str(&format!("<p>{}</p>\n", escape(text).replace('\n', "<br>")));
+        }
+        BlockKind::Heading { text, level } => {
+            let l = (*level).clamp(2, 6);
+            h.push_str(&format!("<h{l}>{}</h{l}>\n", escape(text)));
+        }
+        BlockKind::Quote { text, attribution } => {
+            h.push_str(&format!(
+                "<blockquote><p>{}</p>",
+                escape(text).replace('\n', "<br>")
+            ));
+            if let Some(a) = attribution {
+                h.push_str(&format!("<footer>{}</footer>", escape(a)));
             }
-            BlockKind::Heading { text, level } => {
-                let l = (*level).clamp(2, 6);
-                h.push_str(&format!("<h{l}>{}</h{l}>\n", escape(text)));
-            }
-            BlockKind::Quote { text, attribution } => {
+            h.push_str("</blockquote>\n");
+        }
+        BlockKind::Figure {
+            caption, credit, ..
+        } => {
+            h.push_str("<figure>");
+            if let Some(src) = image_src(b) {
                 h.push_str(&format!(
-                    "<blockquote><p>{}</p>",
-                    escape(text).replace('\n', "<br>")
+                    "<img src=\"{}\" alt=\"{}\">",
+                    escape(&src),
+                    escape(caption)
                 ));
-                if let Some(a) = attribution {
-                    h.push_str(&format!("<footer>{}</footer>", escape(a)));
-                }
-                h.push_str("</blockquote>\n");
             }
-            BlockKind::Figure {
-                caption, credit, ..
-            } => {
-                h.push_str("<figure>");
-                if let Some(src) = image_src(b) {
-                    h.push_str(&format!(
-                        "<img src=\"{}\" alt=\"{}\">",
-                        escape(&src),
-                        escape(caption)
-                    ));
-                }
-                let mut cap = escape(caption);
-                if !credit.is_empty() {
-                    cap.push_str(&format!(
-                        " <span class=\"credit\">({})</span>",
-                        escape(credit)
-                    ));
-                }
-                h.push_str(&format!("<figcaption>{cap}</figcaption></figure>\n"));
+            let mut cap = escape(caption);
+            if !credit.is_empty() {
+                cap.push_str(&format!(
+                    " <span class=\"credit\">({})</span>",
+                    escape(credit)
+                ));
             }
+            h.push_str(&format!("<figcaption>{cap}</figcaption></figure>\n"));
         }
     }
-    let by = printed_byline(article);
-    if !by.is_empty() {
-        h.push_str(&format!("<p class=\"byline\">{}</p>\n", escape(&by)));
+}
+
+/// The "Tin liên quan" box. Only http(s) links become links; anything else stays plain text,
+/// so a `javascript:` URL can never reach an exported page.
+fn related(h: &mut String, article: &Article) {
+    if article.related.is_empty() {
+        return;
     }
-    if !article.related.is_empty() {
-        h.push_str("<section class=\"related\"><h2>Tin liên quan</h2><ul>\n");
-        for r in &article.related {
-            match &r.url {
-                Some(u) => h.push_str(&format!(
-                    "<li><a href=\"{}\">{}</a></li>\n",
-                    escape(u),
-                    escape(&r.title)
-                )),
-                None => h.push_str(&format!("<li>{}</li>\n", escape(&r.title))),
-            }
+    h.push_str("<section class=\"related\"><h2>Tin liên quan</h2><ul>\n");
+    for r in &article.related {
+        let safe = r.url.as_deref().filter(|u| {
+            let l = u.trim_start().to_ascii_lowercase();
+            l.starts_with("http://") || l.starts_with("https://")
+        });
+        match safe {
+            Some(u) => h.push_str(&format!(
+                "<li><a href=\"{}\">{}</a></li>\n",
+                escape(u),
+                escape(&r.title)
+            )),
+            None => h.push_str(&format!("<li>{}</li>\n", escape(&r.title))),
         }
-        h.push_str("</ul></section>\n");
     }
-    h.push_str("</article>\n</body>\n</html>\n");
-    h
+    h.push_str("</ul></section>\n");
 }
 
 #[cfg(test)]

@@ -104,7 +104,29 @@ fn parse_time(field: &str, s: &str) -> Result<DateTime<FixedOffset>> {
 pub fn parse(text: &str, origin: &str) -> Result<Parsed> {
     let (yaml, body, body_line) =
         split_front_matter(text).map_err(|e| CoreError::Invalid(format!("{origin}: {e}")))?;
-    let fm: FrontMatter = match yaml {
+    let mut fm = front_matter(yaml, origin)?;
+    let mut article = Article::new("");
+    apply_front_matter(&mut article, &mut fm, origin)?;
+    let mut head = Head {
+        title: fm.title.take(),
+        lead: fm.lead.take(),
+    };
+    let figures = body_blocks(body, body_line, &mut article, &mut head);
+    article.title = head.title.ok_or_else(|| {
+        CoreError::Invalid(format!(
+            "{origin}: no title: start the story with a line `# Title` or set `title:` in the front matter"
+        ))
+    })?;
+    article.lead = head.lead.unwrap_or_default();
+    article.slug = fm
+        .slug
+        .take()
+        .unwrap_or_else(|| byline_text::slug(&article.title));
+    Ok(Parsed { article, figures })
+}
+
+fn front_matter(yaml: Option<&str>, origin: &str) -> Result<FrontMatter> {
+    match yaml {
         Some(y) if !y.trim().is_empty() => serde_yaml::from_str(y).map_err(|e| {
             let loc = e
                 .location()
@@ -114,34 +136,35 @@ pub fn parse(text: &str, origin: &str) -> Result<Parsed> {
                 "{origin}: front matter is not valid{loc}: {e}. Fields allowed: title, section, \
                  slug, lead, status, published_at, byline, tags, related"
             ))
-        })?,
-        _ => FrontMatter::default(),
-    };
-    let ctx = |e: CoreError| CoreError::Invalid(format!("{origin}: {e}"));
+        }),
+        _ => Ok(FrontMatter::default()),
+    }
+}
 
-    let mut article = Article::new("");
-    if let Some(id) = fm.id.filter(|s| !s.trim().is_empty()) {
+/// Id, section, status, time, byline, tags and related items from the front matter.
+fn apply_front_matter(article: &mut Article, fm: &mut FrontMatter, origin: &str) -> Result<()> {
+    let ctx = |e: CoreError| CoreError::Invalid(format!("{origin}: {e}"));
+    if let Some(id) = fm.id.take().filter(|s| !s.trim().is_empty()) {
         article.id = id;
     }
-    article.section = fm.section.unwrap_or_default();
-    if let Some(s) = fm.status {
+    article.section = fm.section.take().unwrap_or_default();
+    if let Some(s) = fm.status.take() {
         article.status = Status::parse(&s).ok_or_else(|| {
             CoreError::Invalid(format!(
                 "{origin}: front matter field `status`: `{s}` is not one of draft, ready, published"
             ))
         })?;
     }
-    if let Some(p) = fm.published_at {
+    if let Some(p) = fm.published_at.take() {
         article.published_at = Some(parse_time("published_at", &p).map_err(ctx)?);
     }
-    article.byline = match fm.byline {
+    article.byline = match fm.byline.take() {
         None => Vec::new(),
         Some(BylineIn::People(p)) => p,
         Some(BylineIn::Printed(s)) => printed_byline(&s),
     };
-    article.tags = fm.tags;
-    article.related = fm
-        .related
+    article.tags = std::mem::take(&mut fm.tags);
+    article.related = std::mem::take(&mut fm.related)
         .into_iter()
         .map(|r| match r {
             RelatedIn::Title(title) => Related {
@@ -152,15 +175,28 @@ pub fn parse(text: &str, origin: &str) -> Result<Parsed> {
             RelatedIn::Full(r) => r,
         })
         .collect();
+    Ok(())
+}
 
-    let mut title = fm.title;
-    let mut lead = fm.lead;
+/// Title and lead: from the front matter, else the `# ` heading and the first paragraph.
+struct Head {
+    title: Option<String>,
+    lead: Option<String>,
+}
+
+/// The body's blocks in order; returns the figures whose images are still to be resolved.
+fn body_blocks(
+    body: &str,
+    body_line: usize,
+    article: &mut Article,
+    head: &mut Head,
+) -> Vec<PendingFigure> {
     let mut figures = Vec::new();
     for chunk in blocks(body, body_line) {
         let first = chunk.lines[0];
         if let Some(h) = heading(first) {
-            if h.0 == 1 && title.is_none() && chunk.lines.len() == 1 {
-                title = Some(h.1.to_owned());
+            if h.0 == 1 && head.title.is_none() && chunk.lines.len() == 1 {
+                head.title = Some(h.1.to_owned());
             } else {
                 article.blocks.push(Block::new(BlockKind::Heading {
                     text: h.1.to_owned(),
@@ -168,19 +204,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Parsed> {
                 }));
             }
         } else if chunk.lines.iter().all(|l| l.starts_with('>')) {
-            let text: Vec<&str> = chunk
-                .lines
-                .iter()
-                .map(|l| {
-                    l.strip_prefix("> ")
-                        .or_else(|| l.strip_prefix('>'))
-                        .unwrap_or(l)
-                })
-                .collect();
-            article.blocks.push(Block::new(BlockKind::Quote {
-                text: join_lines(&text),
-                attribution: None,
-            }));
+            article.blocks.push(quote(&chunk.lines));
         } else if let Some(images) = chunk
             .lines
             .iter()
@@ -201,21 +225,29 @@ pub fn parse(text: &str, origin: &str) -> Result<Parsed> {
             }
         } else {
             let text = unescape_start(&join_lines(&chunk.lines));
-            if lead.is_none() && title.is_some() && article.blocks.is_empty() {
-                lead = Some(text);
+            if head.lead.is_none() && head.title.is_some() && article.blocks.is_empty() {
+                head.lead = Some(text);
             } else {
                 article.blocks.push(Block::paragraph(text));
             }
         }
     }
-    article.title = title.ok_or_else(|| {
-        CoreError::Invalid(format!(
-            "{origin}: no title: start the story with a line `# Title` or set `title:` in the front matter"
-        ))
-    })?;
-    article.lead = lead.unwrap_or_default();
-    article.slug = fm.slug.unwrap_or_else(|| byline_text::slug(&article.title));
-    Ok(Parsed { article, figures })
+    figures
+}
+
+fn quote(lines: &[&str]) -> Block {
+    let text: Vec<&str> = lines
+        .iter()
+        .map(|l| {
+            l.strip_prefix("> ")
+                .or_else(|| l.strip_prefix('>'))
+                .unwrap_or(l)
+        })
+        .collect();
+    Block::new(BlockKind::Quote {
+        text: join_lines(&text),
+        attribution: None,
+    })
 }
 
 /// "Thanh Hà - Cảnh Toàn" → writer, photographer (the model story's printed byline).

@@ -3,7 +3,7 @@
 //! by the server, block by block). Photos a pulled story shows are fetched when missing.
 
 use byline_protocol::Article;
-use byline_protocol::sync::ArticleEnvelope;
+use byline_protocol::sync::{ArticleEnvelope, ChangesResponse};
 use byline_sync::Client;
 use rusqlite::{OptionalExtension, params};
 
@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::photodesk::FieldEdit;
 use crate::{Library, captions, drafts, photo_import};
 
-use super::{photo_ids, record_remote, sync_err};
+use super::{Patience, photo_ids, record_remote, sync_err};
 
 /// What pulling one story did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,16 +80,19 @@ pub fn apply(lib: &Library, env: &ArticleEnvelope) -> Result<Applied> {
     })
 }
 
-/// Pulls every story changed on the server since the stored cursor; returns (pulled, deferred).
-pub async fn pull(lib: &Library, client: &Client, url: &str) -> Result<(Vec<String>, Vec<String>)> {
+/// Pulls every story changed on the server since the stored cursor, retrying a failed page
+/// within `patience`; returns (pulled, deferred).
+pub async fn pull(
+    lib: &Library,
+    client: &Client,
+    url: &str,
+    patience: &Patience,
+) -> Result<(Vec<String>, Vec<String>)> {
     let key = format!("pull_cursor {url}");
     let mut cursor = load_cursor(lib, &key)?;
     let (mut pulled, mut deferred) = (Vec::new(), Vec::new());
     loop {
-        let page = client
-            .changes_since(cursor)
-            .await
-            .map_err(|e| sync_err(&e))?;
+        let page = page(client, cursor, patience).await?;
         for env in page.articles {
             let id = env.article.id.clone();
             match apply(lib, &env)? {
@@ -108,6 +111,21 @@ pub async fn pull(lib: &Library, client: &Client, url: &str) -> Result<(Vec<Stri
         fetch_missing_photos(lib, client, id).await?;
     }
     Ok((pulled, deferred))
+}
+
+async fn page(client: &Client, cursor: u64, patience: &Patience) -> Result<ChangesResponse> {
+    let mut backoff = patience.backoff.clone();
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match client.changes_since(cursor).await {
+            Ok(p) => return Ok(p),
+            Err(e) if e.is_retryable() && attempt < patience.attempts => {
+                tokio::time::sleep(backoff.next_delay(e.retry_after())).await;
+            }
+            Err(e) => return Err(sync_err(&e)),
+        }
+    }
 }
 
 pub(crate) fn load_cursor(lib: &Library, key: &str) -> Result<u64> {
