@@ -156,19 +156,18 @@ pub fn photo_facts(conn: &Connection, article: &Article) -> PhotoMap {
         let Ok(p) = photos::get(conn, id) else {
             continue;
         };
-        let s = |k: &str| {
-            p.meta
-                .get(k)
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-                .filter(|s| !s.is_empty())
-        };
+        let some = |v: &str| Some(v.to_owned()).filter(|s| !s.is_empty());
+        let f = &p.meta.fields;
         let facts = PhotoFacts {
-            taken_at: s("taken_at").and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok()),
-            has_gps: p.meta.get("gps").is_some_and(|g| !g.is_null()),
-            creator: s("creator"),
-            credit: s("credit"),
-            caption: s("caption"),
+            taken_at: p
+                .meta
+                .taken_at
+                .as_deref()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()),
+            has_gps: p.meta.gps.is_some(),
+            creator: some(&f.creator),
+            credit: some(&f.credit),
+            caption: some(&f.caption),
         };
         map.insert(id.clone(), facts);
     }

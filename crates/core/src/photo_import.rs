@@ -10,9 +10,10 @@ use byline_media::{BatchJob, BatchOptions, BatchProgress, DecodePath, Metadata};
 
 use crate::error::{CoreError, Result};
 use crate::photodesk::{
-    Failed, Gps, IdPath, ImportReport, PREVIEW_EDGE, Progress, Stage, THUMBNAIL_EDGE,
-    editable_from_meta, record_revision, rendition_path,
+    EditableFields, Failed, Gps, IdPath, ImportReport, PREVIEW_EDGE, Progress, Stage,
+    THUMBNAIL_EDGE, record_revision, rendition_path,
 };
+use crate::photos::StoredMeta;
 use crate::settings::LibrarySettings;
 use crate::{Library, photos};
 
@@ -224,11 +225,11 @@ fn record(
     let probe = byline_media::probe(&bytes, &what).map_err(|e| named(e.to_string()))?;
     let md = byline_media::read_metadata(&bytes, &what).map_err(|e| named(e.to_string()))?;
     let mut meta = initial_meta(&probe, &md, out.decoded_with);
-    defaults.fill(&mut meta);
+    defaults.fill(&mut meta.fields);
     lib.db()
         .transaction(|tx| {
             photos::insert(tx, copied, src, &meta)?;
-            record_revision(tx, &copied.id, lib.author(), &editable_from_meta(&meta))?;
+            record_revision(tx, &copied.id, lib.author(), &meta.fields)?;
             Ok(())
         })
         .map_err(|e| e.to_string())?;
@@ -262,57 +263,55 @@ impl From<&LibrarySettings> for Defaults {
 }
 
 impl Defaults {
-    fn fill(&self, meta: &mut serde_json::Value) {
-        for (key, value) in [
-            ("creator", &self.creator),
-            ("credit", &self.credit),
-            ("city", &self.city),
+    fn fill(&self, f: &mut EditableFields) {
+        for (field, default) in [
+            (&mut f.creator, &self.creator),
+            (&mut f.credit, &self.credit),
+            (&mut f.city, &self.city),
         ] {
-            let empty = meta
-                .get(key)
-                .and_then(|v| v.as_str())
-                .is_none_or(|v| v.trim().is_empty());
-            if empty && !value.trim().is_empty() {
-                meta[key] = serde_json::Value::String(value.clone());
+            if field.trim().is_empty() && !default.trim().is_empty() {
+                field.clone_from(default);
             }
         }
     }
 }
 
-fn initial_meta(
-    p: &byline_media::Probe,
-    md: &Metadata,
-    decoded_with: DecodePath,
-) -> serde_json::Value {
+fn initial_meta(p: &byline_media::Probe, md: &Metadata, decoded_with: DecodePath) -> StoredMeta {
     let camera = match (&md.camera_make, &md.camera_model) {
         (Some(make), Some(model)) if model.starts_with(make.as_str()) => Some(model.clone()),
         (Some(make), Some(model)) => Some(format!("{make} {model}")),
         (a, b) => a.clone().or_else(|| b.clone()),
     };
-    serde_json::json!({
-        "width": p.display_width,
-        "height": p.display_height,
-        "stored_width": p.width,
-        "stored_height": p.height,
-        "orientation": p.orientation,
-        "taken_at": md.captured_at,
-        "camera": camera,
-        "lens": md.lens,
-        "exposure_time": md.exposure_time,
-        "f_number": md.f_number,
-        "iso": md.iso,
-        "focal_length_mm": md.focal_length_mm,
-        "gps": md.gps.map(|g| Gps { lat: g.latitude, lon: g.longitude }),
-        "caption": md.caption.clone().unwrap_or_default(),
-        "headline": md.headline.clone().unwrap_or_default(),
-        "creator": md.creators.join(", "),
-        "credit": md.credit.clone().unwrap_or_default(),
-        "copyright": md.copyright.clone().unwrap_or_default(),
-        "city": md.city.clone().unwrap_or_default(),
-        "state": md.state.clone().unwrap_or_default(),
-        "country": md.country.clone().unwrap_or_default(),
-        "keywords": md.keywords,
-        "decoded_with": format!("{decoded_with:?}"),
-        "metadata_warnings": md.warnings,
-    })
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    StoredMeta {
+        width: p.display_width.into(),
+        height: p.display_height.into(),
+        stored_width: p.width.into(),
+        stored_height: p.height.into(),
+        orientation: p.orientation.into(),
+        taken_at: md.captured_at.clone(),
+        camera,
+        lens: md.lens.clone(),
+        exposure_time: md.exposure_time.clone(),
+        f_number: md.f_number,
+        iso: md.iso,
+        focal_length_mm: md.focal_length_mm,
+        gps: md.gps.map(|g| Gps {
+            lat: g.latitude,
+            lon: g.longitude,
+        }),
+        decoded_with: Some(format!("{decoded_with:?}")),
+        metadata_warnings: md.warnings.clone(),
+        fields: EditableFields {
+            caption: text(&md.caption),
+            headline: text(&md.headline),
+            creator: md.creators.join(", "),
+            credit: text(&md.credit),
+            copyright: text(&md.copyright),
+            city: text(&md.city),
+            state: text(&md.state),
+            country: text(&md.country),
+            keywords: md.keywords.clone(),
+        },
+    }
 }

@@ -162,8 +162,8 @@ pub fn rendition_path(id: &str, edge: u32) -> PathBuf {
 }
 
 /// The editable fields as currently stored in a photo's meta.
-pub fn editable_from_meta(meta: &serde_json::Value) -> EditableFields {
-    serde_json::from_value(meta.clone()).unwrap_or_default()
+pub fn editable_from_meta(meta: &photos::StoredMeta) -> EditableFields {
+    meta.fields.clone()
 }
 
 pub(crate) fn record_revision(
@@ -263,7 +263,7 @@ pub fn apply_edit(
             creator: Some(f.creator.clone()).filter(|s| !s.is_empty()),
             city: Some(f.city.clone()).filter(|s| !s.is_empty()),
             country: Some(f.country.clone()).filter(|s| !s.is_empty()),
-            date: desk_date(record.meta.get("taken_at").and_then(|v| v.as_str())),
+            date: desk_date(record.meta.taken_at.as_deref()),
             filename: Some(record.original_name.clone()),
             caption: Some(f.caption.clone()).filter(|s| !s.is_empty()),
             credit: Some(f.credit.clone()).filter(|s| !s.is_empty()),
@@ -279,17 +279,12 @@ pub fn apply_edit(
 
 /// Stores new fields for a photo (meta + history).
 pub fn store_fields(conn: &Connection, id: &str, author: &str, f: &EditableFields) -> Result<u64> {
-    let rec = photos::get(conn, id)?;
-    let mut meta = rec.meta;
-    let v = serde_json::to_value(f).expect("fields serialise");
-    if let (Some(m), Some(new)) = (meta.as_object_mut(), v.as_object()) {
-        for (k, val) in new {
-            m.insert(k.clone(), val.clone());
-        }
-    }
+    let mut meta = photos::get(conn, id)?.meta;
+    meta.fields = f.clone();
+    let json = serde_json::to_string(&meta).expect("photo metadata serialises");
     conn.execute(
         "UPDATE photos SET meta = ?2 WHERE id = ?1",
-        params![id, meta.to_string()],
+        params![id, json],
     )?;
     record_revision(conn, id, author, f)
 }
@@ -297,38 +292,26 @@ pub fn store_fields(conn: &Connection, id: &str, author: &str, f: &EditableField
 /// The JSON view of a photo.
 pub fn view(conn: &Connection, root: &Path, rec: &PhotoRecord) -> Result<PhotoView> {
     let m = &rec.meta;
-    let s = |k: &str| {
-        m.get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let opt = |k: &str| m.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-    let n = |k: &str| m.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
+    let f = m.fields.clone();
     Ok(PhotoView {
         id: rec.id.clone(),
-        width: n("width"),
-        height: n("height"),
-        orientation: n("orientation").max(1),
+        width: m.width,
+        height: m.height,
+        orientation: m.orientation.max(1),
         format: rec.format.clone(),
-        taken_at: opt("taken_at"),
-        camera: opt("camera"),
-        lens: opt("lens"),
-        gps: m
-            .get("gps")
-            .and_then(|g| serde_json::from_value(g.clone()).ok()),
-        caption: s("caption"),
-        headline: s("headline"),
-        creator: s("creator"),
-        credit: s("credit"),
-        copyright: s("copyright"),
-        city: s("city"),
-        state: s("state"),
-        country: s("country"),
-        keywords: m
-            .get("keywords")
-            .and_then(|k| serde_json::from_value(k.clone()).ok())
-            .unwrap_or_default(),
+        taken_at: m.taken_at.clone(),
+        camera: m.camera.clone(),
+        lens: m.lens.clone(),
+        gps: m.gps,
+        caption: f.caption,
+        headline: f.headline,
+        creator: f.creator,
+        credit: f.credit,
+        copyright: f.copyright,
+        city: f.city,
+        state: f.state,
+        country: f.country,
+        keywords: f.keywords,
         thumbnail: root.join(rendition_path(&rec.id, THUMBNAIL_EDGE)),
         preview: root.join(rendition_path(&rec.id, PREVIEW_EDGE)),
         original: root.join(photos::relative_path(&rec.id, &rec.format)),
@@ -347,11 +330,7 @@ pub fn photo_meta(rec: &PhotoRecord, strip_gps: bool) -> byline_protocol::sync::
         caption: f.caption,
         credit: f.credit,
         creator: f.creator,
-        taken_at: rec
-            .meta
-            .get("taken_at")
-            .and_then(|v| v.as_str())
-            .map(str::to_owned),
+        taken_at: rec.meta.taken_at.clone(),
         keywords: f.keywords,
         headline: f.headline,
         copyright: f.copyright,

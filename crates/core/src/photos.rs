@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{CoreError, Result};
@@ -19,7 +19,35 @@ pub struct PhotoRecord {
     pub format: String,
     pub size: u64,
     pub imported_at: String,
-    pub meta: serde_json::Value,
+    pub meta: StoredMeta,
+}
+
+/// What the library knows about a photo (the `photos.meta` column): the camera's facts read at
+/// import and the fields the photographer edits.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StoredMeta {
+    /// As displayed (EXIF orientation applied).
+    pub width: u64,
+    pub height: u64,
+    /// As stored in the file.
+    pub stored_width: u64,
+    pub stored_height: u64,
+    pub orientation: u64,
+    /// RFC 3339, with the camera's offset when it recorded one.
+    pub taken_at: Option<String>,
+    pub camera: Option<String>,
+    pub lens: Option<String>,
+    pub exposure_time: Option<String>,
+    pub f_number: Option<f64>,
+    pub iso: Option<u32>,
+    pub focal_length_mm: Option<f64>,
+    pub gps: Option<crate::photodesk::Gps>,
+    /// How the renditions were decoded (a damaged file may only give its embedded preview).
+    pub decoded_with: Option<String>,
+    pub metadata_warnings: Vec<String>,
+    #[serde(flatten)]
+    pub fields: crate::photodesk::EditableFields,
 }
 
 /// The outcome of copying one file into the library.
@@ -168,7 +196,7 @@ pub fn copy_file(conn: &Connection, root: &Path, src: &Path) -> Result<Copied> {
 }
 
 /// Records a copied photo with its metadata.
-pub fn insert(conn: &Connection, c: &Copied, src: &Path, meta: &serde_json::Value) -> Result<()> {
+pub fn insert(conn: &Connection, c: &Copied, src: &Path, meta: &StoredMeta) -> Result<()> {
     let original_name = src
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -182,7 +210,7 @@ pub fn insert(conn: &Connection, c: &Copied, src: &Path, meta: &serde_json::Valu
             c.format,
             c.size,
             chrono::Local::now().fixed_offset().to_rfc3339(),
-            meta.to_string()
+            serde_json::to_string(meta).expect("photo metadata serialises")
         ],
     )?;
     Ok(())
@@ -234,7 +262,9 @@ fn record_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PhotoRecord> {
         format: r.get(2)?,
         size: r.get(3)?,
         imported_at: r.get(4)?,
-        meta: serde_json::from_str(&meta).unwrap_or(serde_json::Value::Null),
+        // A row damaged outside Byline still lists (with empty fields) rather than hiding
+        // the photo: the original file is what matters, and it is intact.
+        meta: serde_json::from_str(&meta).unwrap_or_default(),
     })
 }
 

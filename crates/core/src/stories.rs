@@ -121,18 +121,10 @@ pub fn attach_photo(
 ) -> Result<Article> {
     let photo = lib.photo(photo_id)?;
     let mut a = lib.article(article_id)?;
-    let meta_str = |k: &str| {
-        photo
-            .meta
-            .get(k)
-            .and_then(|c| c.as_str())
-            .map(str::to_owned)
-    };
     let caption = caption
         .map(byline_text::nfc)
-        .or_else(|| meta_str("caption"))
-        .unwrap_or_default();
-    let credit = meta_str("credit").unwrap_or_default();
+        .unwrap_or_else(|| photo.meta.fields.caption.clone());
+    let credit = photo.meta.fields.credit.clone();
     a.blocks.push(Block::new(BlockKind::Figure {
         photo_id: Some(photo.id),
         caption,
