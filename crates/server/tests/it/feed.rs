@@ -269,3 +269,58 @@ async fn the_feed_needs_a_token_and_a_well_formed_query() {
         "a bad query is a {{code, message}} too"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follower_long_polling_during_concurrent_writes_sees_every_change_once_in_order() {
+    let f = Fixture::new();
+    let base = f.serve().await;
+    let writers: Vec<_> = [f.reporter.clone(), f.editor.clone()]
+        .into_iter()
+        .enumerate()
+        .map(|(w, token)| {
+            let base = base.clone();
+            tokio::spawn(async move {
+                let client = Client::new(&base, &token).unwrap();
+                let mut ids = Vec::new();
+                for n in 0..12 {
+                    let a = story(&format!("Tin {w}-{n}"));
+                    client.put_article(&a, None, &a.id).await.unwrap();
+                    ids.push(a.id);
+                }
+                ids
+            })
+        })
+        .collect();
+    let follower = Client::new(&base, &f.photographer).unwrap();
+    let (mut cursor, mut seen) = (0, Vec::new());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while seen.len() < 24 {
+        assert!(
+            Instant::now() < deadline,
+            "the follower fell behind: {seen:?}"
+        );
+        let page = follower
+            .changes(cursor, Duration::from_secs(5))
+            .await
+            .unwrap();
+        for c in &page.changes {
+            assert!(c.cursor() > cursor, "cursors only increase across pages");
+            cursor = c.cursor();
+            seen.push(key(c));
+        }
+        assert_eq!(
+            page.next_cursor, cursor,
+            "next_cursor is where this reader stands now"
+        );
+    }
+    let mut written = Vec::new();
+    for w in writers {
+        written.extend(w.await.unwrap().into_iter().map(|id| format!("a:{id}")));
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "no change delivered twice");
+    written.sort();
+    assert_eq!(unique, written, "every story written was delivered");
+}
