@@ -562,7 +562,7 @@ fn http_error(status: u16, text: &str, retry_after: Option<Duration>) -> SyncErr
         (false, _) => message,
         (true, 401) => "the server refused the token; sign in again in Settings".into(),
         (true, 403) => "the server refused this for your role; ask an editor for access".into(),
-        (true, _) => format!("HTTP {status} without details; try again later"),
+        (true, _) => format!("HTTP {status} without details; retry, and report it if it persists"),
     };
     SyncError::Http {
         status,
