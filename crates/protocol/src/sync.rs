@@ -70,6 +70,44 @@ pub struct ChangesResponse {
     pub more: bool,
 }
 
+/// One entry of the change feed (`GET /api/changes`): an article or a photo's metadata as it
+/// stands now, at the cursor of its latest change. An item changed twice after a reader's
+/// cursor appears once, at its newer cursor, so a reader never applies an older state last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    Article {
+        cursor: u64,
+        article: ArticleEnvelope,
+    },
+    PhotoMeta {
+        cursor: u64,
+        photo: PhotoInfo,
+    },
+}
+
+impl Change {
+    /// Position of this change in the server's one sequence of article and photo changes.
+    pub fn cursor(&self) -> u64 {
+        match self {
+            Change::Article { cursor, .. } | Change::PhotoMeta { cursor, .. } => *cursor,
+        }
+    }
+}
+
+/// Answer to `GET /api/changes?cursor=<n>&wait=<seconds>&limit=<n>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeFeed {
+    /// Oldest first, cursors strictly increasing.
+    pub changes: Vec<Change>,
+    /// Pass back as `cursor` for what changed after this page (the request's own cursor when
+    /// the page is empty).
+    pub next_cursor: u64,
+    /// True when the page was cut at the limit and more changes follow: ask again at once.
+    #[serde(default)]
+    pub more: bool,
+}
+
 /// One entry of `POST /api/blobs/batch`: a blob by content hash and size.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct BlobRef {
@@ -159,6 +197,31 @@ mod tests {
             "a path is never a blob name"
         );
         assert!(!is_sha256_hex(&"a".repeat(63)));
+    }
+
+    #[test]
+    fn a_change_is_tagged_by_kind_next_to_its_cursor() {
+        let c = Change::PhotoMeta {
+            cursor: 7,
+            photo: PhotoInfo {
+                sha256: "a".repeat(64),
+                size: 1,
+                content_type: "image/jpeg".into(),
+                width: 1,
+                height: 1,
+                meta: PhotoMeta::default(),
+            },
+        };
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(v["kind"], "photo_meta", "clients switch on `kind`");
+        assert_eq!(
+            v["cursor"], 7,
+            "the cursor sits beside the kind, not inside the item"
+        );
+        assert_eq!(v["photo"]["sha256"], "a".repeat(64));
+        let back: Change = serde_json::from_value(v).unwrap();
+        assert_eq!(back, c, "the wire form reads back as the same change");
+        assert_eq!(back.cursor(), 7);
     }
 
     #[test]

@@ -203,6 +203,17 @@ fn load(tx: &rusqlite::Connection, id: &str) -> Result<Option<Current>> {
     .transpose()
 }
 
+/// The article `id` as `GET /api/articles/{id}` and the feeds return it.
+pub(crate) fn envelope(c: &rusqlite::Connection, id: &str) -> Result<ArticleEnvelope> {
+    let cur = load(c, id)?.ok_or_else(|| ServerError::not_found(format!("no article {id}")))?;
+    Ok(ArticleEnvelope {
+        server_revision: cur.revision,
+        article: cur.article,
+        conflicts: cur.conflicts,
+        cursor: cur.cursor,
+    })
+}
+
 fn load_revision(tx: &rusqlite::Connection, id: &str, rev: u64) -> Result<Option<Article>> {
     let body: Option<String> = tx
         .query_row(
@@ -222,11 +233,8 @@ fn save(
 ) -> Result<u64> {
     let body = serde_json::to_string(article)?;
     let conflicts = serde_json::to_string(conflicts)?;
-    let cursor: u64 = tx.query_row(
-        "SELECT COALESCE(MAX(cursor), 0) + 1 FROM articles",
-        [],
-        |r| r.get(0),
-    )?;
+    // From the one sequence the change feed follows, shared with photo metadata.
+    let cursor = crate::feed::take_cursor(tx)?;
     let now = now_rfc3339();
     tx.execute(
         "INSERT INTO articles (id, revision, cursor, status, body, conflicts, updated_by, updated_at)
@@ -376,6 +384,7 @@ async fn transact(
     idem: Idem,
     f: impl FnOnce(&Transaction<'_>, &User) -> Result<(StatusCode, PutArticleResponse)> + Send + 'static,
 ) -> Result<Response> {
+    let announcer = state.clone();
     state
         .write(move |c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -383,6 +392,7 @@ async fn transact(
             let body = serde_json::to_vec(&out)?;
             record(&tx, &idem, &user, status, &body)?;
             tx.commit()?;
+            crate::feed::announce(&announcer, c);
             Ok(respond(status, body, out.server_revision))
         })
         .await
@@ -521,18 +531,9 @@ pub async fn list_changes(
             let ids = st
                 .query_map(params![since, limit + 1], |r| r.get::<_, String>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut out = Vec::new();
-            for id in ids {
-                if let Some(cur) = load(c, &id)? {
-                    out.push(ArticleEnvelope {
-                        server_revision: cur.revision,
-                        article: cur.article,
-                        conflicts: cur.conflicts,
-                        cursor: cur.cursor,
-                    });
-                }
-            }
-            Ok(out)
+            ids.iter()
+                .map(|id| envelope(c, id))
+                .collect::<Result<Vec<_>>>()
         })
         .await?;
     let more = rows.len() > limit as usize;

@@ -31,7 +31,7 @@ use crate::{AppState, parse_json, published, read_body};
 
 const TUS: &str = "1.0.0";
 
-fn check_sha(sha: &str) -> Result<()> {
+pub(crate) fn check_sha(sha: &str) -> Result<()> {
     if is_sha256_hex(sha) {
         Ok(())
     } else {
@@ -524,7 +524,8 @@ async fn photo_info(state: &AppState, sha: &str) -> Result<PhotoInfo> {
     state.read(move |c| photo_row(c, &sha)).await
 }
 
-fn photo_row(c: &rusqlite::Connection, sha: &str) -> Result<PhotoInfo> {
+/// What `GET /api/photos/{sha}/meta` and the change feed say about the photo `sha`.
+pub(crate) fn photo_row(c: &rusqlite::Connection, sha: &str) -> Result<PhotoInfo> {
     let row = c
         .query_row(
             "SELECT b.size, b.content_type, b.width, b.height, m.meta FROM blobs b
@@ -605,41 +606,66 @@ pub async fn put_meta(
     };
     let json = serde_json::to_string(&meta)?;
     let (key, user) = (sha.clone(), auth.0.name.clone());
-    let replaced: Option<String> = state.write(move |c| {
-        let sha = key;
-        let tx = c.transaction()?;
-        let old: Option<String> = tx
-            .query_row(
-                "SELECT public_sha256 FROM photo_meta WHERE sha256 = ?1",
-                [&sha],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        tx.execute(
-            "INSERT INTO photo_meta (sha256, meta, updated_by, updated_at, public_sha256)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT(sha256) DO UPDATE SET meta = excluded.meta, updated_by = excluded.updated_by,
-             updated_at = excluded.updated_at, public_sha256 = excluded.public_sha256",
-            params![sha, json, user, now_rfc3339(), public_sha],
-        )?;
-        // Another photo may have produced the same public copy (same original, same caption).
-        let still_used: bool = match &old {
-            Some(o) => tx.query_row(
-                "SELECT EXISTS(SELECT 1 FROM photo_meta WHERE public_sha256 = ?1)",
-                [o],
-                |r| r.get(0),
-            )?,
-            None => true,
-        };
-        tx.commit()?;
-        Ok(old.filter(|o| !still_used && Some(o) != public_sha.as_ref()))
-    }).await?;
+    let announcer = state.clone();
+    let replaced: Option<String> = state
+        .write(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let replaced = store_meta(&tx, &key, &json, &user, public_sha.as_deref())?;
+            tx.commit()?;
+            crate::feed::announce(&announcer, c);
+            Ok(replaced)
+        })
+        .await?;
     if let Some(old) = replaced {
         // Best effort: a leftover old copy is unreferenced garbage, not wrong data.
         let _ = state.inner.public.delete(&blob_path(&old)).await;
     }
     Ok(axum::Json(photo_info(&state, &sha).await?))
+}
+
+/// Writes the metadata row of photo `sha` at a fresh change-feed cursor, unless it already
+/// holds exactly this (a resend is not a change), and returns the public copy it replaced when
+/// no row uses that copy any more.
+fn store_meta(
+    tx: &rusqlite::Transaction<'_>,
+    sha: &str,
+    json: &str,
+    user: &str,
+    public_sha: Option<&str>,
+) -> Result<Option<String>> {
+    let before: Option<(String, Option<String>)> = tx
+        .query_row(
+            "SELECT meta, public_sha256 FROM photo_meta WHERE sha256 = ?1",
+            [sha],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if before
+        .as_ref()
+        .is_some_and(|(m, p)| m == json && p.as_deref() == public_sha)
+    {
+        return Ok(None);
+    }
+    let old = before.and_then(|(_, p)| p);
+    let cursor = crate::feed::take_cursor(tx)?;
+    tx.execute(
+        "INSERT INTO photo_meta (sha256, meta, updated_by, updated_at, public_sha256, cursor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(sha256) DO UPDATE SET meta = excluded.meta, updated_by = excluded.updated_by,
+         updated_at = excluded.updated_at, public_sha256 = excluded.public_sha256,
+         cursor = excluded.cursor",
+        params![sha, json, user, now_rfc3339(), public_sha, cursor],
+    )?;
+    // Another photo may have produced the same public copy (same original, same caption).
+    let still_used: bool = match &old {
+        Some(o) => tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM photo_meta WHERE public_sha256 = ?1)",
+            [o],
+            |r| r.get(0),
+        )?,
+        None => true,
+    };
+    Ok(old.filter(|o| !still_used && Some(o.as_str()) != public_sha))
 }
 
 /// `GET /api/photos/{sha}/meta`.
@@ -734,7 +760,7 @@ async fn read_blob(store: &Arc<dyn ObjectStore>, sha: &str) -> Result<axum::body
     Ok(store.get(&blob_path(sha)).await?.bytes().await?)
 }
 
-fn photo_headers(r: &mut Response, content_type: &str, etag: &str, cache: &'static str) {
+pub(crate) fn photo_headers(r: &mut Response, content_type: &str, etag: &str, cache: &'static str) {
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,

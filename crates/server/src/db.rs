@@ -19,6 +19,14 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "20261124070000_public_copies",
         include_str!("../migrations/20261124070000_public_copies.sql"),
     ),
+    (
+        "20261206010000_change_feed",
+        include_str!("../migrations/20261206010000_change_feed.sql"),
+    ),
+    (
+        "20261206010100_photo_previews",
+        include_str!("../migrations/20261206010100_photo_previews.sql"),
+    ),
 ];
 
 /// Opens (creating if needed) the database and brings its schema up to date.

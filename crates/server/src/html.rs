@@ -1,5 +1,9 @@
 //! The public page of a published article: `GET /articles/{id}`, server-rendered, escaped,
-//! `lang="vi"`, laid out like the newspaper page the model story comes from.
+//! `lang="vi"`, laid out like the newspaper page the model story comes from. A figure shows its
+//! photo's public copy; while only the photo's preview has arrived it shows the preview, and the
+//! next request after the original and its metadata arrive shows the public copy again.
+
+use std::collections::HashSet;
 
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -10,6 +14,7 @@ use byline_protocol::{Article, BlockKind};
 use crate::AppState;
 use crate::articles::{check_id, published};
 use crate::error::Result;
+use crate::previews::shown_as_preview;
 
 /// Escapes text for HTML element content and double-quoted attributes.
 pub fn escape(s: &str) -> String {
@@ -37,8 +42,9 @@ figure{margin:1.5rem 0}figure img{width:100%;height:auto;display:block}\
 figcaption{font:italic .9rem/1.4 system-ui,sans-serif;color:#555;text-align:center;padding:.4rem}\
 .byline{text-align:right;font-weight:700;margin-top:2rem}";
 
-/// Renders an article as a complete HTML document.
-pub fn render(a: &Article) -> String {
+/// Renders an article as a complete HTML document. Figures whose photo is in `previewed` show
+/// `/photos/{sha}/preview`, the others `/photos/{sha}`.
+pub fn render(a: &Article, previewed: &HashSet<String>) -> String {
     let mut h = String::with_capacity(8192);
     h.push_str("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -88,8 +94,13 @@ pub fn render(a: &Article) -> String {
                 h.push_str("<figure>");
                 // Only a well-formed hash becomes a URL; anything else shows the caption alone.
                 if let Some(sha) = photo_id.as_deref().filter(|s| is_sha256_hex(s)) {
+                    let rendition = if previewed.contains(sha) {
+                        "/preview"
+                    } else {
+                        ""
+                    };
                     h.push_str(&format!(
-                        "<img src=\"/photos/{sha}\" alt=\"{}\" loading=\"lazy\">",
+                        "<img src=\"/photos/{sha}{rendition}\" alt=\"{}\" loading=\"lazy\">",
                         escape(caption)
                     ));
                 }
@@ -128,6 +139,15 @@ pub async fn article_page(
 ) -> Result<Response> {
     check_id(&id)?;
     let a = published(&state, &id).await?;
+    let photos = a
+        .blocks
+        .iter()
+        .filter_map(|b| match &b.kind {
+            BlockKind::Figure { photo_id, .. } => photo_id.clone().filter(|s| is_sha256_hex(s)),
+            _ => None,
+        })
+        .collect();
+    let previewed = shown_as_preview(&state, photos).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -137,7 +157,7 @@ pub async fn article_page(
                 "default-src 'self'; style-src 'unsafe-inline'",
             ),
         ],
-        render(&a),
+        render(&a, &previewed),
     )
         .into_response())
 }

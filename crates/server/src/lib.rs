@@ -15,8 +15,10 @@ pub mod auth;
 pub mod blobs;
 pub mod db;
 pub mod error;
+pub mod feed;
 pub mod html;
 pub mod openapi;
+pub mod previews;
 pub mod published;
 
 use std::collections::{HashMap, HashSet};
@@ -44,6 +46,8 @@ pub struct Config {
     pub max_blob: u64,
     /// Largest width × height accepted, read from the image header without decoding.
     pub max_pixels: u64,
+    /// Largest photo preview (`PUT /api/photos/{sha}/preview`): a 1600 px JPEG is well under.
+    pub preview_limit: usize,
     /// Token bucket per API token: burst capacity and refill per second.
     pub rate_burst: f64,
     pub rate_per_sec: f64,
@@ -56,6 +60,7 @@ impl Default for Config {
             chunk_limit: 16 * 1024 * 1024,
             max_blob: 200 * 1024 * 1024,
             max_pixels: 200_000_000,
+            preview_limit: 4 * 1024 * 1024,
             rate_burst: 200.0,
             rate_per_sec: 50.0,
         }
@@ -85,6 +90,12 @@ pub struct Inner {
     pub in_flight: Mutex<HashSet<(String, String)>>,
     /// One lock per tus upload, so two clients racing on one upload cannot interleave bytes.
     pub upload_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The newest committed change-feed cursor, announced after each commit to wake long-polls
+    /// (see `feed`); the database stays the truth.
+    pub changes: tokio::sync::watch::Sender<u64>,
+    /// Set when the server shuts down, so long-polls answer at once instead of holding up the
+    /// graceful shutdown for their whole wait.
+    pub stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl AppState {
@@ -98,6 +109,8 @@ impl AppState {
         let store = LocalFileSystem::new_with_prefix(data_dir.join("blobs"))?;
         let public = LocalFileSystem::new_with_prefix(data_dir.join("public"))?;
         sweep_orphan_parts(&conn, &data_dir.join("uploads"))?;
+        let (changes, _) = tokio::sync::watch::channel(feed::last_cursor(&conn)?);
+        let (stopping, _) = tokio::sync::watch::channel(false);
         let limiter = RateLimiter::new(config.rate_burst, config.rate_per_sec);
         Ok(AppState {
             inner: Arc::new(Inner {
@@ -110,6 +123,8 @@ impl AppState {
                 limiter,
                 in_flight: Mutex::new(HashSet::new()),
                 upload_locks: Mutex::new(HashMap::new()),
+                changes,
+                stopping,
             }),
         })
     }
@@ -170,6 +185,12 @@ impl AppState {
             out
         })
         .await
+    }
+
+    /// Ends every long-poll now and any that starts later with what it has (an empty page):
+    /// called when shutdown begins, so in-flight requests finish quickly.
+    pub fn stop_waiting(&self) {
+        self.inner.stopping.send_replace(true);
     }
 
     pub fn config(&self) -> &Config {
@@ -255,6 +276,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/openapi.json", get(openapi::serve))
         .route("/api/articles", get(articles::list_changes))
+        .route("/api/changes", get(feed::changes))
         .route(
             "/api/articles/{id}",
             put(articles::put_article).get(articles::get_article),
@@ -275,8 +297,10 @@ pub fn app(state: AppState) -> Router {
             "/api/photos/{sha}/meta",
             put(blobs::put_meta).get(blobs::get_meta),
         )
+        .route("/api/photos/{sha}/preview", put(previews::put_preview))
         .route("/api/blobs/{sha}", get(blobs::serve_original))
         .route("/photos/{sha}", get(blobs::serve_photo))
+        .route("/photos/{sha}/preview", get(previews::serve_preview))
         .route("/articles/{id}", get(html::article_page))
         .fallback(|| async { ServerError::not_found("no such route") })
         .layer(TraceLayer::new_for_http())

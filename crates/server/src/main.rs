@@ -93,8 +93,13 @@ fn serve(cli: Cli) -> anyhow::Result<()> {
         // One line on stdout, so scripts and tests that ask for port 0 learn the real one.
         println!("listening on http://{addr}");
         std::io::Write::flush(&mut std::io::stdout())?;
+        let stopper = state.clone();
         axum::serve(listener, app(state))
-            .with_graceful_shutdown(shutdown())
+            .with_graceful_shutdown(async move {
+                shutdown().await;
+                // Long-polls would otherwise hold the shutdown for up to their whole wait.
+                stopper.stop_waiting();
+            })
             .await?;
         tracing::info!("stopped");
         Ok(())

@@ -57,6 +57,10 @@ pub fn document() -> Value {
           "PutArticleResponse": {"type": "object", "required": ["server_revision", "merged", "article", "conflicts"], "properties": {"server_revision": {"type": "integer"}, "merged": {"type": "boolean"}, "article": obj("Article"), "conflicts": {"type": "array", "items": obj("Conflict")}}},
           "ArticleEnvelope": {"type": "object", "required": ["article", "server_revision", "conflicts", "cursor"], "properties": {"article": obj("Article"), "server_revision": {"type": "integer"}, "conflicts": {"type": "array", "items": obj("Conflict")}, "cursor": {"type": "integer"}}},
           "ChangesResponse": {"type": "object", "required": ["articles", "next_cursor", "more"], "properties": {"articles": {"type": "array", "items": obj("ArticleEnvelope")}, "next_cursor": {"type": "integer"}, "more": {"type": "boolean"}}},
+          "Change": {"description": "one change-feed entry, by kind", "oneOf": [
+            {"type": "object", "required": ["cursor", "kind", "article"], "properties": {"cursor": {"type": "integer"}, "kind": {"const": "article"}, "article": obj("ArticleEnvelope")}},
+            {"type": "object", "required": ["cursor", "kind", "photo"], "properties": {"cursor": {"type": "integer"}, "kind": {"const": "photo_meta"}, "photo": obj("PhotoInfo")}}]},
+          "ChangeFeed": {"type": "object", "required": ["changes", "next_cursor", "more"], "properties": {"changes": {"type": "array", "items": obj("Change")}, "next_cursor": {"type": "integer"}, "more": {"type": "boolean"}}},
           "BlobRef": {"type": "object", "required": ["sha256", "size"], "properties": {"sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "size": {"type": "integer"}}},
           "BlobBatchResponse": {"type": "object", "required": ["missing"], "properties": {"missing": {"type": "array", "items": obj("BlobRef")}}},
           "PhotoMeta": {"type": "object", "properties": {"caption": {"type": "string"}, "credit": {"type": "string"}, "creator": {"type": "string"}, "taken_at": {"type": "string"}, "keywords": {"type": "array", "items": {"type": "string"}}, "headline": {"type": "string"}, "copyright": {"type": "string"}, "city": {"type": "string"}, "state": {"type": "string"}, "country": {"type": "string"}, "strip_gps": {"type": "boolean", "description": "newsroom policy: the public copy carries no GPS coordinates"}}},
@@ -69,6 +73,11 @@ pub fn document() -> Value {
         "/api/articles": {"get": op("changes since a cursor", &json!({
             "parameters": [{"name": "since", "in": "query", "schema": {"type": "integer"}}, {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}}],
             "responses": {"200": ok("changed articles, oldest first", "ChangesResponse")}}))},
+        "/api/changes": {"get": op("article and photo-metadata changes after a cursor, in commit order; long-polls with wait", &json!({
+            "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "integer", "minimum": 0}, "description": "next_cursor of the previous page; 0 = from the start"},
+              {"name": "wait", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 25}, "description": "seconds to wait for a change when there is none (capped at 25)"},
+              {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}, "description": "changes per page (default 100)"}],
+            "responses": {"200": ok("changes, oldest first (empty when the wait ran out)", "ChangeFeed"), "400": err("malformed query")}}))},
         "/api/articles/{id}": {
           "get": op("current version", &json!({"parameters": [path_param("id"), hdr("If-None-Match", "\"<revision>\"", false)],
             "responses": {"200": ok("article with ETag \"<server_revision>\"", "ArticleEnvelope"), "304": {"description": "unchanged"}, "404": err("no such article")}})),
@@ -101,8 +110,12 @@ pub fn document() -> Value {
           "put": op("set metadata (photographers, editors)", &json!({"parameters": [path_param("sha")], "requestBody": json_body("PhotoMeta"),
             "responses": {"200": ok("info", "PhotoInfo"), "400": err("damaged photo"), "403": err("role"), "404": err("no such photo"), "415": err("strip_gps is set and the photo may hold a GPS position that cannot be removed from it (HEIC, compressed or legacy metadata); the message names the photo and what to do")}}))
         },
+        "/api/photos/{sha}/preview": {"put": op("store the preview JPEG of the original {sha} (GPS removed); shown on pages until the original's public copy exists", &json!({"parameters": [path_param("sha")],
+            "requestBody": {"required": true, "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}},
+            "responses": {"201": {"description": "stored"}, "204": {"description": "already stored (identical), or an older preview replaced"}, "400": err("not a hash, or a damaged JPEG"), "403": err("role"), "413": err("over 4 MiB or the pixel limit"), "415": err("not a JPEG, or a GPS position that cannot be removed")}}))},
         "/api/blobs/{sha}": {"get": op("the original bytes as uploaded", &json!({"parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "400": err("not a hash"), "404": err("no such photo")}}))},
         "/photos/{sha}": {"get": {"summary": "the public copy (caption embedded, GPS removed by policy), or the original when that already was the public copy; only photos whose metadata was set (public)", "parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "304": {"description": "not modified (If-None-Match)"}, "400": err("not a hash"), "404": err("no such photo, or its metadata was never set")}}},
+        "/photos/{sha}/preview": {"get": {"summary": "the preview of photo {sha} (public, no GPS)", "parameters": [path_param("sha")], "responses": {"200": {"description": "image/jpeg"}, "304": {"description": "not modified (If-None-Match)"}, "400": err("not a hash"), "404": err("no preview")}}},
         "/articles/{id}": {"get": {"summary": "published article as HTML (public)", "parameters": [path_param("id")], "responses": {"200": {"description": "text/html; charset=utf-8"}, "404": err("not published")}}}
       }
     })

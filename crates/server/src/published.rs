@@ -21,15 +21,23 @@ pub fn public_copy(original: &[u8], meta: &PhotoMeta, sha: &str) -> Result<Optio
         meta.strip_gps,
         &format!("photo {sha}"),
     )
-    .map_err(|e| media(&e))?;
+    .map_err(|e| media("making the public copy", &e))?;
     tracing::info!(%sha, gps = ?copy.gps, captioned = copy.captioned, "public copy made");
     Ok((copy.bytes != original).then_some(copy.bytes))
 }
 
-fn media(e: &MediaError) -> ServerError {
+/// A photo's preview as the public may see it: its location removed by the same code as the
+/// public copy's, always (the desk's policy arrives with the metadata, after the preview); what
+/// cannot be cleaned is refused, never published.
+pub fn public_preview(preview: &[u8], sha: &str) -> Result<Vec<u8>> {
+    byline_media::strip_gps(preview)
+        .map_err(|e| media(&format!("cleaning the preview of photo {sha}"), &e))
+}
+
+fn media(context: &str, e: &MediaError) -> ServerError {
     let code = match e.code() {
         ErrorCode::Unsupported => ErrorCode::Unsupported,
         _ => ErrorCode::InvalidInput,
     };
-    ServerError::new(code, format!("making the public copy: {e}"))
+    ServerError::new(code, format!("{context}: {e}"))
 }

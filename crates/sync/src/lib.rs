@@ -15,6 +15,7 @@ use byline_protocol::sync::{
     ArticleEnvelope, BlobBatchResponse, BlobRef, ChangesResponse, PhotoInfo, PhotoMeta,
     PutArticleRequest, PutArticleResponse,
 };
+pub use byline_protocol::sync::{Change, ChangeFeed};
 use byline_protocol::{ApiError, Article, Conflict, ErrorCode};
 use reqwest::{Method, RequestBuilder};
 use sha2::{Digest, Sha256};
@@ -54,6 +55,20 @@ impl SyncError {
             }
             SyncError::Io(_) | SyncError::Protocol(_) => false,
         }
+    }
+
+    /// True when the server refused the token (401) or the user's role (403). The sync engine
+    /// treats that as the connection's state (the user must sign in again or ask for a role),
+    /// not as a failure of the item it was sending: every other item would be refused too.
+    /// [`SyncError::to_api_error`] tells the two apart (`unauthorized` / `forbidden`).
+    pub fn is_auth(&self) -> bool {
+        matches!(
+            self,
+            SyncError::Http {
+                status: 401 | 403,
+                ..
+            }
+        )
     }
 
     /// The server's `Retry-After`, if it sent one.
@@ -183,6 +198,10 @@ pub struct Client {
 }
 
 const TUS: &str = "1.0.0";
+/// The longest a request may take, on top of any wait the request itself asks the server for.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+/// The longest the server holds a change-feed request open (`GET /api/changes?wait=`).
+pub const MAX_FEED_WAIT: Duration = Duration::from_secs(25);
 
 impl Client {
     /// `base_url` like `http://127.0.0.1:8080`; `token` from `byline-server user add`.
@@ -190,7 +209,7 @@ impl Client {
         ensure_crypto_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(120))
+            .timeout(REQUEST_TIMEOUT)
             .build()
             .map_err(|e| SyncError::Protocol(format!("building the HTTP client: {e}")))?;
         Ok(Client {
@@ -223,16 +242,7 @@ impl Client {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let text = resp.text().await.unwrap_or_default();
-        let (code, message) = match serde_json::from_str::<ApiError>(&text) {
-            Ok(e) => (e.code, e.message),
-            Err(_) => (fallback_code(status), text),
-        };
-        Err(SyncError::Http {
-            status,
-            code,
-            message,
-            retry_after,
-        })
+        Err(http_error(status, &text, retry_after))
     }
 
     async fn json<T: serde::de::DeserializeOwned>(rb: RequestBuilder) -> Result<T> {
@@ -280,6 +290,40 @@ impl Client {
                 .query(&[("since", cursor)]),
         )
         .await
+    }
+
+    /// The change feed after `cursor` (0 = from the start): every article and photo-metadata
+    /// change, oldest first, one page at a time (`more` says another page follows at once).
+    /// With nothing newer, the server holds the request until a change commits or `wait` runs
+    /// out (capped at [`MAX_FEED_WAIT`]; whole seconds, a fraction rounds up), then answers
+    /// with an empty page. Pass `next_cursor` back on the next call.
+    pub async fn changes(&self, cursor: u64, wait: Duration) -> Result<ChangeFeed> {
+        let secs = wait.min(MAX_FEED_WAIT).as_millis().div_ceil(1000) as u64;
+        Self::json(
+            self.req(Method::GET, "/api/changes")
+                .query(&[("cursor", cursor), ("wait", secs)])
+                // The server may hold the request for the whole wait before the page even starts.
+                .timeout(REQUEST_TIMEOUT + Duration::from_secs(secs)),
+        )
+        .await
+    }
+
+    /// Uploads the preview JPEG (the desktop's 1600 px rendition) of the photo whose ORIGINAL
+    /// hashes to `sha256`, so pages show it before the original arrives. Sending the same
+    /// preview again is harmless.
+    pub async fn put_preview(&self, sha256: &str, bytes: Vec<u8>) -> Result<()> {
+        if !byline_protocol::sync::is_sha256_hex(sha256) {
+            return Err(SyncError::Protocol(format!(
+                "`{sha256}` is not a SHA-256; pass the original's lowercase hex digest"
+            )));
+        }
+        Self::send(
+            self.req(Method::PUT, &format!("/api/photos/{sha256}/preview"))
+                .header(reqwest::header::CONTENT_TYPE, "image/jpeg")
+                .body(bytes),
+        )
+        .await
+        .map(drop)
     }
 
     /// Publishes (editors only).
@@ -510,6 +554,33 @@ fn header_u64(resp: &reqwest::Response, name: &str) -> Result<u64> {
         .ok_or_else(|| SyncError::Protocol(format!("missing {name} header")))
 }
 
+/// The error for a non-2xx answer with body `text`. 401 and 403 always carry `unauthorized`
+/// and `forbidden`, whatever the body says (a proxy's login page, a gateway's own JSON), so a
+/// refused token is recognisable as such.
+fn http_error(status: u16, text: &str, retry_after: Option<Duration>) -> SyncError {
+    let (code, message) = match serde_json::from_str::<ApiError>(text) {
+        Ok(e) => (e.code, e.message),
+        Err(_) => (fallback_code(status), text.trim().to_string()),
+    };
+    let code = match status {
+        401 => ErrorCode::Unauthorized,
+        403 => ErrorCode::Forbidden,
+        _ => code,
+    };
+    let message = match (message.is_empty(), status) {
+        (false, _) => message,
+        (true, 401) => "the server refused the token; sign in again in Settings".into(),
+        (true, 403) => "the server refused this for your role; ask an editor for access".into(),
+        (true, _) => format!("HTTP {status} without details; retry, and report it if it persists"),
+    };
+    SyncError::Http {
+        status,
+        code,
+        message,
+        retry_after,
+    }
+}
+
 /// The code for an error answer without a JSON body (a proxy's page, say).
 fn fallback_code(status: u16) -> ErrorCode {
     match status {
@@ -594,5 +665,33 @@ mod tests {
         );
         assert!(http(500, ErrorCode::Internal).is_retryable());
         assert!(SyncError::Network("reset".into()).is_retryable());
+    }
+
+    #[test]
+    fn refused_tokens_and_roles_are_auth_errors_with_distinct_codes_whatever_the_body() {
+        let proxy_page = http_error(401, "<html>Sign in</html>", None);
+        assert!(
+            proxy_page.is_auth(),
+            "a 401 from anything is a refused token"
+        );
+        assert_eq!(proxy_page.to_api_error().code, ErrorCode::Unauthorized);
+        let odd_json = http_error(403, r#"{"code":"invalid_input","message":"no"}"#, None);
+        assert!(odd_json.is_auth());
+        assert_eq!(
+            odd_json.to_api_error().code,
+            ErrorCode::Forbidden,
+            "403 keeps its own code so the engine can tell a role from a token"
+        );
+        let empty = http_error(401, "", None);
+        assert!(
+            empty.to_string().contains("sign in again"),
+            "an empty 401 still says what to do: {empty}"
+        );
+        assert!(
+            !http_error(404, "", None).is_auth(),
+            "a missing item is the item's"
+        );
+        assert!(!http_error(429, "", None).is_auth());
+        assert!(!SyncError::Network("reset".into()).is_auth());
     }
 }

@@ -18,7 +18,8 @@ fn help_exits_0_and_names_the_options() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn user_add_prints_a_token_that_the_running_server_accepts_and_sigterm_stops_it_cleanly() {
+async fn user_add_prints_a_token_the_server_accepts_and_sigterm_stops_it_cleanly_even_mid_long_poll()
+ {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let out = Command::new(BIN)
@@ -85,6 +86,15 @@ async fn user_add_prints_a_token_that_the_running_server_accepts_and_sigterm_sto
         .unwrap();
     assert_eq!(feed.status(), 200, "the printed token authenticates");
 
+    // A desktop following the feed holds a 25 s long-poll open; shutdown must not wait for it.
+    let poll = tokio::spawn(
+        client
+            .get(format!("http://{addr}/api/changes?cursor=0&wait=25"))
+            .bearer_auth(&token)
+            .send(),
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
     let pid = child.0.id().to_string();
     assert!(
         Command::new("kill")
@@ -105,6 +115,16 @@ async fn user_add_prints_a_token_that_the_running_server_accepts_and_sigterm_sto
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
+    let answered = poll
+        .await
+        .unwrap()
+        .expect("the long-poll is answered, not cut");
+    assert_eq!(answered.status(), 200);
+    let page: byline_protocol::sync::ChangeFeed = answered.json().await.expect("a feed page");
+    assert!(
+        page.changes.is_empty(),
+        "shutdown ends the wait with an empty page"
+    );
 }
 
 /// Kills the server this test started if the test fails half-way.

@@ -4,9 +4,11 @@ mod api;
 mod blocking;
 mod cli;
 mod e2e;
+mod feed;
 mod hostile;
 mod migrations;
 mod openapi;
+mod preview;
 mod tus;
 
 use std::path::{Path, PathBuf};

@@ -38,3 +38,43 @@ fn a_database_at_the_first_migration_is_upgraded_and_keeps_its_users() {
     drop(conn);
     db::open(&path).expect("re-opening an up-to-date database is a no-op");
 }
+
+#[test]
+fn photo_metadata_set_before_the_change_feed_gets_cursors_after_every_article_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("byline.db");
+    let before_feed = db::MIGRATIONS
+        .iter()
+        .position(|m| m.0 == "20261206010000_change_feed")
+        .expect("the change-feed migration is listed");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        db::migrate(&conn, &db::MIGRATIONS[..before_feed]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO articles VALUES ('a', 1, 1, 'draft', '{}', '[]', 'x', '2026-12-01T00:00:00Z');
+             INSERT INTO articles VALUES ('b', 3, 4, 'draft', '{}', '[]', 'x', '2026-12-02T00:00:00Z');
+             INSERT INTO blobs VALUES ('p2', 1, 'image/jpeg', 1, 1, 'x', 'now');
+             INSERT INTO blobs VALUES ('p1', 1, 'image/jpeg', 1, 1, 'x', 'now');
+             INSERT INTO photo_meta VALUES ('p2', '{}', 'x', '2026-12-03T00:00:00Z', NULL);
+             INSERT INTO photo_meta VALUES ('p1', '{}', 'x', '2026-12-01T00:00:00Z', NULL);",
+        )
+        .unwrap();
+    }
+    let conn = db::open(&path).expect("upgrade");
+    let cursors: Vec<(String, u64)> = conn
+        .prepare("SELECT sha256, cursor FROM photo_meta ORDER BY cursor")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        cursors,
+        [("p1".to_string(), 5), ("p2".to_string(), 6)],
+        "after the newest article cursor (4), oldest metadata first"
+    );
+    let last: u64 = conn
+        .query_row("SELECT last FROM change_seq", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(last, 6, "the next change gets a cursor no reader has seen");
+}

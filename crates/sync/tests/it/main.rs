@@ -2,6 +2,7 @@
 //! fault-injecting TCP proxy.
 
 mod client;
+mod feed;
 mod proxy;
 mod resume;
 
