@@ -40,6 +40,8 @@ pub struct Engine {
     thread: Option<JoinHandle<()>>,
 }
 
+/// How long one long-poll of the change feed waits for news (the server caps it at 25 s).
+const FEED_WAIT: Duration = Duration::from_secs(20);
 /// How long the feed loop waits between polls when the server offers no long-poll.
 const FEED_POLL: Duration = Duration::from_millis(750);
 /// The feed loop retries on its own schedule, so each pull tries once.
@@ -246,9 +248,11 @@ async fn feed_loop(lib: &Library, mut online: watch::Receiver<Option<Remote>>) {
             let _ = online.changed().await;
             continue;
         };
-        match pull::pull(lib, &client, &remote.url, &ONE_TRY).await {
-            Ok(_) => {
-                backoff.reset();
+        match pull::follow(lib, &client, &remote.url, FEED_WAIT).await {
+            Ok(_) => backoff.reset(),
+            // A server without the feed (older than this client): poll the article list.
+            Err(SyncError::Http { status: 404, .. }) => {
+                let _ = pull::pull(lib, &client, &remote.url, &ONE_TRY).await;
                 tokio::time::sleep(FEED_POLL).await;
             }
             Err(_) => tokio::time::sleep(backoff.next_delay(None)).await,

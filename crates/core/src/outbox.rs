@@ -154,6 +154,15 @@ pub fn was_sent(conn: &Connection, kind: Kind, target: &str) -> Result<bool> {
         .query_row(params![kind.as_str(), target], |r| r.get(0))?)
 }
 
+/// Whether an item of this kind for this target is still waiting to go.
+pub fn is_pending(conn: &Connection, kind: Kind, target: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM outbox WHERE kind = ?1 AND target = ?2 AND state != 'done')",
+        )?
+        .query_row(params![kind.as_str(), target], |r| r.get(0))?)
+}
+
 const COLUMNS: &str = "id, kind, target, state, bytes_done, bytes_total, attempts, next_attempt_at,
     last_error, idempotency_key, created_at, updated_at, upload_location";
 

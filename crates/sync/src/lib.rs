@@ -350,15 +350,6 @@ impl Client {
         .await
     }
 
-    /// Uploads a photo's 1600 px preview ahead of its original (`PUT /api/photos/{sha}/preview`).
-    pub async fn put_preview(&self, sha256: &str, bytes: Vec<u8>) -> Result<()> {
-        let rb = self
-            .req(Method::PUT, &format!("/api/photos/{sha256}/preview"))
-            .header("content-type", "image/jpeg")
-            .body(bytes);
-        Self::send(rb).await.map(drop)
-    }
-
     /// A photo's metadata as the server holds it.
     pub async fn get_photo_meta(&self, sha256: &str) -> Result<PhotoInfo> {
         Self::json(self.req(Method::GET, &format!("/api/photos/{sha256}/meta"))).await

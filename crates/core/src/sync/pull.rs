@@ -3,7 +3,7 @@
 //! by the server, block by block). Photos a pulled story shows are fetched when missing.
 
 use byline_protocol::Article;
-use byline_protocol::sync::{ArticleEnvelope, ChangesResponse};
+use byline_protocol::sync::{ArticleEnvelope, Change, ChangesResponse};
 use byline_sync::Client;
 use rusqlite::{OptionalExtension, params};
 
@@ -126,6 +126,75 @@ async fn page(client: &Client, cursor: u64, patience: &Patience) -> Result<Chang
             Err(e) => return Err(sync_err(&e)),
         }
     }
+}
+
+/// Follows the server's change feed for one page: waits up to `wait` for something new, then
+/// applies each change in order (stories adopted, created or deferred; photo captions taken
+/// unless edited here and not sent yet) and stores the cursor. Returns how many changes came.
+pub async fn follow(
+    lib: &Library,
+    client: &Client,
+    url: &str,
+    wait: std::time::Duration,
+) -> std::result::Result<usize, byline_sync::SyncError> {
+    let key = format!("pull_cursor {url}");
+    let cursor = load_cursor(lib, &key).unwrap_or(0);
+    let feed = client.changes(cursor, wait).await?;
+    let n = feed.changes.len();
+    let mut pulled = Vec::new();
+    for change in feed.changes {
+        let applied = match change {
+            Change::Article { article, .. } => {
+                let id = article.article.id.clone();
+                apply(lib, &article).map(|a| (a == Applied::Pulled).then_some(id))
+            }
+            Change::PhotoMeta { photo, .. } => apply_photo_meta(lib, &photo).map(|()| None),
+        };
+        // A change that cannot be applied locally (a damaged row) must not stop the feed:
+        // the next full `byline sync` retries from the stored cursor of the last good page.
+        if let Ok(Some(id)) = applied {
+            pulled.push(id);
+        }
+    }
+    let _ = save_cursor(lib, &key, feed.next_cursor);
+    for id in &pulled {
+        let _ = fetch_missing_photos(lib, client, id).await;
+    }
+    Ok(n)
+}
+
+/// A caption changed on the server (a desk editor's fix) reaches this library's photo, unless
+/// the photo has a caption edit of its own still waiting to go up (that one wins on the server).
+fn apply_photo_meta(lib: &Library, photo: &byline_protocol::sync::PhotoInfo) -> Result<()> {
+    let Ok(_) = lib.photo(&photo.sha256) else {
+        return Ok(());
+    };
+    let m = &photo.meta;
+    let edit = FieldEdit {
+        caption: Some(m.caption.clone()),
+        creator: Some(m.creator.clone()),
+        credit: Some(m.credit.clone()),
+        copyright: Some(m.copyright.clone()),
+        city: Some(m.city.clone()),
+        country: Some(m.country.clone()),
+        keywords: Some(m.keywords.clone()),
+        template: None,
+    };
+    let changed = lib.db().transaction(|tx| {
+        if crate::outbox::is_pending(tx, crate::outbox::Kind::PhotoMeta, &photo.sha256)? {
+            return Ok(None);
+        }
+        let Some(caption) = captions::store_edit(tx, &photo.sha256, &edit, None, lib.author())?
+        else {
+            return Ok(None);
+        };
+        captions::photo_to_figures(tx, &photo.sha256, &caption, None, lib.author()).map(Some)
+    })?;
+    if let Some(stories) = changed {
+        lib.notify_photos(vec![photo.sha256.clone()]);
+        lib.notify_stories(&stories)?;
+    }
+    Ok(())
 }
 
 pub(crate) fn load_cursor(lib: &Library, key: &str) -> Result<u64> {
