@@ -43,13 +43,18 @@ fn ready_story(cli: &Cli) -> String {
     id
 }
 
+/// Originals in the server's blob store (its `previews/` and public copies are not originals).
 fn blob_files(server_dir: &std::path::Path) -> usize {
     let mut n = 0;
     let Ok(shards) = std::fs::read_dir(server_dir.join("blobs")) else {
         return 0;
     };
     for shard in shards.flatten() {
-        n += std::fs::read_dir(shard.path()).map_or(0, |d| d.count());
+        let name = shard.file_name().to_string_lossy().into_owned();
+        // Originals are sharded by the first two hex digits of their SHA-256.
+        if name.len() == 2 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
+            n += std::fs::read_dir(shard.path()).map_or(0, |d| d.count());
+        }
     }
     n
 }

@@ -161,7 +161,7 @@ fn a_failed_publish_stays_queued_and_visible() {
     let srv = server::start(sdir.path());
     let report = lib.sync(&srv.remote(&srv.editor), &fast()).unwrap();
     assert_eq!(
-        report.push.sent, 8,
+        report.push.sent, 11,
         "once the server is back, sync sends them all"
     );
     assert!(lib.outbox(false).unwrap().is_empty());
@@ -553,4 +553,46 @@ fn a_photographer_adds_captioned_photos_to_an_editors_story_and_the_editor_sees_
         .expect("the photo itself is now in the editor's library");
     assert_eq!(seen.credit, "Cảnh Toàn", "with the photographer's credit");
     assert!(seen.thumbnail.exists(), "and a thumbnail to show");
+}
+
+#[test]
+fn the_desk_sees_the_page_with_previews_before_the_originals_arrive() {
+    let sdir = tempfile::tempdir().unwrap();
+    // The server takes no original at all here, as if they were still crawling up a 3G link.
+    let srv = server::start_with(
+        sdir.path(),
+        byline_server::Config {
+            max_blob: 1,
+            ..Default::default()
+        },
+    );
+    let (_d, mut lib) = library();
+    let id = ready_story(&mut lib);
+    let err = lib
+        .publish(&id, &srv.remote(&srv.editor), &fast())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("still queued"),
+        "the originals wait; the rest went: {err}"
+    );
+    let page = get(&format!("{}/articles/{id}", srv.url));
+    let photos: Vec<String> = lib.photos().unwrap().into_iter().map(|p| p.id).collect();
+    assert_eq!(photos.len(), 3);
+    for sha in &photos {
+        assert!(
+            page.contains(&format!("/photos/{sha}/preview")),
+            "the published page lays out the preview of {sha} at once:\n{page}"
+        );
+        let (status, bytes) =
+            byline_tests::process::http_bytes(&format!("{}/photos/{sha}/preview", srv.url), None);
+        assert_eq!(status, 200, "the preview is served");
+        assert_eq!(&bytes[..2], &[0xFF, 0xD8], "as a JPEG");
+    }
+    let left: Vec<_> = lib.outbox(false).unwrap();
+    assert!(
+        left.iter()
+            .all(|i| i.kind == byline_core::outbox::Kind::Photo
+                || i.kind == byline_core::outbox::Kind::PhotoMeta),
+        "only originals and their captions still wait: {left:?}"
+    );
 }

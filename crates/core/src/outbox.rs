@@ -123,7 +123,8 @@ pub fn enqueue(conn: &Connection, kind: Kind, target: &str) -> Result<bool> {
 }
 
 /// Called inside a story's save transaction: a story the server already has gets a push queued,
-/// preceded by any of its photos never sent (a photographer attaching photos to a story).
+/// followed by any of its photos never sent (a photographer attaching photos to a story): the
+/// preview first, so the desk sees the figure at once, then the original and its caption.
 pub fn enqueue_if_tracked(conn: &Connection, article: &byline_protocol::Article) -> Result<()> {
     let tracked: bool = conn
         .prepare_cached("SELECT EXISTS(SELECT 1 FROM remote_articles WHERE article_id = ?1)")?
@@ -131,17 +132,18 @@ pub fn enqueue_if_tracked(conn: &Connection, article: &byline_protocol::Article)
     if !tracked {
         return Ok(());
     }
+    enqueue(conn, Kind::Article, &article.id)?;
     for b in &article.blocks {
         if let byline_protocol::BlockKind::Figure {
             photo_id: Some(id), ..
         } = &b.kind
             && !was_sent(conn, Kind::Photo, id)?
         {
+            enqueue(conn, Kind::Preview, id)?;
             enqueue(conn, Kind::Photo, id)?;
             enqueue(conn, Kind::PhotoMeta, id)?;
         }
     }
-    enqueue(conn, Kind::Article, &article.id)?;
     Ok(())
 }
 

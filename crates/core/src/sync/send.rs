@@ -145,17 +145,14 @@ async fn send(
         Kind::Publish => {
             let out = client.publish(&item.target, &item.idempotency_key).await?;
             let local = super::pull::adopt(lib, out.article)?;
-            lib.db().write(|c| {
-                record_remote(
-                    c,
-                    &item.target,
-                    out.server_revision,
-                    local,
-                    &out.conflicts,
-                    Some(true),
-                )
-            })?;
-            Ok(())
+            remember(
+                lib,
+                item,
+                out.server_revision,
+                local,
+                &out.conflicts,
+                Some(true),
+            )
         }
     }
 }
@@ -172,16 +169,21 @@ async fn send_article(lib: &Library, client: &Client, item: &Item) -> Result<(),
         Some(merged) => super::pull::adopt(lib, merged)?,
         None => article.revision,
     };
-    lib.db().write(|c| {
-        record_remote(
-            c,
-            &item.target,
-            out.server_revision,
-            local,
-            &out.conflicts,
-            None,
-        )
-    })?;
+    remember(lib, item, out.server_revision, local, &out.conflicts, None)
+}
+
+/// Records what the server now holds of the item's story.
+fn remember(
+    lib: &Library,
+    item: &Item,
+    server_revision: u64,
+    local: u64,
+    conflicts: &[byline_protocol::sync::Conflict],
+    published: Option<bool>,
+) -> Result<(), Failure> {
+    let target = &item.target;
+    lib.db()
+        .write(|c| record_remote(c, target, server_revision, local, conflicts, published))?;
     Ok(())
 }
 
