@@ -17,15 +17,15 @@ pub struct Server {
 }
 
 pub fn start(dir: &Path) -> Server {
-    start_with(dir, Config::default())
+    start_with(dir, &Config::default())
 }
 
 /// [`start`] with the server's limits changed (rate limits are always off in tests).
-pub fn start_with(dir: &Path, config: Config) -> Server {
+pub fn start_with(dir: &Path, config: &Config) -> Server {
     let config = Config {
         rate_burst: 1e9,
         rate_per_sec: 1e9,
-        ..config
+        ..config.clone()
     };
     let state = AppState::open(dir, config).expect("server data dir opens");
     let tok = |name: &str, role| state.with_db(|c| db::add_user(c, name, role)).unwrap();

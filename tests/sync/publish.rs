@@ -561,7 +561,7 @@ fn the_desk_sees_the_page_with_previews_before_the_originals_arrive() {
     // The server takes no original at all here, as if they were still crawling up a 3G link.
     let srv = server::start_with(
         sdir.path(),
-        byline_server::Config {
+        &byline_server::Config {
             max_blob: 1,
             ..Default::default()
         },
