@@ -296,10 +296,25 @@ fn bad_url(remote: &Remote) -> String {
     )
 }
 
-/// Sleeps up to `d`, or until the library's bus wakes the engine.
+/// Sleeps up to `d`, or until the library's bus wakes the engine, or until another process
+/// (the CLI beside `sync --watch`, or the app) commits to the library.
 async fn wait(lib: &Library, d: Duration) {
     tokio::select! {
         () = tokio::time::sleep(d) => {}
         () = lib.events().woken() => {}
+        () = committed_elsewhere(lib) => {}
+    }
+}
+
+/// Resolves when the database changed, looking once a second (a pragma: no query, no lock).
+async fn committed_elsewhere(lib: &Library) {
+    let Ok(mut watcher) = lib.db().watcher() else {
+        return std::future::pending().await;
+    };
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if watcher.changed() {
+            return;
+        }
     }
 }

@@ -75,6 +75,15 @@ impl Db {
         })
     }
 
+    /// A watcher that tells when anything committed to the database since it last looked,
+    /// from this process or another (the CLI queueing while `sync --watch` runs, the app and
+    /// the CLI on one library).
+    pub fn watcher(&self) -> Result<Watcher> {
+        let conn = open_reader(&self.path)?;
+        let last = data_version(&conn)?;
+        Ok(Watcher { conn, last })
+    }
+
     fn writer(&self) -> MutexGuard<'_, Connection> {
         // A panic while writing rolled its transaction back (rusqlite drops it), so the
         // connection itself is still sound.
@@ -99,6 +108,30 @@ impl Db {
             idle.push(conn);
         }
     }
+}
+
+/// See [`Db::watcher`]. SQLite's `data_version` changes on a connection whenever another
+/// connection committed, which costs one pragma per look instead of a query over the outbox.
+pub struct Watcher {
+    conn: Connection,
+    last: i64,
+}
+
+impl Watcher {
+    /// Whether anything was committed since the last call.
+    pub fn changed(&mut self) -> bool {
+        match data_version(&self.conn) {
+            Ok(v) if v != self.last => {
+                self.last = v;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
 }
 
 /// A read-only connection with the library's SQL functions (search folds text with them).
@@ -140,6 +173,21 @@ mod tests {
         assert_eq!(v, "v", "a committed write is visible to a new read");
         let refused = db.read(|c| Ok(c.execute("DELETE FROM sync_state", [])?));
         assert!(refused.is_err(), "read connections are read-only");
+    }
+
+    #[test]
+    fn a_watcher_sees_commits_from_another_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let db = Db::open(&path).unwrap();
+        let mut w = db.watcher().unwrap();
+        assert!(!w.changed(), "nothing committed yet");
+        let other = Db::open(&path).unwrap();
+        other
+            .transaction(|c| Ok(c.execute("INSERT INTO sync_state VALUES ('x', '1')", [])?))
+            .unwrap();
+        assert!(w.changed(), "another process's commit is seen");
+        assert!(!w.changed(), "and only once");
     }
 
     #[test]
