@@ -1,8 +1,9 @@
 //! Drafts: saving articles as immutable revisions, reading them back, history, restore, trash.
 //!
 //! Every save writes a complete new revision row inside one transaction together with the
-//! `articles` index row and the search index, so a crash leaves either the old or the new
-//! revision current, never a mix. Saves whose content equals the current revision are no-ops,
+//! `articles` index row and a `fts_pending` mark for the search index (folded and indexed later
+//! by `search::index_pending`; search reads pending articles directly), so a crash leaves either
+//! the old or the new revision current, never a mix, and search never misses a save. Saves whose content equals the current revision are no-ops,
 //! which keeps autosave-on-every-pause cheap and the history free of duplicates.
 
 use byline_protocol::{Article, Status};
@@ -13,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{CoreError, Result};
 use crate::search;
+use crate::store::disk;
 
 /// What a save did.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -73,6 +75,28 @@ fn now() -> DateTime<FixedOffset> {
 /// Stores a new article as revision 1. Strings are normalised to NFC; an empty slug is derived
 /// from the title.
 pub fn create(conn: &mut Connection, article: &mut Article, author: &str) -> Result<u64> {
+    let before = (article.revision, article.updated_at);
+    let out = create_in(conn, article, author);
+    settle(conn, article, before, out)
+}
+
+/// After a write: on failure, gives the caller back its copy as it was (so that "save again"
+/// after freeing space is not refused as a conflict with the save that never happened), and
+/// words a full disk as such.
+fn settle<T>(
+    conn: &Connection,
+    article: &mut Article,
+    (revision, updated_at): (u64, DateTime<FixedOffset>),
+    out: Result<T>,
+) -> Result<T> {
+    out.map_err(|e| {
+        article.revision = revision;
+        article.updated_at = updated_at;
+        disk::explain(conn, e)
+    })
+}
+
+fn create_in(conn: &mut Connection, article: &mut Article, author: &str) -> Result<u64> {
     prepare(article)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let exists: bool = tx.query_row(
@@ -102,7 +126,7 @@ pub fn create(conn: &mut Connection, article: &mut Article, author: &str) -> Res
         ],
     )?;
     insert_revision(&tx, article, None, author, &hash)?;
-    search::index(&tx, article)?;
+    search::mark_pending(&tx, &article.id)?;
     tx.commit()?;
     Ok(1)
 }
@@ -118,6 +142,17 @@ pub fn save(conn: &mut Connection, article: &mut Article, author: &str) -> Resul
 /// [`save`], choosing whether a story the server tracks gets a push queued in the same
 /// transaction. Content adopted *from* the server is saved without one.
 pub fn save_with(
+    conn: &mut Connection,
+    article: &mut Article,
+    author: &str,
+    enqueue: bool,
+) -> Result<SaveOutcome> {
+    let before = (article.revision, article.updated_at);
+    let out = save_in(conn, article, author, enqueue);
+    settle(conn, article, before, out)
+}
+
+fn save_in(
     conn: &mut Connection,
     article: &mut Article,
     author: &str,
@@ -174,7 +209,7 @@ pub fn save_with(
         article.section,
         article.updated_at.to_rfc3339()
     ])?;
-    search::index(&tx, article)?;
+    search::mark_pending(&tx, &article.id)?;
     if enqueue {
         crate::outbox::enqueue_if_tracked(&tx, article)?;
     }
@@ -256,7 +291,7 @@ pub fn get_revision(conn: &Connection, id: &str, revision: u64) -> Result<Articl
     }
 }
 
-fn decode(id: &str, revision: u64, json: &str) -> Result<Article> {
+pub(crate) fn decode(id: &str, revision: u64, json: &str) -> Result<Article> {
     let mut a: Article = serde_json::from_str(json).map_err(|e| {
         CoreError::Corrupt(format!(
             "revision {revision} of article {id} does not parse: {e}"
@@ -343,6 +378,10 @@ pub(crate) fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Articl
 
 /// Moves an article to the trash: hidden from lists and search, every revision kept.
 pub fn trash(conn: &mut Connection, id: &str) -> Result<()> {
+    trash_in(conn, id).map_err(|e| disk::explain(conn, e))
+}
+
+fn trash_in(conn: &mut Connection, id: &str) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let n = tx.execute(
         "UPDATE articles SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
@@ -351,13 +390,17 @@ pub fn trash(conn: &mut Connection, id: &str) -> Result<()> {
     if n == 0 {
         return Err(CoreError::article_not_found(id));
     }
-    search::unindex(&tx, id)?;
+    search::mark_pending(&tx, id)?;
     tx.commit()?;
     Ok(())
 }
 
 /// Takes an article back out of the trash.
 pub fn untrash(conn: &mut Connection, id: &str) -> Result<()> {
+    untrash_in(conn, id).map_err(|e| disk::explain(conn, e))
+}
+
+fn untrash_in(conn: &mut Connection, id: &str) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let n = tx.execute(
         "UPDATE articles SET deleted_at = NULL WHERE id = ?1 AND deleted_at IS NOT NULL",
@@ -370,15 +413,25 @@ pub fn untrash(conn: &mut Connection, id: &str) -> Result<()> {
             hint: " (run `byline article list --trash`)",
         });
     }
-    let article = get(&tx, id)?;
-    search::index(&tx, &article)?;
+    search::mark_pending(&tx, id)?;
     tx.commit()?;
     Ok(())
 }
 
 /// Permanently deletes everything in the trash, revisions included. Returns how many articles.
 pub fn empty_trash(conn: &mut Connection) -> Result<usize> {
+    empty_trash_in(conn).map_err(|e| disk::explain(conn, e))
+}
+
+fn empty_trash_in(conn: &mut Connection) -> Result<usize> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Trashing already marked them; marking again costs nothing and keeps the index from
+    // holding text of deleted articles whatever path put them in the trash.
+    tx.execute(
+        "INSERT OR IGNORE INTO fts_pending(article_rowid)
+         SELECT rowid FROM articles WHERE deleted_at IS NOT NULL",
+        [],
+    )?;
     let n = tx.execute("DELETE FROM articles WHERE deleted_at IS NOT NULL", [])?;
     tx.commit()?;
     Ok(n)

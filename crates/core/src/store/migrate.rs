@@ -27,6 +27,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "20261124_0005_outbox",
         include_str!("../../migrations/20261124_0005_outbox.sql"),
     ),
+    (
+        "20261206_0006_fts_pending",
+        include_str!("../../migrations/20261206_0006_fts_pending.sql"),
+    ),
 ];
 
 /// Applies the migrations not yet recorded. Returns the names applied now.

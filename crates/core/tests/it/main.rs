@@ -3,6 +3,7 @@
 mod bad_input;
 mod crash;
 mod credentials;
+mod disk_full;
 mod migration;
 mod model_story;
 mod revisions;
