@@ -49,6 +49,10 @@ const ONE_TRY: sync::Patience = sync::Patience {
     attempts: 1,
     backoff: Backoff::new(Duration::ZERO, Duration::ZERO),
 };
+/// How long the indexer waits after a save for more saves to come (autosave fires per pause).
+const INDEX_DEBOUNCE: Duration = Duration::from_millis(300);
+/// Stories indexed per writer transaction.
+const INDEX_BATCH: usize = 50;
 /// How long an idle push loop sleeps before looking again (a safety net: wake-ups come first).
 const IDLE: Duration = Duration::from_secs(30);
 
@@ -71,6 +75,7 @@ impl Engine {
                     tokio::select! {
                         () = push_loop(&lib, &target, tx) => {}
                         () = feed_loop(&lib, rx) => {}
+                        () = index_loop(&lib) => {}
                         () = stopped.notified() => {}
                     }
                 });
@@ -256,6 +261,25 @@ async fn feed_loop(lib: &Library, mut online: watch::Receiver<Option<Remote>>) {
                 tokio::time::sleep(FEED_POLL).await;
             }
             Err(_) => tokio::time::sleep(backoff.next_delay(None)).await,
+        }
+    }
+}
+
+/// Keeps the full-text index up with saves, off the save path: a burst of autosaves is indexed
+/// once, a few hundred milliseconds later (search reads unindexed saves directly meanwhile).
+async fn index_loop(lib: &Library) {
+    loop {
+        lib.events().index_wanted().await;
+        tokio::time::sleep(INDEX_DEBOUNCE).await;
+        while let Ok(n) = lib
+            .db()
+            .write(|c| crate::search::index_pending(c, INDEX_BATCH))
+        {
+            if n < INDEX_BATCH {
+                break;
+            }
+            // Let a save in between: the writer is shared.
+            tokio::task::yield_now().await;
         }
     }
 }

@@ -1,9 +1,12 @@
 //! The core's one error type. Every variant knows its boundary [`ErrorCode`]; messages say what
 //! went wrong with which file or field, and what to do about it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use byline_protocol::{ApiError, ErrorCode};
+use rusqlite::ffi;
+
+use crate::store::disk;
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 
@@ -32,7 +35,18 @@ pub enum CoreError {
     },
 
     #[error("library database: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(rusqlite::Error),
+
+    /// The disk holding the library is full. The write was refused as a whole (its transaction
+    /// rolled back, its temp file removed), so what was saved before is intact.
+    #[error(
+        "the disk holding the library is full ({}); nothing was lost — free some space (delete files or empty the trash) and save again",
+        free_label(*free_mb)
+    )]
+    DiskFull {
+        /// Megabytes (10^6 bytes) still free there; `None` where it cannot be measured.
+        free_mb: Option<u64>,
+    },
 
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
@@ -76,6 +90,7 @@ impl CoreError {
             CoreError::Invalid(_) | CoreError::BadFile { .. } => ErrorCode::InvalidInput,
             CoreError::NotFound { .. } => ErrorCode::NotFound,
             CoreError::Io { .. } => ErrorCode::Io,
+            CoreError::DiskFull { .. } => ErrorCode::DiskFull,
             CoreError::Db(_) | CoreError::Corrupt(_) => ErrorCode::Storage,
             CoreError::Unsupported(_) => ErrorCode::Unsupported,
             CoreError::TooLarge(_) => ErrorCode::TooLarge,
@@ -92,10 +107,45 @@ impl CoreError {
         ApiError::new(self.code(), self.to_string())
     }
 
+    /// A failed file operation on `path`; "no space left" becomes [`CoreError::DiskFull`] with
+    /// the free space measured where `path` is.
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> CoreError {
-        CoreError::Io {
-            path: path.into(),
-            source,
+        let path = path.into();
+        if disk::is_storage_full(&source) {
+            return CoreError::disk_full_at(&path);
+        }
+        CoreError::Io { path, source }
+    }
+
+    /// [`CoreError::DiskFull`] with the free space of the filesystem holding `path`.
+    pub fn disk_full_at(path: &Path) -> CoreError {
+        CoreError::DiskFull {
+            free_mb: disk::free_bytes(path).map(|b| b / 1_000_000),
+        }
+    }
+
+    /// Reads this error in the light of the disk holding `path` (the library database or
+    /// folder): `SQLITE_FULL` and `ENOSPC` are a full disk, and so is a generic SQLite I/O,
+    /// open or read-only failure while that disk has next to nothing free (growing the `-shm`
+    /// file, for one, fails as `SQLITE_IOERR_SHMSIZE`; a library opened read-only because the
+    /// disk was full refuses writes as `SQLITE_READONLY`). Other errors pass through unchanged.
+    pub fn on_disk_of(self, path: &Path) -> CoreError {
+        let full = match &self {
+            CoreError::DiskFull { .. } => true,
+            CoreError::Io { source, .. } => disk::is_storage_full(source),
+            CoreError::Db(rusqlite::Error::SqliteFailure(e, _)) => match e.code {
+                ffi::ErrorCode::DiskFull => true,
+                ffi::ErrorCode::SystemIoFailure
+                | ffi::ErrorCode::CannotOpen
+                | ffi::ErrorCode::ReadOnly => disk::is_nearly_full(path),
+                _ => false,
+            },
+            _ => false,
+        };
+        if full {
+            CoreError::disk_full_at(path)
+        } else {
+            self
         }
     }
 
@@ -115,8 +165,72 @@ impl CoreError {
     }
 }
 
+/// `SQLITE_FULL` is a full disk wherever it surfaces; callers that know the library's path
+/// ([`CoreError::on_disk_of`]) add the free space to the message.
+impl From<rusqlite::Error> for CoreError {
+    fn from(e: rusqlite::Error) -> CoreError {
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == ffi::ErrorCode::DiskFull => {
+                CoreError::DiskFull { free_mb: None }
+            }
+            _ => CoreError::Db(e),
+        }
+    }
+}
+
+fn free_label(free_mb: Option<u64>) -> String {
+    match free_mb {
+        Some(mb) => format!("{mb} MB free"),
+        None => "free space unknown".to_owned(),
+    }
+}
+
 impl From<CoreError> for ApiError {
     fn from(e: CoreError) -> ApiError {
         e.to_api()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(code: i32) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn sqlite_full_is_a_full_disk_with_the_free_space_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = CoreError::from(sqlite(ffi::SQLITE_FULL)).on_disk_of(dir.path());
+        assert_eq!(e.code(), ErrorCode::DiskFull, "{e}");
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("the disk holding the library is full (")
+                && msg.contains(" MB free); nothing was lost — free some space"),
+            "the message says what happened and what to do: {msg}"
+        );
+    }
+
+    #[test]
+    fn a_generic_io_error_with_space_left_stays_a_storage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = CoreError::from(sqlite(ffi::SQLITE_IOERR_WRITE)).on_disk_of(dir.path());
+        assert_eq!(
+            e.code(),
+            ErrorCode::Storage,
+            "a temp dir with free space must not be reported as full: {e}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn enospc_from_a_file_write_is_a_full_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = CoreError::io(dir.path().join("x"), std::io::Error::from_raw_os_error(28));
+        assert!(
+            matches!(e, CoreError::DiskFull { free_mb: Some(_) }),
+            "ENOSPC names the free space: {e:?}"
+        );
     }
 }

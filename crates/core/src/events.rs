@@ -67,6 +67,7 @@ pub enum Event {
 pub struct Bus {
     tx: broadcast::Sender<Event>,
     wake: Notify,
+    index: Notify,
 }
 
 impl Default for Bus {
@@ -76,6 +77,7 @@ impl Default for Bus {
         Bus {
             tx,
             wake: Notify::new(),
+            index: Notify::new(),
         }
     }
 }
@@ -99,6 +101,16 @@ impl Bus {
     /// Wakes the engine (settings or token changed, the user asked to sync now).
     pub fn wake(&self) {
         self.wake.notify_one();
+    }
+
+    /// A save left the search index behind: the engine's indexer catches up.
+    pub fn indexing_wanted(&self) {
+        self.index.notify_one();
+    }
+
+    /// Resolves when [`Bus::indexing_wanted`] was called since the last wait.
+    pub async fn index_wanted(&self) {
+        self.index.notified().await;
     }
 
     /// Resolves when [`Bus::wake`] or [`Bus::outbox_changed`] was called since the last wait.

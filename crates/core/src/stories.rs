@@ -44,11 +44,18 @@ pub fn create(lib: &Library, mut article: Article) -> Result<Article> {
 /// Saves an edited article as a new revision (autosave calls this on every pause). A figure
 /// caption edited here becomes the photo's caption too, in the same transaction.
 pub fn save(lib: &Library, article: &mut Article) -> Result<SaveOutcome> {
-    let (out, others) = lib.db().transaction(|tx| {
+    let before = (article.revision, article.updated_at);
+    let saved = lib.db().transaction(|tx| {
         let out = drafts::save_in(tx, article, lib.author(), true)?;
         let photos_changed = out.changed && captions::figures_to_photos(tx, article, lib.author())?;
         Ok((out, photos_changed))
+    });
+    // A failed save (a full disk) gives the editor back its copy as it was, so "save again"
+    // after freeing space is not refused as a conflict with the save that never happened.
+    let (out, others) = saved.inspect_err(|_| {
+        (article.revision, article.updated_at) = before;
     })?;
+    lib.events().indexing_wanted();
     if out.changed {
         lib.events().outbox_changed();
         if others {

@@ -39,6 +39,9 @@ pub enum ErrorCode {
     Io,
     /// The local database failed.
     Storage,
+    /// The disk holding the data is full; nothing was written and nothing was lost. Free space
+    /// and try again.
+    DiskFull,
     /// A bug: please report it.
     Internal,
 }
@@ -60,6 +63,7 @@ impl ErrorCode {
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Io => "io",
             ErrorCode::Storage => "storage",
+            ErrorCode::DiskFull => "disk_full",
             ErrorCode::Internal => "internal",
         }
     }
@@ -78,6 +82,8 @@ impl ErrorCode {
             ErrorCode::IdempotencyMismatch | ErrorCode::Blocked => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::Unavailable => 503,
+            // 507 Insufficient Storage (RFC 4918): the server could not store the representation.
+            ErrorCode::DiskFull => 507,
             ErrorCode::Io | ErrorCode::Storage | ErrorCode::Internal => 500,
         }
     }
@@ -87,7 +93,10 @@ impl ErrorCode {
     pub fn is_retryable(self) -> bool {
         matches!(
             self,
-            ErrorCode::RateLimited | ErrorCode::Unavailable | ErrorCode::Conflict
+            ErrorCode::RateLimited
+                | ErrorCode::Unavailable
+                | ErrorCode::Conflict
+                | ErrorCode::DiskFull
         )
     }
 }
@@ -133,6 +142,7 @@ mod tests {
             ErrorCode::InvalidInput,
             ErrorCode::RateLimited,
             ErrorCode::PreconditionFailed,
+            ErrorCode::DiskFull,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(
@@ -150,6 +160,20 @@ mod tests {
         assert!(
             ErrorCode::Storage.http_status() >= 500,
             "a storage fault is the server's"
+        );
+    }
+
+    #[test]
+    fn a_full_disk_is_507_insufficient_storage_and_worth_retrying_later() {
+        assert_eq!(ErrorCode::DiskFull.as_str(), "disk_full");
+        assert_eq!(
+            ErrorCode::DiskFull.http_status(),
+            507,
+            "RFC 4918's Insufficient Storage is the status for a full disk"
+        );
+        assert!(
+            ErrorCode::DiskFull.is_retryable(),
+            "freeing space fixes it, so queued work should wait rather than park"
         );
     }
 }

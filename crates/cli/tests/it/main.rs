@@ -4,6 +4,7 @@
 mod article;
 mod credentials;
 mod desk;
+mod disk_full;
 mod photo;
 
 use std::path::{Path, PathBuf};

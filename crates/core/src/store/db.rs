@@ -23,16 +23,23 @@ pub struct Db {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// The disk was full at open: the "writer" is a read-only connection holding the file in
+    /// exclusive mode (see `store::open`), so reads go through it too.
+    degraded: bool,
 }
 
 impl Db {
     /// Opens (creating and migrating if needed) the database at `path`.
     pub fn open(path: &Path) -> Result<Db> {
         let writer = super::open(path)?;
+        let degraded = writer
+            .query_row("PRAGMA query_only", [], |r| r.get::<_, bool>(0))
+            .unwrap_or(false);
         Ok(Db {
             path: path.to_path_buf(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            degraded,
         })
     }
 
@@ -43,6 +50,9 @@ impl Db {
     /// Runs `f` on a read-only connection inside one read transaction, so every query in `f`
     /// sees the same snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.degraded {
+            return f(&self.writer());
+        }
         let conn = self.checkout()?;
         let out = (|| {
             conn.execute_batch("BEGIN DEFERRED")?;
@@ -65,13 +75,17 @@ impl Db {
     }
 
     /// Runs `f` inside one `IMMEDIATE` transaction on the writer: everything `f` writes commits
-    /// together or not at all.
+    /// together or not at all. A full disk comes back as [`crate::CoreError::DiskFull`].
     pub fn transaction<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         self.write(|conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let out = f(&tx)?;
-            tx.commit()?;
-            Ok(out)
+            let out = (|| {
+                let tx =
+                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let out = f(&tx)?;
+                tx.commit()?;
+                Ok(out)
+            })();
+            out.map_err(|e| super::disk::explain(conn, e))
         })
     }
 

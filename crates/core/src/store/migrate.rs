@@ -28,8 +28,12 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/20261124_0005_outbox.sql"),
     ),
     (
-        "20261206_0006_outbox_preview",
-        include_str!("../../migrations/20261206_0006_outbox_preview.sql"),
+        "20261206_0006_fts_pending",
+        include_str!("../../migrations/20261206_0006_fts_pending.sql"),
+    ),
+    (
+        "20261206_0007_outbox_preview",
+        include_str!("../../migrations/20261206_0007_outbox_preview.sql"),
     ),
 ];
 

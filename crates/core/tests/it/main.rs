@@ -4,6 +4,7 @@ mod bad_input;
 mod concurrency;
 mod crash;
 mod credentials;
+mod disk_full;
 mod migration;
 mod model_story;
 mod revisions;
