@@ -76,3 +76,33 @@ pub fn big_photo(path: &Path) -> u64 {
     drop(f);
     std::fs::metadata(path).expect("photo written").len()
 }
+
+/// A camera-sized JPEG at `path`: a smooth scene (sky-to-ground gradient with soft bands) with
+/// grain of amplitude `grain`, seeded by `seed` so no two photos share a SHA-256. Grain sets the
+/// file size (a real photo's detail) while the scene keeps the 1600 px preview small, as a real
+/// photo's is. Returns its size.
+pub fn camera_photo(path: &Path, width: u32, height: u32, grain: u8, seed: u32) -> u64 {
+    let mut x: u32 = 0x9E37_79B9 ^ seed.wrapping_mul(0x85EB_CA6B) | 1;
+    let g = i32::from(grain);
+    let img = image::RgbImage::from_fn(width, height, |px, py| {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        let n = if g == 0 { 0 } else { (x % (2 * g as u32 + 1)) as i32 - g };
+        let (fx, fy) = (px as f32 / width as f32, py as f32 / height as f32);
+        let band = ((fx * 9.0 + fy * 5.0 + seed as f32).sin() * 40.0) as i32;
+        let c = |base: f32, k: f32| (base + k * fy * 120.0) as i32 + band + n;
+        let clamp = |v: i32| v.clamp(0, 255) as u8;
+        image::Rgb([
+            clamp(c(90.0, 0.8)),
+            clamp(c(140.0, 0.3)),
+            clamp(c(210.0, -0.9)),
+        ])
+    });
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("photo file"));
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut f, 90)
+        .encode_image(&img)
+        .expect("JPEG encodes");
+    drop(f);
+    std::fs::metadata(path).expect("photo written").len()
+}

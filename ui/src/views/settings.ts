@@ -3,6 +3,8 @@
 import * as api from "../api";
 import { h } from "../dom";
 import { getLang, t } from "../i18n";
+import { errorDetail, errorText } from "../errors";
+import { connectionChanging } from "../live";
 import { toast, type View } from "../router";
 
 /** "Stored in: OS keychain" / "Stored in: file (no keychain available)", or nothing. */
@@ -50,6 +52,7 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
   const city = input("def-city", s.photo_city, t("city"));
   const save = h("button", { class: "primary", id: "save-settings", onclick: async () => {
     try {
+      const reconnect = token.value !== "" || url.value.trim() !== s.server_url;
       s = await api.saveSettings(
         {
           server_url: url.value,
@@ -63,9 +66,12 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
       token.placeholder = s.has_token ? t("tokenStored") : "";
       url.value = s.server_url;
       where.textContent = storeLabel(s);
+      // The engine was woken and tries the new server or token now; until it speaks, the
+      // indicator says "checking" rather than repeat what held for the old one.
+      if (reconnect) connectionChanging();
       toast(t("settingsSaved"));
     } catch (e) {
-      toast(`${t("error")}: ${(e as Error).message}`, "error");
+      toast(errorText(e), "error", { detail: errorDetail(e) });
     }
   } }, t("save"));
   const row = (label: string, el: HTMLElement) => h("label", { class: "field" }, h("span", {}, label), el);

@@ -2,6 +2,7 @@
 import * as api from "../api";
 import { h, highlight } from "../dom";
 import { t, getLang } from "../i18n";
+import { debounce, subscribe, touchesStories } from "../live";
 import { go, type View } from "../router";
 
 export function formatTime(iso: string, lang = getLang()): string {
@@ -77,9 +78,14 @@ export async function storiesView(): Promise<View> {
       items = (await api.listStories(status)).map((s) => row(s));
     }
     if (my !== seq) return;
+    // A live refresh must not take the keyboard focus away from the row it was on.
+    const focused = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>(".story-row");
+    const focusedId = focused && list.contains(focused) ? focused.dataset.id : undefined;
     list.replaceChildren(
       ...(items.length ? items : [h("li", { class: "empty" }, t(q ? "noResults" : "noStories"))]),
     );
+    if (focusedId)
+      [...list.querySelectorAll<HTMLElement>(".story-row")].find((r) => r.dataset.id === focusedId)?.focus();
   }
   let timer: ReturnType<typeof setTimeout> | undefined;
   search.addEventListener("input", () => {
@@ -88,6 +94,12 @@ export async function storiesView(): Promise<View> {
   });
   filter.addEventListener("change", () => void refresh());
   await refresh();
+  // A pull (another person's story), a save or a publish changes the list: refresh once a burst
+  // of events pauses. `refresh` drops a stale answer, so overlapping ones are harmless.
+  const live = debounce(() => void refresh().catch(() => undefined), 150);
+  const stop = subscribe((e) => {
+    if (touchesStories(e)) live();
+  });
 
   const newBtn = h(
     "button",
@@ -115,5 +127,12 @@ export async function storiesView(): Promise<View> {
     ),
     list,
   );
-  return { el, onFind: () => search.focus() };
+  return {
+    el,
+    onFind: () => search.focus(),
+    leave: async () => {
+      stop();
+      live.cancel();
+    },
+  };
 }
