@@ -690,3 +690,318 @@ async fn scenario(
     );
     Ok(())
 }
+
+/// The sync engine behind the real window. A story with four camera-sized photos goes to a
+/// newsroom server behind a slow link (~150 KB/s, the loopback proxy): the first try meets a
+/// wrong token, which the nav's indicator says in Vietnamese with a link to Settings; saving the
+/// right token there sends everything with no retry click. While the photos creep up the desk
+/// stays free: the story list shows at once, another story opens and what is typed into its
+/// lead is stored (read back by the CLI from the same library). Then the link is let go and the
+/// publish finishes by itself, as the server's public page shows.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_publish_never_holds_the_desk_up_and_a_corrected_token_sends_it_without_a_retry() {
+    let _display = window::display_lock().await;
+    tokio::time::timeout(Duration::from_secs(240), always_on_sync())
+        .await
+        .expect("the always-on sync E2E took longer than 4 minutes")
+        .unwrap();
+}
+
+/// The slow link: what a newsroom on a weak connection sends at (bytes per second).
+const SLOW_LINK: u64 = 150 * 1024;
+
+async fn always_on_sync() -> Res {
+    let started = Instant::now();
+    let root = repo();
+    let app = bin("BYLINE_APP", "byline-desktop").canonicalize()?;
+    let cli = bin("BYLINE_CLI", "byline");
+    assert!(std::env::var_os("DISPLAY").is_some(), "run under xvfb-run");
+    let shots = root.join("tests/screenshots");
+    std::fs::create_dir_all(&shots)?;
+    let data = tempfile::tempdir()?;
+    let byline = |args: &[&str]| -> Res<serde_json::Value> {
+        let out = Command::new(&cli)
+            .arg("--json")
+            .args(args)
+            .env("BYLINE_DATA_DIR", data.path())
+            .output()?;
+        if !out.status.success() {
+            return Err(format!(
+                "byline {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
+        }
+        Ok(serde_json::from_slice(&out.stdout)?)
+    };
+
+    // The library: the model story (the one to edit meanwhile) and a storm story with four
+    // camera-sized photos, signed and credited so the copy desk lets it go.
+    byline(&["article", "import", &seed_path(&root)])?;
+    let files = tempfile::tempdir()?;
+    let mut md = String::from(
+        "---\nsection: Thời sự\nbyline:\n  - name: Thanh Hà\n    role: writer\n  - name: Cảnh Toàn\n    role: photographer\n---\n\n# Bão số 3 đổ bộ vào Quảng Ninh\n\nChiều nay bão số 3 đổ bộ vào Quảng Ninh, gió giật mạnh, nhiều cây xanh bị quật đổ.\n\n",
+    );
+    let mut sizes = Vec::new();
+    for n in 1..=4u32 {
+        let name = format!("bao-{n}.jpg");
+        sizes.push(byline_tests::camera_photo(
+            &files.path().join(&name),
+            4000,
+            3000,
+            PHOTO_GRAIN,
+            n,
+        ));
+        md.push_str(&format!(
+            "![Sóng lớn ở Bãi Cháy, ảnh {n}.]({name} \"Ảnh: Cảnh Toàn\")\n\n"
+        ));
+    }
+    let total: u64 = sizes.iter().sum();
+    println!(
+        "four camera photos: {:?} KiB, {} MiB in all",
+        sizes.iter().map(|s| s / 1024).collect::<Vec<_>>(),
+        total / (1 << 20)
+    );
+    for s in &sizes {
+        assert!(
+            (1_800_000..=3_600_000).contains(s),
+            "each photo is camera-sized (2–3 MB): {sizes:?}"
+        );
+    }
+    std::fs::write(files.path().join("bao.md"), md)?;
+    byline(&["article", "import", &files.path().join("bao.md").to_string_lossy()])?;
+    let list = byline(&["article", "list"])?;
+    let id_of = |prefix: &str| -> Res<String> {
+        Ok(list
+            .as_array()
+            .and_then(|l| {
+                l.iter().find(|a| {
+                    a["title"]
+                        .as_str()
+                        .is_some_and(|t| t.starts_with(prefix))
+                })
+            })
+            .and_then(|a| a["id"].as_str())
+            .ok_or_else(|| format!("`{prefix}…` is in the library: {list}"))?
+            .to_owned())
+    };
+    let storm = id_of("Bão số 3")?;
+    let model = id_of("Hội nghị khảo sát")?;
+
+    // The newsroom server behind the slow link.
+    let server_data = tempfile::tempdir()?;
+    let server = ServerProcess::start(server_data.path());
+    let editor_token = server.add_user("Biên tập", "editor");
+    let link = byline_tests::proxy::throttled(&server.url, SLOW_LINK);
+
+    let (_driver, c, _spawned) = window::launch(&app, data.path()).await?;
+    let result = slow_publish(
+        &c,
+        &shots,
+        &byline,
+        (&server, &link, &editor_token),
+        (&storm, &model),
+    )
+    .await;
+    if result.is_err() {
+        let _ = shot(&c, &shots, "failure-sync.png").await;
+    }
+    let _ = c.close().await;
+    result?;
+    println!(
+        "always-on sync scenario: {} s in all",
+        started.elapsed().as_secs()
+    );
+    Ok(())
+}
+
+/// Grain that makes a 4000×3000 photo of the test scene 2–3 MB (see `camera_photo`).
+const PHOTO_GRAIN: u8 = 12;
+
+fn seed_path(root: &Path) -> String {
+    root.join("fixtures/seed-article/article.md")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// How many of the story's photos the server's public page shows and serves.
+fn served_photos(server: &ServerProcess, id: &str) -> usize {
+    let (status, page) = http("GET", &format!("{}/articles/{id}", server.url), None, None);
+    if status != 200 {
+        return 0;
+    }
+    page.match_indices("src=\"/photos/")
+        .filter(|(at, m)| {
+            let sha: String = page[at + m.len()..]
+                .chars()
+                .take_while(char::is_ascii_hexdigit)
+                .collect();
+            http("GET", &format!("{}/photos/{sha}", server.url), None, None).0 == 200
+        })
+        .count()
+}
+
+async fn slow_publish(
+    c: &Client,
+    shots: &Path,
+    byline: &dyn Fn(&[&str]) -> Res<serde_json::Value>,
+    (server, link, editor_token): (&ServerProcess, &byline_tests::proxy::Proxy, &str),
+    (storm, model): (&str, &str),
+) -> Res {
+    // No server yet: the indicator says what to do and links to Settings.
+    wait_for(c, "#story-list .story-row").await?;
+    wait_js(c, "the indicator asking for a server", "document.querySelector('#sync-status')?.dataset.state === 'not_configured' && document.querySelector('#sync-status-settings')").await?;
+    find(c, "#sync-status-settings").await?.click().await?;
+    let url = wait_for(c, "#server-url").await?;
+    url.clear().await?;
+    url.send_keys(&link.url).await?;
+    find(c, "#token").await?.send_keys("not-the-token").await?;
+    find(c, "#save-settings").await?.click().await?;
+    // The server answers its health check through the link: online, as far as anyone knows.
+    wait_js(
+        c,
+        "the indicator online",
+        "document.querySelector('#sync-status')?.dataset.state === 'online'",
+    )
+    .await?;
+
+    // Publish: queued at once; the engine meets the wrong token and the indicator says so, in
+    // Vietnamese, with the way to Settings. Nothing is parked.
+    find(c, "[data-nav=publish]").await?.click().await?;
+    let pick = wait_for(c, "#publish-story").await?;
+    pick.select_by_value(storm).await?;
+    wait_js(
+        c,
+        "the storm story's state",
+        "document.querySelector('#story-state')?.dataset.state === 'local'",
+    )
+    .await?;
+    find(c, "#publish-btn").await?.click().await?;
+    wait_js(c, "the refused token in the indicator", "document.querySelector('#sync-status')?.dataset.state === 'refused' && document.querySelector('#sync-status .sync-text').textContent === 'Máy chủ từ chối mã truy cập: cập nhật mã trong Cài đặt' && document.querySelector('#sync-status-settings')").await?;
+    wait_js(
+        c,
+        "the Publish button free again",
+        "!document.querySelector('#publish-btn').disabled",
+    )
+    .await?;
+    assert_eq!(
+        served_photos(server, storm),
+        0,
+        "nothing published with the wrong token"
+    );
+    shot(c, shots, "13-token-refused.png").await?;
+
+    // The right token in Settings, reached from the indicator. No retry click after this.
+    find(c, "#sync-status-settings").await?.click().await?;
+    find(c, "#token")
+        .await?
+        .send_keys(editor_token)
+        .await?;
+    find(c, "#save-settings").await?.click().await?;
+    let sending = Instant::now();
+
+    // While the photos creep up: the story list shows at once…
+    find(c, "[data-nav=stories]").await?.click().await?;
+    let asked = Instant::now();
+    wait_js(
+        c,
+        "the story list",
+        "document.querySelectorAll('#story-list .story-row').length === 2",
+    )
+    .await?;
+    let list_ms = asked.elapsed().as_millis();
+    println!("story list during the upload: {list_ms} ms");
+    assert!(
+        list_ms <= 1500,
+        "the story list shows within 1.5 s while the upload runs: {list_ms} ms"
+    );
+    // …another story opens, and what is typed into its lead is stored within 3 s.
+    c.execute(
+        "document.querySelector(`.story-row[data-id=\"${arguments[0]}\"]`).click()",
+        vec![json!(model)],
+    )
+    .await?;
+    let lead = wait_for(c, "#f-lead").await?;
+    wait_js(
+        c,
+        "the model story in the editor",
+        "document.querySelector('#f-title').value.startsWith('Hội nghị khảo sát')",
+    )
+    .await?;
+    lead.click().await?;
+    c.execute(
+        "const l = document.querySelector('#f-lead'); l.setSelectionRange(l.value.length, l.value.length);",
+        vec![],
+    )
+    .await?;
+    let typed = " Cập nhật lúc 15 giờ.";
+    lead.send_keys(typed).await?;
+    let typed_at = Instant::now();
+    loop {
+        let a = byline(&["article", "show", model])?;
+        if a["lead"].as_str().is_some_and(|l| l.ends_with(typed)) {
+            break;
+        }
+        assert!(
+            typed_at.elapsed() < Duration::from_secs(3),
+            "the typed lead is stored within 3 s while the upload runs: {}",
+            a["lead"]
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    println!(
+        "lead typed during the upload stored after {} ms",
+        typed_at.elapsed().as_millis()
+    );
+    wait_js(
+        c,
+        "saved",
+        "document.querySelector('#save-state').dataset.state === 'saved'",
+    )
+    .await?;
+
+    // The upload was still under way all that time: photos are waiting in the outbox.
+    let waiting = byline(&["outbox"])?;
+    let waiting = waiting.as_array().map_or(0, Vec::len);
+    assert!(
+        waiting > 0 && served_photos(server, storm) < 4,
+        "the story's photos were still going up while the desk worked ({waiting} items waiting)"
+    );
+
+    // The Publish panel follows the upload from the engine's events.
+    find(c, "[data-nav=publish]").await?.click().await?;
+    wait_for(c, "#publish-story").await?;
+    find(c, "#publish-story")
+        .await?
+        .select_by_value(storm)
+        .await?;
+    wait_js(c, "a photo uploading with its bar", "document.querySelector('#outbox .outbox-row[data-kind=photo][data-state=uploading] progress') && document.querySelector('#sync-status').dataset.state === 'online'").await?;
+    shot(c, shots, "14-publish-uploading.png").await?;
+
+    // Let the link go: the rest goes up by itself and the server publishes the story with its
+    // four photos, with no click in the window.
+    println!(
+        "slow link let go {} s after the token was saved",
+        sending.elapsed().as_secs()
+    );
+    link.rate.store(0, std::sync::atomic::Ordering::SeqCst);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let served = served_photos(server, storm);
+        if served == 4 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the story is published with its four photos within a minute of the link's release ({served} served)"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    println!(
+        "published with four photos {} s after the token was saved",
+        sending.elapsed().as_secs()
+    );
+    wait_js(c, "the panel at published, nothing waiting", "document.querySelector('#story-state')?.dataset.state === 'published' && !document.querySelector('#outbox [data-state=queued], #outbox [data-state=uploading], #outbox [data-state=needs_attention]')").await?;
+    shot(c, shots, "15-publish-done.png").await?;
+    Ok(())
+}

@@ -43,7 +43,7 @@ export function toast(
   const a = opts.action;
   const el = h(
     "div",
-    { class: `toast ${kind}`, role: "status", title: opts.detail },
+    { class: `toast ${kind}${a ? " actionable" : ""}`, role: "status", title: opts.detail },
     msg,
     a
       ? h("button", { class: "toast-action", id: a.id, onclick: () => (el.remove(), a.run()) }, a.label)

@@ -34,7 +34,7 @@ export function uploadPercent(done: number, total: number): number {
 }
 
 export async function publishView(): Promise<View> {
-  const stories = await api.listStories();
+  let stories = await api.listStories();
   const last = sessionStorage.getItem("lastStory");
   const pick = h(
     "select",
@@ -201,9 +201,19 @@ export async function publishView(): Promise<View> {
     if (state) state.replaceChildren(stateBadge("uploading", pct), progressBar(pct, stateLabel("uploading", pct)));
   }
 
+  /** A story pulled from the server (or created elsewhere) joins the picker; the pick stays. */
+  async function refreshPicker() {
+    stories = await api.listStories();
+    const keep = pick.value;
+    pick.replaceChildren(...stories.map((s) => h("option", { value: s.id }, s.title || t("untitled"))));
+    if (stories.some((s) => s.id === keep)) pick.value = keep;
+    setBusy(busy);
+  }
+
   const live = debounce(() => void refresh().catch(() => undefined), 150);
   const stop = subscribe((e) => {
     if (e.type === "upload") showUpload(e);
+    if (e.type === "story_changed" && !stories.some((s) => s.id === e.id)) void refreshPicker().catch(() => undefined);
     if (touchesPublishing(e)) live();
   });
 
