@@ -106,12 +106,13 @@ export async function photosView(): Promise<View> {
     const p = photos[i];
     const { x, y } = cellOrigin(i, cols, CELL, GAP);
     const label = p.caption || p.original_name;
+    const img = el.firstElementChild as HTMLImageElement;
+    // The same photo again (a refill after an import added others): keep its loaded thumbnail.
+    if (el.dataset.id !== p.id) img.removeAttribute("src");
     el.dataset.id = p.id;
     el.dataset.index = String(i);
     el.title = p.original_name;
     el.style.transform = `translate(${x}px, ${y}px)`;
-    const img = el.firstElementChild as HTMLImageElement;
-    img.removeAttribute("src");
     img.alt = label;
     (el.lastElementChild as HTMLElement).textContent = label;
     if (!flinging) showThumb(el, i);
@@ -139,13 +140,24 @@ export async function photosView(): Promise<View> {
       return;
     }
     const w = gridWindow(photos.length, scroller.clientWidth - 2 * GAP, scroller.clientHeight, scroller.scrollTop, CELL, GAP);
-    if (stale || w.columns !== columns) {
+    if (w.columns !== columns || cells.size === 0) {
       sizer.replaceChildren();
       cells.clear();
       columns = w.columns;
       scroller.dataset.columns = String(columns);
-      stale = false;
+    } else if (stale) {
+      // The photos changed (an import landing photo by photo, captions): refill the cells in
+      // place rather than rebuild them, so the grid does not flash and a cell being pointed at
+      // or clicked stays the same element.
+      for (const [i, el] of cells) {
+        if (i < photos.length) fillCell(el, i, columns);
+        else {
+          el.remove();
+          cells.delete(i);
+        }
+      }
     }
+    stale = false;
     sizer.style.height = `${w.totalHeight + 2 * GAP}px`;
     const { remove, add } = windowDiff(cells.keys(), w.first, w.last);
     const spare: HTMLElement[] = [];
