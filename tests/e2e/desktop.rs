@@ -727,15 +727,14 @@ async fn always_on_sync() -> Res {
             .env("BYLINE_DATA_DIR", data.path())
             .output()?;
         if !out.status.success() {
-            return Err(format!(
-                "byline {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-            .into());
+            return Err(
+                format!("byline {args:?}: {}", String::from_utf8_lossy(&out.stderr)).into(),
+            );
         }
         Ok(out.stdout)
     };
-    let byline = |args: &[&str]| -> Res<serde_json::Value> { Ok(serde_json::from_slice(&run(args)?)?) };
+    let byline =
+        |args: &[&str]| -> Res<serde_json::Value> { Ok(serde_json::from_slice(&run(args)?)?) };
 
     // The library: the model story (the one to edit meanwhile) and a storm story with four
     // camera-sized photos, signed and credited so the copy desk lets it go.
@@ -777,17 +776,18 @@ async fn always_on_sync() -> Res {
         );
     }
     std::fs::write(files.path().join("bao.md"), md)?;
-    run(&["article", "import", &files.path().join("bao.md").to_string_lossy()])?;
+    run(&[
+        "article",
+        "import",
+        &files.path().join("bao.md").to_string_lossy(),
+    ])?;
     let list = byline(&["article", "list"])?;
     let id_of = |prefix: &str| -> Res<String> {
         Ok(list
             .as_array()
             .and_then(|l| {
-                l.iter().find(|a| {
-                    a["title"]
-                        .as_str()
-                        .is_some_and(|t| t.starts_with(prefix))
-                })
+                l.iter()
+                    .find(|a| a["title"].as_str().is_some_and(|t| t.starts_with(prefix)))
             })
             .and_then(|a| a["id"].as_str())
             .ok_or_else(|| format!("`{prefix}…` is in the library: {list}"))?
@@ -901,10 +901,7 @@ async fn slow_publish(
 
     // The right token in Settings, reached from the indicator. No retry click after this.
     find(c, "#sync-status-settings").await?.click().await?;
-    find(c, "#token")
-        .await?
-        .send_keys(editor_token)
-        .await?;
+    find(c, "#token").await?.send_keys(editor_token).await?;
     find(c, "#save-settings").await?.click().await?;
     let sending = Instant::now();
     // The engine takes the new token by itself: a photo starts creeping up the slow link.

@@ -133,7 +133,11 @@ fn relay(client: TcpStream, upstream: &str, fault: Fault, limit: &Arc<AtomicU64>
         return;
     };
     // A slow link keeps a connection quiet for as long as a whole upload takes to creep up.
-    let quiet = if limit.load(Ordering::SeqCst) > 0 { 180 } else { 20 };
+    let quiet = if limit.load(Ordering::SeqCst) > 0 {
+        180
+    } else {
+        20
+    };
     let timeout = Some(Duration::from_secs(quiet));
     for s in [&client, &server] {
         let _ = s.set_read_timeout(timeout);

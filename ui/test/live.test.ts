@@ -175,3 +175,16 @@ describe("connection indicator between engine reports", () => {
     s.stop();
   });
 });
+
+describe("story list rows", () => {
+  it("stay the same elements when an event leaves the list unchanged", async () => {
+    const stories = [{ id: "a1", title: "Mưa lớn", status: "draft", section: "", updated_at: "" }];
+    mockIPC((cmd) => (cmd === "list_stories" ? stories : null));
+    const v = await storiesView();
+    const before = v.el.querySelector(".story-row");
+    dispatch({ type: "outbox_changed" });
+    await new Promise((r) => setTimeout(r, 250));
+    expect(v.el.querySelector(".story-row")).toBe(before);
+    await v.leave!();
+  });
+});

@@ -64,6 +64,7 @@ export async function storiesView(): Promise<View> {
     );
 
   let seq = 0;
+  let lastShown = "";
   async function refresh() {
     const my = ++seq;
     const q = search.value.trim();
@@ -71,13 +72,21 @@ export async function storiesView(): Promise<View> {
     sessionStorage.setItem("q", search.value);
     sessionStorage.setItem("status", filter.value);
     let items: HTMLElement[];
+    let shown: string;
     if (q) {
-      const hits = await api.searchStories(q);
-      items = hits.filter((x) => !status || x.status === status).map((x) => row(x, x.snippet));
+      const hits = (await api.searchStories(q)).filter((x) => !status || x.status === status);
+      shown = JSON.stringify([q, hits]);
+      items = hits.map((x) => row(x, x.snippet));
     } else {
-      items = (await api.listStories(status)).map((s) => row(s));
+      const stories = await api.listStories(status);
+      shown = JSON.stringify(stories);
+      items = stories.map((s) => row(s));
     }
     if (my !== seq) return;
+    // Most events (an autosave, an upload step) leave the list as it was: keep the rows, so
+    // nothing under the pointer or the keyboard is swapped out for nothing.
+    if (shown === lastShown) return;
+    lastShown = shown;
     // A live refresh must not take the keyboard focus away from the row it was on.
     const focused = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>(".story-row");
     const focusedId = focused && list.contains(focused) ? focused.dataset.id : undefined;
