@@ -901,7 +901,7 @@ async fn slow_publish(
 
     // The right token in Settings, reached from the indicator. No retry click after this.
     find(c, "#sync-status-settings").await?.click().await?;
-    find(c, "#token").await?.send_keys(editor_token).await?;
+    wait_for(c, "#token").await?.send_keys(editor_token).await?;
     find(c, "#save-settings").await?.click().await?;
     let sending = Instant::now();
     // The engine takes the new token by itself: a photo starts creeping up the slow link.
@@ -1031,5 +1031,53 @@ async fn slow_publish(
     );
     wait_js(c, "the panel at published, nothing waiting", "document.querySelector('#story-state')?.dataset.state === 'published' && !document.querySelector('#outbox [data-state=queued], #outbox [data-state=uploading], #outbox [data-state=needs_attention]')").await?;
     shot(c, shots, "15-publish-done.png").await?;
+
+    // Another reporter files a story from a library of their own (the CLI, straight to the
+    // server): the engine pulls it and the open story list shows it, with no click or reload.
+    find(c, "[data-nav=stories]").await?.click().await?;
+    wait_for(c, "#story-list .story-row").await?;
+    let other = tempfile::tempdir()?;
+    let filed = other.path().join("tin.md");
+    std::fs::write(
+        &filed,
+        "---\nsection: Thời sự\nbyline:\n  - name: Minh Anh\n    role: writer\n---\n\n# Cầu Bãi Cháy tạm cấm xe\n\nCầu Bãi Cháy tạm cấm mọi phương tiện từ 18 giờ.\n",
+    )?;
+    let cli_other = |args: &[&str]| -> Res<String> {
+        let out = Command::new(bin("BYLINE_CLI", "byline"))
+            .args(args)
+            .env("BYLINE_DATA_DIR", other.path())
+            .output()?;
+        if !out.status.success() {
+            return Err(
+                format!("byline {args:?}: {}", String::from_utf8_lossy(&out.stderr)).into(),
+            );
+        }
+        Ok(String::from_utf8(out.stdout)?.trim().to_owned())
+    };
+    let filed_id = cli_other(&["article", "import", &filed.to_string_lossy()])?;
+    cli_other(&[
+        "publish",
+        &filed_id,
+        "--server",
+        &server.url,
+        "--token",
+        editor_token,
+    ])?;
+    let on_server = Instant::now();
+    wait_js(
+        c,
+        "the story another reporter filed, in the list",
+        &format!(
+            "document.querySelector('#story-list .story-row[data-id=\"{filed_id}\"]')?.textContent.includes('Cầu Bãi Cháy tạm cấm xe')"
+        ),
+    )
+    .await?;
+    let pulled_ms = on_server.elapsed().as_millis();
+    println!("a story filed elsewhere in the list after {pulled_ms} ms");
+    assert!(
+        pulled_ms <= 4000,
+        "a story filed elsewhere shows in the open list within 4 s (feed poll, pull, 150 ms debounce): {pulled_ms} ms"
+    );
+    shot(c, shots, "16-story-pulled.png").await?;
     Ok(())
 }
