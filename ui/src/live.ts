@@ -11,6 +11,14 @@ const handlers = new Set<Handler>();
 const watchers = new Set<(c: ConnectionEvent | null) => void>();
 let connection: ConnectionEvent | null = null;
 
+/** How many connection reports the engine has made (see `connectionChanging`). */
+let reports = 0;
+
+/** A mark to pass to `connectionChanging` (taken before saving settings). */
+export function connectionMark(): number {
+  return reports;
+}
+
 function setConnection(c: ConnectionEvent | null): void {
   connection = c;
   for (const w of [...watchers]) w(c);
@@ -18,7 +26,10 @@ function setConnection(c: ConnectionEvent | null): void {
 
 /** Hands one event to every subscriber (the shell's listener calls this; tests call it too). */
 export function dispatch(e: api.SyncEvent): void {
-  if (e.type === "connection") setConnection(e);
+  if (e.type === "connection") {
+    reports++;
+    setConnection(e);
+  }
   // Bytes are going up: the server answers and takes the token, whatever was said before. (The
   // engine speaks again only once its queue is drained, which a long upload keeps it from.)
   else if (e.type === "upload" && indicator(connection).state !== "online")
@@ -46,8 +57,11 @@ export function watchConnection(fn: (c: ConnectionEvent | null) => void): () => 
 }
 
 /** A new server or token was saved: what the engine said before no longer holds, and it is
- *  trying the new one (it was woken): show "checking" until it speaks. */
-export function connectionChanging(): void {
+ *  trying the new one (it was woken): show "checking" until it speaks. With `since` (a
+ *  `connectionMark` taken before saving), an engine report that already came in since then
+ *  stands: the engine is woken inside the save and may well answer before the save returns. */
+export function connectionChanging(since?: number): void {
+  if (since !== undefined && reports !== since) return;
   setConnection(null);
 }
 
@@ -61,6 +75,7 @@ export function resetLive(): void {
   handlers.clear();
   watchers.clear();
   connection = null;
+  reports = 0;
 }
 
 /**

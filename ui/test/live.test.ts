@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
-import { connectionChanging, debounce, dispatch, indicator, lastConnection, resetLive, startLive, subscribe } from "../src/live";
+import { connectionChanging, connectionMark, debounce, dispatch, indicator, lastConnection, resetLive, startLive, subscribe } from "../src/live";
 import { setLang, t } from "../src/i18n";
 import { syncIndicator } from "../src/views/syncstatus";
 import { storiesView } from "../src/views/stories";
@@ -186,5 +186,19 @@ describe("story list rows", () => {
     await new Promise((r) => setTimeout(r, 250));
     expect(v.el.querySelector(".story-row")).toBe(before);
     await v.leave!();
+  });
+});
+
+describe("saving a new server or token", () => {
+  it("keeps an engine report that came in while the save was under way", () => {
+    dispatch({ ...refused, credentials: "accepted", connectivity: "not_configured", message: null });
+    const mark = connectionMark();
+    // The engine, woken inside the save, answers before the save returns.
+    dispatch({ ...refused, credentials: "accepted", connectivity: "online", message: null });
+    connectionChanging(mark);
+    expect(indicator(lastConnection()).state).toBe("online");
+    const again = connectionMark();
+    connectionChanging(again);
+    expect(indicator(lastConnection()).state).toBe("unknown");
   });
 });

@@ -4,7 +4,7 @@ import * as api from "../api";
 import { h } from "../dom";
 import { getLang, t } from "../i18n";
 import { errorDetail, errorText } from "../errors";
-import { connectionChanging } from "../live";
+import { connectionChanging, connectionMark } from "../live";
 import { toast, type View } from "../router";
 
 /** "Stored in: OS keychain" / "Stored in: file (no keychain available)", or nothing. */
@@ -53,6 +53,7 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
   const save = h("button", { class: "primary", id: "save-settings", onclick: async () => {
     try {
       const reconnect = token.value !== "" || url.value.trim() !== s.server_url;
+      const mark = connectionMark();
       s = await api.saveSettings(
         {
           server_url: url.value,
@@ -68,7 +69,7 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
       where.textContent = storeLabel(s);
       // The engine was woken and tries the new server or token now; until it speaks, the
       // indicator says "checking" rather than repeat what held for the old one.
-      if (reconnect) connectionChanging();
+      if (reconnect) connectionChanging(mark);
       toast(t("settingsSaved"));
     } catch (e) {
       toast(errorText(e), "error", { detail: errorDetail(e) });
