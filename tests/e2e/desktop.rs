@@ -886,6 +886,8 @@ async fn slow_publish(
     .await?;
     find(c, "#publish-btn").await?.click().await?;
     wait_js(c, "the refused token in the indicator", "document.querySelector('#sync-status')?.dataset.state === 'refused' && document.querySelector('#sync-status .sync-text').textContent === 'Máy chủ từ chối mã truy cập: cập nhật mã trong Cài đặt' && document.querySelector('#sync-status-settings')").await?;
+    // The waiting story says the same, not the core's English (kept in the tooltip).
+    wait_js(c, "the story's note localised", "document.querySelector('#story-error')?.textContent === 'Máy chủ từ chối mã truy cập: cập nhật mã trong Cài đặt' && document.querySelector('#story-error').title.includes('refused')").await?;
     wait_js(
         c,
         "the Publish button free again",

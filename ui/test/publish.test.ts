@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { publishView, stateLabel, uploadPercent } from "../src/views/publish";
+import { publishView, stateLabel, uploadPercent, waitingNote } from "../src/views/publish";
 import { dispatch, resetLive } from "../src/live";
 import { storeLabel } from "../src/views/settings";
 import { setLang } from "../src/i18n";
@@ -126,5 +126,17 @@ describe("publish panel", () => {
     expect(storeLabel({ ...s, token_store: "keychain" })).toBe("Nơi lưu: kho khoá của hệ điều hành");
     expect(storeLabel({ ...s, token_store: "file" })).toBe("Nơi lưu: tệp (không có kho khoá)");
     expect(storeLabel({ ...s, has_token: false, token_store: null })).toBe("");
+  });
+});
+
+describe("notes of waiting items", () => {
+  it("say a refused token in the user's language while an item waits, keeping a parked item's reason", () => {
+    const english = "the server refused the access token: enter a working one in Settings";
+    expect(waitingNote("queued", english)).toBe(english);
+    dispatch({ type: "connection", connectivity: "online", credentials: "refused", message: english });
+    expect(waitingNote("queued", english)).toBe("Máy chủ từ chối mã truy cập: cập nhật mã trong Cài đặt");
+    expect(waitingNote("needs_attention", "403 forbidden: editors only")).toBe("403 forbidden: editors only");
+    dispatch({ type: "connection", connectivity: "online", credentials: "accepted", message: null });
+    expect(waitingNote("queued", "503 busy")).toBe("503 busy");
   });
 });

@@ -6,7 +6,7 @@ import * as api from "../api";
 import { fill, h } from "../dom";
 import { errorDetail, errorText } from "../errors";
 import { t, type Key } from "../i18n";
-import { debounce, subscribe, touchesPublishing } from "../live";
+import { debounce, indicator, lastConnection, subscribe, touchesPublishing, watchConnection } from "../live";
 import { toast, type View } from "../router";
 import { formatTime } from "./stories";
 
@@ -31,6 +31,18 @@ function progressBar(pct: number, label: string): HTMLElement {
 export function uploadPercent(done: number, total: number): number {
   if (total <= 0) return 100;
   return Math.max(0, Math.min(100, Math.floor((done * 100) / total)));
+}
+
+/**
+ * What to say about an item's last failure. While it is only waiting (queued) and the engine has
+ * said why (a refused or missing token, no server, offline), that localised reason with what to
+ * do is shown; the core's own words stay in the tooltip. A parked item keeps its own reason:
+ * that is about the item (a refused role, invalid content), not the connection.
+ */
+export function waitingNote(state: api.PublishState, error: string): string {
+  const ind = indicator(lastConnection());
+  if (state === "queued" && ind.state !== "online" && ind.state !== "unknown") return t(ind.key);
+  return error;
 }
 
 export async function publishView(): Promise<View> {
@@ -83,8 +95,13 @@ export async function publishView(): Promise<View> {
       s.error
         ? h(
             "p",
-            { class: s.state === "needs_attention" ? "pub-error" : "pub-note", role: "alert", id: "story-error" },
-            s.error,
+            {
+              class: s.state === "needs_attention" ? "pub-error" : "pub-note",
+              role: "alert",
+              id: "story-error",
+              title: s.error,
+            },
+            waitingNote(s.state, s.error),
           )
         : null,
     );
@@ -115,7 +132,11 @@ export async function publishView(): Promise<View> {
           ),
           h("time", { class: "muted small", datetime: i.updated_at }, formatTime(i.updated_at)),
           i.error && i.state !== "on_server" && i.state !== "published"
-            ? h("span", { class: i.state === "needs_attention" ? "pub-error" : "pub-note" }, i.error)
+            ? h(
+                "span",
+                { class: i.state === "needs_attention" ? "pub-error" : "pub-note", title: i.error },
+                waitingNote(i.state, i.error),
+              )
             : null,
         ),
       ),
@@ -216,6 +237,8 @@ export async function publishView(): Promise<View> {
     if (e.type === "story_changed" && !stories.some((s) => s.id === e.id)) void refreshPicker().catch(() => undefined);
     if (touchesPublishing(e)) live();
   });
+  // The notes of waiting items follow the connection (see `waitingNote`).
+  const stopWatching = watchConnection(() => live());
 
   async function run(work: () => Promise<void>) {
     if (busy) return;
@@ -281,6 +304,7 @@ export async function publishView(): Promise<View> {
     el,
     leave: async () => {
       stop();
+      stopWatching();
       live.cancel();
     },
   };
