@@ -872,6 +872,13 @@ async fn slow_publish(
         "document.querySelector('#sync-status')?.dataset.state === 'online'",
     )
     .await?;
+    let saved_notices = c
+        .execute(
+            "return [...document.querySelectorAll('.toast')].filter(t => t.textContent === 'Đã lưu cài đặt').length",
+            vec![],
+        )
+        .await?;
+    assert_eq!(saved_notices, json!(1), "one click on Save saves once");
 
     // Publish: queued at once; the engine meets the wrong token and the indicator says so, in
     // Vietnamese, with the way to Settings. Nothing is parked.

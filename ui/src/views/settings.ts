@@ -50,7 +50,9 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
   const creator = input("def-creator", s.photo_creator, t("creator"));
   const credit = input("def-credit", s.photo_credit, t("credit"));
   const city = input("def-city", s.photo_city, t("city"));
-  const save = h("button", { class: "primary", id: "save-settings", onclick: async () => {
+  // Saved on the form's submit only (the button's click and Enter in a field both submit):
+  // a click handler as well would save twice.
+  const doSave = async () => {
     try {
       const reconnect = token.value !== "" || url.value.trim() !== s.server_url;
       const mark = connectionMark();
@@ -74,7 +76,8 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
     } catch (e) {
       toast(errorText(e), "error", { detail: errorDetail(e) });
     }
-  } }, t("save"));
+  };
+  const save = h("button", { class: "primary", id: "save-settings", type: "submit" }, t("save"));
   const row = (label: string, el: HTMLElement) => h("label", { class: "field" }, h("span", {}, label), el);
   const el = h(
     "section",
@@ -82,7 +85,7 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
     h("header", { class: "toolbar" }, h("h1", {}, t("navSettings"))),
     h(
       "form",
-      { class: "settings-form", onsubmit: (e: Event) => { e.preventDefault(); save.click(); } },
+      { class: "settings-form", onsubmit: (e: Event) => { e.preventDefault(); void doSave(); } },
       h("h2", { class: "sub" }, t("appearance")),
       row(t("language"), lang),
       row(t("theme"), theme),
