@@ -11,7 +11,8 @@ trap 'rm -rf "$tmp"' EXIT
 cargo build --quiet --locked --workspace --examples
 "${CARGO_TARGET_DIR:-target}/debug/examples/gen-bindings" "$tmp"
 # ts-rs writes no header; add one so nobody edits these by hand.
-for f in "$tmp"/*.ts; do
+# (ts-rs puts outside types in folders of their own, e.g. serde_json/JsonValue.ts.)
+find "$tmp" -name '*.ts' | while read -r f; do
   { echo "// Generated from Rust by scripts/gen-bindings.sh (ts-rs). Do not edit."; cat "$f"; } >"$f.new"
   mv "$f.new" "$f"
 done
@@ -24,6 +25,6 @@ if [ "${1:-}" = "--check" ]; then
 else
   rm -rf ui/src/bindings
   mkdir -p ui/src/bindings
-  cp "$tmp"/*.ts ui/src/bindings/
-  echo "bindings: wrote $(ls ui/src/bindings | wc -l) files to ui/src/bindings" >&2
+  cp -R "$tmp"/. ui/src/bindings/
+  echo "bindings: wrote $(find ui/src/bindings -name '*.ts' | wc -l) files to ui/src/bindings" >&2
 fi

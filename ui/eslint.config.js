@@ -7,12 +7,18 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      // Components go through src/api.ts; nothing else may reach the transport.
+      // Components go through src/api.ts; nothing else may reach the transport (commands or events).
       "no-restricted-imports": [
         "error",
-        { paths: [{ name: "@tauri-apps/api/core", message: "call commands through src/api.ts" }] },
+        {
+          paths: [
+            { name: "@tauri-apps/api/core", message: "call commands through src/api.ts" },
+            { name: "@tauri-apps/api/event", message: "listen through src/api.ts (onSyncEvent…)" },
+          ],
+        },
       ],
     },
   },
-  { files: ["src/api.ts"], rules: { "no-restricted-imports": "off" } },
+  // Tests drive the transport's mocks (mockIPC, emit) to check what api.ts sends and hears.
+  { files: ["src/api.ts", "test/**"], rules: { "no-restricted-imports": "off" } },
 );

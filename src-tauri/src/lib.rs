@@ -32,6 +32,11 @@ pub struct Lib(pub Library);
 /// The running sync engine, kept for the app's lifetime (dropping it stops it).
 pub struct SyncEngine(pub Mutex<Option<byline_core::engine::Engine>>);
 
+/// The engine's last `connection` event, kept by the forwarding thread: a window that loads after
+/// the engine spoke (or reloads) asks once with `sync_status` instead of waiting for a change.
+#[derive(Default)]
+pub struct LastConnection(pub Arc<Mutex<Option<Event>>>);
+
 /// The cancel flag of the running photo import.
 #[derive(Default)]
 pub struct ImportCancel(pub Arc<AtomicBool>);
@@ -157,6 +162,10 @@ fn publish_panel(lib: State<'_, Lib>, id: Option<String>) -> Res<PublishProgress
 fn sync_now(lib: State<'_, Lib>) -> Res<usize> {
     host::sync_now(&lib.0)
 }
+#[tauri::command]
+fn sync_status(last: State<'_, LastConnection>) -> Option<Event> {
+    last.0.lock().ok().and_then(|l| l.clone())
+}
 #[tauri::command(async)]
 fn retry_outbox(lib: State<'_, Lib>) -> Res<usize> {
     host::retry_outbox(&lib.0)
@@ -256,12 +265,20 @@ fn paint_policy(_app: &tauri::App) {}
 fn start_sync(app: &tauri::App, library: &Library) {
     let mut events = library.events().subscribe();
     let handle = app.handle().clone();
+    let last = app.state::<LastConnection>().0.clone();
     std::thread::Builder::new()
         .name("byline-events".into())
         .spawn(move || {
             loop {
                 match events.blocking_recv() {
-                    Ok(ev) => drop(handle.emit("sync-event", ev)),
+                    Ok(ev) => {
+                        if matches!(ev, Event::Connection { .. })
+                            && let Ok(mut l) = last.lock()
+                        {
+                            *l = Some(ev.clone());
+                        }
+                        drop(handle.emit("sync-event", ev));
+                    }
                     // Fell behind: the UI refreshes everything on an outbox change.
                     Err(byline_core::events::RecvError::Lagged(_)) => {
                         drop(handle.emit("sync-event", Event::OutboxChanged));
@@ -307,6 +324,7 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .manage(Lib(library.clone()))
         .manage(SyncEngine(Mutex::new(None)))
+        .manage(LastConnection::default())
         .manage(ImportCancel::default())
         .register_uri_scheme_protocol("byline", move |_ctx, request| {
             let file = host::rendition_file(&scheme_root, request.uri().path());
@@ -364,6 +382,7 @@ pub fn run() {
             publish_story,
             publish_panel,
             sync_now,
+            sync_status,
             retry_outbox,
             list_conflicts,
             resolve_conflict,

@@ -1,5 +1,6 @@
 //! A loopback fault proxy: drops connections, cuts the response after the server committed,
-//! resets mid-request and throttles, chosen per connection by a plan.
+//! resets mid-request and throttles, chosen per connection by a plan; or a slow link
+//! ([`throttled`]) whose rate a test can change while connections are open.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -24,6 +25,9 @@ pub enum Fault {
 pub struct Proxy {
     pub url: String,
     pub connections: Arc<AtomicU64>,
+    /// Bytes per second each connection may carry in each direction; 0 = as fast as it goes.
+    /// Only [`throttled`] proxies read it; a test may change it at any time.
+    pub rate: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
 }
 
@@ -35,12 +39,31 @@ impl Drop for Proxy {
 
 /// A loopback proxy in front of `upstream` that applies `plan(n)` to the n-th connection.
 pub fn proxy(upstream: &str, plan: impl Fn(u64) -> Fault + Send + Sync + 'static) -> Proxy {
+    start(upstream, plan, Arc::new(AtomicU64::new(0)))
+}
+
+/// A loopback proxy in front of `upstream` that carries at most `bytes_per_sec` per connection
+/// and direction (a slow newsroom link). Set `Proxy::rate` to change it, 0 to lift it: open
+/// connections follow at their next read.
+pub fn throttled(upstream: &str, bytes_per_sec: u64) -> Proxy {
+    start(
+        upstream,
+        |_| Fault::Pass,
+        Arc::new(AtomicU64::new(bytes_per_sec)),
+    )
+}
+
+fn start(
+    upstream: &str,
+    plan: impl Fn(u64) -> Fault + Send + Sync + 'static,
+    rate: Arc<AtomicU64>,
+) -> Proxy {
     let up = upstream.trim_start_matches("http://").to_owned();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let connections = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
-    let (count, halt) = (connections.clone(), stop.clone());
+    let (count, halt, limit) = (connections.clone(), stop.clone(), rate.clone());
     let plan = Arc::new(plan);
     std::thread::spawn(move || {
         for client in listener.incoming() {
@@ -51,17 +74,57 @@ pub fn proxy(upstream: &str, plan: impl Fn(u64) -> Fault + Send + Sync + 'static
             let n = count.fetch_add(1, Ordering::SeqCst);
             let fault = plan(n);
             let up = up.clone();
-            std::thread::spawn(move || relay(client, &up, fault));
+            let limit = limit.clone();
+            std::thread::spawn(move || relay(client, &up, fault, &limit));
         }
     });
     Proxy {
         url,
         connections,
+        rate,
         stop,
     }
 }
 
-fn relay(client: TcpStream, upstream: &str, fault: Fault) {
+/// Holds a direction of a connection to `rate` bytes per second: after each `n` bytes, waits
+/// until the time those bytes take at that rate has passed since the limit began counting.
+struct Pace {
+    since: std::time::Instant,
+    bytes: u64,
+    rate: u64,
+}
+
+impl Pace {
+    fn new() -> Pace {
+        Pace {
+            since: std::time::Instant::now(),
+            bytes: 0,
+            rate: 0,
+        }
+    }
+
+    fn after(&mut self, n: usize, limit: &AtomicU64) {
+        let rate = limit.load(Ordering::SeqCst);
+        if rate != self.rate {
+            // The rate changed (or was lifted): count afresh from now.
+            *self = Pace {
+                since: std::time::Instant::now(),
+                bytes: 0,
+                rate,
+            };
+        }
+        if rate == 0 {
+            return;
+        }
+        self.bytes += n as u64;
+        let due = Duration::from_secs_f64(self.bytes as f64 / rate as f64);
+        if let Some(wait) = due.checked_sub(self.since.elapsed()) {
+            std::thread::sleep(wait);
+        }
+    }
+}
+
+fn relay(client: TcpStream, upstream: &str, fault: Fault, limit: &Arc<AtomicU64>) {
     if fault == Fault::Drop {
         let _ = client.shutdown(Shutdown::Both);
         return;
@@ -69,14 +132,22 @@ fn relay(client: TcpStream, upstream: &str, fault: Fault) {
     let Ok(server) = TcpStream::connect(upstream) else {
         return;
     };
-    let timeout = Some(Duration::from_secs(20));
+    // A slow link keeps a connection quiet for as long as a whole upload takes to creep up.
+    let quiet = if limit.load(Ordering::SeqCst) > 0 {
+        180
+    } else {
+        20
+    };
+    let timeout = Some(Duration::from_secs(quiet));
     for s in [&client, &server] {
         let _ = s.set_read_timeout(timeout);
     }
     let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+    let up_limit = limit.clone();
     // client → server
     let up = std::thread::spawn(move || {
         let (mut from, mut to) = (c2, s2);
+        let mut pace = Pace::new();
         let mut buf = [0u8; 16 * 1024];
         let mut sent = 0usize;
         loop {
@@ -96,12 +167,14 @@ fn relay(client: TcpStream, upstream: &str, fault: Fault) {
             if to.write_all(&buf[..n]).is_err() {
                 break;
             }
+            pace.after(n, &up_limit);
             sent += n;
         }
         let _ = to.shutdown(Shutdown::Write);
     });
     // server → client
     let (mut from, mut to) = (server, client);
+    let mut pace = Pace::new();
     let mut buf = [0u8; 16 * 1024];
     loop {
         let n = match from.read(&mut buf) {
@@ -116,6 +189,7 @@ fn relay(client: TcpStream, upstream: &str, fault: Fault) {
         if to.write_all(&buf[..n]).is_err() {
             break;
         }
+        pace.after(n, limit);
     }
     let _ = to.shutdown(Shutdown::Both);
     let _ = up.join();

@@ -1,6 +1,7 @@
 // The only module that talks to the Rust side: one typed function per Tauri command.
 // Components import from here; nothing else calls `invoke`.
 import { Channel, invoke as tauriInvoke } from "@tauri-apps/api/core";
+import { listen as tauriListen } from "@tauri-apps/api/event";
 import type { AddedWord } from "./bindings/AddedWord";
 import type { ApiError } from "./bindings/ApiError";
 import type { Article } from "./bindings/Article";
@@ -23,12 +24,16 @@ import type { PublishProgress } from "./bindings/PublishProgress";
 import type { PublishState } from "./bindings/PublishState";
 import type { StoryState } from "./bindings/StoryState";
 import type { Store } from "./bindings/Store";
-import type { SyncSummary } from "./bindings/SyncSummary";
+import type { Event as SyncEvent } from "./bindings/Event";
+import type { MergedEdit } from "./bindings/MergedEdit";
+import type { Conflict } from "./bindings/Conflict";
+import type { Connectivity } from "./bindings/Connectivity";
+import type { Credentials } from "./bindings/Credentials";
 
 export type { Article, ArticleSummary, CaptionEdit, Finding, FixReport, ImportReport, PhotoView };
 export type { Progress, RevisionInfo, SearchHit, Settings, Status, ApiError, AddedWord };
 export type { Choice, ConflictView, LibrarySettings, OutboxEntry, PublishProgress, PublishState };
-export type { StoryState, Store, SyncSummary };
+export type { StoryState, Store, SyncEvent, MergedEdit, Conflict, Connectivity, Credentials };
 
 type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
 let invokeImpl: Invoke = tauriInvoke;
@@ -36,6 +41,14 @@ let invokeImpl: Invoke = tauriInvoke;
 /** Tests swap the transport for a mock. */
 export function setInvoke(fn: Invoke): void {
   invokeImpl = fn;
+}
+
+type Listen = <T>(event: string, handler: (payload: T) => void) => Promise<() => void>;
+let listenImpl: Listen = (event, handler) => tauriListen(event, (e) => handler(e.payload as never));
+
+/** Tests swap the event source for a mock. */
+export function setListen(fn: Listen): void {
+  listenImpl = fn;
 }
 
 /** Every failure is an `ApiError` ({code, message}), whatever the Rust side threw. */
@@ -96,21 +109,33 @@ export const listConflicts = (id: string) => call<ConflictView[]>("list_conflict
 export const resolveConflict = (id: string, index: number, choice: Choice) =>
   call<ConflictView[]>("resolve_conflict", { id, index, choice });
 
-/** Publishes a story (off the UI thread); `onProgress` sees the outbox as it changes. */
-export function publishStory(
-  id: string,
-  onProgress: (p: PublishProgress) => void,
-): Promise<StoryState> {
-  const ch = new Channel<PublishProgress>();
-  ch.onmessage = onProgress;
-  return call<StoryState>("publish_story", { id, onProgress: ch });
-}
+/** Queues a story for publishing and returns its state at once; the sync engine sends it and
+ *  progress arrives as `sync-event`s (see `onSyncEvent`). */
+export const publishStory = (id: string) => call<StoryState>("publish_story", { id });
+/** The Publish panel's whole picture in one read: the outbox and, with `id`, that story's state. */
+export const publishPanel = (id?: string) =>
+  call<PublishProgress>("publish_panel", { id: id ?? null });
+/** Lets everything waiting go now (retry times and parked items included) and wakes the engine;
+ *  returns how many items were waiting. */
+export const syncNow = () => call<number>("sync_now");
+/** Merges the editor's copy (based on `article.revision`) with the story as stored now, block by
+ *  block, and stores the result; blocks both sides changed come back as conflicts. */
+export const mergeStory = (article: Article) => call<MergedEdit>("merge_story", { article });
+/** The engine's last word on the connection (null before it said anything). Read once at start;
+ *  after that the `connection` events keep the indicator current. */
+export const syncStatus = () => call<SyncEvent | null>("sync_status");
 
-/** Sends everything queued and pulls what others changed; progress as for `publishStory`. */
-export function syncNow(onProgress: (p: PublishProgress) => void): Promise<SyncSummary> {
-  const ch = new Channel<PublishProgress>();
-  ch.onmessage = onProgress;
-  return call<SyncSummary>("sync_now", { onProgress: ch });
+/** Calls `handler` with every core event (`sync-event`) until the returned function is called. */
+export function onSyncEvent(handler: (e: SyncEvent) => void): Promise<() => void> {
+  return listenImpl<SyncEvent>("sync-event", handler);
+}
+/** Native menu items (their ids), as the shell's `menu` event. */
+export function onMenu(handler: (id: string) => void): Promise<() => void> {
+  return listenImpl<string>("menu", handler);
+}
+/** Files and folders dropped on the window from the OS. */
+export function onPhotosDropped(handler: (paths: string[]) => void): Promise<() => void> {
+  return listenImpl<string[]>("photos-dropped", handler);
 }
 
 /** Imports files/folders; `onProgress` sees each finished file. Cancel with `cancelImport`. */

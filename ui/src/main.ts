@@ -1,8 +1,7 @@
 // The app shell: navigation, theme and language, global shortcuts, menu and drop events.
 import "./fonts.css";
 import "./style.css";
-import { listen } from "@tauri-apps/api/event";
-import { createStory } from "./api";
+import { createStory, onMenu, onPhotosDropped } from "./api";
 import { h } from "./dom";
 import { setLang, t, type Key, type Lang } from "./i18n";
 import { storiesView } from "./views/stories";
@@ -11,11 +10,15 @@ import { photosView, importPaths, pickAndImport } from "./views/photos";
 import { publishView } from "./views/publish";
 import { settingsView } from "./views/settings";
 import { setNavigator, type Route, type View } from "./router";
+import { startLive } from "./live";
+import { syncIndicator } from "./views/syncstatus";
 
 let route: Route = { name: "stories" };
 let current: View | null = null;
 const main = h("main", { id: "view", tabindex: "-1" });
 const nav = h("nav", { class: "nav", "aria-label": "Byline" });
+// The connection indicator lives across navigations (the nav is redrawn on each).
+const sync = syncIndicator(() => void go({ name: "settings" }));
 
 async function go(r: Route): Promise<void> {
   if (current?.leave) await current.leave();
@@ -76,6 +79,7 @@ function renderNav() {
     item("photos", "navPhotos", "▦"),
     item("publish", "navPublish", "⇪"),
     h("div", { class: "spacer" }),
+    sync.el,
     item("settings", "navSettings", "⚙"),
   );
 }
@@ -92,6 +96,7 @@ export function applyPrefs(): void {
 
 function rerender() {
   applyPrefs();
+  sync.render();
   void go(route);
 }
 
@@ -137,13 +142,15 @@ document.addEventListener("keydown", (e) => {
 function start() {
   setNavigator(go);
   applyPrefs();
+  sync.render();
   document.body.append(h("div", { class: "shell" }, nav, main));
   void go({ name: "stories" });
   if ("__TAURI_INTERNALS__" in window) {
-    void listen<string>("menu", (e) => void action(e.payload));
-    void listen<string[]>("photos-dropped", async (e) => {
+    void startLive();
+    void onMenu((id) => void action(id));
+    void onPhotosDropped(async (paths) => {
       if (route.name !== "photos") await go({ name: "photos" });
-      await importPaths(e.payload);
+      await importPaths(paths);
     });
   }
 }

@@ -22,14 +22,33 @@ export function setNavigator(fn: (r: Route) => Promise<void>): void {
 }
 export const go = (r: Route): Promise<void> => navigate(r);
 
-export function toast(msg: string, kind: "ok" | "error" = "ok"): void {
+export interface ToastAction {
+  label: string;
+  run: () => void;
+  id?: string;
+}
+
+/** A notice; `detail` (the core's own words) goes in its tooltip, `action` adds a button. */
+export function toast(
+  msg: string,
+  kind: "ok" | "error" | "warn" = "ok",
+  opts: { detail?: string; action?: ToastAction; ms?: number } = {},
+): void {
   // One stack for all notices, so two at once sit one above the other instead of overlapping.
   let stack = document.getElementById("toasts");
   if (!stack) {
     stack = h("div", { id: "toasts", class: "toasts" });
     document.body.append(stack);
   }
-  const el = h("div", { class: `toast ${kind}`, role: "status" }, msg);
+  const a = opts.action;
+  const el = h(
+    "div",
+    { class: `toast ${kind}${a ? " actionable" : ""}`, role: "status", title: opts.detail },
+    msg,
+    a
+      ? h("button", { class: "toast-action", id: a.id, onclick: () => (el.remove(), a.run()) }, a.label)
+      : null,
+  );
   stack.append(el);
-  setTimeout(() => el.remove(), 3500);
+  setTimeout(() => el.remove(), opts.ms ?? (a ? 8000 : 3500));
 }

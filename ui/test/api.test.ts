@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
 import * as api from "../src/api";
 
 afterEach(() => clearMocks());
@@ -64,19 +65,39 @@ describe("api wrappers", () => {
     expect(r.imported).toEqual([]);
   });
 
-  it("stream publish progress over a channel and return the story's state", async () => {
+  it("queue a publish, read the panel, sync now and merge with the Rust argument names", async () => {
+    const calls: [string, unknown][] = [];
     mockIPC((cmd, args) => {
-      expect(cmd).toBe("publish_story");
-      const a = args as { id: string; onProgress: { onmessage: (p: unknown) => void } };
-      expect(a.id).toBe("a1");
-      a.onProgress.onmessage({ outbox: [{ id: 1, state: "uploading", progress: 40 }], story: null });
-      a.onProgress.onmessage({ outbox: [], story: null });
-      return { article_id: "a1", state: "published", progress: 100 };
+      calls.push([cmd, args]);
+      if (cmd === "publish_story") return { article_id: "a1", state: "queued", progress: 0 };
+      if (cmd === "sync_now") return 3;
+      return { outbox: [], story: null };
     });
-    const seen: number[] = [];
-    const s = await api.publishStory("a1", (p) => seen.push(p.outbox.length));
-    expect(seen).toEqual([1, 0]);
-    expect(s.state).toBe("published");
+    const s = await api.publishStory("a1");
+    expect(s.state).toBe("queued");
+    await api.publishPanel("a1");
+    await api.publishPanel();
+    expect(await api.syncNow()).toBe(3);
+    await api.mergeStory({ id: "a1", revision: 4 } as api.Article);
+    expect(calls).toEqual([
+      ["publish_story", { id: "a1" }],
+      ["publish_panel", { id: "a1" }],
+      ["publish_panel", { id: null }],
+      ["sync_now", {}],
+      ["merge_story", { article: { id: "a1", revision: 4 } }],
+    ]);
+  });
+
+  it("hand every sync-event to the handler until it is unlistened", async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const seen: api.SyncEvent[] = [];
+    const unlisten = await api.onSyncEvent((e) => seen.push(e));
+    await emit("sync-event", { type: "story_changed", id: "a1", revision: 7 });
+    await emit("sync-event", { type: "outbox_changed" });
+    await emit("some-other-event", { type: "outbox_changed" });
+    unlisten();
+    await emit("sync-event", { type: "outbox_changed" });
+    expect(seen).toEqual([{ type: "story_changed", id: "a1", revision: 7 }, { type: "outbox_changed" }]);
   });
 
   it("build rendition URLs for the byline scheme", () => {

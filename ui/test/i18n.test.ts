@@ -23,3 +23,28 @@ describe("i18n", () => {
     setLang("vi");
   });
 });
+
+describe("error messages", () => {
+  it("give every error code a sentence in both languages, never the core's English", async () => {
+    const { BylineError } = await import("../src/api");
+    const { ERROR_CODES, errorText } = await import("../src/errors");
+    const all: string[] = [
+      "invalid_input", "not_found", "conflict", "precondition_failed", "too_large", "unsupported",
+      "idempotency_mismatch", "unauthorized", "forbidden", "rate_limited", "blocked", "unavailable",
+      "io", "storage", "internal",
+    ];
+    expect([...ERROR_CODES].sort()).toEqual(all.sort());
+    for (const lang of ["vi", "en"] as const) {
+      setLang(lang);
+      for (const code of all) {
+        const text = errorText(new BylineError(code, "ENGLISH CORE MESSAGE"));
+        expect(text, `${lang}.${code}`).toBe(t(`err_${code}` as Parameters<typeof t>[0]));
+        expect(text).not.toContain("ENGLISH");
+      }
+    }
+    setLang("vi");
+    expect(errorText(new BylineError("unauthorized", "401"))).toContain("Cài đặt");
+    expect(errorText(new Error("boom"))).toBe(t("err_internal"));
+    expect(errorText(new BylineError("some_new_code", "x"))).toBe(t("err_internal"));
+  });
+});

@@ -55,6 +55,9 @@ export interface BodyDeps extends ViewDeps {
   scroller?: () => HTMLElement | null;
 }
 
+/** Marks a transaction that shows a stored version (not the user's edit). */
+const SHOWN_STORED = "byline-shown-stored";
+
 /** Every block id appears once: a split, paste or drop that duplicated one gets a fresh id. */
 const uniqueIds = new Plugin({
   appendTransaction(trs, _old, state) {
@@ -161,7 +164,8 @@ export class StoryBody {
       dispatchTransaction: (tr: Transaction) => {
         const next = this.view.state.apply(tr);
         this.view.updateState(next);
-        if (tr.docChanged) this.deps.onChange(docToBlocks(next.doc));
+        // A stored version shown in place is not an edit: it must not mark the story unsaved.
+        if (tr.docChanged && !tr.getMeta(SHOWN_STORED)) this.deps.onChange(docToBlocks(next.doc));
         this.deps.onSelection?.();
         this.refreshHandle();
       },
@@ -396,6 +400,27 @@ export class StoryBody {
   }
 
   /** Replaces the whole document (after the copy desk's fix or a restore); not undoable. */
+  /**
+   * Shows stored blocks in place of the current ones (another person's change pulled in, or a
+   * merge): the caret and the selection stay at the same position where the text still reaches,
+   * undo history is kept but this replacement is not an undo step, and no edit is reported.
+   */
+  replaceBlocks(blocks: Block[]): void {
+    const state = this.view.state;
+    const { from, to } = state.selection;
+    const tr = state.tr
+      .replaceWith(0, state.doc.content.size, blocksToDoc(blocks).content)
+      .setMeta("addToHistory", false)
+      .setMeta(SHOWN_STORED, true);
+    const clamp = (n: number) => Math.max(0, Math.min(n, tr.doc.content.size));
+    try {
+      tr.setSelection(TextSelection.between(tr.doc.resolve(clamp(from)), tr.doc.resolve(clamp(to))));
+    } catch {
+      // A position that lands nowhere a caret can be: keep ProseMirror's mapped selection.
+    }
+    this.view.dispatch(tr);
+  }
+
   setBlocks(blocks: Block[]): void {
     this.view.updateState(EditorState.create({ doc: blocksToDoc(blocks), plugins: this.view.state.plugins }));
   }

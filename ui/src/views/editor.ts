@@ -9,6 +9,9 @@ import { Autosave, type SaveState } from "../autosave";
 import { autogrow, fill, h, utf16Offset } from "../dom";
 import { getLang, t, type Key } from "../i18n";
 import { kinds, StoryBody } from "../prose/body";
+import { errorDetail, errorText } from "../errors";
+import { StoryFollower } from "../follow";
+import { subscribe } from "../live";
 import { go, toast, type View } from "../router";
 import { enablePhotoDrag } from "./photodrag";
 import { relatedEditor } from "./relateditems";
@@ -45,12 +48,50 @@ export async function editorView(id: string): Promise<View> {
     saveState.dataset.state = s;
   };
 
-  const autosave = new Autosave(
-    async () => {
-      const saved = await api.saveStory(article);
+  let edits = 0;
+  // Saves go through the follower: a plain save, or a merge once the story changed underneath
+  // (a pull, or a save refused as `conflict`), so typed text is never lost.
+  const follower = new StoryFollower({
+    current: () => article,
+    edits: () => edits,
+    clean: () => autosave.state === "saved",
+    getStory: api.getStory,
+    saveStory: api.saveStory,
+    mergeStory: api.mergeStory,
+    saved: (saved) => {
       article.revision = saved.revision;
       article.updated_at = saved.updated_at;
       article.slug = saved.slug;
+    },
+    show: (a, why) => {
+      showStored(a);
+      if (why === "reloaded") toast(t("storyReloaded"));
+    },
+    conflicts: (list) =>
+      toast(t("storyConflicts", { n: list.length }), "warn", {
+        action: {
+          label: t("openConflicts"),
+          id: "open-conflicts",
+          run: () => {
+            sessionStorage.setItem("lastStory", article.id);
+            void go({ name: "publish" }).then(() =>
+              document.querySelector("#conflicts")?.scrollIntoView({ block: "start" }),
+            );
+          },
+        },
+      }),
+    flush: () => autosave.flush(),
+  });
+  let saveError: unknown = null;
+  const autosave = new Autosave(
+    async () => {
+      try {
+        await follower.save();
+        saveError = null;
+      } catch (e) {
+        saveError = e;
+        throw e;
+      }
       void runCheck();
     },
     showState,
@@ -58,9 +99,13 @@ export async function editorView(id: string): Promise<View> {
   );
   showState("saved");
   const edited = () => {
+    edits++;
     words.textContent = t("words", { n: wordCount(article) });
     autosave.touch();
   };
+  const stopLive = subscribe((e) => {
+    if (e.type === "story_changed" && e.id === article.id) void follower.changed(e.revision);
+  });
 
   // ---- fields ----
   const field = (
@@ -278,7 +323,7 @@ export async function editorView(id: string): Promise<View> {
       toast(t(r.added ? "wordAdded" : "wordKnown", { word: r.word }));
       await runCheck();
     } catch (e) {
-      toast(`${t("error")}: ${(e as Error).message}`, "error");
+      toast(errorText(e), "error", { detail: errorDetail(e) });
     }
   }
 
@@ -385,12 +430,16 @@ export async function editorView(id: string): Promise<View> {
     );
   }
 
-  /** After a fix: the fields show the stored text again (the body is reset separately). */
+  /** After a fix or a pull: the fields show the stored text again (the body is reset
+   *  separately); the field being typed in keeps its caret where its text still reaches. */
   function renderFields() {
     const set = (sel: string, v: string) => {
       const el = form.querySelector<HTMLInputElement | HTMLTextAreaElement>(sel);
       if (el && el.value !== v) {
+        const focused = document.activeElement === el;
+        const [start, end] = [el.selectionStart ?? 0, el.selectionEnd ?? 0];
         el.value = v;
+        if (focused) el.setSelectionRange(Math.min(start, v.length), Math.min(end, v.length));
         if (el instanceof HTMLTextAreaElement) autogrow(el);
       }
     };
@@ -398,6 +447,22 @@ export async function editorView(id: string): Promise<View> {
     set("#f-lead", article.lead);
     set("#f-section", article.section);
     words.textContent = t("words", { n: wordCount(article) });
+  }
+
+  /** Shows a stored version (pulled, or merged with the edits) in place: fields, body, byline,
+   *  related items; the caret and the page's scroll stay put. */
+  function showStored(a: Article) {
+    const paper = form.closest<HTMLElement>(".paper");
+    const scroll = paper?.scrollTop ?? 0;
+    article = a;
+    renderFields();
+    const status = form.querySelector<HTMLSelectElement>("#story-status");
+    if (status) status.value = article.status;
+    body?.replaceBlocks(article.blocks);
+    if (!bylineEl.contains(document.activeElement)) renderByline();
+    related.render();
+    if (paper) paper.scrollTop = scroll;
+    void runCheck();
   }
 
   // ---- photo strip: library photos to drag into the story or insert from the keyboard ----
@@ -551,13 +616,14 @@ export async function editorView(id: string): Promise<View> {
   return {
     el,
     leave: async () => {
+      stopLive();
       await autosave.flush();
       autosave.cancel();
       body?.destroy();
       body = null;
     },
     onSave: () => void autosave.flush().then(() => {
-      if (autosave.state === "error") toast(t("saveFailed"), "error");
+      if (autosave.state === "error") toast(saveError ? errorText(saveError) : t("saveFailed"), "error", { detail: saveError ? errorDetail(saveError) : undefined });
     }),
   };
 }

@@ -1,10 +1,14 @@
 // Photo desk: a virtualised thumbnail grid (only visible rows in the DOM), import with progress
-// and cancel, batch captioning of the selection, and attaching a photo to a story.
+// and cancel, batch captioning of the selection, and attaching a photo to a story. The core
+// commits each imported photo as it is made and says so (`photos_changed`): the grid fills while
+// an import runs.
 import { open } from "@tauri-apps/plugin-dialog";
 import * as api from "../api";
 import { fill, h } from "../dom";
 import { cellOrigin, gridWindow, isFling, ScrollSpeed, windowDiff } from "../grid";
 import { t, type Key } from "../i18n";
+import { errorDetail, errorText } from "../errors";
+import { debounce, subscribe } from "../live";
 import { toast, type View } from "../router";
 
 const CELL = 168;
@@ -48,7 +52,7 @@ export async function importPaths(paths: string[]): Promise<void> {
     });
     toast(t("importDone", { n: r.imported.length, d: r.duplicates.length, f: r.failed.length }));
   } catch (e) {
-    toast(`${t("error")}: ${(e as Error).message}`, "error");
+    toast(errorText(e), "error", { detail: errorDetail(e) });
   } finally {
     box.remove();
     photos = await api.listPhotos();
@@ -102,12 +106,13 @@ export async function photosView(): Promise<View> {
     const p = photos[i];
     const { x, y } = cellOrigin(i, cols, CELL, GAP);
     const label = p.caption || p.original_name;
+    const img = el.firstElementChild as HTMLImageElement;
+    // The same photo again (a refill after an import added others): keep its loaded thumbnail.
+    if (el.dataset.id !== p.id) img.removeAttribute("src");
     el.dataset.id = p.id;
     el.dataset.index = String(i);
     el.title = p.original_name;
     el.style.transform = `translate(${x}px, ${y}px)`;
-    const img = el.firstElementChild as HTMLImageElement;
-    img.removeAttribute("src");
     img.alt = label;
     (el.lastElementChild as HTMLElement).textContent = label;
     if (!flinging) showThumb(el, i);
@@ -135,13 +140,24 @@ export async function photosView(): Promise<View> {
       return;
     }
     const w = gridWindow(photos.length, scroller.clientWidth - 2 * GAP, scroller.clientHeight, scroller.scrollTop, CELL, GAP);
-    if (stale || w.columns !== columns) {
+    if (w.columns !== columns || cells.size === 0) {
       sizer.replaceChildren();
       cells.clear();
       columns = w.columns;
       scroller.dataset.columns = String(columns);
-      stale = false;
+    } else if (stale) {
+      // The photos changed (an import landing photo by photo, captions): refill the cells in
+      // place rather than rebuild them, so the grid does not flash and a cell being pointed at
+      // or clicked stays the same element.
+      for (const [i, el] of cells) {
+        if (i < photos.length) fillCell(el, i, columns);
+        else {
+          el.remove();
+          cells.delete(i);
+        }
+      }
     }
+    stale = false;
     sizer.style.height = `${w.totalHeight + 2 * GAP}px`;
     const { remove, add } = windowDiff(cells.keys(), w.first, w.last);
     const spare: HTMLElement[] = [];
@@ -301,7 +317,7 @@ export async function photosView(): Promise<View> {
         void renderPanel();
         toast(`${t("apply")} ✓ (${views.length})`);
       } catch (e) {
-        toast(`${t("error")}: ${(e as Error).message}`, "error");
+        toast(errorText(e), "error", { detail: errorDetail(e) });
       }
     } }, t("apply"));
 
@@ -316,7 +332,7 @@ export async function photosView(): Promise<View> {
         await api.attachPhoto(pick.value, sel[0].id);
         toast(t("attached"));
       } catch (e) {
-        toast(`${t("error")}: ${(e as Error).message}`, "error");
+        toast(errorText(e), "error", { detail: errorDetail(e) });
       }
     } }, t("attachTo"));
 
@@ -336,6 +352,28 @@ export async function photosView(): Promise<View> {
     invalidate();
     void renderPanel();
   };
+
+  // Photos landed or changed (an import under way, a caption saved with a story): reload the
+  // list once a burst pauses. The side panel is redrawn only when a selected photo changed, so
+  // a caption being typed there is not thrown away by an import.
+  const changed = new Set<string>();
+  let anyChanged = false;
+  const reload = debounce(async () => {
+    const ids = [...changed];
+    const all = anyChanged;
+    changed.clear();
+    anyChanged = false;
+    photos = await api.listPhotos();
+    invalidate();
+    if (all || ids.some((id) => selected.has(id))) void renderPanel();
+  }, 150);
+  const stopLive = subscribe((e) => {
+    if (e.type !== "photos_changed") return;
+    // No ids: "something changed" (a caption edited through a story).
+    if (e.ids.length === 0) anyChanged = true;
+    for (const id of e.ids) changed.add(id);
+    reload();
+  });
 
   const el = h(
     "section",
@@ -357,6 +395,8 @@ export async function photosView(): Promise<View> {
     el,
     leave: async () => {
       refreshGrid = null;
+      stopLive();
+      reload.cancel();
     },
   };
 }

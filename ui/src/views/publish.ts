@@ -1,8 +1,12 @@
 // Publish panel: the selected story's state, its conflicts side by side, and the whole outbox,
-// with Publish, Sync now and Retry. Progress streams from the Rust side while a run is going.
+// with Publish, Sync now and Retry. Publish only queues: the sync engine sends in the background
+// and the panel redraws from `publish_panel` when its events say something changed, and moves
+// the upload bars as `upload` events arrive. Nothing here waits on the network or polls.
 import * as api from "../api";
 import { fill, h } from "../dom";
+import { errorDetail, errorText } from "../errors";
 import { t, type Key } from "../i18n";
+import { debounce, indicator, lastConnection, subscribe, touchesPublishing, watchConnection } from "../live";
 import { toast, type View } from "../router";
 import { formatTime } from "./stories";
 
@@ -23,8 +27,26 @@ function progressBar(pct: number, label: string): HTMLElement {
   return h("progress", { max: "100", value: String(pct), "aria-label": label });
 }
 
+/** An upload's percentage, 0–100 (an empty file counts as done). */
+export function uploadPercent(done: number, total: number): number {
+  if (total <= 0) return 100;
+  return Math.max(0, Math.min(100, Math.floor((done * 100) / total)));
+}
+
+/**
+ * What to say about an item's last failure. While it is only waiting (queued) and the engine has
+ * said why (a refused or missing token, no server, offline), that localised reason with what to
+ * do is shown; the core's own words stay in the tooltip. A parked item keeps its own reason:
+ * that is about the item (a refused role, invalid content), not the connection.
+ */
+export function waitingNote(state: api.PublishState, error: string): string {
+  const ind = indicator(lastConnection());
+  if (state === "queued" && ind.state !== "online" && ind.state !== "unknown") return t(ind.key);
+  return error;
+}
+
 export async function publishView(): Promise<View> {
-  const stories = await api.listStories();
+  let stories = await api.listStories();
   const last = sessionStorage.getItem("lastStory");
   const pick = h(
     "select",
@@ -73,8 +95,13 @@ export async function publishView(): Promise<View> {
       s.error
         ? h(
             "p",
-            { class: s.state === "needs_attention" ? "pub-error" : "pub-note", role: "alert", id: "story-error" },
-            s.error,
+            {
+              class: s.state === "needs_attention" ? "pub-error" : "pub-note",
+              role: "alert",
+              id: "story-error",
+              title: s.error,
+            },
+            waitingNote(s.state, s.error),
           )
         : null,
     );
@@ -89,7 +116,12 @@ export async function publishView(): Promise<View> {
       ...items.map((i) =>
         h(
           "li",
-          { class: `outbox-row state-${i.state}`, "data-kind": i.kind, "data-state": i.state },
+          {
+            class: `outbox-row state-${i.state}`,
+            "data-kind": i.kind,
+            "data-state": i.state,
+            "data-item": String(i.id),
+          },
           h("span", { class: "outbox-kind" }, t(`kind_${i.kind}` as Key)),
           h("span", { class: "outbox-label", title: i.target }, i.label),
           h(
@@ -100,7 +132,11 @@ export async function publishView(): Promise<View> {
           ),
           h("time", { class: "muted small", datetime: i.updated_at }, formatTime(i.updated_at)),
           i.error && i.state !== "on_server" && i.state !== "published"
-            ? h("span", { class: i.state === "needs_attention" ? "pub-error" : "pub-note" }, i.error)
+            ? h(
+                "span",
+                { class: i.state === "needs_attention" ? "pub-error" : "pub-note", title: i.error },
+                waitingNote(i.state, i.error),
+              )
             : null,
         ),
       ),
@@ -128,7 +164,7 @@ export async function publishView(): Promise<View> {
         renderConflicts(id, left);
         await refresh();
       } catch (e) {
-        toast(`${t("error")}: ${(e as Error).message}`, "error");
+        toast(errorText(e), "error", { detail: errorDetail(e) });
       }
     };
     conflictBox.replaceChildren(
@@ -162,22 +198,47 @@ export async function publishView(): Promise<View> {
     );
   }
 
+  let seq = 0;
   async function refresh() {
+    const my = ++seq;
     const id = pick.value;
-    const [items, state, conflicts] = await Promise.all([
-      api.getOutbox(),
-      id ? api.publishState(id) : Promise.resolve(null),
+    const [panelNow, conflicts] = await Promise.all([
+      api.publishPanel(id || undefined),
       id ? api.listConflicts(id) : Promise.resolve([] as api.ConflictView[]),
     ]);
-    renderOutbox(items);
-    renderStory(state);
+    if (my !== seq) return; // a newer refresh is on its way
+    renderOutbox(panelNow.outbox);
+    renderStory(panelNow.story);
     renderConflicts(id, conflicts);
   }
 
-  const onProgress = (p: api.PublishProgress) => {
-    renderOutbox(p.outbox);
-    if (p.story && p.story.article_id === pick.value) renderStory(p.story);
-  };
+  /** Moves an upload's bar at once; the story's total follows with the next refresh. */
+  function showUpload(e: Extract<api.SyncEvent, { type: "upload" }>) {
+    const pct = uploadPercent(e.done, e.total);
+    const row = outboxList.querySelector<HTMLElement>(`.outbox-row[data-item="${e.item}"]`);
+    if (!row) return;
+    row.dataset.state = "uploading";
+    const state = row.querySelector<HTMLElement>(".outbox-state");
+    if (state) state.replaceChildren(stateBadge("uploading", pct), progressBar(pct, stateLabel("uploading", pct)));
+  }
+
+  /** A story pulled from the server (or created elsewhere) joins the picker; the pick stays. */
+  async function refreshPicker() {
+    stories = await api.listStories();
+    const keep = pick.value;
+    pick.replaceChildren(...stories.map((s) => h("option", { value: s.id }, s.title || t("untitled"))));
+    if (stories.some((s) => s.id === keep)) pick.value = keep;
+    setBusy(busy);
+  }
+
+  const live = debounce(() => void refresh().catch(() => undefined), 150);
+  const stop = subscribe((e) => {
+    if (e.type === "upload") showUpload(e);
+    if (e.type === "story_changed" && !stories.some((s) => s.id === e.id)) void refreshPicker().catch(() => undefined);
+    if (touchesPublishing(e)) live();
+  });
+  // The notes of waiting items follow the connection (see `waitingNote`).
+  const stopWatching = watchConnection(() => live());
 
   async function run(work: () => Promise<void>) {
     if (busy) return;
@@ -185,7 +246,7 @@ export async function publishView(): Promise<View> {
     try {
       await work();
     } catch (e) {
-      toast(`${t("error")}: ${(e as Error).message}`, "error");
+      toast(errorText(e), "error", { detail: errorDetail(e) });
     } finally {
       setBusy(false);
       await refresh().catch(() => undefined);
@@ -195,15 +256,14 @@ export async function publishView(): Promise<View> {
   publishBtn.addEventListener("click", () =>
     void run(async () => {
       sessionStorage.setItem("lastStory", pick.value);
-      renderStory({ ...(await api.publishState(pick.value)), state: "queued", error: null });
-      const s = await api.publishStory(pick.value, onProgress);
-      renderStory(s);
+      // Queued at once; the engine's events move the state on from here.
+      renderStory(await api.publishStory(pick.value));
     }),
   );
   syncBtn.addEventListener("click", () =>
     void run(async () => {
-      const r = await api.syncNow(onProgress);
-      toast(t("syncDone", { sent: r.sent, pulled: r.pulled, pending: r.pending }));
+      const n = await api.syncNow();
+      toast(t("syncDone", { n }));
     }),
   );
   retryBtn.addEventListener("click", () =>
@@ -240,5 +300,12 @@ export async function publishView(): Promise<View> {
       outboxList,
     ),
   );
-  return { el };
+  return {
+    el,
+    leave: async () => {
+      stop();
+      stopWatching();
+      live.cancel();
+    },
+  };
 }

@@ -3,6 +3,8 @@
 import * as api from "../api";
 import { h } from "../dom";
 import { getLang, t } from "../i18n";
+import { errorDetail, errorText } from "../errors";
+import { connectionChanging, connectionMark } from "../live";
 import { toast, type View } from "../router";
 
 /** "Stored in: OS keychain" / "Stored in: file (no keychain available)", or nothing. */
@@ -48,8 +50,12 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
   const creator = input("def-creator", s.photo_creator, t("creator"));
   const credit = input("def-credit", s.photo_credit, t("credit"));
   const city = input("def-city", s.photo_city, t("city"));
-  const save = h("button", { class: "primary", id: "save-settings", onclick: async () => {
+  // Saved on the form's submit only (the button's click and Enter in a field both submit):
+  // a click handler as well would save twice.
+  const doSave = async () => {
     try {
+      const reconnect = token.value !== "" || url.value.trim() !== s.server_url;
+      const mark = connectionMark();
       s = await api.saveSettings(
         {
           server_url: url.value,
@@ -63,11 +69,15 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
       token.placeholder = s.has_token ? t("tokenStored") : "";
       url.value = s.server_url;
       where.textContent = storeLabel(s);
+      // The engine was woken and tries the new server or token now; until it speaks, the
+      // indicator says "checking" rather than repeat what held for the old one.
+      if (reconnect) connectionChanging(mark);
       toast(t("settingsSaved"));
     } catch (e) {
-      toast(`${t("error")}: ${(e as Error).message}`, "error");
+      toast(errorText(e), "error", { detail: errorDetail(e) });
     }
-  } }, t("save"));
+  };
+  const save = h("button", { class: "primary", id: "save-settings", type: "submit" }, t("save"));
   const row = (label: string, el: HTMLElement) => h("label", { class: "field" }, h("span", {}, label), el);
   const el = h(
     "section",
@@ -75,7 +85,7 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
     h("header", { class: "toolbar" }, h("h1", {}, t("navSettings"))),
     h(
       "form",
-      { class: "settings-form", onsubmit: (e: Event) => { e.preventDefault(); save.click(); } },
+      { class: "settings-form", onsubmit: (e: Event) => { e.preventDefault(); void doSave(); } },
       h("h2", { class: "sub" }, t("appearance")),
       row(t("language"), lang),
       row(t("theme"), theme),

@@ -2,6 +2,7 @@
 import * as api from "../api";
 import { h, highlight } from "../dom";
 import { t, getLang } from "../i18n";
+import { debounce, subscribe, touchesStories } from "../live";
 import { go, type View } from "../router";
 
 export function formatTime(iso: string, lang = getLang()): string {
@@ -63,6 +64,7 @@ export async function storiesView(): Promise<View> {
     );
 
   let seq = 0;
+  let lastShown = "";
   async function refresh() {
     const my = ++seq;
     const q = search.value.trim();
@@ -70,16 +72,29 @@ export async function storiesView(): Promise<View> {
     sessionStorage.setItem("q", search.value);
     sessionStorage.setItem("status", filter.value);
     let items: HTMLElement[];
+    let shown: string;
     if (q) {
-      const hits = await api.searchStories(q);
-      items = hits.filter((x) => !status || x.status === status).map((x) => row(x, x.snippet));
+      const hits = (await api.searchStories(q)).filter((x) => !status || x.status === status);
+      shown = JSON.stringify([q, hits]);
+      items = hits.map((x) => row(x, x.snippet));
     } else {
-      items = (await api.listStories(status)).map((s) => row(s));
+      const stories = await api.listStories(status);
+      shown = JSON.stringify(stories);
+      items = stories.map((s) => row(s));
     }
     if (my !== seq) return;
+    // Most events (an autosave, an upload step) leave the list as it was: keep the rows, so
+    // nothing under the pointer or the keyboard is swapped out for nothing.
+    if (shown === lastShown) return;
+    lastShown = shown;
+    // A live refresh must not take the keyboard focus away from the row it was on.
+    const focused = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>(".story-row");
+    const focusedId = focused && list.contains(focused) ? focused.dataset.id : undefined;
     list.replaceChildren(
       ...(items.length ? items : [h("li", { class: "empty" }, t(q ? "noResults" : "noStories"))]),
     );
+    if (focusedId)
+      [...list.querySelectorAll<HTMLElement>(".story-row")].find((r) => r.dataset.id === focusedId)?.focus();
   }
   let timer: ReturnType<typeof setTimeout> | undefined;
   search.addEventListener("input", () => {
@@ -88,6 +103,12 @@ export async function storiesView(): Promise<View> {
   });
   filter.addEventListener("change", () => void refresh());
   await refresh();
+  // A pull (another person's story), a save or a publish changes the list: refresh once a burst
+  // of events pauses. `refresh` drops a stale answer, so overlapping ones are harmless.
+  const live = debounce(() => void refresh().catch(() => undefined), 150);
+  const stop = subscribe((e) => {
+    if (touchesStories(e)) live();
+  });
 
   const newBtn = h(
     "button",
@@ -115,5 +136,12 @@ export async function storiesView(): Promise<View> {
     ),
     list,
   );
-  return { el, onFind: () => search.focus() };
+  return {
+    el,
+    onFind: () => search.focus(),
+    leave: async () => {
+      stop();
+      live.cancel();
+    },
+  };
 }
