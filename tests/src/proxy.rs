@@ -17,13 +17,19 @@ pub enum Fault {
     CutResponse,
     /// Forward part of the request, then reset.
     ResetMidRequest,
-    /// Forward slowly.
+    /// Forward slowly (about 2 ms per read of up to 16 KiB).
     Throttle,
+    /// Forward very slowly (20 ms per read of up to 16 KiB: under 1 MB/s), for a publish that
+    /// must still be running while something else is measured.
+    Crawl,
 }
 
 pub struct Proxy {
     pub url: String,
     pub connections: Arc<AtomicU64>,
+    /// Bytes forwarded from clients to the server, over all connections (requests with their
+    /// headers and bodies): what a client really sent through this proxy.
+    pub bytes_up: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
 }
 
@@ -40,7 +46,8 @@ pub fn proxy(upstream: &str, plan: impl Fn(u64) -> Fault + Send + Sync + 'static
     let url = format!("http://{}", listener.local_addr().unwrap());
     let connections = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
-    let (count, halt) = (connections.clone(), stop.clone());
+    let bytes_up = Arc::new(AtomicU64::new(0));
+    let (count, halt, up_count) = (connections.clone(), stop.clone(), bytes_up.clone());
     let plan = Arc::new(plan);
     std::thread::spawn(move || {
         for client in listener.incoming() {
@@ -51,17 +58,19 @@ pub fn proxy(upstream: &str, plan: impl Fn(u64) -> Fault + Send + Sync + 'static
             let n = count.fetch_add(1, Ordering::SeqCst);
             let fault = plan(n);
             let up = up.clone();
-            std::thread::spawn(move || relay(client, &up, fault));
+            let up_count = up_count.clone();
+            std::thread::spawn(move || relay(client, &up, fault, &up_count));
         }
     });
     Proxy {
         url,
         connections,
+        bytes_up,
         stop,
     }
 }
 
-fn relay(client: TcpStream, upstream: &str, fault: Fault) {
+fn relay(client: TcpStream, upstream: &str, fault: Fault, bytes_up: &Arc<AtomicU64>) {
     if fault == Fault::Drop {
         let _ = client.shutdown(Shutdown::Both);
         return;
@@ -74,6 +83,7 @@ fn relay(client: TcpStream, upstream: &str, fault: Fault) {
         let _ = s.set_read_timeout(timeout);
     }
     let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+    let counted = bytes_up.clone();
     // client → server
     let up = std::thread::spawn(move || {
         let (mut from, mut to) = (c2, s2);
@@ -90,12 +100,15 @@ fn relay(client: TcpStream, upstream: &str, fault: Fault) {
                 let _ = from.shutdown(Shutdown::Both);
                 return;
             }
-            if fault == Fault::Throttle {
-                std::thread::sleep(Duration::from_millis(2));
+            match fault {
+                Fault::Throttle => std::thread::sleep(Duration::from_millis(2)),
+                Fault::Crawl => std::thread::sleep(Duration::from_millis(20)),
+                _ => {}
             }
             if to.write_all(&buf[..n]).is_err() {
                 break;
             }
+            counted.fetch_add(n as u64, Ordering::Relaxed);
             sent += n;
         }
         let _ = to.shutdown(Shutdown::Write);
