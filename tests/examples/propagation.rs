@@ -100,9 +100,9 @@ fn main() {
 
         let (id, t0) = publish_new(&a, &remote);
         manual_sync(&c_dir, &remote);
+        man.push(t0.elapsed());
         let c = Library::open(&c_dir).expect("library C");
         assert!(listed(&c, &id), "byline sync brought {id} to C");
-        man.push(t0.elapsed());
         eprintln!(
             "try {:>2}: engine {:>7.1} ms   manual byline sync {:>7.1} ms",
             i + 1,

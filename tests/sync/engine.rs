@@ -23,6 +23,10 @@ use sha2::{Digest, Sha256};
 /// The bound: once the server answers again, the queue drains within this.
 const DRAIN: Duration = Duration::from_secs(90);
 
+/// What publishing the model story queues: its text, a preview of each of its 3 photos, the
+/// publish request, then each original and its caption.
+const QUEUED: usize = 1 + 3 + 1 + 3 * 2;
+
 /// Asserts the server holds exactly one story, `id`, published, with its page served, and
 /// `photos` photo files, none twice.
 fn assert_published_once(srv: &ServerProcess, token: &str, id: &str, photos: usize) {
@@ -76,8 +80,8 @@ fn a_publish_queued_while_the_server_is_down_is_sent_by_sync_watch_once_it_is_ba
     let queued = cli.outbox();
     assert_eq!(
         queued.len(),
-        8,
-        "story, 3 previews, publish, 3 photos… queued: {queued:?}"
+        QUEUED,
+        "story, 3 previews, publish, 3 photos and 3 captions queued: {queued:?}"
     );
     assert!(
         all_queued(&queued),
@@ -164,7 +168,7 @@ fn a_publish_queued_while_the_server_is_down_is_sent_by_the_engine_once_it_is_ba
         "the engine announces that the server does not answer: {seen:?}"
     );
     let waiting = lib.outbox(false).unwrap();
-    assert_eq!(waiting.len(), 8, "everything stays queued: {waiting:?}");
+    assert_eq!(waiting.len(), QUEUED, "everything stays queued: {waiting:?}");
     assert!(
         waiting.iter().all(|i| i.state != ItemState::NeedsAttention),
         "an unreachable server parks nothing: {waiting:?}"
@@ -211,7 +215,7 @@ fn a_publish_with_a_wrong_token_stays_queued_and_a_publish_with_the_right_one_se
         "the message says how to give a working token: {err}"
     );
     let queued = cli.outbox();
-    assert_eq!(queued.len(), 8, "everything stays queued: {queued:?}");
+    assert_eq!(queued.len(), QUEUED, "everything stays queued: {queued:?}");
     assert!(
         all_queued(&queued),
         "a refused token parks nothing (no `needs_attention`): {queued:?}"
@@ -268,7 +272,7 @@ fn the_engine_reports_a_refused_token_and_sends_everything_once_the_right_one_is
         "the state says where to enter a working token: {message:?}"
     );
     let waiting = lib.outbox(false).unwrap();
-    assert_eq!(waiting.len(), 8, "everything stays queued: {waiting:?}");
+    assert_eq!(waiting.len(), QUEUED, "everything stays queued: {waiting:?}");
     assert!(
         waiting.iter().all(|i| i.state != ItemState::NeedsAttention),
         "a refused token parks nothing: {waiting:?}"
@@ -438,9 +442,16 @@ fn has_paragraph(lib: &Library, id: &str, text: &str) -> bool {
 fn two_watching_libraries_see_each_others_stories_and_edits() {
     let sdir = tempfile::tempdir().unwrap();
     let srv = in_process::start(sdir.path());
+    // A works over a slow line, so B hears of the story before its originals are up.
+    let slow = proxy::proxy(&srv.url, |_| Fault::Crawl);
     let (_da, a) = library();
     let (_db, b) = library();
-    let ea = a.start_engine(Target::Fixed(srv.remote(&srv.editor))).unwrap();
+    let ea = a
+        .start_engine(Target::Fixed(Remote {
+            url: slow.url.clone(),
+            token: srv.editor.clone(),
+        }))
+        .unwrap();
     let eb = b.start_engine(Target::Fixed(srv.remote(&srv.editor))).unwrap();
     let bound = Duration::from_secs(60);
 
@@ -460,6 +471,18 @@ fn two_watching_libraries_see_each_others_stories_and_edits() {
         (b.article(&id).unwrap().status.as_str() == "published").then_some(())
     });
     assert!(published.is_some(), "B sees the story as published");
+    let sent = wait_until(bound, || a.outbox(false).unwrap().is_empty().then_some(()));
+    assert!(sent.is_some(), "A's engine sent everything, originals last");
+    // B pulled the story as soon as its text arrived, before the originals did (preview-first
+    // order): the photos must still come once they are on the server, without another edit.
+    let photos = wait_until(Duration::from_secs(30), || {
+        (b.photos().unwrap().len() == 3).then_some(())
+    });
+    assert!(
+        photos.is_some(),
+        "B fetches the story's three photos once A has sent them: has {}",
+        b.photos().unwrap().len()
+    );
 
     let from_a = "Tin cập nhật: đoàn công tác làm việc tại Nghệ An.";
     let mut story = a.article(&id).unwrap();
@@ -483,12 +506,6 @@ fn two_watching_libraries_see_each_others_stories_and_edits() {
         "A's own edit is kept beside B's"
     );
 
-    let photos = wait_until(bound, || (b.photos().unwrap().len() == 3).then_some(()));
-    assert!(
-        photos.is_some(),
-        "B fetched the story's three photos: has {:?}",
-        b.photos().unwrap().len()
-    );
     let figures = b
         .article(&id)
         .unwrap()
@@ -499,4 +516,45 @@ fn two_watching_libraries_see_each_others_stories_and_edits() {
     assert_eq!(figures, 3, "B's copy keeps the three figures");
     ea.stop();
     eb.stop();
+}
+
+#[test]
+fn items_waiting_for_a_retry_time_go_as_soon_as_the_engine_finds_the_server_answering() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = ServerProcess::start(&dir.path().join("server"));
+    let token = srv.add_user("Biên tập", "editor");
+    let lib = Library::open(dir.path().join("desk")).unwrap();
+    let id = ready_story(&lib);
+    lib.enqueue_publish(&id).unwrap();
+    // As after a long outage (or a `byline publish` that gave up): every item waits a minute.
+    lib.db()
+        .write(|c| {
+            for item in byline_core::outbox::pending(c)? {
+                byline_core::outbox::mark_retry(
+                    c,
+                    item.id,
+                    "network: connection refused",
+                    Duration::from_secs(60),
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+
+    let engine = lib
+        .start_engine(Target::Fixed(Remote {
+            url: srv.url.clone(),
+            token: token.clone(),
+        }))
+        .unwrap();
+    let drained = wait_until(Duration::from_secs(15), || {
+        lib.outbox(false).unwrap().is_empty().then_some(())
+    });
+    assert!(
+        drained.is_some(),
+        "a server that answers gets the queue at once, not after the items' retry times: {:?}",
+        lib.outbox(false).unwrap()
+    );
+    assert_published_once(&srv, &token, &id, 3);
+    engine.stop();
 }

@@ -99,6 +99,13 @@ struct Announcer<'a> {
 }
 
 impl Announcer<'_> {
+    /// Whether the last state announced was "online".
+    fn online(&self) -> bool {
+        self.last
+            .as_ref()
+            .is_some_and(|(c, _, _)| *c == Connectivity::Online)
+    }
+
     fn set(
         &mut self,
         connectivity: Connectivity,
@@ -184,8 +191,30 @@ async fn push_loop(lib: &Library, target: &Target, online: watch::Sender<Option<
                 wait(lib, IDLE).await;
             }
             Ok(Pass::Waiting(d)) => {
-                let _ = online.send(Some(remote));
-                wait(lib, d).await;
+                // Items wait for a retry time set when a send failed, perhaps by an earlier
+                // run or `byline publish` while the server was down. Ask the server (cheaply)
+                // rather than sleep up to a minute: unreachable → probe until it answers;
+                // answering where it had not yet → everything waiting goes now.
+                match client.health().await {
+                    Err(e @ SyncError::Network(_)) => {
+                        let _ = online.send(None);
+                        say.set(
+                            Connectivity::Offline,
+                            Credentials::Accepted,
+                            Some(offline_message(&e)),
+                        );
+                        probe_until_back(lib, &client).await;
+                    }
+                    Ok(()) if !say.online() => {
+                        let _ = lib.db().write(|c| outbox::release_waiting(c));
+                        say.set(Connectivity::Online, Credentials::Accepted, None);
+                        let _ = online.send(Some(remote));
+                    }
+                    _ => {
+                        let _ = online.send(Some(remote));
+                        wait(lib, d).await;
+                    }
+                }
             }
             Ok(Pass::Unreachable(e)) if matches!(e, SyncError::Network(_)) => {
                 let _ = online.send(None);

@@ -104,10 +104,48 @@ pub async fn pull(lib: &Library, client: &Client, url: &str) -> Result<(Vec<Stri
         }
     }
     save_cursor(lib, &key, cursor)?;
+    // A story pulled before its originals reached the server (the publish order sends text,
+    // previews and the publish request first) is remembered until its photos are all here:
+    // the photos' arrival does not change the story, so no later pull would bring it again.
+    let wanted_key = format!("photos_wanted {url}");
+    let mut wanted = load_ids(lib, &wanted_key)?;
     for id in &pulled {
-        fetch_missing_photos(lib, client, id).await?;
+        if !wanted.contains(id) {
+            wanted.push(id.clone());
+        }
     }
+    let mut still = Vec::new();
+    for id in wanted {
+        if !fetch_missing_photos(lib, client, &id).await? {
+            still.push(id);
+        }
+    }
+    save_ids(lib, &wanted_key, &still)?;
     Ok((pulled, deferred))
+}
+
+fn load_ids(lib: &Library, key: &str) -> Result<Vec<String>> {
+    lib.db().read(|c| {
+        Ok(c
+            .query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default())
+    })
+}
+
+fn save_ids(lib: &Library, key: &str, ids: &[String]) -> Result<()> {
+    let value = serde_json::to_string(ids).expect("ids serialise");
+    lib.db().write(|c| {
+        c.execute(
+            "INSERT INTO sync_state(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = ?2",
+            params![key, value],
+        )?;
+        Ok(())
+    })
 }
 
 pub(crate) fn load_cursor(lib: &Library, key: &str) -> Result<u64> {
@@ -135,9 +173,17 @@ pub(crate) fn save_cursor(lib: &Library, key: &str, cursor: u64) -> Result<()> {
 }
 
 /// Downloads the photos of a pulled story that this library lacks, imports them (thumbnails,
-/// metadata) and applies the server's caption and credits.
-pub async fn fetch_missing_photos(lib: &Library, client: &Client, article_id: &str) -> Result<()> {
-    let article = lib.article(article_id)?;
+/// metadata) and applies the server's caption and credits. Returns whether the library now has
+/// all of them (a story gone from the library wants none).
+pub async fn fetch_missing_photos(
+    lib: &Library,
+    client: &Client,
+    article_id: &str,
+) -> Result<bool> {
+    let Ok(article) = lib.article(article_id) else {
+        return Ok(true);
+    };
+    let mut complete = true;
     let dir = lib.root().join("photos").join("tmp");
     std::fs::create_dir_all(&dir).map_err(|e| crate::CoreError::io(&dir, e))?;
     for sha in photo_ids(&article) {
@@ -148,6 +194,7 @@ pub async fn fetch_missing_photos(lib: &Library, client: &Client, article_id: &s
         // A photo the server cannot give (yet) is not fatal: the figure keeps its caption and
         // the next sync tries again.
         if client.download_blob(&sha, &dest).await.is_err() {
+            complete = false;
             continue;
         }
         let never = std::sync::atomic::AtomicBool::new(false);
@@ -166,5 +213,5 @@ pub async fn fetch_missing_photos(lib: &Library, client: &Client, article_id: &s
                 .transaction(|tx| captions::store_edit(tx, &sha, &edit, None, lib.author()))?;
         }
     }
-    Ok(())
+    Ok(complete)
 }
