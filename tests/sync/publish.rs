@@ -145,8 +145,8 @@ fn a_failed_publish_stays_queued_and_visible() {
     let queued = lib.outbox(false).unwrap();
     assert_eq!(
         queued.len(),
-        8,
-        "3 photos + 3 captions + story + publish stay queued"
+        11,
+        "story + 3 previews + publish + 3 photos + 3 captions stay queued"
     );
     assert!(
         queued[0]
@@ -161,7 +161,7 @@ fn a_failed_publish_stays_queued_and_visible() {
     let srv = server::start(sdir.path());
     let report = lib.sync(&srv.remote(&srv.editor), &fast()).unwrap();
     assert_eq!(
-        report.push.sent, 8,
+        report.push.sent, 11,
         "once the server is back, sync sends them all"
     );
     assert!(lib.outbox(false).unwrap().is_empty());

@@ -90,7 +90,19 @@ pub fn sync_now(lib: &Library, remote: &Remote, patience: &Patience) -> Result<S
     let push = drain(lib, remote, patience)?;
     let rt = sync::runtime()?;
     let client = sync::client(remote)?;
-    let (pulled, deferred) = rt.block_on(sync::pull::pull(lib, &client, &remote.url))?;
+    // The pull is idempotent (the cursor moves only when a pass completes), so a network
+    // failure is retried within the same patience as the push.
+    let mut backoff = patience.backoff.clone();
+    let mut attempt = 0;
+    let (pulled, deferred) = loop {
+        attempt += 1;
+        match rt.block_on(sync::pull::pull(lib, &client, &remote.url)) {
+            Err(e) if attempt < patience.attempts.max(1) && e.code().is_retryable() => {
+                std::thread::sleep(backoff.next_delay(None));
+            }
+            result => break result?,
+        }
+    };
     Ok(SyncReport {
         push,
         pulled,
