@@ -124,7 +124,9 @@ fn report(what: &str, s: &Samples) -> (Duration, Duration) {
 fn main() {
     let mut args = std::env::args().skip(1);
     let n_photos: usize = args.next().map_or(1000, |s| s.parse().expect("PHOTOS"));
-    let idle_rounds: usize = args.next().map_or(500, |s| s.parse().expect("IDLE_SAMPLES"));
+    let idle_rounds: usize = args
+        .next()
+        .map_or(500, |s| s.parse().expect("IDLE_SAMPLES"));
     let dir = tempfile::tempdir().expect("temp dir");
     let sdir = dir.path().join("server");
     let srv = in_process::start(&sdir);
@@ -142,7 +144,9 @@ fn main() {
         big.push(p);
     }
     let never = AtomicBool::new(false);
-    let r = lib.import_photos(&big, &never, &|_| {}).expect("noise photos");
+    let r = lib
+        .import_photos(&big, &never, &|_| {})
+        .expect("noise photos");
     let ids: Vec<String> = r.imported.iter().map(|p| p.id.clone()).collect();
     lib.caption_photos(
         &ids,
@@ -156,7 +160,8 @@ fn main() {
     for id in &ids {
         lib.attach_photo(&seed, id, None).expect("attach");
     }
-    lib.check_article(&seed).expect("the desk loads before timing");
+    lib.check_article(&seed)
+        .expect("the desk loads before timing");
 
     let mut idle = Samples::default();
     for round in 0..idle_rounds {
@@ -164,7 +169,9 @@ fn main() {
     }
 
     let engine = lib
-        .start_engine(Target::Fixed(srv.remote(&srv.editor).clone_with_url(&slow.url)))
+        .start_engine(Target::Fixed(
+            srv.remote(&srv.editor).clone_with_url(&slow.url),
+        ))
         .expect("engine");
     let importing = Arc::new(AtomicBool::new(true));
     let import_took = Arc::new(Mutex::new(Duration::ZERO));
@@ -187,15 +194,18 @@ fn main() {
     while importing.load(Ordering::SeqCst) {
         sample(&lib, &mut story, round, &mut busy);
         round += 1;
-        if publish_done_at.is_none()
-            && lib.outbox(false).expect("outbox").is_empty()
-        {
+        if publish_done_at.is_none() && lib.outbox(false).expect("outbox").is_empty() {
             publish_done_at = Some(busy_start.elapsed());
         }
     }
     let imported = importer.join().expect("importer");
     let publish_state = publish_done_at.map_or_else(
-        || format!("still sending ({} items left)", lib.outbox(false).unwrap().len()),
+        || {
+            format!(
+                "still sending ({} items left)",
+                lib.outbox(false).unwrap().len()
+            )
+        },
         |d| format!("sent after {:.1} s", d.as_secs_f64()),
     );
     engine.stop();

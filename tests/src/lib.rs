@@ -127,7 +127,10 @@ pub fn wait_event(
     rx: &mut tokio::sync::broadcast::Receiver<byline_core::events::Event>,
     timeout: std::time::Duration,
     want: impl Fn(&byline_core::events::Event) -> bool,
-) -> (Option<byline_core::events::Event>, Vec<byline_core::events::Event>) {
+) -> (
+    Option<byline_core::events::Event>,
+    Vec<byline_core::events::Event>,
+) {
     use byline_core::events::TryRecvError;
     let deadline = std::time::Instant::now() + timeout;
     let mut seen = Vec::new();

@@ -85,8 +85,7 @@ impl ServerProcess {
             None,
         );
         assert_eq!(status, 200, "the server lists its stories: {body}");
-        let v: serde_json::Value =
-            serde_json::from_str(&body).expect("the change feed is JSON");
+        let v: serde_json::Value = serde_json::from_str(&body).expect("the change feed is JSON");
         v["articles"]
             .as_array()
             .expect("the change feed has an articles array")
@@ -340,7 +339,9 @@ impl Cli {
                             break;
                         }
                     }
-                    Err(e) => eprintln!("sync --watch printed a line that is not JSON ({e}): {line}"),
+                    Err(e) => {
+                        eprintln!("sync --watch printed a line that is not JSON ({e}): {line}")
+                    }
                 }
             }
         });
@@ -350,7 +351,9 @@ impl Cli {
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines() {
                 let Ok(line) = line else { break };
-                let mut s = sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut s = sink
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 s.push_str(&line);
                 s.push('\n');
             }

@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant};
 
+use byline_tests::big_photo;
 use byline_tests::process::{Cli, ServerProcess, http};
 use byline_tests::proxy::{self, Fault};
-use byline_tests::big_photo;
 use serde_json::Value;
 
 fn stdout(out: &std::process::Output, what: &str) -> String {
@@ -60,11 +60,7 @@ fn the_byline_binaries_publish_the_model_story_and_its_page_shows_captions_and_b
         let name = person["name"].as_str().unwrap();
         assert!(page.contains(name), "the page shows {name} in the byline");
     }
-    assert_eq!(
-        srv.blob_files(),
-        3,
-        "three photos stored once each"
-    );
+    assert_eq!(srv.blob_files(), 3, "three photos stored once each");
 
     let again = cli.json(&["publish", &id, "--server", &srv.url, "--token", &token]);
     assert_eq!(
@@ -152,11 +148,7 @@ fn a_byline_publish_killed_mid_upload_is_finished_by_byline_sync_with_nothing_du
         Value::Array(vec![]),
         "the killed publish finished: nothing left waiting"
     );
-    assert_eq!(
-        srv.blob_files(),
-        4,
-        "four photos on the server, none twice"
-    );
+    assert_eq!(srv.blob_files(), 4, "four photos on the server, none twice");
     let (_, list) = http(
         "GET",
         &format!("{}/api/articles?since=0", srv.url),

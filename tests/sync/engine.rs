@@ -168,14 +168,20 @@ fn a_publish_queued_while_the_server_is_down_is_sent_by_the_engine_once_it_is_ba
         "the engine announces that the server does not answer: {seen:?}"
     );
     let waiting = lib.outbox(false).unwrap();
-    assert_eq!(waiting.len(), QUEUED, "everything stays queued: {waiting:?}");
+    assert_eq!(
+        waiting.len(),
+        QUEUED,
+        "everything stays queued: {waiting:?}"
+    );
     assert!(
         waiting.iter().all(|i| i.state != ItemState::NeedsAttention),
         "an unreachable server parks nothing: {waiting:?}"
     );
 
     srv.restart();
-    let drained = wait_until(DRAIN, || lib.outbox(false).unwrap().is_empty().then_some(()));
+    let drained = wait_until(DRAIN, || {
+        lib.outbox(false).unwrap().is_empty().then_some(())
+    });
     let Some(((), took)) = drained else {
         panic!(
             "the engine did not drain the queue within {DRAIN:?} of the server's return: {:?}",
@@ -185,7 +191,9 @@ fn a_publish_queued_while_the_server_is_down_is_sent_by_the_engine_once_it_is_ba
     eprintln!("the engine drained the queue {took:?} after the server came back");
     assert_published_once(&srv, &token, &id, 3);
     assert_eq!(
-        lib.remote_state(&id).unwrap().map(|(_, _, published)| published),
+        lib.remote_state(&id)
+            .unwrap()
+            .map(|(_, _, published)| published),
         Some(true),
         "the library records the story as published"
     );
@@ -272,7 +280,11 @@ fn the_engine_reports_a_refused_token_and_sends_everything_once_the_right_one_is
         "the state says where to enter a working token: {message:?}"
     );
     let waiting = lib.outbox(false).unwrap();
-    assert_eq!(waiting.len(), QUEUED, "everything stays queued: {waiting:?}");
+    assert_eq!(
+        waiting.len(),
+        QUEUED,
+        "everything stays queued: {waiting:?}"
+    );
     assert!(
         waiting.iter().all(|i| i.state != ItemState::NeedsAttention),
         "a refused token parks nothing: {waiting:?}"
@@ -307,7 +319,10 @@ fn the_engine_reports_a_refused_token_and_sends_everything_once_the_right_one_is
 
 /// The model story plus a big noisy photo (several tus chunks), queued for publishing in the
 /// library at `root` (closed again). Returns the story id, the big photo's SHA-256 and its size.
-fn queue_story_with_big_photo(root: &std::path::Path, photo: &std::path::Path) -> (String, String, u64) {
+fn queue_story_with_big_photo(
+    root: &std::path::Path,
+    photo: &std::path::Path,
+) -> (String, String, u64) {
     let lib = Library::open(root).unwrap();
     let id = ready_story(&lib);
     let size = big_photo(photo);
@@ -389,9 +404,7 @@ fn sync_watch_killed_mid_upload_resumes_from_the_servers_offset_and_stores_the_p
     let status = second.terminate();
     assert!(status.success(), "sync --watch stops on SIGTERM ({status})");
     let sent = counting.bytes_up.load(Ordering::SeqCst);
-    eprintln!(
-        "killed at {done_at_kill} of {size} bytes; the second run sent {sent} bytes in all"
-    );
+    eprintln!("killed at {done_at_kill} of {size} bytes; the second run sent {sent} bytes in all");
     assert!(
         sent < size,
         "the second run resumed instead of sending the whole photo again ({sent} of {size} bytes)"
@@ -412,9 +425,11 @@ fn sync_watch_killed_mid_upload_resumes_from_the_servers_offset_and_stores_the_p
     assert_eq!(digest, big, "the stored bytes have the photo's SHA-256");
     let conn = byline_server::db::open_reader(&srv.data_dir.join("byline.db")).unwrap();
     let rows: i64 = conn
-        .query_row("SELECT COUNT(*) FROM blobs WHERE sha256 = ?1", [&big], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT COUNT(*) FROM blobs WHERE sha256 = ?1",
+            [&big],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(rows, 1, "one blob row for the photo");
     let open: i64 = conn
@@ -452,14 +467,19 @@ fn two_watching_libraries_see_each_others_stories_and_edits() {
             token: srv.editor.clone(),
         }))
         .unwrap();
-    let eb = b.start_engine(Target::Fixed(srv.remote(&srv.editor))).unwrap();
+    let eb = b
+        .start_engine(Target::Fixed(srv.remote(&srv.editor)))
+        .unwrap();
     let bound = Duration::from_secs(60);
 
     let id = ready_story(&a);
     a.enqueue_publish(&id).unwrap();
     let seen = wait_until(bound, || listed(&b, &id));
     let Some((summary, took)) = seen else {
-        panic!("B's list never showed A's story; A's outbox: {:?}", a.outbox(false));
+        panic!(
+            "B's list never showed A's story; A's outbox: {:?}",
+            a.outbox(false)
+        );
     };
     eprintln!("A's publish reached B's list in {took:?}");
     assert_eq!(

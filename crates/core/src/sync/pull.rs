@@ -126,13 +126,14 @@ pub async fn pull(lib: &Library, client: &Client, url: &str) -> Result<(Vec<Stri
 
 fn load_ids(lib: &Library, key: &str) -> Result<Vec<String>> {
     lib.db().read(|c| {
-        Ok(c
-            .query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
+        Ok(
+            c.query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
                 r.get::<_, String>(0)
             })
             .optional()?
             .and_then(|v| serde_json::from_str(&v).ok())
-            .unwrap_or_default())
+            .unwrap_or_default(),
+        )
     })
 }
 
