@@ -215,6 +215,23 @@ fn apply_field(article: &mut Article, c: &Conflict, choice: Choice) -> Result<()
     Ok(())
 }
 
+/// Adds conflicts found by a local merge (an editor's copy against a pulled version) to a synced
+/// story's list, so the Publish panel shows them side by side like the server's. A story never
+/// synced has no such list: the caller shows its conflicts itself.
+pub fn append(conn: &Connection, id: &str, found: &[Conflict]) -> Result<()> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    let mut all = stored(conn, id)?;
+    all.extend(found.iter().cloned());
+    let json = serde_json::to_string(&all).expect("conflicts serialise");
+    conn.execute(
+        "UPDATE remote_articles SET conflicts = ?2 WHERE article_id = ?1",
+        params![id, json],
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,21 +250,4 @@ mod tests {
             "a deleted side has no text to show"
         );
     }
-}
-
-/// Adds conflicts found by a local merge (an editor's copy against a pulled version) to a synced
-/// story's list, so the Publish panel shows them side by side like the server's. A story never
-/// synced has no such list: the caller shows its conflicts itself.
-pub fn append(conn: &Connection, id: &str, found: &[Conflict]) -> Result<()> {
-    if found.is_empty() {
-        return Ok(());
-    }
-    let mut all = stored(conn, id)?;
-    all.extend(found.iter().cloned());
-    let json = serde_json::to_string(&all).expect("conflicts serialise");
-    conn.execute(
-        "UPDATE remote_articles SET conflicts = ?2 WHERE article_id = ?1",
-        params![id, json],
-    )?;
-    Ok(())
 }
