@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::bin;
 
@@ -11,43 +12,89 @@ use crate::bin;
 pub struct ServerProcess {
     pub url: String,
     pub data_dir: PathBuf,
-    child: Child,
+    child: Option<Child>,
 }
 
 impl ServerProcess {
     /// Starts the server on a free loopback port, generous rate limits (the tests are bursts).
     pub fn start(data_dir: &Path) -> ServerProcess {
-        let mut child = Command::new(bin("BYLINE_SERVER_BIN", "byline-server"))
-            .args(["--data-dir"])
-            .arg(data_dir)
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--rate-burst",
-                "100000",
-                "--rate-per-sec",
-                "100000",
-            ])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("byline-server starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("byline-server prints its address");
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line from byline-server: {line:?}"))
-            .to_owned();
+        let (child, url) = spawn_server(data_dir, "127.0.0.1:0")
+            .unwrap_or_else(|line| panic!("unexpected first line from byline-server: {line:?}"));
         ServerProcess {
             url,
             data_dir: data_dir.to_owned(),
-            child,
+            child: Some(child),
         }
+    }
+
+    /// Kills the server (SIGKILL: a crash or a pulled plug; nothing is shut down cleanly) and
+    /// waits for it. Clients now find nothing listening on its port.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again on the same address and data directory, as a restarted service
+    /// would be. Retries the bind for a few seconds (the port was just released).
+    pub fn restart(&mut self) {
+        self.stop();
+        let listen = self.url.trim_start_matches("http://").to_owned();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match spawn_server(&self.data_dir, &listen) {
+                Ok((child, url)) => {
+                    assert_eq!(url, self.url, "the restarted server listens where it did");
+                    self.child = Some(child);
+                    return;
+                }
+                Err(line) if Instant::now() < deadline => {
+                    eprintln!("byline-server did not restart yet ({line:?}); trying again");
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                Err(line) => panic!("byline-server cannot listen on {listen} again: {line:?}"),
+            }
+        }
+    }
+
+    /// Whether the process is running (not stopped).
+    pub fn is_running(&self) -> bool {
+        self.child.is_some()
+    }
+
+    /// Photo files in the server's blob store (each stored photo is one file).
+    pub fn blob_files(&self) -> usize {
+        let mut n = 0;
+        let Ok(shards) = std::fs::read_dir(self.data_dir.join("blobs")) else {
+            return 0;
+        };
+        for shard in shards.flatten() {
+            let name = shard.file_name().to_string_lossy().into_owned();
+            // Originals are sharded by the first two hex digits of their SHA-256; previews and
+            // public copies live in folders of their own.
+            if name.len() == 2 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
+                n += std::fs::read_dir(shard.path()).map_or(0, |d| d.count());
+            }
+        }
+        n
+    }
+
+    /// The stories the server holds, as its change feed (`GET /api/articles?since=0`) lists
+    /// them to a client signed in with `token`.
+    pub fn articles(&self, token: &str) -> Vec<serde_json::Value> {
+        let (status, body) = http(
+            "GET",
+            &format!("{}/api/articles?since=0&limit=500", self.url),
+            Some(token),
+            None,
+        );
+        assert_eq!(status, 200, "the server lists its stories: {body}");
+        let v: serde_json::Value = serde_json::from_str(&body).expect("the change feed is JSON");
+        v["articles"]
+            .as_array()
+            .expect("the change feed has an articles array")
+            .clone()
     }
 
     /// `byline-server user add NAME --role ROLE`: a new token.
@@ -72,8 +119,39 @@ impl ServerProcess {
 
 impl Drop for ServerProcess {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.stop();
+    }
+}
+
+/// Starts `byline-server` on `listen`; the child and its URL, or the first line it printed
+/// instead of its address (it exits when it cannot bind).
+fn spawn_server(data_dir: &Path, listen: &str) -> Result<(Child, String), String> {
+    let mut child = Command::new(bin("BYLINE_SERVER_BIN", "byline-server"))
+        .args(["--data-dir"])
+        .arg(data_dir)
+        .args([
+            "--listen",
+            listen,
+            "--rate-burst",
+            "100000",
+            "--rate-per-sec",
+            "100000",
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("byline-server starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut line = String::new();
+    let _ = BufReader::new(stdout).read_line(&mut line);
+    match line.trim().strip_prefix("listening on ") {
+        Some(url) => Ok((child, url.to_owned())),
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(line)
+        }
     }
 }
 
@@ -197,4 +275,186 @@ fn dechunk(mut s: &[u8]) -> Vec<u8> {
         s = rest[n..].strip_prefix(b"\r\n").unwrap_or(&rest[n..]);
     }
     out
+}
+
+impl Cli {
+    /// Runs `byline ARGS`, asserts success and returns stdout, trimmed.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "`byline {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .expect("UTF-8 output")
+            .trim()
+            .to_owned()
+    }
+
+    /// Imports the model story, applies the copy desk's safe fixes and credits every photo, as
+    /// an editor would before publishing. Returns the story id.
+    pub fn ready_story(&self) -> String {
+        let seed = crate::seed_article();
+        let id = self.ok(&["article", "import", seed.to_str().expect("UTF-8 path")]);
+        self.ok(&["fix", &id]);
+        let photos = self.json(&["photo", "list"]);
+        let ids: Vec<&str> = photos
+            .as_array()
+            .expect("photo list is an array")
+            .iter()
+            .map(|p| p["id"].as_str().expect("photo id"))
+            .collect();
+        let mut args = vec!["photo", "caption"];
+        args.extend(&ids);
+        args.extend(["--credit", "Cảnh Toàn"]);
+        self.ok(&args);
+        id
+    }
+
+    /// `byline outbox --json`: what is still waiting (parked items included).
+    pub fn outbox(&self) -> Vec<serde_json::Value> {
+        self.json(&["outbox"])
+            .as_array()
+            .expect("the outbox is an array")
+            .clone()
+    }
+
+    /// Starts `byline --json sync --watch ARGS` (the engine in the foreground); its event lines
+    /// are collected as they come.
+    pub fn watch(&self, args: &[&str]) -> Watcher {
+        let mut all = vec!["--json", "sync", "--watch"];
+        all.extend_from_slice(args);
+        let mut child = self
+            .command(&all)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("byline sync --watch starts");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().expect("piped stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                match serde_json::from_str::<serde_json::Value>(&line) {
+                    Ok(v) => {
+                        if tx.send(v).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("sync --watch printed a line that is not JSON ({e}): {line}")
+                    }
+                }
+            }
+        });
+        let stderr = child.stderr.take().expect("piped stderr");
+        let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = said.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                let mut s = sink
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                s.push_str(&line);
+                s.push('\n');
+            }
+        });
+        Watcher {
+            child: Some(child),
+            rx,
+            seen: Vec::new(),
+            stderr: said,
+        }
+    }
+}
+
+/// A running `byline --json sync --watch`: its events, SIGTERM or SIGKILL. Killed when dropped.
+pub struct Watcher {
+    child: Option<Child>,
+    rx: std::sync::mpsc::Receiver<serde_json::Value>,
+    /// Every event read so far, in order.
+    pub seen: Vec<serde_json::Value>,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Watcher {
+    /// Waits up to `timeout` for an event matching `want` (events before it are kept in `seen`).
+    pub fn wait_for(
+        &mut self,
+        timeout: Duration,
+        want: impl Fn(&serde_json::Value) -> bool,
+    ) -> Option<serde_json::Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(ev) => {
+                    self.seen.push(ev.clone());
+                    if want(&ev) {
+                        return Some(ev);
+                    }
+                }
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Reads the events printed so far without waiting.
+    pub fn drain(&mut self) {
+        while let Ok(ev) = self.rx.try_recv() {
+            self.seen.push(ev);
+        }
+    }
+
+    /// What the watcher wrote on stderr so far (its messages in words).
+    pub fn stderr(&self) -> String {
+        self.stderr
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// `kill -9`: no chance to finish anything.
+    pub fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            c.kill().expect("SIGKILL");
+            c.wait().expect("the killed watcher is reaped");
+        }
+    }
+
+    /// SIGTERM, as a service manager stops it; waits (bounded) and returns its exit status.
+    #[cfg(unix)]
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let mut c = self.child.take().expect("the watcher is running");
+        let sent = Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "SIGTERM was delivered");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = c.try_wait().expect("wait on the watcher") {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = c.kill();
+                let _ = c.wait();
+                panic!("byline sync --watch did not stop within 20 s of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
 }

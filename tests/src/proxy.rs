@@ -18,8 +18,11 @@ pub enum Fault {
     CutResponse,
     /// Forward part of the request, then reset.
     ResetMidRequest,
-    /// Forward slowly.
+    /// Forward slowly (about 2 ms per read of up to 16 KiB).
     Throttle,
+    /// Forward very slowly (20 ms per read of up to 16 KiB: under 1 MB/s), for a publish that
+    /// must still be running while something else is measured.
+    Crawl,
 }
 
 pub struct Proxy {
@@ -28,6 +31,9 @@ pub struct Proxy {
     /// Bytes per second each connection may carry in each direction; 0 = as fast as it goes.
     /// Only [`throttled`] proxies read it; a test may change it at any time.
     pub rate: Arc<AtomicU64>,
+    /// Bytes forwarded from clients to the server, over all connections (requests with their
+    /// headers and bodies): what a client really sent through this proxy.
+    pub bytes_up: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
 }
 
@@ -63,7 +69,9 @@ fn start(
     let url = format!("http://{}", listener.local_addr().unwrap());
     let connections = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
+    let bytes_up = Arc::new(AtomicU64::new(0));
     let (count, halt, limit) = (connections.clone(), stop.clone(), rate.clone());
+    let up_count = bytes_up.clone();
     let plan = Arc::new(plan);
     std::thread::spawn(move || {
         for client in listener.incoming() {
@@ -74,14 +82,18 @@ fn start(
             let n = count.fetch_add(1, Ordering::SeqCst);
             let fault = plan(n);
             let up = up.clone();
-            let limit = limit.clone();
-            std::thread::spawn(move || relay(client, &up, fault, &limit));
+            let link = Link {
+                limit: limit.clone(),
+                bytes_up: up_count.clone(),
+            };
+            std::thread::spawn(move || relay(client, &up, fault, &link));
         }
     });
     Proxy {
         url,
         connections,
         rate,
+        bytes_up,
         stop,
     }
 }
@@ -124,7 +136,14 @@ impl Pace {
     }
 }
 
-fn relay(client: TcpStream, upstream: &str, fault: Fault, limit: &Arc<AtomicU64>) {
+/// What every connection of one proxy shares: its rate limit and its upload counter.
+struct Link {
+    limit: Arc<AtomicU64>,
+    bytes_up: Arc<AtomicU64>,
+}
+
+fn relay(client: TcpStream, upstream: &str, fault: Fault, link: &Link) {
+    let limit = &link.limit;
     if fault == Fault::Drop {
         let _ = client.shutdown(Shutdown::Both);
         return;
@@ -144,6 +163,7 @@ fn relay(client: TcpStream, upstream: &str, fault: Fault, limit: &Arc<AtomicU64>
     }
     let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
     let up_limit = limit.clone();
+    let counted = link.bytes_up.clone();
     // client → server
     let up = std::thread::spawn(move || {
         let (mut from, mut to) = (c2, s2);
@@ -161,12 +181,15 @@ fn relay(client: TcpStream, upstream: &str, fault: Fault, limit: &Arc<AtomicU64>
                 let _ = from.shutdown(Shutdown::Both);
                 return;
             }
-            if fault == Fault::Throttle {
-                std::thread::sleep(Duration::from_millis(2));
+            match fault {
+                Fault::Throttle => std::thread::sleep(Duration::from_millis(2)),
+                Fault::Crawl => std::thread::sleep(Duration::from_millis(20)),
+                _ => {}
             }
             if to.write_all(&buf[..n]).is_err() {
                 break;
             }
+            counted.fetch_add(n as u64, Ordering::Relaxed);
             pace.after(n, &up_limit);
             sent += n;
         }

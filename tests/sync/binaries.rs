@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant};
 
+use byline_tests::big_photo;
 use byline_tests::process::{Cli, ServerProcess, http};
 use byline_tests::proxy::{self, Fault};
-use byline_tests::{big_photo, seed_article};
 use serde_json::Value;
 
 fn stdout(out: &std::process::Output, what: &str) -> String {
@@ -20,52 +20,13 @@ fn stdout(out: &std::process::Output, what: &str) -> String {
         .to_owned()
 }
 
-/// Imports the model story, applies the copy desk's safe fixes and credits every photo, as an
-/// editor would before publishing. Returns the story id.
-fn ready_story(cli: &Cli) -> String {
-    let seed = seed_article();
-    let id = stdout(
-        &cli.run(&["article", "import", seed.to_str().unwrap()]),
-        "article import",
-    );
-    stdout(&cli.run(&["fix", &id]), "fix");
-    let photos = cli.json(&["photo", "list"]);
-    let mut args = vec!["photo", "caption"];
-    let ids: Vec<&str> = photos
-        .as_array()
-        .expect("photo list is an array")
-        .iter()
-        .map(|p| p["id"].as_str().expect("photo id"))
-        .collect();
-    args.extend(&ids);
-    args.extend(["--credit", "Cảnh Toàn"]);
-    stdout(&cli.run(&args), "photo caption");
-    id
-}
-
-/// Originals in the server's blob store (its `previews/` and public copies are not originals).
-fn blob_files(server_dir: &std::path::Path) -> usize {
-    let mut n = 0;
-    let Ok(shards) = std::fs::read_dir(server_dir.join("blobs")) else {
-        return 0;
-    };
-    for shard in shards.flatten() {
-        let name = shard.file_name().to_string_lossy().into_owned();
-        // Originals are sharded by the first two hex digits of their SHA-256.
-        if name.len() == 2 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
-            n += std::fs::read_dir(shard.path()).map_or(0, |d| d.count());
-        }
-    }
-    n
-}
-
 #[test]
 fn the_byline_binaries_publish_the_model_story_and_its_page_shows_captions_and_byline() {
     let dir = tempfile::tempdir().unwrap();
     let srv = ServerProcess::start(&dir.path().join("server"));
     let token = srv.add_user("Biên tập", "editor");
     let cli = Cli::new(&dir.path().join("desk"));
-    let id = ready_story(&cli);
+    let id = cli.ready_story();
 
     let report = cli.json(&["publish", &id, "--server", &srv.url, "--token", &token]);
     assert_eq!(report["article_id"], id, "the report names the story");
@@ -99,11 +60,7 @@ fn the_byline_binaries_publish_the_model_story_and_its_page_shows_captions_and_b
         let name = person["name"].as_str().unwrap();
         assert!(page.contains(name), "the page shows {name} in the byline");
     }
-    assert_eq!(
-        blob_files(&srv.data_dir),
-        3,
-        "three photos stored once each"
-    );
+    assert_eq!(srv.blob_files(), 3, "three photos stored once each");
 
     let again = cli.json(&["publish", &id, "--server", &srv.url, "--token", &token]);
     assert_eq!(
@@ -127,7 +84,7 @@ fn a_byline_publish_killed_mid_upload_is_finished_by_byline_sync_with_nothing_du
     // Slow enough to catch the big photo half way.
     let px = proxy::proxy(&srv.url, |_| Fault::Throttle);
     let cli = Cli::new(&dir.path().join("desk"));
-    let id = ready_story(&cli);
+    let id = cli.ready_story();
     let photo = dir.path().join("lon.jpg");
     let size = big_photo(&photo);
     let imported = cli.json(&["photo", "import", photo.to_str().unwrap()]);
@@ -191,11 +148,7 @@ fn a_byline_publish_killed_mid_upload_is_finished_by_byline_sync_with_nothing_du
         Value::Array(vec![]),
         "the killed publish finished: nothing left waiting"
     );
-    assert_eq!(
-        blob_files(&srv.data_dir),
-        4,
-        "four photos on the server, none twice"
-    );
+    assert_eq!(srv.blob_files(), 4, "four photos on the server, none twice");
     let (_, list) = http(
         "GET",
         &format!("{}/api/articles?since=0", srv.url),

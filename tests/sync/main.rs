@@ -4,5 +4,6 @@
 
 mod binaries;
 mod conflicts;
+mod engine;
 mod public_copy;
 mod publish;

@@ -112,6 +112,13 @@ struct Announcer<'a> {
 }
 
 impl Announcer<'_> {
+    /// Whether the last state announced was "online".
+    fn online(&self) -> bool {
+        self.last
+            .as_ref()
+            .is_some_and(|(c, _, _)| *c == Connectivity::Online)
+    }
+
     fn set(
         &mut self,
         connectivity: Connectivity,
@@ -197,8 +204,23 @@ impl Pusher<'_> {
                 wait(lib, IDLE).await;
             }
             Ok(Pass::Waiting(d)) => {
-                let _ = self.online.send(Some(remote));
-                wait(lib, d).await;
+                // Items wait for a retry time set when a send failed, perhaps by an earlier
+                // run or `byline publish` while the server was down. Ask the server (cheaply)
+                // rather than sleep up to a minute: unreachable → probe until it answers;
+                // answering where it had not yet → everything waiting goes now.
+                match client.health().await {
+                    Err(e @ SyncError::Network(_)) => self.unreachable(client, &e).await,
+                    Ok(()) if !self.say.online() => {
+                        let _ = lib.db().write(|c| outbox::release_waiting(c));
+                        self.say
+                            .set(Connectivity::Online, Credentials::Accepted, None);
+                        let _ = self.online.send(Some(remote));
+                    }
+                    _ => {
+                        let _ = self.online.send(Some(remote));
+                        wait(lib, d).await;
+                    }
+                }
             }
             Ok(Pass::Unreachable(e @ SyncError::Network(_))) => self.unreachable(client, &e).await,
             Ok(Pass::Unreachable(_)) => {}

@@ -107,9 +107,7 @@ pub async fn pull(
         }
     }
     save_cursor(lib, &key, cursor)?;
-    for id in &pulled {
-        fetch_missing_photos(lib, client, id).await?;
-    }
+    fetch_wanted(lib, client, url, &pulled).await?;
     Ok((pulled, deferred))
 }
 
@@ -157,9 +155,7 @@ pub async fn follow(
         }
     }
     let _ = save_cursor(lib, &key, feed.next_cursor);
-    for id in &pulled {
-        let _ = fetch_missing_photos(lib, client, id).await;
-    }
+    let _ = fetch_wanted(lib, client, url, &pulled).await;
     Ok(n)
 }
 
@@ -197,6 +193,54 @@ fn apply_photo_meta(lib: &Library, photo: &byline_protocol::sync::PhotoInfo) -> 
     Ok(())
 }
 
+/// A story pulled before its originals reached the server (the publish order sends text,
+/// previews and the publish request first) is remembered until its photos are all here: the
+/// photos' arrival does not change the story, so no later pull would bring it again.
+async fn fetch_wanted(lib: &Library, client: &Client, url: &str, pulled: &[String]) -> Result<()> {
+    let wanted_key = format!("photos_wanted {url}");
+    let mut wanted = load_ids(lib, &wanted_key)?;
+    for id in pulled {
+        if !wanted.contains(id) {
+            wanted.push(id.clone());
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let mut still = Vec::new();
+    for id in wanted {
+        if !fetch_missing_photos(lib, client, &id).await? {
+            still.push(id);
+        }
+    }
+    save_ids(lib, &wanted_key, &still)
+}
+
+fn load_ids(lib: &Library, key: &str) -> Result<Vec<String>> {
+    lib.db().read(|c| {
+        Ok(
+            c.query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default(),
+        )
+    })
+}
+
+fn save_ids(lib: &Library, key: &str, ids: &[String]) -> Result<()> {
+    let value = serde_json::to_string(ids).expect("ids serialise");
+    lib.db().write(|c| {
+        c.execute(
+            "INSERT INTO sync_state(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = ?2",
+            params![key, value],
+        )?;
+        Ok(())
+    })
+}
+
 pub(crate) fn load_cursor(lib: &Library, key: &str) -> Result<u64> {
     lib.db().read(|c| {
         Ok(
@@ -222,19 +266,26 @@ pub(crate) fn save_cursor(lib: &Library, key: &str, cursor: u64) -> Result<()> {
 }
 
 /// Downloads the photos of a pulled story that this library lacks, imports them (thumbnails,
-/// metadata) and applies the server's caption and credits.
-pub async fn fetch_missing_photos(lib: &Library, client: &Client, article_id: &str) -> Result<()> {
-    let article = lib.article(article_id)?;
+/// metadata) and applies the server's caption and credits. Returns whether the story now has
+/// all its photos (one the server cannot give yet is not an error: the next pull tries again).
+pub async fn fetch_missing_photos(
+    lib: &Library,
+    client: &Client,
+    article_id: &str,
+) -> Result<bool> {
+    let Ok(article) = lib.article(article_id) else {
+        return Ok(true);
+    };
     let dir = lib.root().join("photos").join("tmp");
     std::fs::create_dir_all(&dir).map_err(|e| crate::CoreError::io(&dir, e))?;
+    let mut complete = true;
     for sha in photo_ids(&article) {
         if lib.photo(&sha).is_ok() {
             continue;
         }
         let dest = dir.join(format!("{sha}.download"));
-        // A photo the server cannot give (yet) is not fatal: the figure keeps its caption and
-        // the next sync tries again.
         if client.download_blob(&sha, &dest).await.is_err() {
+            complete = false;
             continue;
         }
         let never = std::sync::atomic::AtomicBool::new(false);
@@ -253,5 +304,5 @@ pub async fn fetch_missing_photos(lib: &Library, client: &Client, article_id: &s
                 .transaction(|tx| captions::store_edit(tx, &sha, &edit, None, lib.author()))?;
         }
     }
-    Ok(())
+    Ok(complete)
 }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The editor's calls while the library is busy: p50/p95/p99 of `save_article` (autosave of a
+# ~1,000-word story) and `articles()` (the story list) while a PHOTOS (1,000)-photo import and a
+# throttled publish (the engine, through a loopback proxy under 1 MB/s) run in the same library,
+# against the same calls idle (IDLE samples, 500) in the same run and library. Goal: busy p99
+# <= 2x idle p99 and < 50 ms. Not part of the test suite.
+#   PHOTOS=1000 IDLE=500 bench/busy-library.sh          (PROFILE=dev: debug build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PHOTOS=${PHOTOS:-1000}; IDLE=${IDLE:-500}; PROFILE=${PROFILE:-release}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+unset BYLINE_DATA_DIR BYLINE_SERVER BYLINE_TOKEN BYLINE_LISTEN
+export BYLINE_KEYCHAIN=off
+
+dir=$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")
+cargo build --profile "$PROFILE" -q -p byline-tests --example busy_library
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$CARGO_TARGET_DIR/$dir/examples/busy_library" "$PHOTOS" "$IDLE"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

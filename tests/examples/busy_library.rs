@@ -1,0 +1,239 @@
+//! Busy-library benchmark (`bench/busy-library.sh`): does the editor still autosave and list
+//! stories quickly while the same library imports 1,000 photos and the engine publishes through
+//! a slow network?
+//!
+//! Measured from the editor's thread: `save_article` (an autosave of a ~1,000-word story, one
+//! paragraph changed each time) and `articles()` (the story list), alternately.
+//! - **idle** (the peer, same run, same library): nothing else running; N saves and N lists.
+//! - **busy**: a 1,000-photo import (copies of a 55 KB fixture JPEG, each with different trailing
+//!   bytes so none is a duplicate) on one thread, and the sync engine publishing a story with the
+//!   model story's photos plus four ~1.5 MB noise JPEGs through a loopback proxy that forwards
+//!   under 1 MB/s; saves and lists are taken until the import ends.
+//!
+//! Goal: busy p99 ≤ 2× idle p99 and < 50 ms.
+//!   cargo run --release -p byline-tests --example busy_library -- [PHOTOS] [IDLE_SAMPLES]
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use byline_core::engine::Target;
+use byline_core::photodesk::FieldEdit;
+use byline_core::{Library, Scope};
+use byline_protocol::{Article, Block, BlockKind};
+use byline_tests::proxy::{self, Fault};
+use byline_tests::{in_process, ready_story, repo};
+
+fn pct(v: &[Duration], p: f64) -> Duration {
+    let mut s = v.to_vec();
+    s.sort();
+    s[((s.len() as f64 * p).ceil() as usize).clamp(1, s.len()) - 1]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// A ~1,000-word story made of the model story's paragraphs, repeated.
+fn long_story(lib: &Library, seed: &str) -> Article {
+    let model = lib.article(seed).expect("model story");
+    let paras: Vec<String> = model
+        .blocks
+        .iter()
+        .filter(|b| matches!(b.kind, BlockKind::Paragraph { .. }))
+        .map(|b| b.text().to_owned())
+        .collect();
+    let mut a = model.clone();
+    a.id = byline_protocol::new_id();
+    a.revision = 0;
+    a.blocks.clear();
+    let mut words = 0;
+    for p in paras.iter().cycle() {
+        if words >= 1000 {
+            break;
+        }
+        words += p.split_whitespace().count();
+        a.blocks.push(Block::paragraph(p.clone()));
+    }
+    lib.create_article(a).expect("the long story is stored")
+}
+
+/// `n` copies of a small fixture JPEG, each with distinct bytes after its end marker.
+fn small_photos(dir: &std::path::Path, n: usize) -> Vec<std::path::PathBuf> {
+    let src = std::fs::read(repo().join("crates/media/tests/data/photoshop_iptc_caption.jpg"))
+        .expect("fixture photo");
+    std::fs::create_dir_all(dir).expect("photo dir");
+    (0..n)
+        .map(|i| {
+            let mut bytes = src.clone();
+            bytes.extend_from_slice(format!("byline-bench-copy-{i:06}").as_bytes());
+            let p = dir.join(format!("copy-{i:04}.jpg"));
+            std::fs::write(&p, bytes).expect("photo copy");
+            p
+        })
+        .collect()
+}
+
+/// A noise JPEG of about 1.5 MB (noise does not compress).
+fn noise_photo(path: &std::path::Path, seed: u32) {
+    let mut x: u32 = 0x9E37_79B9 ^ seed.wrapping_mul(0x85EB_CA6B);
+    let img = image::RgbImage::from_fn(1000, 700, |_, _| {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        image::Rgb([x as u8, (x >> 8) as u8, (x >> 16) as u8])
+    });
+    img.save(path).expect("noise JPEG");
+}
+
+#[derive(Default)]
+struct Samples {
+    save: Vec<Duration>,
+    list: Vec<Duration>,
+}
+
+fn sample(lib: &Library, story: &mut Article, round: usize, out: &mut Samples) {
+    let i = 1 + round % (story.blocks.len() - 1);
+    *story.blocks[i].text_mut() = format!("Bản sửa {round}: đoàn công tác làm việc tại Nghệ An.");
+    let t = Instant::now();
+    lib.save_article(story).expect("autosave");
+    out.save.push(t.elapsed());
+    let t = Instant::now();
+    let n = lib.articles(Scope::Live).expect("list").len();
+    out.list.push(t.elapsed());
+    assert!(n >= 2, "the list has the stories");
+}
+
+fn report(what: &str, s: &Samples) -> (Duration, Duration) {
+    let (s99, l99) = (pct(&s.save, 0.99), pct(&s.list, 0.99));
+    println!(
+        "{what:>4}: {} rounds | save_article p50 {:.2} p95 {:.2} p99 {:.2} max {:.2} ms | articles() p50 {:.2} p95 {:.2} p99 {:.2} max {:.2} ms",
+        s.save.len(),
+        ms(pct(&s.save, 0.5)),
+        ms(pct(&s.save, 0.95)),
+        ms(s99),
+        ms(pct(&s.save, 1.0)),
+        ms(pct(&s.list, 0.5)),
+        ms(pct(&s.list, 0.95)),
+        ms(l99),
+        ms(pct(&s.list, 1.0)),
+    );
+    (s99, l99)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let n_photos: usize = args.next().map_or(1000, |s| s.parse().expect("PHOTOS"));
+    let idle_rounds: usize = args
+        .next()
+        .map_or(500, |s| s.parse().expect("IDLE_SAMPLES"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sdir = dir.path().join("server");
+    let srv = in_process::start(&sdir);
+    let slow = proxy::proxy(&srv.url, |_| Fault::Crawl);
+
+    let lib = Library::open(dir.path().join("lib")).expect("library");
+    eprintln!("preparing: stories, {n_photos} photo copies, 4 noise photos");
+    let seed = ready_story(&lib);
+    let mut story = long_story(&lib, &seed);
+    let photos = small_photos(&dir.path().join("incoming"), n_photos);
+    let mut big = Vec::new();
+    for i in 0..4 {
+        let p = dir.path().join(format!("noise-{i}.jpg"));
+        noise_photo(&p, i);
+        big.push(p);
+    }
+    let never = AtomicBool::new(false);
+    let r = lib
+        .import_photos(&big, &never, &|_| {})
+        .expect("noise photos");
+    let ids: Vec<String> = r.imported.iter().map(|p| p.id.clone()).collect();
+    lib.caption_photos(
+        &ids,
+        &FieldEdit {
+            caption: Some("Ảnh nhiễu.".into()),
+            credit: Some("Bench".into()),
+            ..Default::default()
+        },
+    )
+    .expect("captions");
+    for id in &ids {
+        lib.attach_photo(&seed, id, None).expect("attach");
+    }
+    lib.check_article(&seed)
+        .expect("the desk loads before timing");
+
+    let mut idle = Samples::default();
+    for round in 0..idle_rounds {
+        sample(&lib, &mut story, round, &mut idle);
+    }
+
+    let engine = lib
+        .start_engine(Target::Fixed(
+            srv.remote(&srv.editor).clone_with_url(&slow.url),
+        ))
+        .expect("engine");
+    let importing = Arc::new(AtomicBool::new(true));
+    let import_took = Arc::new(Mutex::new(Duration::ZERO));
+    let importer = {
+        let (lib, importing, took) = (lib.clone(), importing.clone(), import_took.clone());
+        std::thread::spawn(move || {
+            let t = Instant::now();
+            let never = AtomicBool::new(false);
+            let r = lib.import_photos(&photos, &never, &|_| {});
+            *took.lock().unwrap() = t.elapsed();
+            importing.store(false, Ordering::SeqCst);
+            r.expect("the import runs")
+        })
+    };
+    let busy_start = Instant::now();
+    lib.enqueue_publish(&seed).expect("publish queued");
+    let mut busy = Samples::default();
+    let mut round = idle_rounds;
+    let mut publish_done_at = None;
+    while importing.load(Ordering::SeqCst) {
+        sample(&lib, &mut story, round, &mut busy);
+        round += 1;
+        if publish_done_at.is_none() && lib.outbox(false).expect("outbox").is_empty() {
+            publish_done_at = Some(busy_start.elapsed());
+        }
+    }
+    let imported = importer.join().expect("importer");
+    let publish_state = publish_done_at.map_or_else(
+        || {
+            format!(
+                "still sending ({} items left)",
+                lib.outbox(false).unwrap().len()
+            )
+        },
+        |d| format!("sent after {:.1} s", d.as_secs_f64()),
+    );
+    engine.stop();
+    println!(
+        "busy phase {:.1} s: import of {} photos ({} new) took {:.1} s; throttled publish {publish_state}",
+        busy_start.elapsed().as_secs_f64(),
+        n_photos,
+        imported.imported.len(),
+        import_took.lock().unwrap().as_secs_f64(),
+    );
+    let (is, il) = report("idle", &idle);
+    let (bs, bl) = report("busy", &busy);
+    println!(
+        "ratio busy/idle p99: save_article {:.2}x, articles() {:.2}x (goal <= 2x and < 50 ms)",
+        ms(bs) / ms(is),
+        ms(bl) / ms(il)
+    );
+}
+
+trait WithUrl {
+    fn clone_with_url(&self, url: &str) -> Self;
+}
+
+impl WithUrl for byline_core::sync::Remote {
+    fn clone_with_url(&self, url: &str) -> Self {
+        byline_core::sync::Remote {
+            url: url.to_owned(),
+            token: self.token.clone(),
+        }
+    }
+}
