@@ -169,7 +169,7 @@ fn a_failed_publish_stays_queued_and_visible() {
 }
 
 #[test]
-fn a_wrong_role_parks_the_item_as_needs_attention_and_retry_sends_it() {
+fn a_role_the_server_refuses_leaves_the_item_queued_and_an_editors_token_sends_it() {
     let sdir = tempfile::tempdir().unwrap();
     let srv = server::start(sdir.path());
     let (_d, mut lib) = library();
@@ -178,33 +178,30 @@ fn a_wrong_role_parks_the_item_as_needs_attention_and_retry_sends_it() {
         .publish(&id, &srv.remote(&srv.reporter), &fast())
         .unwrap_err();
     assert!(
-        err.to_string().contains("still queued"),
-        "a reporter may not publish: {err}"
+        err.to_string().contains("still queued") && err.to_string().contains("--token"),
+        "a reporter may not publish, and the message says whose token does: {err}"
     );
-    let parked: Vec<_> = lib
-        .outbox(false)
-        .unwrap()
-        .into_iter()
-        .filter(|i| i.state == byline_core::outbox::ItemState::NeedsAttention)
-        .collect();
+    let waiting = lib.outbox(false).unwrap();
+    assert_eq!(
+        waiting.len(),
+        1,
+        "only the publish request waits; the story and its photos went: {waiting:?}"
+    );
+    let item = &waiting[0];
+    assert_eq!(item.kind, byline_core::outbox::Kind::Publish);
+    assert_eq!(
+        item.state,
+        byline_core::outbox::ItemState::Queued,
+        "a refused role parks nothing (the CLI contract)"
+    );
     assert!(
-        !parked.is_empty(),
-        "the refused item is parked, not dropped"
+        item.last_error.as_deref().unwrap_or("").contains("role"),
+        "with the reason: {item:?}"
     );
-    assert!(
-        parked[0].last_error.as_deref().unwrap().contains("403")
-            || parked[0]
-                .last_error
-                .as_deref()
-                .unwrap()
-                .to_lowercase()
-                .contains("forbidden")
-    );
-    assert!(lib.retry_outbox(&[]).unwrap() >= 1);
     lib.sync(&srv.remote(&srv.editor), &fast()).unwrap();
     assert!(
         lib.outbox(false).unwrap().is_empty(),
-        "an editor's token sends what was parked"
+        "an editor's token sends it, with no retry"
     );
 }
 

@@ -67,6 +67,16 @@ pub async fn send_ready(
                 lib.events().emit(Event::OutboxChanged);
                 return Ok(Pass::TokenRefused(e));
             }
+            Err(Failure::Remote(e)) if is_role_refused(&e) => {
+                // Never parked (the CLI contract: a refused token parks nothing): it waits,
+                // with the reason, for a token whose role may do it; later items still go.
+                let why = role_refused_message(&e);
+                let delay = retry_delay(item.attempts, None);
+                lib.db()
+                    .write(|c| outbox::mark_retry(c, item.id, &why, delay))?;
+                lib.events().emit(Event::OutboxChanged);
+                continue;
+            }
             Err(Failure::Remote(e)) if e.is_retryable() => {
                 let delay = retry_delay(item.attempts, e.retry_after());
                 lib.db()
@@ -82,9 +92,21 @@ pub async fn send_ready(
 }
 
 /// A 401: the token itself is wrong, revoked or missing. (A 403 is a role refusing one
-/// action, e.g. a reporter's publish: that item needs a person, the rest can still go.)
+/// action, e.g. a reporter's publish: that item waits for an allowed token, the rest still go.)
 pub fn is_token_refused(e: &SyncError) -> bool {
     matches!(e, SyncError::Http { status: 401, .. })
+}
+
+/// A 403: the token is good but its role may not do this (a reporter's publish request).
+pub fn is_role_refused(e: &SyncError) -> bool {
+    matches!(e, SyncError::Http { status: 403, .. })
+}
+
+fn role_refused_message(e: &SyncError) -> String {
+    format!(
+        "the server refused this for your role ({e}): it stays queued and goes with the token of \
+         someone allowed to do it (an editor publishes: `byline publish ID --token EDITOR_TOKEN`)"
+    )
 }
 
 /// What to do about a refused token, in words every front end can show.
