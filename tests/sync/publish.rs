@@ -493,6 +493,7 @@ fn a_client_killed_mid_upload_resumes_and_publishes_once() {
     );
 }
 
+#[cfg(unix)]
 fn store_ok(lib: &Library) {
     byline_core::store::integrity_check(lib.connection()).expect("library intact after kill -9");
 }

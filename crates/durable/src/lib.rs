@@ -12,7 +12,6 @@
 //!   without delete sharing (an indexer or virus scanner, briefly), so that refusal is retried
 //!   for a moment before it is reported.
 
-use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -64,7 +63,7 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     }
     #[cfg(not(windows))]
     {
-        File::open(dir)?.sync_all()
+        std::fs::File::open(dir)?.sync_all()
     }
 }
 
@@ -150,6 +149,7 @@ mod windows {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::File;
 
     #[test]
     fn a_write_replaces_the_old_content_and_leaves_no_temp_file_behind() {

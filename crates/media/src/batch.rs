@@ -1,6 +1,5 @@
 //! The importer's batch: many files on all cores, progress per file, cancellable, atomic writes.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
