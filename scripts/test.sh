@@ -25,12 +25,13 @@ cargo clippy --workspace --all-targets --features byline-tests/e2e,byline-tests/
 step "clippy for Windows (x86_64-pc-windows-gnu; C through Debian's mingw-w64)"
 cargo clippy --workspace --all-targets --target x86_64-pc-windows-gnu --locked -- -D warnings
 step "clippy for macOS (aarch64-apple-darwin; no Apple SDK, see below)"
-# There is no Apple SDK here. ring's C compiles with clang for the target against the compiler's
-# own freestanding headers (plus a stand-in TargetConditionals.h); SQLite and libjpeg-turbo are
+# There is no Apple SDK here. ring's C compiles with clang for the target in ring's own no-libc
+# mode, against the compiler's freestanding headers (plus a stand-in TargetConditionals.h); the
+# objc2 and alloca helpers include no libc headers either. SQLite and libjpeg-turbo are
 # large C libraries that need the SDK's libc headers, so for this check their -sys crates skip the
 # C build and use their pregenerated Rust bindings (the Rust code above them is fully checked).
 CC_aarch64_apple_darwin=clang AR_aarch64_apple_darwin=llvm-ar \
-CFLAGS_aarch64_apple_darwin="-ffreestanding -isystem $PWD/scripts/macos-check" \
+CFLAGS_aarch64_apple_darwin="-ffreestanding -nostdlibinc -DRING_CORE_NOSTDLIBINC -isystem $PWD/scripts/macos-check" \
 LIBSQLITE3_SYS_USE_PKG_CONFIG=1 \
 AARCH64_APPLE_DARWIN_TURBOJPEG_SOURCE=explicit AARCH64_APPLE_DARWIN_TURBOJPEG_LIB_DIR="$PWD/scripts/macos-check" \
   cargo clippy --workspace --all-targets --target aarch64-apple-darwin --locked -- -D warnings

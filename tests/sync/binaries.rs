@@ -5,9 +5,9 @@
 #[cfg(unix)]
 use std::time::{Duration, Instant};
 
-use byline_tests::process::{Cli, ServerProcess, http};
 #[cfg(unix)]
 use byline_tests::big_photo;
+use byline_tests::process::{Cli, ServerProcess, http};
 #[cfg(unix)]
 use byline_tests::proxy::{self, Fault};
 use byline_tests::seed_article;

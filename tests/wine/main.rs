@@ -75,10 +75,7 @@ impl Windows {
     }
 
     fn run(&self, exe: &str, args: &[&str]) -> Output {
-        self.command(exe)
-            .args(args)
-            .output()
-            .expect("wine64 runs")
+        self.command(exe).args(args).output().expect("wine64 runs")
     }
 
     /// `%APPDATA%` of the prefix's user, as a Linux path.
@@ -255,7 +252,11 @@ fn on_windows_photos_import_caption_and_export_with_their_caption_embedded() {
         .iter()
         .map(|p| p["id"].as_str().or(p.as_str()).unwrap().to_owned())
         .collect();
-    assert_eq!(ids.len(), 3, "every photo of the folder is imported: {report}");
+    assert_eq!(
+        ids.len(),
+        3,
+        "every photo of the folder is imported: {report}"
+    );
     let again = byline_json(&lib, &["photo", "import", &win(&folder)]);
     assert_eq!(
         again["duplicates"].as_array().map(Vec::len),
@@ -316,7 +317,11 @@ fn on_windows_the_copy_desk_checks_fixes_and_exports_the_story() {
     let fixed = byline_json(&lib, &["fix", &id]);
     assert_eq!(fixed["changed"], true, "{fixed}");
     let revs = byline_json(&lib, &["article", "revisions", &id]);
-    assert_eq!(revs.as_array().unwrap().len(), 2, "the fix is a new revision");
+    assert_eq!(
+        revs.as_array().unwrap().len(),
+        2,
+        "the fix is a new revision"
+    );
 
     let out = dir.path().join("xuất bản").join("story.md");
     byline(
