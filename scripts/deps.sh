@@ -23,6 +23,9 @@ APT_PACKAGES=(
   libdbus-1-dev         # byline-core credentials: keyring's Secret Service backend links libdbus
   dbus                  # credentials test: dbus-run-session gives the keychain test a private bus
   gnome-keyring         # credentials test: a real Secret Service (skipped when absent)
+  mingw-w64             # Windows cross checks and builds: C compiler, windres and linker for x86_64-pc-windows-gnu
+  wine64                # Windows tests: runs byline.exe and byline-server.exe (tests/wine)
+  clang                 # macOS cross check: compiles ring's C for aarch64-apple-darwin (no Apple SDK needed for that)
 )
 
 need=()
@@ -38,15 +41,18 @@ fi
 
 command -v cargo >/dev/null || { echo "deps: cargo not found; install Rust from rustup.rs first" >&2; exit 1; }
 rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
+# Cross-target checks (Windows, macOS) and the Windows binaries run under Wine.
+for t in x86_64-pc-windows-gnu aarch64-apple-darwin; do
+  rustup target list --installed | grep -qx "$t" || rustup target add "$t"
+done
 
 # Desktop E2E: tauri-driver (WebDriver proxy for Tauri apps).
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 
 # Desktop UI: Vite/TypeScript toolchain pinned by ui/package-lock.json (Tauri CLI 2.11.5 from npm, matching the tauri crate).
 command -v npm >/dev/null || { echo "deps: npm not found; install Node.js 20+ first" >&2; exit 1; }
-# `npm install`, not `npm ci`: the registry this project can reach lacks some other platforms'
-# optional packages (rollup's), so the lockfile never lists them and `npm ci` refuses it as out of
-# sync. `npm install` with the committed lockfile installs the same pinned versions.
+# `npm ci`: exactly the lockfile, which lists every platform's optional native packages (rollup,
+# esbuild, the Tauri CLI for Windows, macOS and Linux; scripts/check-lockfile.js keeps it so).
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-  (cd ui && npm install --no-audit --no-fund)
+  (cd ui && npm ci --no-audit --no-fund)
 fi

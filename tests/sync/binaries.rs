@@ -1,10 +1,14 @@
 //! The shipped binaries end to end: `byline-server` as a process with its own data directory,
 //! `byline` as the client with its own library, talking over 127.0.0.1 — what a newsroom runs.
 
+// The kill test below is Unix-only (SIGKILL); these serve only it.
+#[cfg(unix)]
 use std::time::{Duration, Instant};
 
+#[cfg(unix)]
 use byline_tests::big_photo;
 use byline_tests::process::{Cli, ServerProcess, http};
+#[cfg(unix)]
 use byline_tests::proxy::{self, Fault};
 use serde_json::Value;
 

@@ -490,6 +490,7 @@ fn a_client_killed_mid_upload_resumes_and_publishes_once() {
     );
 }
 
+#[cfg(unix)]
 fn store_ok(lib: &Library) {
     lib.db()
         .read(byline_core::store::integrity_check)

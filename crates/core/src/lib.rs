@@ -587,19 +587,7 @@ pub(crate) fn is_safe_relative(s: &str) -> bool {
 
 /// Writes a file so that readers see the old or the new content, never a torn one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| CoreError::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| CoreError::io(path, e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| CoreError::io(path, e))?;
-    tmp.persist(path)
-        .map_err(|e| CoreError::io(path, e.error))?;
-    Ok(())
+    byline_durable::write(path, bytes).map_err(|e| CoreError::io(path, e))
 }
 
 pub(crate) fn base64_encode(bytes: &[u8]) -> String {

@@ -121,8 +121,8 @@ pub fn hash_file(path: &Path) -> Result<String> {
     Ok(hex::encode(h.finalize()))
 }
 
-/// Copies `src` into the library's file store under `root` (write temp → fsync → rename → fsync
-/// dir) unless the library already records these bytes. Hashing happens while copying, so the
+/// Copies `src` into the library's file store under `root` (write temp → [`byline_durable::persist`]:
+/// fsync → rename → rename made durable) unless the library already records these bytes. Hashing happens while copying, so the
 /// file is read once. Recording the photo is [`insert`]'s job, once it has decoded.
 pub fn copy_file(conn: &Connection, root: &Path, src: &Path) -> Result<Copied> {
     let mut input = File::open(src).map_err(|e| CoreError::io(src, e))?;
@@ -179,14 +179,9 @@ pub fn copy_file(conn: &Connection, root: &Path, src: &Path) -> Result<Copied> {
     let dest = root.join(&rel);
     let dir = dest.parent().expect("library path has a parent");
     fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| CoreError::io(tmp.path(), e))?;
-    tmp.persist(&dest)
-        .map_err(|e| CoreError::io(&dest, e.error))?;
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| CoreError::io(dir, e))?;
+    // Not `File::open(dir)` + fsync: Windows cannot open a folder as a file (os error 5, every
+    // photo import failed there); the helper makes the rename durable the way each OS allows.
+    byline_durable::persist(tmp, &dest).map_err(|e| CoreError::io(&dest, e))?;
     Ok(Copied {
         id,
         format,

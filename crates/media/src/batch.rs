@@ -1,6 +1,5 @@
 //! The importer's batch: many files on all cores, progress per file, cancellable, atomic writes.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -134,30 +133,10 @@ pub fn write_atomically(path: &Path, data: &[u8]) -> Result<(), MediaError> {
 }
 
 fn write_file(path: &Path, data: &[u8], durable: bool) -> Result<(), MediaError> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(data)?;
-        if durable {
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, path)?;
-        // The rename itself is only durable once the directory entry is flushed.
-        if durable && let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        MediaError::io(path, e)
-    })
+    if durable {
+        byline_durable::write(path, data)
+    } else {
+        byline_durable::write_unsynced(path, data)
+    }
+    .map_err(|e| MediaError::io(path, e))
 }

@@ -19,7 +19,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use byline_protocol::ErrorCode;
 use byline_protocol::sync::{BlobBatchResponse, BlobRef, PhotoInfo, PhotoMeta, is_sha256_hex};
 use futures_util::StreamExt;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{ObjectStore, ObjectStoreExt};
 use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
@@ -444,6 +444,22 @@ pub fn sniff_image(bytes: &[u8], max_pixels: u64) -> Result<(&'static str, u32, 
     ))
 }
 
+/// Writes a content-addressed file where the `LocalFileSystem` store rooted at `root` serves it
+/// (`root/ab/abcd…`), durably, before the row naming it commits. Not `ObjectStore::put`: its
+/// local backend renames without any fsync, so after a power cut a committed row could name a
+/// missing or empty file.
+async fn put_durable(root: std::path::PathBuf, sha: &str, bytes: Vec<u8>) -> Result<()> {
+    let dir = root.join(&sha[..2]);
+    let path = dir.join(sha);
+    tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&dir)?;
+        byline_durable::write(&path, &bytes)
+    })
+    .await
+    .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
+    Ok(())
+}
+
 /// Verifies a complete upload and moves it into the blob store; any failure discards it.
 async fn finalize(state: &AppState, up: &Upload, user: &str) -> Result<()> {
     let path = part_path(state, &up.id);
@@ -476,11 +492,7 @@ async fn finalize(state: &AppState, up: &Upload, user: &str) -> Result<()> {
     };
     if !blob_exists(state, &up.sha256).await? {
         let size = bytes.len() as u64;
-        state
-            .inner
-            .store
-            .put(&blob_path(&up.sha256), PutPayload::from(bytes))
-            .await?;
+        put_durable(state.inner.data_dir.join("blobs"), &up.sha256, bytes).await?;
         let (sha, user) = (up.sha256.clone(), user.to_string());
         state
             .write(move |c| {
@@ -595,11 +607,7 @@ pub async fn put_meta(
             let public_sha = hex::encode(Sha256::digest(&copy));
             // Content-addressed, so writing it again is harmless; a crash before the row
             // commits leaves an unreferenced file, never a row without its file.
-            state
-                .inner
-                .public
-                .put(&blob_path(&public_sha), copy.into())
-                .await?;
+            put_durable(state.inner.data_dir.join("public"), &public_sha, copy).await?;
             Some(public_sha)
         }
         None => None,

@@ -1,11 +1,19 @@
 //! Kill -9 during saves: every revision whose save returned must survive, intact.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
+// The kill test and its helpers are Unix-only (SIGKILL); Windows checks compile the rest.
+#[cfg(unix)]
+use std::io::{BufRead, BufReader};
+#[cfg(unix)]
 use std::path::Path;
+#[cfg(unix)]
 use std::process::{Command, Stdio};
+#[cfg(unix)]
 use std::time::{Duration, Instant};
 
-use byline_core::{Library, drafts, store};
+#[cfg(unix)]
+use byline_core::store;
+use byline_core::{Library, drafts};
 use byline_protocol::{Article, Block};
 
 const CHILD_ENV: &str = "BYLINE_CRASH_CHILD_DIR";
@@ -50,6 +58,7 @@ fn crash_child_saves_revisions_until_killed() {
     }
 }
 
+#[cfg(unix)]
 fn pseudo_random(seed: u64) -> u64 {
     // xorshift on the clock: no dependency, different kill points every run.
     let mut x = seed ^ Instant::now().elapsed().as_nanos() as u64 ^ 0x9E37_79B9_7F4A_7C15;
@@ -59,6 +68,7 @@ fn pseudo_random(seed: u64) -> u64 {
     x
 }
 
+#[cfg(unix)]
 fn run_and_kill(dir: &Path, round: u64, saved: &mut Vec<(String, u64, String)>) {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([

@@ -2,6 +2,7 @@
 //! a D-Bus session with gnome-keyring can be started for the test.
 
 use byline_core::credentials::{self, Store};
+#[cfg(unix)]
 use byline_core::settings::LibrarySettings;
 
 use crate::library;
