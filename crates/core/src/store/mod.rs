@@ -75,6 +75,7 @@ fn read_only_with(path: &Path, flags: OpenFlags, exclusive: bool) -> Result<Conn
         conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
     }
     conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")?;
+    read_pragmas(&conn)?;
     register_functions(&conn)?;
     // The probe: the first read is what maps (or fails to map) the wal-index.
     conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| {
@@ -101,9 +102,21 @@ pub fn open_unmigrated(path: &Path) -> Result<Connection> {
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;",
     )?;
+    read_pragmas(&conn)?;
     register_functions(&conn)?;
     Ok(conn)
 }
+
+/// Reads straight from the OS page cache: with the default 2 MB page cache per connection, a
+/// search over 10,000 stories re-read the same FTS pages through `pread` on every query (a
+/// third of its time in the kernel copying pages). A map is shared by every connection of the
+/// process and costs address space, not memory; SQLite maps at most the file's size.
+fn read_pragmas(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
+    Ok(())
+}
+
+const MMAP_SIZE: i64 = 1 << 30;
 
 /// SQL functions migrations and queries rely on: folding must be the Rust one (see byline-text).
 fn register_functions(conn: &Connection) -> Result<()> {
