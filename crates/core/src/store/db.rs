@@ -9,6 +9,7 @@
 //! import and autosave all run.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, OpenFlags};
@@ -24,8 +25,9 @@ pub struct Db {
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
     /// The disk was full at open: the "writer" is a read-only connection holding the file in
-    /// exclusive mode (see `store::open`), so reads go through it too.
-    degraded: bool,
+    /// exclusive mode (see `store::open`), so reads go through it too, and each write first
+    /// tries to open the library normally again (space may have been freed).
+    degraded: AtomicBool,
 }
 
 impl Db {
@@ -39,7 +41,7 @@ impl Db {
             path: path.to_path_buf(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
-            degraded,
+            degraded: AtomicBool::new(degraded),
         })
     }
 
@@ -50,7 +52,7 @@ impl Db {
     /// Runs `f` on a read-only connection inside one read transaction, so every query in `f`
     /// sees the same snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        if self.degraded {
+        if self.degraded.load(Ordering::SeqCst) {
             return f(&self.writer());
         }
         let conn = self.checkout()?;
@@ -71,7 +73,27 @@ impl Db {
     /// else writes meanwhile.
     pub fn write<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut conn = self.writer();
+        if self.degraded.load(Ordering::SeqCst) {
+            self.recover(&mut conn);
+        }
         f(&mut conn)
+    }
+
+    /// After a full disk: closes the read-only connection (it holds the file exclusively) and
+    /// opens the library normally if space is back; else read-only again.
+    fn recover(&self, conn: &mut Connection) {
+        let Ok(placeholder) = Connection::open_in_memory() else {
+            return;
+        };
+        drop(std::mem::replace(conn, placeholder));
+        // When it cannot even open read-only now, the next write tries again.
+        if let Ok(fresh) = super::open(&self.path) {
+            let still = fresh
+                .query_row("PRAGMA query_only", [], |r| r.get::<_, bool>(0))
+                .unwrap_or(false);
+            *conn = fresh;
+            self.degraded.store(still, Ordering::SeqCst);
+        }
     }
 
     /// Runs `f` inside one `IMMEDIATE` transaction on the writer: everything `f` writes commits

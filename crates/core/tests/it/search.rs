@@ -143,7 +143,7 @@ fn a_save_is_found_at_once_and_its_old_words_are_not() {
     assert_eq!(pending(&lib), 1, "the save marked its article for indexing");
     assert_eq!(
         ids(&lib.search("mua bao", 10).unwrap()),
-        [a.id.clone()],
+        [a.id.as_str()],
         "the new title is found before any indexer ran"
     );
     assert!(
@@ -152,7 +152,7 @@ fn a_save_is_found_at_once_and_its_old_words_are_not() {
     );
     assert_eq!(index_everything(&lib), 1, "one article was pending");
     assert_eq!(pending(&lib), 0);
-    assert_eq!(ids(&lib.search("mua bao", 10).unwrap()), [a.id.clone()]);
+    assert_eq!(ids(&lib.search("mua bao", 10).unwrap()), [a.id.as_str()]);
     assert!(lib.search("lua", 10).unwrap().is_empty());
 }
 
@@ -239,7 +239,11 @@ fn search_on_a_read_only_connection_finds_saves_no_indexer_saw() {
     )
     .unwrap();
     let hits = search::search(&ro, "lu quet", 10).expect("search needs no write");
-    assert_eq!(ids(&hits), [a.id], "the pending story is found read-only");
+    assert_eq!(
+        ids(&hits),
+        [a.id.as_str()],
+        "the pending story is found read-only"
+    );
     assert!(
         !hits[0].snippet.highlights.is_empty(),
         "a pending hit has a snippet like any other"
