@@ -21,6 +21,7 @@ const KNOWN: Record<ErrorCode, true> = {
   unavailable: true,
   io: true,
   storage: true,
+  disk_full: true,
   internal: true,
 };
 const CODES = Object.keys(KNOWN) as ErrorCode[];

@@ -193,6 +193,7 @@ export const vi = {
   err_unavailable: "Máy chủ chưa trả lời: mọi thứ được giữ lại và tự gửi khi có kết nối",
   err_io: "Không đọc hoặc ghi được tệp: kiểm tra ổ đĩa và quyền truy cập",
   err_storage: "Kho dữ liệu trên máy gặp lỗi: khởi động lại Byline; nếu còn lỗi, báo bộ phận kỹ thuật",
+  err_disk_full: "Ổ đĩa chứa thư viện đã đầy, chưa mất gì: xóa bớt tệp hoặc dọn thùng rác rồi lưu lại",
   err_internal: "Có lỗi ngoài dự kiến: thử lại; nếu còn lỗi, báo bộ phận kỹ thuật",
   error: "Lỗi",
 };
@@ -393,6 +394,7 @@ export const en: Record<Key, string> = {
   err_unavailable: "The server does not answer: everything is kept and goes by itself when it does",
   err_io: "A file could not be read or written: check the disk and its permissions",
   err_storage: "The library on this computer has a problem: restart Byline; if it stays, tell IT",
+  err_disk_full: "The disk holding the library is full; nothing was lost: delete some files or empty the trash, then save again",
   err_internal: "Something unexpected failed: try again; if it stays, tell IT",
   error: "Error",
 };
