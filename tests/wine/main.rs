@@ -235,6 +235,27 @@ fn on_windows_the_model_story_imports_from_a_drive_letter_path_with_all_three_ph
         hits.contains(&id) && hits.contains("Hội nghị"),
         "searching without diacritics finds the story, printed as UTF-8: {hits}"
     );
+    assert_eq!(
+        shown["slug"],
+        "hoi-nghi-khao-sat-danh-gia-ket-qua-15-nam-trien-khai-thuc-hien-nghi-quyet-so-20-cua-ban-chap-hanh-tu-dang",
+        "the slug folds Vietnamese (đ → d, tones dropped) on Windows as on Linux"
+    );
+    // Text filed decomposed (NFD, as macOS file systems and some keyboards give it) is stored
+    // composed (NFC), whatever platform reads it.
+    let nfd = dir.path().join("nfd.md");
+    std::fs::write(
+        &nfd,
+        "# Ho\u{323}\u{302}i nghi\u{323} Lie\u{302}n \u{111}oa\u{300}n\n\nChie\u{302}\u{300}u nay.\n",
+    )
+    .unwrap();
+    let nid = byline(&lib, &["article", "import", &win(&nfd)]);
+    let filed = byline_json(&lib, &["article", "show", &nid]);
+    assert_eq!(
+        filed["title"], "Hội nghị Liên đoàn",
+        "an NFD title is stored in NFC (exact code points compared)"
+    );
+    assert_eq!(filed["lead"], "Chiều nay.");
+    assert_eq!(filed["slug"], "hoi-nghi-lien-doan");
 }
 
 #[test]
