@@ -349,7 +349,6 @@ fn queue_story_with_big_photo(
 }
 
 #[test]
-#[cfg(unix)]
 fn sync_watch_killed_mid_upload_resumes_from_the_servers_offset_and_stores_the_photo_once() {
     let dir = tempfile::tempdir().unwrap();
     let srv = ServerProcess::start(&dir.path().join("server"));

@@ -4,6 +4,9 @@
 
 mod binaries;
 mod conflicts;
+// The engine tests stop, restart and signal server and client processes (SIGKILL, SIGTERM):
+// Unix only, like the kill test in `binaries`.
+#[cfg(unix)]
 mod engine;
 mod public_copy;
 mod publish;
