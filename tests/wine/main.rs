@@ -489,11 +489,22 @@ fn on_windows_the_cli_publishes_the_model_story_to_a_windows_server() {
     let (status, page) = http("GET", &format!("{}/articles/{id}", srv.url), None, None);
     assert_eq!(status, 200, "the published story is served as a page");
     assert!(page.contains("Cảnh Toàn"), "the page shows the byline");
+    // Originals are sharded by the first two hex digits of their SHA-256; the previews sent
+    // ahead of them live in `previews/`.
     let blobs: usize = std::fs::read_dir(data.join("blobs"))
         .unwrap()
-        .map(|s| std::fs::read_dir(s.unwrap().path()).unwrap().count())
+        .map(|s| s.unwrap())
+        .filter(|s| {
+            let name = s.file_name().to_string_lossy().into_owned();
+            name.len() == 2 && name.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+        .map(|s| std::fs::read_dir(s.path()).unwrap().count())
         .sum();
     assert_eq!(blobs, 3, "the Windows server stored three photos");
+    assert!(
+        data.join("blobs").join("previews").is_dir(),
+        "and the previews that went ahead of them"
+    );
     assert_eq!(
         byline_json(&lib, &["outbox"]),
         Value::Array(vec![]),
