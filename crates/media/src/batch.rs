@@ -96,11 +96,38 @@ pub fn process_batch(
     };
     match rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
+        .start_handler(|_| yield_to_foreground())
         .build()
     {
         Ok(pool) => pool.install(run),
         // Building a pool only fails when threads cannot be spawned; the global pool still works.
         Err(_) => run(),
+    }
+}
+
+/// Decoding a card's worth of photos is bulk work on every core. Its workers give way to the
+/// threads a person is waiting on (a save, the story list, the window), which otherwise queued
+/// behind them for whole time slices: the import only slows when something else wants the CPU.
+#[allow(unsafe_code)] // One FFI call per platform: std has no thread priority.
+fn yield_to_foreground() {
+    // Linux keeps a nice value per thread: `who = 0` is the calling thread.
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its integer arguments.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+    #[cfg(target_vendor = "apple")]
+    // SAFETY: sets the calling thread's own QoS class; no pointers are involved.
+    unsafe {
+        libc::pthread_set_qos_class_self_np(libc::qos_class_t::QOS_CLASS_UTILITY, 0);
+    }
+    #[cfg(windows)]
+    // SAFETY: GetCurrentThread returns a pseudo-handle that needs no closing.
+    unsafe {
+        use windows_sys::Win32::System::Threading::{
+            GetCurrentThread, SetThreadPriority, THREAD_PRIORITY_BELOW_NORMAL,
+        };
+        SetThreadPriority(GetCurrentThread(), THREAD_PRIORITY_BELOW_NORMAL);
     }
 }
 

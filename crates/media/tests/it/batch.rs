@@ -134,3 +134,38 @@ fn jobs_repeat(dir: &std::path::Path, n: usize) -> Vec<BatchJob> {
         })
         .collect()
 }
+
+/// The nice value of the calling thread, from `/proc/thread-self/stat` (field 19).
+#[cfg(target_os = "linux")]
+fn thread_nice() -> i32 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+    // The command name may hold spaces; the fields after it are plain numbers.
+    let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+    after_name.split(' ').nth(16).unwrap().parse().unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn decoding_workers_give_way_to_the_threads_a_person_waits_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let jobs = jobs(tmp.path(), &["landscape_1.jpg", "portrait_8.jpg"]);
+    let caller = thread_nice();
+    let workers = Mutex::new(Vec::new());
+    process_batch(
+        &jobs,
+        &BatchOptions {
+            threads: 2,
+            durable: false,
+            ..Default::default()
+        },
+        &AtomicBool::new(false),
+        &|_| workers.lock().unwrap().push(thread_nice()),
+    );
+    let workers = workers.into_inner().unwrap();
+    assert_eq!(workers.len(), 2, "progress ran once per file on a worker");
+    assert!(
+        workers.iter().all(|n| *n > caller),
+        "every decoding worker runs at a lower priority (nice {workers:?}) than the caller \
+         (nice {caller}), so saves and lists are not queued behind decoding"
+    );
+}
