@@ -230,6 +230,10 @@ fn prepare(article: &mut Article) -> Result<String> {
     if article.id.trim().is_empty() {
         return Err(CoreError::Invalid("article id is empty".into()));
     }
+    // Every way a story is stored (import, the editor, a pull) passes here: one gate for links.
+    article
+        .check_links()
+        .map_err(|e| CoreError::Invalid(e.to_string()))?;
     // The content's JSON carries every string `normalize` touches, raw (serde_json escapes
     // only ASCII). When each char is one that is NFC whatever surrounds it, the article is
     // already NFC and the JSON is exactly what the hash needs: Unicode's quick check over a

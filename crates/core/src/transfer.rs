@@ -70,6 +70,10 @@ pub fn import_text(
         let now = chrono::Local::now().fixed_offset();
         article.created_at = now;
     }
+    // Checked here too so the refusal names the file, not only the entry.
+    article
+        .check_links()
+        .map_err(|e| CoreError::Invalid(format!("{origin}: {e}")))?;
     let stored = stories::create(lib, article)?;
     Ok(ImportReport {
         article: stored,

@@ -264,6 +264,9 @@ fn apply_write(
     base: Option<u64>,
 ) -> Result<(StatusCode, PutArticleResponse)> {
     incoming.normalize();
+    incoming
+        .check_links()
+        .map_err(|e| ServerError::new(ErrorCode::InvalidInput, e.to_string()))?;
     let current = load(tx, &incoming.id)?;
     let Some(cur) = current else {
         if user.role == Role::Photographer {

@@ -155,10 +155,11 @@ fn related(h: &mut String, article: &Article) {
     }
     h.push_str("<section class=\"related\"><h2>Tin liên quan</h2><ul>\n");
     for r in &article.related {
-        let safe = r.url.as_deref().filter(|u| {
-            let l = u.trim_start().to_ascii_lowercase();
-            l.starts_with("http://") || l.starts_with("https://")
-        });
+        // Stored stories passed the same check; this guards what an older library kept.
+        let safe = r
+            .url
+            .as_deref()
+            .filter(|u| byline_protocol::check_link(u).is_ok());
         match safe {
             Some(u) => h.push_str(&format!(
                 "<li><a href=\"{}\">{}</a></li>\n",

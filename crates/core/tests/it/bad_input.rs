@@ -120,3 +120,34 @@ fn a_missing_photo_keeps_the_figure_and_warns() {
         "caption kept"
     );
 }
+
+#[test]
+fn a_script_link_in_related_items_names_the_file_the_entry_and_the_fix() {
+    let (dir, mut lib) = library();
+    let p = dir.path().join("related.md");
+    std::fs::write(
+        &p,
+        "---\nrelated:\n  - title: Bài trước\n    url: https://baohatinh.vn/bai-truoc.html\n  \
+         - title: Xem ngay\n    url: \"javascript:alert(1)\"\n---\n# Tiêu đề\n\nĐoạn mở đầu.\n",
+    )
+    .unwrap();
+    let msg = refused(&mut lib, &p);
+    assert!(
+        msg.contains("related.md") && msg.contains("Xem ngay") && msg.contains("https://"),
+        "names the file, the entry and the fix: {msg}"
+    );
+
+    // The same gate holds for a story saved by a front end, not only for imports.
+    let mut a = lib
+        .create_article(byline_protocol::Article::new("Tin mới"))
+        .unwrap();
+    a.related.push(byline_protocol::Related {
+        title: "Dữ liệu".into(),
+        url: Some("data:text/html,<script>1</script>".into()),
+        article_id: None,
+    });
+    let err = lib
+        .save_article(&mut a)
+        .expect_err("a data: link is refused");
+    assert_eq!(err.code(), ErrorCode::InvalidInput, "{err}");
+}

@@ -339,3 +339,34 @@ async fn resending_the_same_stale_write_under_a_new_key_adds_no_revision_or_dupl
     let env: ArticleEnvelope = serde_json::from_slice(&b).expect("envelope");
     assert_eq!(env.conflicts.len(), 1, "the conflict is stored once");
 }
+
+#[tokio::test]
+async fn a_script_link_in_related_items_is_refused_and_nothing_is_stored() {
+    let f = Fixture::new();
+    let mut a = model_article([None, None, None]);
+    a.related.push(byline_protocol::Related {
+        title: "Xem thêm".into(),
+        url: Some("javascript:alert(document.cookie)".into()),
+        article_id: None,
+    });
+    let (s, b) = put(&f, &f.editor, &a, None, "k-script-link").await;
+    assert_eq!(
+        s,
+        StatusCode::BAD_REQUEST,
+        "a script link is bad input: {b}"
+    );
+    assert_eq!(b["code"], "invalid_input", "{b}");
+    let msg = b["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.contains("Xem thêm") && msg.contains("https://"),
+        "the message names the entry and what to do: {msg}"
+    );
+    let r = req("GET", &format!("/api/articles/{}", a.id), Some(&f.editor))
+        .body(Default::default())
+        .unwrap();
+    assert_eq!(
+        f.call(r).await.0,
+        StatusCode::NOT_FOUND,
+        "the refused story was not stored"
+    );
+}
