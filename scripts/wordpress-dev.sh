@@ -22,6 +22,8 @@ USER_NAME=byline
 USER_PASS=byline-dev-password
 
 die() { echo "wordpress-dev: $*" >&2; exit 1; }
+# die_log LOG MESSAGE: fails with the log's last lines, so a test's failure says why.
+die_log() { echo "wordpress-dev: $2 ($1):" >&2; tail -n 15 "$1" >&2 2>/dev/null || true; exit 1; }
 
 need_tools() {
   local missing=()
@@ -30,8 +32,9 @@ need_tools() {
   done
   [ -f "$WP_SRC/wp-settings.php" ] || missing+=("wordpress ($WP_SRC)")
   [ -d "$WP_SRC/wp-content/themes/twentytwentythree" ] || missing+=("wordpress-theme-twentytwentythree")
-  php -m 2>/dev/null | grep -qi '^mysqli$' || missing+=("php-mysql")
-  php -m 2>/dev/null | grep -qi '^gd$' || missing+=("php-gd")
+  local mods; mods=$(php -m 2>/dev/null || true)
+  grep -qix 'mysqli' <<<"$mods" || missing+=("php-mysql")
+  grep -qix 'gd' <<<"$mods" || missing+=("php-gd")
   [ ${#missing[@]} -eq 0 ] || die "missing: ${missing[*]}; run \`bash scripts/deps.sh\` (as root) to install them"
 }
 
@@ -49,12 +52,12 @@ start_db() {
   local dir=$1
   mkdir -p "$dir/db"
   mariadb-install-db --no-defaults --datadir="$dir/db" --auth-root-authentication-method=normal \
-    --user=root >"$dir/db-install.log" 2>&1 || die "mariadb-install-db failed: see $dir/db-install.log"
+    --user=root >"$dir/db-install.log" 2>&1 || die_log "$dir/db-install.log" "mariadb-install-db failed"
   "$(mariadbd_bin)" --no-defaults --datadir="$dir/db" --socket="$dir/db.sock" --skip-networking \
     --user=root --pid-file="$dir/db.pid" --log-error="$dir/db.log" >/dev/null 2>&1 &
   echo $! >"$dir/db.server-pid"
   wait_for 30 mariadb --no-defaults -S "$dir/db.sock" -u root -e "SELECT 1" \
-    || die "MariaDB did not start: see $dir/db.log"
+    || die_log "$dir/db.log" "MariaDB did not start"
   mariadb --no-defaults -S "$dir/db.sock" -u root -e "CREATE DATABASE wordpress CHARACTER SET utf8mb4;
     CREATE USER 'wp'@'localhost' IDENTIFIED BY 'wp'; GRANT ALL ON wordpress.* TO 'wp'@'localhost';"
 }
@@ -112,7 +115,11 @@ install_site() {
     update_option("permalink_structure", "/%postname%/");
     update_option("timezone_string", "Asia/Ho_Chi_Minh");
     update_option("blogdescription", "WordPress của Byline (thử nghiệm)");
-  ' "$host" "$USER_NAME" "$USER_PASS" >"$dir/install.log" 2>&1) || die "WordPress install failed: see $dir/install.log"
+    // An empty site: without the sample post and page, every post there is one Byline made.
+    foreach (get_posts(["post_type" => ["post", "page"], "post_status" => "any", "numberposts" => -1]) as $p) {
+      wp_delete_post($p->ID, true);
+    }
+  ' "$host" "$USER_NAME" "$USER_PASS" >"$dir/install.log" 2>&1) || die_log "$dir/install.log" "WordPress install failed"
   (cd "$dir/site" && php -r '
     $_SERVER["HTTP_HOST"] = $argv[1];
     require "wp-load.php";

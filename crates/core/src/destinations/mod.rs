@@ -61,8 +61,52 @@ pub struct DestinationReport {
     pub url: String,
     /// Photos uploaded by this publish (0 when the site had every photo).
     pub uploaded_media: usize,
-    /// Photos the site already had (remembered, or found from an attempt whose reply was lost).
+    /// Photos the site already had (remembered, or left there by an earlier call whose reply
+    /// was lost).
     pub skipped_media: usize,
+    /// Photo ids by outcome over every attempt of one call, so a retried attempt counts no
+    /// photo twice.
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub(crate) photos: PhotoOutcomes,
+}
+
+/// Which photos one publish call uploaded (or tried to) and which the site already had.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct PhotoOutcomes {
+    tried: std::collections::BTreeSet<String>,
+    uploaded: std::collections::BTreeSet<String>,
+    present: std::collections::BTreeSet<String>,
+}
+
+impl DestinationReport {
+    /// An upload of `photo` is about to go (its reply may be lost).
+    pub(crate) fn trying(&mut self, photo: &str) {
+        self.photos.tried.insert(photo.to_owned());
+    }
+
+    /// `photo` went up in this call.
+    pub(crate) fn uploaded(&mut self, photo: &str) {
+        self.photos.uploaded.insert(photo.to_owned());
+        self.count();
+    }
+
+    /// The site has `photo`: from before this call, or from an attempt of this call whose reply
+    /// was lost (then it counts as uploaded).
+    pub(crate) fn present(&mut self, photo: &str) {
+        if self.photos.tried.contains(photo) {
+            self.photos.uploaded.insert(photo.to_owned());
+        } else {
+            self.photos.present.insert(photo.to_owned());
+        }
+        self.count();
+    }
+
+    fn count(&mut self) {
+        let p = &self.photos;
+        self.uploaded_media = p.uploaded.len();
+        self.skipped_media = p.present.difference(&p.uploaded).count();
+    }
 }
 
 /// A destination name: what the CLI and Settings call it. Letters, digits, `-`, `_`, `.`

@@ -140,7 +140,7 @@ async fn ensure_media(
         match (stored == key, site_update(site, media_id, &fields).await) {
             (true, _) | (false, Ok(true)) => {
                 remember_media(lib, dest, photo, media_id, &url, &key)?;
-                report.skipped_media += 1;
+                report.present(photo);
                 return Ok(Placed { media_id, url });
             }
             // Deleted on the site: find or upload it again below.
@@ -153,18 +153,19 @@ async fn ensure_media(
         // An earlier attempt uploaded it and its reply was lost: use it, with today's fields.
         site.update_media(m.id, &fields).await?;
         remember_media(lib, dest, photo, m.id, &m.source_url, &key)?;
-        report.skipped_media += 1;
+        report.present(photo);
         return Ok(Placed {
             media_id: m.id,
             url: m.source_url,
         });
     }
     let (bytes, content_type) = public_copy(lib, &rec, caption, credit)?;
+    report.trying(photo);
     let m = site
         .upload_media(&slug, &content_type, bytes, &fields)
         .await?;
     remember_media(lib, dest, photo, m.id, &m.source_url, &key)?;
-    report.uploaded_media += 1;
+    report.uploaded(photo);
     Ok(Placed {
         media_id: m.id,
         url: m.source_url,
