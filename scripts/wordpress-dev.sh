@@ -7,9 +7,9 @@
 #   scripts/wordpress-dev.sh                      # start in ./.wordpress-dev on port 8088 and wait
 #                                                 # (Ctrl+C stops it); prints the `byline
 #                                                 # destination add` command to use
-#   scripts/wordpress-dev.sh start DIR [--port P] [--home URL]
-#                                                 # start in the background; prints url=, user=,
-#                                                 # app_password=, api_root= lines
+#   scripts/wordpress-dev.sh start DIR [--port P] [--home URL] [--plain-permalinks]
+#                                                 # start in the background; prints url=, direct=,
+#                                                 # user=, password=, app_password= lines
 #   scripts/wordpress-dev.sh stop DIR             # stop both servers started in DIR
 #
 # --home is the address WordPress calls itself (WP_HOME), e.g. a proxy in front of it.
@@ -112,14 +112,14 @@ install_site() {
     require "wp-load.php";
     require "wp-admin/includes/upgrade.php";
     wp_install("Byline thử nghiệm", $argv[2], "byline@example.invalid", true, "", $argv[3]);
-    update_option("permalink_structure", "/%postname%/");
+    update_option("permalink_structure", $argv[4] === "plain" ? "" : "/%postname%/");
     update_option("timezone_string", "Asia/Ho_Chi_Minh");
     update_option("blogdescription", "WordPress của Byline (thử nghiệm)");
     // An empty site: without the sample post and page, every post there is one Byline made.
     foreach (get_posts(["post_type" => ["post", "page"], "post_status" => "any", "numberposts" => -1]) as $p) {
       wp_delete_post($p->ID, true);
     }
-  ' "$host" "$USER_NAME" "$USER_PASS" >"$dir/install.log" 2>&1) || die_log "$dir/install.log" "WordPress install failed"
+  ' "$host" "$USER_NAME" "$USER_PASS" "$3" >"$dir/install.log" 2>&1) || die_log "$dir/install.log" "WordPress install failed"
   (cd "$dir/site" && php -r '
     $_SERVER["HTTP_HOST"] = $argv[1];
     require "wp-load.php";
@@ -129,11 +129,12 @@ install_site() {
 }
 
 start() {
-  local dir="" port="" home=""
+  local dir="" port="" home="" links=pretty
   while [ $# -gt 0 ]; do
     case $1 in
       --port) port=$2; shift 2 ;;
       --home) home=$2; shift 2 ;;
+      --plain-permalinks) links=plain; shift ;;
       *) [ -z "$dir" ] || die "unexpected argument $1"; dir=$1; shift ;;
     esac
   done
@@ -146,7 +147,7 @@ start() {
   case $home in http://*|https://*) ;; *) die "--home must be an http(s) URL, not $home" ;; esac
   start_db "$dir"
   write_site "$dir" "$home"
-  install_site "$dir" "${home#*://}"
+  install_site "$dir" "${home#*://}" "$links"
   php -S "127.0.0.1:$port" -t "$dir/site" "$dir/router.php" >"$dir/php.log" 2>&1 &
   echo $! >"$dir/php.pid"
   wait_for 20 php -r "exit(@fsockopen('127.0.0.1', $port) ? 0 : 1);" || die "PHP did not listen on $port: see $dir/php.log"

@@ -43,6 +43,11 @@ impl WordPress {
     /// Starts WordPress on `port`, calling itself `home` (default: its own address). Fails (never
     /// skips) when WordPress, MariaDB or PHP are missing: the script names the packages.
     pub fn start(port: u16, home: Option<&str>) -> WordPress {
+        WordPress::start_with(port, home, false)
+    }
+
+    /// [`WordPress::start`], optionally with plain permalinks (`/?p=1`, API at `/?rest_route=/`).
+    pub fn start_with(port: u16, home: Option<&str>, plain_permalinks: bool) -> WordPress {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut cmd = Command::new("bash");
         cmd.arg(repo().join("scripts/wordpress-dev.sh"))
@@ -51,6 +56,9 @@ impl WordPress {
             .args(["--port", &port.to_string()]);
         if let Some(h) = home {
             cmd.args(["--home", h]);
+        }
+        if plain_permalinks {
+            cmd.arg("--plain-permalinks");
         }
         let out = cmd.output().expect("bash runs scripts/wordpress-dev.sh");
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -80,15 +88,18 @@ impl WordPress {
         self.dir.path()
     }
 
-    /// GET a REST route on the PHP server directly (authenticated, `context=edit`).
+    /// GET a REST route on the PHP server directly (authenticated), whatever the permalinks.
     pub fn rest(&self, route: &str, query: &[(&str, &str)]) -> Value {
-        let url = format!("{}/wp-json/{}", self.direct, route.trim_start_matches('/'));
+        let route = format!("/{}", route.trim_start_matches('/'));
+        let url = format!("{}/", self.direct);
+        let mut query = query.to_vec();
+        query.push(("rest_route", route.as_str()));
         self.rt.block_on(async {
             let resp = self
                 .http
                 .get(&url)
                 .basic_auth(&self.user, Some(&self.app_password))
-                .query(query)
+                .query(&query)
                 .send()
                 .await
                 .unwrap_or_else(|e| panic!("GET {url}: {e}"));

@@ -265,3 +265,22 @@ fn a_hundred_publishes_through_a_reply_losing_proxy_leave_no_duplicate_post_or_m
         );
     }
 }
+
+#[test]
+fn a_site_without_pretty_permalinks_is_found_by_its_link_header_and_published_to() {
+    let wp = WordPress::start_with(free_port(), None, true);
+    let (_d, lib) = library();
+    lib.add_destination("plain", &wp.url, &wp.user, &wp.app_password)
+        .unwrap();
+    let id = lib.import_article(&seed_article()).unwrap().article.id;
+    let r = lib.publish_to(&id, "plain", &eager()).unwrap();
+    assert!(
+        r.url.contains("?p="),
+        "a plain-permalink site links posts as ?p=ID: {}",
+        r.url
+    );
+    assert_eq!(r.uploaded_media, 3);
+    let posts = wp.posts();
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0]["id"].as_u64(), Some(r.post_id));
+}

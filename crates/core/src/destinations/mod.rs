@@ -330,6 +330,20 @@ pub fn enqueue(lib: &Library, id: &str, destination: &str) -> Result<String> {
     Ok(id)
 }
 
+/// Queues a story for several destinations (the Publish panel's choice); checks the desk once.
+pub fn enqueue_all(lib: &Library, id: &str, names: &[String]) -> Result<String> {
+    if names.is_empty() {
+        return Err(CoreError::Invalid(
+            "no destination chosen: tick at least one site (add sites in Settings)".into(),
+        ));
+    }
+    let mut story = id.to_owned();
+    for n in names {
+        story = enqueue(lib, &story, n)?;
+    }
+    Ok(story)
+}
+
 /// Where a story stands on each destination it was sent to: `(destination, post_id, link)`.
 pub fn posts(lib: &Library, id: &str) -> Result<Vec<(String, Option<u64>, Option<String>)>> {
     lib.db().read(|c| {
