@@ -18,8 +18,16 @@ pub struct WordPress {
     pub user: String,
     pub app_password: String,
     dir: tempfile::TempDir,
-    rt: tokio::runtime::Runtime,
-    http: reqwest::Client,
+}
+
+/// A runtime for one read: the harness keeps none, so a `WordPress` may be dropped anywhere
+/// (an async E2E test included).
+fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(f)
 }
 
 impl Drop for WordPress {
@@ -75,11 +83,6 @@ impl WordPress {
             user: field(&stdout, "user"),
             app_password: field(&stdout, "app_password"),
             dir,
-            rt: tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime"),
-            http: reqwest::Client::new(),
         }
     }
 
@@ -94,9 +97,8 @@ impl WordPress {
         let url = format!("{}/", self.direct);
         let mut query = query.to_vec();
         query.push(("rest_route", route.as_str()));
-        self.rt.block_on(async {
-            let resp = self
-                .http
+        block_on(async {
+            let resp = reqwest::Client::new()
                 .get(&url)
                 .basic_auth(&self.user, Some(&self.app_password))
                 .query(&query)
@@ -140,9 +142,8 @@ impl WordPress {
             .strip_prefix(&self.url)
             .unwrap_or_else(|| panic!("{link} is not on {}", self.url));
         let url = format!("{}{path}", self.direct);
-        self.rt.block_on(async {
-            let resp = self
-                .http
+        block_on(async {
+            let resp = reqwest::Client::new()
                 .get(&url)
                 .header("Host", self.url.trim_start_matches("http://"))
                 .send()

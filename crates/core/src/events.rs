@@ -99,6 +99,8 @@ impl Bus {
     pub fn outbox_changed(&self) {
         self.emit(Event::OutboxChanged);
         self.wake.notify_one();
+        // A retry may have put WordPress items back in the queue too.
+        self.destinations.notify_one();
     }
 
     /// Wakes the engine (settings or token changed, the user asked to sync now).
