@@ -343,17 +343,3 @@ pub fn enqueue_all(lib: &Library, id: &str, names: &[String]) -> Result<String> 
     }
     Ok(story)
 }
-
-/// Where a story stands on each destination it was sent to: `(destination, post_id, link)`.
-pub fn posts(lib: &Library, id: &str) -> Result<Vec<(String, Option<u64>, Option<String>)>> {
-    lib.db().read(|c| {
-        let mut stmt = c.prepare(
-            "SELECT destination, post_id, link FROM destination_posts WHERE article_id = ?1
-             ORDER BY destination",
-        )?;
-        let rows = stmt
-            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    })
-}
