@@ -26,6 +26,16 @@ APT_PACKAGES=(
   mingw-w64             # Windows cross checks and builds: C compiler, windres and linker for x86_64-pc-windows-gnu
   wine64                # Windows tests: runs byline.exe and byline-server.exe (tests/wine)
   clang                 # macOS cross check: compiles ring's C for aarch64-apple-darwin (no Apple SDK needed for that)
+  wordpress             # WordPress destination tests and scripts/wordpress-dev.sh: a real WordPress on 127.0.0.1
+  mariadb-server        # ...its database (a private mariadbd, never the system one)
+  php-cli               # ...served by PHP's built-in server
+  php-mysql             # ...PHP's MariaDB driver
+  php-gd                # ...image sizes for uploaded photos
+  php-xml               # ...WordPress needs DOM/XML
+  php-mbstring          # ...multibyte strings (Vietnamese titles)
+  php-curl              # ...WordPress HTTP API
+  php-intl              # ...Unicode normalisation
+  wordpress-theme-twentytwentythree  # ...the theme that renders the post page the tests read
 )
 
 need=()

@@ -30,5 +30,6 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     byline_core::publishing::StoryState::export_all(&cfg)?;
     byline_core::conflicts::ConflictView::export_all(&cfg)?;
     byline_core::conflicts::Choice::export_all(&cfg)?;
+    byline_core::destinations::Destination::export_all(&cfg)?;
     Ok(())
 }

@@ -207,6 +207,41 @@ pub fn publish_story(lib: &Library, id: &str) -> Res<StoryState> {
     lib.publish_from_settings(id).map_err(api)
 }
 
+// ---- destinations (WordPress sites) -------------------------------------------------------
+
+/// A WordPress site as Settings lists it (never with its password).
+pub type Destination = byline_core::destinations::Destination;
+
+/// Every destination of the library.
+pub fn destinations(lib: &Library) -> Res<Vec<Destination>> {
+    lib.destinations().map_err(api)
+}
+
+/// Adds (or replaces) a WordPress site; the application password goes to the OS keychain.
+pub fn add_destination(
+    lib: &Library,
+    name: &str,
+    url: &str,
+    user: &str,
+    app_password: &str,
+) -> Res<Destination> {
+    lib.add_destination(name, url, user, app_password)
+        .map_err(api)
+}
+
+/// Forgets a destination (its password and what is queued for it).
+pub fn remove_destination(lib: &Library, name: &str) -> Res<()> {
+    lib.remove_destination(name).map_err(api)
+}
+
+/// The Publish panel's "send to": queues the story for each destination and returns its state
+/// at once; the engine sends in the background.
+pub fn publish_to_destinations(lib: &Library, id: &str, names: &[String]) -> Res<StoryState> {
+    byline_core::destinations::enqueue_all(lib, id, names)
+        .and_then(|id| lib.publish_state(&id))
+        .map_err(api)
+}
+
 /// Sync now: everything waiting goes at once and the engine is woken; returns how many items
 /// were waiting.
 pub fn sync_now(lib: &Library) -> Res<usize> {

@@ -155,6 +155,28 @@ fn publish_story(lib: State<'_, Lib>, id: String) -> Res<StoryState> {
     host::publish_story(&lib.0, &id)
 }
 #[tauri::command(async)]
+fn list_destinations(lib: State<'_, Lib>) -> Res<Vec<host::Destination>> {
+    host::destinations(&lib.0)
+}
+#[tauri::command(async)]
+fn add_destination(
+    lib: State<'_, Lib>,
+    name: String,
+    url: String,
+    user: String,
+    app_password: String,
+) -> Res<host::Destination> {
+    host::add_destination(&lib.0, &name, &url, &user, &app_password)
+}
+#[tauri::command(async)]
+fn remove_destination(lib: State<'_, Lib>, name: String) -> Res<()> {
+    host::remove_destination(&lib.0, &name)
+}
+#[tauri::command(async)]
+fn publish_to_destinations(lib: State<'_, Lib>, id: String, names: Vec<String>) -> Res<StoryState> {
+    host::publish_to_destinations(&lib.0, &id, &names)
+}
+#[tauri::command(async)]
 fn publish_panel(lib: State<'_, Lib>, id: Option<String>) -> Res<PublishProgress> {
     host::publish_panel(&lib.0, id.as_deref())
 }
@@ -355,6 +377,10 @@ pub fn run() {
             }
         })
         .invoke_handler(tauri::generate_handler![
+            list_destinations,
+            add_destination,
+            remove_destination,
+            publish_to_destinations,
             list_stories,
             search_stories,
             create_story,

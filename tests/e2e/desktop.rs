@@ -19,6 +19,7 @@
 
 mod os_input;
 mod window;
+mod wordpress;
 
 use std::path::Path;
 use std::process::Command;
@@ -1089,4 +1090,18 @@ async fn slow_publish(
     );
     shot(c, shots, "16-story-pulled.png").await?;
     Ok(())
+}
+
+/// A WordPress site added in Settings, the model story sent to it from the Publish panel, and
+/// the post read back from the real WordPress (`e2e/wordpress.rs`).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wordpress_site_added_in_settings_gets_the_story_from_the_publish_panel() {
+    let _display = window::display_lock().await;
+    tokio::time::timeout(
+        Duration::from_secs(240),
+        wordpress::wordpress_destination_in_the_window(),
+    )
+    .await
+    .expect("the WordPress E2E took longer than 4 minutes")
+    .unwrap();
 }

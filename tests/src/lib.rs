@@ -5,6 +5,7 @@
 pub mod in_process;
 pub mod process;
 pub mod proxy;
+pub mod wordpress;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

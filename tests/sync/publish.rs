@@ -97,13 +97,18 @@ fn a_story_blocked_by_the_copy_desk_is_not_sent() {
     let srv = server::start(sdir.path());
     let (_d, lib) = library();
     let id = lib.import_article(&seed_article()).unwrap().article.id;
+    // The filed story's photos inherit the photographer's credit: without one in the byline,
+    // they have none.
+    let mut a = lib.article(&id).unwrap();
+    a.byline.retain(|p| p.role != "photographer");
+    lib.save_article(&mut a).unwrap();
     let err = lib
         .publish(&id, &srv.remote(&srv.editor), &fast())
         .unwrap_err();
     assert_eq!(
         err.code(),
         ErrorCode::Blocked,
-        "missing photo credits block publishing: {err}"
+        "photos with neither a credit nor a photographer to inherit from block publishing: {err}"
     );
     assert!(
         err.to_string().contains("missing-credit"),

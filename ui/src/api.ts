@@ -29,11 +29,14 @@ import type { MergedEdit } from "./bindings/MergedEdit";
 import type { Conflict } from "./bindings/Conflict";
 import type { Connectivity } from "./bindings/Connectivity";
 import type { Credentials } from "./bindings/Credentials";
+import type { Destination } from "./bindings/Destination";
+import type { DestinationState } from "./bindings/DestinationState";
 
 export type { Article, ArticleSummary, CaptionEdit, Finding, FixReport, ImportReport, PhotoView };
 export type { Progress, RevisionInfo, SearchHit, Settings, Status, ApiError, AddedWord };
 export type { Choice, ConflictView, LibrarySettings, OutboxEntry, PublishProgress, PublishState };
 export type { StoryState, Store, SyncEvent, MergedEdit, Conflict, Connectivity, Credentials };
+export type { Destination, DestinationState };
 
 type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
 let invokeImpl: Invoke = tauriInvoke;
@@ -112,6 +115,15 @@ export const resolveConflict = (id: string, index: number, choice: Choice) =>
 /** Queues a story for publishing and returns its state at once; the sync engine sends it and
  *  progress arrives as `sync-event`s (see `onSyncEvent`). */
 export const publishStory = (id: string) => call<StoryState>("publish_story", { id });
+/** The library's WordPress sites (never with their passwords). */
+export const listDestinations = () => call<Destination[]>("list_destinations");
+/** Adds (or replaces) a WordPress site; the application password goes to the OS keychain. */
+export const addDestination = (name: string, url: string, user: string, appPassword: string) =>
+  call<Destination>("add_destination", { name, url, user, appPassword });
+export const removeDestination = (name: string) => call<void>("remove_destination", { name });
+/** Queues the story for each named site and returns its state at once; the engine sends it. */
+export const publishToDestinations = (id: string, names: string[]) =>
+  call<StoryState>("publish_to_destinations", { id, names });
 /** The Publish panel's whole picture in one read: the outbox and, with `id`, that story's state. */
 export const publishPanel = (id?: string) =>
   call<PublishProgress>("publish_panel", { id: id ?? null });

@@ -38,10 +38,26 @@ function backend(calls: [string, unknown][]) {
             { id: 1, kind: "photo", target: "ab", label: "mua.jpg", state: "uploading", progress: 40, error: null, attempts: 0, updated_at: "" },
             { id: 2, kind: "publish", target: "a1", label: "Mưa lớn ở Hà Nội", state: "needs_attention", progress: 0, error: "403 forbidden: editors only", attempts: 1, updated_at: "" },
           ],
-          story: { article_id: "a1", state: "needs_attention", progress: 0, error: "403 forbidden: editors only", server_revision: 3, pending: 2, conflicts: conflicts.length },
+          story: {
+            article_id: "a1",
+            state: "needs_attention",
+            progress: 0,
+            error: "403 forbidden: editors only",
+            server_revision: 3,
+            pending: 2,
+            conflicts: conflicts.length,
+            destinations: [{ destination: "web", state: "published", url: "http://wp.example/mua-lon/", error: null }],
+          },
         };
       case "publish_story":
-        return { article_id: "a1", state: "queued", progress: 0, error: null, server_revision: null, pending: 9, conflicts: 0 };
+        return { article_id: "a1", state: "queued", progress: 0, error: null, server_revision: null, pending: 9, conflicts: 0, destinations: [] };
+      case "list_destinations":
+        return [
+          { name: "web", kind: "wordpress", url: "http://wp.example", user: "bientap", password_store: "keychain" },
+          { name: "doitac", kind: "wordpress", url: "http://partner.example", user: "byline", password_store: "file" },
+        ];
+      case "publish_to_destinations":
+        return { article_id: "a1", state: "queued", progress: 0, error: null, server_revision: null, pending: 0, conflicts: 0, destinations: [{ destination: "doitac", state: "queued", url: null, error: null }] };
       case "list_conflicts":
         return conflicts;
       case "resolve_conflict":
@@ -113,6 +129,24 @@ describe("publish panel", () => {
     dispatch({ type: "outbox_changed" });
     await new Promise((r) => setTimeout(r, 250));
     expect(panels).toBe(before + 1);
+  });
+
+  it("sends the story to the WordPress sites ticked, and shows where it stands on each", async () => {
+    const calls: [string, unknown][] = [];
+    backend(calls);
+    const v = await publishView();
+    document.body.replaceChildren(v.el);
+    const site = v.el.querySelector<HTMLElement>('#story-sites [data-site="web"]')!;
+    expect(site.dataset.state).toBe("published");
+    expect(site.querySelector("a")?.getAttribute("href")).toBe("http://wp.example/mua-lon/");
+    const boxes = [...v.el.querySelectorAll<HTMLInputElement>("#send-to-sites input[type=checkbox]")];
+    expect(boxes.map((b) => b.value)).toEqual(["web", "doitac"]);
+    boxes[1].checked = true;
+    v.el.querySelector<HTMLButtonElement>("#publish-to-sites")!.click();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls).toContainEqual(["publish_to_destinations", { id: "a1", names: ["doitac"] }]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls.some(([c]) => c === "publish_story")).toBe(false);
   });
 
   it("counts an upload's percentage down to the floor, an empty file as done", () => {

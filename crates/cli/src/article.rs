@@ -35,10 +35,10 @@ pub enum ArticleCmd {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
-    /// Export a story as md, json or html.
+    /// Export a story as md, json, html or ninjs (IPTC ninjs 2.1, pictures as associations).
     Export {
         id: String,
-        #[arg(long, value_name = "md|json|html")]
+        #[arg(long, value_name = "md|json|html|ninjs")]
         format: String,
         /// Write to FILE (Markdown also writes its photos beside it); default stdout.
         #[arg(long)]

@@ -3,6 +3,7 @@
 
 mod article;
 mod desk;
+mod destination;
 mod output;
 mod photo;
 mod publish;
@@ -48,9 +49,13 @@ enum Command {
     /// The newsroom word list the copy desk's spelling accepts: `words add WORD`, `words list`.
     #[command(subcommand)]
     Words(desk::WordsCmd),
-    /// Publish a story and its photos to the newsroom server (queued first: nothing is lost).
+    /// Publish a story and its photos to the newsroom server, or with `--to NAME` to a
+    /// destination such as a WordPress site (queued first: nothing is lost).
     Publish {
         id: String,
+        /// A destination (`byline destination list`) instead of the newsroom server.
+        #[arg(long, value_name = "NAME")]
+        to: Option<String>,
         #[arg(long, env = "BYLINE_SERVER")]
         server: Option<String>,
         #[arg(long, env = "BYLINE_TOKEN", hide_env_values = true)]
@@ -68,6 +73,9 @@ enum Command {
         #[arg(long)]
         watch: bool,
     },
+    /// WordPress sites stories can be published to: `add`, `list`, `remove`.
+    #[command(subcommand)]
+    Destination(destination::DestinationCmd),
     /// What is waiting to be sent, with each item's state and last error.
     Outbox {
         /// Include items already sent.
@@ -98,7 +106,13 @@ fn main() -> ExitCode {
         Command::Check { id } => desk::check(&lib, &id, &out),
         Command::Fix { id } => desk::fix(&lib, &id, &out),
         Command::Words(cmd) => desk::words(&lib, cmd, &out),
-        Command::Publish { id, server, token } => {
+        Command::Publish {
+            id, to: Some(to), ..
+        } => destination::publish(&lib, &id, &to, &out),
+        Command::Destination(cmd) => destination::run(&lib, cmd, &out),
+        Command::Publish {
+            id, server, token, ..
+        } => {
             publish::remote(&lib, server, token).and_then(|r| publish::publish(&lib, &id, &r, &out))
         }
         Command::Sync {

@@ -1,4 +1,5 @@
-//! Where the newsroom server token lives: the OS keychain when one is reachable, else an
+//! Where the newsroom server token (and each WordPress destination's application password)
+//! lives: the OS keychain when one is reachable, else an
 //! owner-only file in the library folder; and which of the two holds it.
 //!
 //! The keychain entry is service `byline`, account = the server URL (so two servers keep two
@@ -14,7 +15,7 @@
 //! library folder, created with mode 0600, as before the keychain existed. Every answer says
 //! which store was used, so the Settings view can tell the user.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -50,44 +51,64 @@ fn keychain_possible() -> bool {
         || std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| Path::new(&d).join("bus").exists())
 }
 
-fn entry(server_url: &str) -> Option<keyring::Entry> {
+fn entry(account: &str) -> Option<keyring::Entry> {
     if !keychain_possible() {
         return None;
     }
-    keyring::Entry::new(SERVICE, server_url.trim()).ok()
+    keyring::Entry::new(SERVICE, account.trim()).ok()
 }
 
-fn file(root: &Path) -> PathBuf {
-    root.join(TOKEN_FILE)
+/// One secret: its keychain account and its fallback file in the library folder.
+#[derive(Debug, Clone, Copy)]
+pub struct Slot<'a> {
+    pub account: &'a str,
+    pub file: &'a str,
+}
+
+fn server_slot(server_url: &str) -> Slot<'_> {
+    Slot {
+        account: server_url,
+        file: TOKEN_FILE,
+    }
 }
 
 /// Stores `token` for `server_url`: in the keychain when it takes it, else in the file.
 pub fn save(root: &Path, server_url: &str, token: &str) -> Result<Store> {
-    let token = token.trim();
-    if token.is_empty() {
+    if token.trim().is_empty() {
         return Err(CoreError::Invalid("the access token is empty".into()));
     }
-    if let Some(e) = entry(server_url) {
+    save_secret(root, server_slot(server_url), token)
+}
+
+/// Stores a secret in its slot: the keychain when it takes it, else the slot's 0600 file.
+pub fn save_secret(root: &Path, slot: Slot<'_>, secret: &str) -> Result<Store> {
+    let secret = secret.trim();
+    if let Some(e) = entry(slot.account) {
         // Read back: a keychain that accepts but does not keep (a locked or read-only
         // collection) must not count as stored.
-        if e.set_password(token).is_ok() && e.get_password().is_ok_and(|t| t == token) {
+        if e.set_password(secret).is_ok() && e.get_password().is_ok_and(|t| t == secret) {
             // A stale copy in the file would otherwise outlive the keychain entry.
-            remove_file(root)?;
+            remove_file(root, slot.file)?;
             return Ok(Store::Keychain);
         }
     }
-    write_file(root, token)?;
+    write_file(root, slot.file, secret)?;
     Ok(Store::File)
 }
 
 /// The token for `server_url` and where it was found; `None` when none is stored.
 pub fn load(root: &Path, server_url: &str) -> Result<Option<(String, Store)>> {
-    if let Some(e) = entry(server_url)
+    load_secret(root, server_slot(server_url))
+}
+
+/// The secret in a slot and where it was found; `None` when none is stored.
+pub fn load_secret(root: &Path, slot: Slot<'_>) -> Result<Option<(String, Store)>> {
+    if let Some(e) = entry(slot.account)
         && let Ok(t) = e.get_password()
     {
         return Ok(Some((t, Store::Keychain)));
     }
-    let path = file(root);
+    let path = root.join(slot.file);
     match std::fs::read_to_string(&path) {
         Ok(t) if !t.trim().is_empty() => Ok(Some((t.trim().to_owned(), Store::File))),
         Ok(_) => Ok(None),
@@ -103,15 +124,20 @@ pub fn stored_in(root: &Path, server_url: &str) -> Result<Option<Store>> {
 
 /// Forgets the token for `server_url` in both stores.
 pub fn delete(root: &Path, server_url: &str) -> Result<()> {
-    if let Some(e) = entry(server_url) {
+    delete_secret(root, server_slot(server_url))
+}
+
+/// Forgets a slot's secret in both stores.
+pub fn delete_secret(root: &Path, slot: Slot<'_>) -> Result<()> {
+    if let Some(e) = entry(slot.account) {
         // NoEntry and an unreachable keychain both mean there is nothing there to remove.
         let _ = e.delete_credential();
     }
-    remove_file(root)
+    remove_file(root, slot.file)
 }
 
-fn remove_file(root: &Path) -> Result<()> {
-    let path = file(root);
+fn remove_file(root: &Path, name: &str) -> Result<()> {
+    let path = root.join(name);
     match std::fs::remove_file(&path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(CoreError::io(path, e)),
         _ => Ok(()),
@@ -120,9 +146,9 @@ fn remove_file(root: &Path) -> Result<()> {
 
 /// Writes the token owner-only. The mode is set at creation (no window where the file is
 /// world-readable) and again on an existing file made by an older version or by hand.
-fn write_file(root: &Path, token: &str) -> Result<()> {
+fn write_file(root: &Path, name: &str, token: &str) -> Result<()> {
     use std::io::Write;
-    let path = file(root);
+    let path = root.join(name);
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]

@@ -76,6 +76,7 @@ impl Engine {
                         () = push_loop(&lib, &target, tx) => {}
                         () = feed_loop(&lib, rx) => {}
                         () = index_loop(&lib) => {}
+                        () = destinations_loop(&lib) => {}
                         () = stopped.notified() => {}
                     }
                 });
@@ -283,6 +284,23 @@ async fn feed_loop(lib: &Library, mut online: watch::Receiver<Option<Remote>>) {
                 tokio::time::sleep(FEED_POLL).await;
             }
             Err(_) => tokio::time::sleep(backoff.next_delay(None)).await,
+        }
+    }
+}
+
+/// Sends what is queued for WordPress destinations, apart from the newsroom server (a site
+/// that is down never holds up the newsroom, nor the other way round): at once when woken,
+/// else when the next retry time comes.
+async fn destinations_loop(lib: &Library) {
+    loop {
+        let pause = match crate::destinations::send::send_ready(lib, false).await {
+            Ok(Some(next)) => next.min(IDLE),
+            Ok(None) => IDLE,
+            Err(_) => Duration::from_secs(5),
+        };
+        tokio::select! {
+            () = tokio::time::sleep(pause) => {}
+            () = lib.events().destinations_woken() => {}
         }
     }
 }

@@ -68,6 +68,8 @@ pub struct Bus {
     tx: broadcast::Sender<Event>,
     wake: Notify,
     index: Notify,
+    /// Wakes the engine's destinations loop (WordPress), which waits apart from the newsroom's.
+    destinations: Notify,
 }
 
 impl Default for Bus {
@@ -78,6 +80,7 @@ impl Default for Bus {
             tx,
             wake: Notify::new(),
             index: Notify::new(),
+            destinations: Notify::new(),
         }
     }
 }
@@ -96,11 +99,25 @@ impl Bus {
     pub fn outbox_changed(&self) {
         self.emit(Event::OutboxChanged);
         self.wake.notify_one();
+        // A retry may have put WordPress items back in the queue too.
+        self.destinations.notify_one();
     }
 
     /// Wakes the engine (settings or token changed, the user asked to sync now).
     pub fn wake(&self) {
         self.wake.notify_one();
+        self.destinations.notify_one();
+    }
+
+    /// Something was queued for a destination (or a destination changed): its loop looks now.
+    pub fn destinations_changed(&self) {
+        self.emit(Event::OutboxChanged);
+        self.destinations.notify_one();
+    }
+
+    /// Resolves when [`Bus::destinations_changed`] or [`Bus::wake`] was called since the last wait.
+    pub async fn destinations_woken(&self) {
+        self.destinations.notified().await;
     }
 
     /// A save left the search index behind: the engine's indexer catches up.

@@ -9,7 +9,9 @@
 pub mod captions;
 pub mod conflicts;
 pub mod credentials;
+pub mod credit;
 pub mod desk;
+pub mod destinations;
 pub mod drafts;
 pub mod engine;
 pub mod error;
@@ -77,6 +79,8 @@ pub enum ExportFormat {
     Markdown,
     Json,
     Html,
+    /// IPTC ninjs 2.1 (JSON), pictures as associations.
+    Ninjs,
 }
 
 impl ExportFormat {
@@ -85,8 +89,9 @@ impl ExportFormat {
             "md" | "markdown" => Ok(ExportFormat::Markdown),
             "json" => Ok(ExportFormat::Json),
             "html" => Ok(ExportFormat::Html),
+            "ninjs" => Ok(ExportFormat::Ninjs),
             other => Err(CoreError::Invalid(format!(
-                "unknown format `{other}`; use md, json or html"
+                "unknown format `{other}`; use md, json, html or ninjs"
             ))),
         }
     }
@@ -395,6 +400,46 @@ impl Library {
             outbox: self.outbox_entries(100)?,
             story: story.map(|id| self.publish_state(id)).transpose()?,
         })
+    }
+
+    // ---- destinations (WordPress sites) -----------------------------------------------------
+
+    /// Adds a WordPress site (or replaces the one of that name); the application password goes
+    /// to the OS keychain, else a 0600 file.
+    pub fn add_destination(
+        &self,
+        name: &str,
+        url: &str,
+        user: &str,
+        app_password: &str,
+    ) -> Result<destinations::Destination> {
+        destinations::add(self, name, url, user, app_password)
+    }
+
+    /// Every destination, by name.
+    pub fn destinations(&self) -> Result<Vec<destinations::Destination>> {
+        destinations::list(self)
+    }
+
+    /// Removes a destination, its password and what is still queued for it.
+    pub fn remove_destination(&self, name: &str) -> Result<()> {
+        destinations::remove(self, name)
+    }
+
+    /// Queues a story for a destination (after the copy desk's check) and returns at once; the
+    /// engine sends it.
+    pub fn enqueue_to_destination(&self, id: &str, destination: &str) -> Result<String> {
+        destinations::enqueue(self, id, destination)
+    }
+
+    /// Queues a story for a destination and sends it within `patience`.
+    pub fn publish_to(
+        &self,
+        id: &str,
+        destination: &str,
+        patience: &sync::Patience,
+    ) -> Result<destinations::DestinationReport> {
+        destinations::send::publish(self, id, destination, patience)
     }
 
     /// Publishes and waits within `patience`; see [`publish::publish`].

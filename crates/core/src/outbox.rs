@@ -25,6 +25,8 @@ pub enum Kind {
     Article,
     /// The request to publish the story.
     Publish,
+    /// The story sent to a WordPress destination (its photos, then the post), as one item.
+    Wordpress,
 }
 
 impl Kind {
@@ -35,6 +37,7 @@ impl Kind {
             Kind::Preview => "preview",
             Kind::Article => "article",
             Kind::Publish => "publish",
+            Kind::Wordpress => "wordpress",
         }
     }
 
@@ -44,6 +47,7 @@ impl Kind {
             "photo_meta" => Kind::PhotoMeta,
             "preview" => Kind::Preview,
             "publish" => Kind::Publish,
+            "wordpress" => Kind::Wordpress,
             _ => Kind::Article,
         }
     }
@@ -87,6 +91,9 @@ pub struct Item {
     pub id: i64,
     pub kind: Kind,
     pub target: String,
+    /// The destination (a WordPress site's name); `None` for the newsroom server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
     pub state: ItemState,
     /// Percentage for uploads (0–100), else 0 or 100.
     pub progress: u8,
@@ -115,6 +122,23 @@ pub fn enqueue(conn: &Connection, kind: Kind, target: &str) -> Result<bool> {
         params![
             kind.as_str(),
             target,
+            uuid::Uuid::now_v7().to_string(),
+            now()
+        ],
+    )?;
+    Ok(n == 1)
+}
+
+/// Queues a story for a destination unless it is already waiting to go there. Returns whether
+/// a new row was written.
+pub fn enqueue_to(conn: &Connection, kind: Kind, target: &str, destination: &str) -> Result<bool> {
+    let n = conn.execute(
+        "INSERT OR IGNORE INTO outbox(kind, target, destination, idempotency_key, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![
+            kind.as_str(),
+            target,
+            destination,
             uuid::Uuid::now_v7().to_string(),
             now()
         ],
@@ -166,7 +190,7 @@ pub fn is_pending(conn: &Connection, kind: Kind, target: &str) -> Result<bool> {
 }
 
 const COLUMNS: &str = "id, kind, target, state, bytes_done, bytes_total, attempts, next_attempt_at,
-    last_error, idempotency_key, created_at, updated_at, upload_location";
+    last_error, idempotency_key, created_at, updated_at, upload_location, destination";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     let kind: String = r.get(1)?;
@@ -195,6 +219,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         created_at: r.get(10)?,
         updated_at: r.get(11)?,
         upload_location: r.get(12)?,
+        destination: r.get(13)?,
     })
 }
 

@@ -12,11 +12,9 @@ use crate::sync::send::{self, Pass};
 use crate::sync::{self, DrainReport, Patience, PublishReport, Remote, SyncReport};
 use crate::{Library, stories};
 
-/// Refuses while the copy desk reports a hard failure; else queues the story, its photos and
-/// the publish request in one transaction and wakes the engine. Returns at once.
-pub fn enqueue(lib: &Library, id: &str) -> Result<String> {
-    let id = stories::resolve_id(lib, id)?;
-    let findings = lib.check_article(&id)?;
+/// Refuses while the copy desk reports a hard failure (wherever the story is going).
+pub fn check_publishable(lib: &Library, id: &str) -> Result<()> {
+    let findings = lib.check_article(id)?;
     let blocking = byline_desk::blocking(&findings);
     if !blocking.is_empty() {
         let list: Vec<String> = blocking
@@ -29,6 +27,14 @@ pub fn enqueue(lib: &Library, id: &str) -> Result<String> {
             list.join("; ")
         )));
     }
+    Ok(())
+}
+
+/// Refuses while the copy desk reports a hard failure; else queues the story, its photos and
+/// the publish request in one transaction and wakes the engine. Returns at once.
+pub fn enqueue(lib: &Library, id: &str) -> Result<String> {
+    let id = stories::resolve_id(lib, id)?;
+    check_publishable(lib, &id)?;
     let article = lib.article(&id)?;
     lib.db()
         .transaction(|tx| sync::enqueue_publish(tx, &article))?;
@@ -50,6 +56,7 @@ pub fn publish(
         .db()
         .read(outbox::pending)?
         .into_iter()
+        .filter(|i| i.destination.is_none())
         .filter(|i| i.target == id || shows_photo(&article, &i.target))
         .collect();
     if let Some(stuck) = still.first() {
@@ -123,7 +130,7 @@ pub fn drain(lib: &Library, remote: &Remote, patience: &Patience) -> Result<Drai
     let pending = lib.db().read(outbox::pending)?;
     report.pending = pending
         .iter()
-        .filter(|i| i.state != ItemState::NeedsAttention)
+        .filter(|i| i.state != ItemState::NeedsAttention && i.destination.is_none())
         .count();
     Ok(report)
 }

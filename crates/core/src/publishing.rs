@@ -72,13 +72,65 @@ pub struct StoryState {
     pub pending: usize,
     /// Conflicts the server's merge left for the user to resolve.
     pub conflicts: usize,
+    /// Where the story stands on each WordPress destination it was sent to.
+    pub destinations: Vec<DestinationState>,
+}
+
+/// A story on one destination (a WordPress site).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct DestinationState {
+    pub destination: String,
+    /// `queued`, `uploading`, `needs_attention`, or `published` once the site holds this version.
+    pub state: PublishState,
+    /// The post's address on the site, once it exists.
+    pub url: Option<String>,
+    pub error: Option<String>,
+}
+
+fn destination_states(
+    conn: &Connection,
+    id: &str,
+    pending: &[Item],
+) -> Result<Vec<DestinationState>> {
+    let mut stmt = conn.prepare(
+        "SELECT destination, link FROM destination_posts WHERE article_id = ?1 ORDER BY destination",
+    )?;
+    let rows = stmt
+        .query_map([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows
+        .into_iter()
+        .map(|(destination, url)| {
+            let item = pending.iter().find(|i| {
+                i.kind == Kind::Wordpress
+                    && i.target == id
+                    && i.destination.as_deref() == Some(destination.as_str())
+            });
+            let (state, error) = match item {
+                Some(i) => (item_state(i), i.last_error.clone()),
+                None if url.is_some() => (PublishState::Published, None),
+                None => (PublishState::Local, None),
+            };
+            DestinationState {
+                destination,
+                state,
+                url,
+                error,
+            }
+        })
+        .collect())
 }
 
 fn item_state(i: &Item) -> PublishState {
     match i.state {
         ItemState::Uploading => PublishState::Uploading,
         ItemState::NeedsAttention => PublishState::NeedsAttention,
-        ItemState::Done if i.kind == Kind::Publish => PublishState::Published,
+        ItemState::Done if matches!(i.kind, Kind::Publish | Kind::Wordpress) => {
+            PublishState::Published
+        }
         ItemState::Done => PublishState::OnServer,
         ItemState::Queued => PublishState::Queued,
     }
@@ -89,17 +141,23 @@ fn label(conn: &Connection, i: &Item) -> String {
         Kind::Photo | Kind::PhotoMeta | Kind::Preview => photos::get(conn, &i.target)
             .map(|p| p.original_name)
             .unwrap_or_else(|_| i.target.chars().take(12).collect()),
-        Kind::Article | Kind::Publish => conn
-            .query_row(
-                "SELECT title FROM articles WHERE id = ?1",
-                [&i.target],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| i.target.clone()),
+        Kind::Wordpress => format!(
+            "{} → {}",
+            title(conn, &i.target),
+            i.destination.as_deref().unwrap_or_default()
+        ),
+        Kind::Article | Kind::Publish => title(conn, &i.target),
     }
+}
+
+fn title(conn: &Connection, id: &str) -> String {
+    conn.query_row("SELECT title FROM articles WHERE id = ?1", [id], |r| {
+        r.get::<_, String>(0)
+    })
+    .optional()
+    .ok()
+    .flatten()
+    .unwrap_or_else(|| id.to_owned())
 }
 
 fn entry(conn: &Connection, i: &Item) -> OutboxEntry {
@@ -144,8 +202,11 @@ fn photo_in(article: &Article, photo_id: &str) -> bool {
 /// The publishing state of one story.
 pub fn story_state(conn: &Connection, id: &str) -> Result<StoryState> {
     let article = drafts::get(conn, id)?;
-    let mine: Vec<Item> = outbox::pending(conn)?
+    let pending = outbox::pending(conn)?;
+    let destinations = destination_states(conn, id, &pending)?;
+    let mine: Vec<Item> = pending
         .into_iter()
+        .filter(|i| i.destination.is_none())
         .filter(|i| i.target == id || photo_in(&article, &i.target))
         .collect();
     let remote = sync::remote_state(conn, id)?;
@@ -186,5 +247,6 @@ pub fn story_state(conn: &Connection, id: &str) -> Result<StoryState> {
         server_revision,
         pending: mine.len(),
         conflicts,
+        destinations,
     })
 }

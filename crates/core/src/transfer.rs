@@ -137,6 +137,13 @@ pub fn export(lib: &Library, id: &str, format: ExportFormat, out: Option<&Path>)
             md
         }
         ExportFormat::Html => io::html::render(&a, &|b| figure_data_uri(lib, b)),
+        ExportFormat::Ninjs => {
+            let resolved = crate::credit::resolved(lib, &a);
+            let item = io::ninjs::render(&resolved, &|b| ninjs_picture(lib, b));
+            let mut s = serde_json::to_string_pretty(&item).expect("ninjs serialises");
+            s.push('\n');
+            s
+        }
     };
     if let Some(out) = out {
         write_atomic(out, text.as_bytes())?;
@@ -210,4 +217,74 @@ fn figure_data_uri(lib: &Library, b: &Block) -> Option<String> {
         p.format,
         base64_encode(&bytes)
     ))
+}
+
+/// A figure's photo for ninjs: the original and the 1600 px preview, as `file://` URIs of the
+/// library's copies (a receiver fetches or is sent them alongside).
+fn ninjs_picture(lib: &Library, b: &Block) -> Option<io::ninjs::Picture> {
+    let BlockKind::Figure {
+        photo_id: Some(id),
+        credit,
+        ..
+    } = &b.kind
+    else {
+        return None;
+    };
+    let p = lib.photo(id).ok()?;
+    let original = stories::photo_file(lib, &p);
+    let mut renditions = vec![io::ninjs::Rendition {
+        name: "original",
+        href: file_uri(&original),
+        contenttype: format!("image/{}", p.format),
+        width: p.meta.width,
+        height: p.meta.height,
+        size: Some(p.size),
+    }];
+    let preview = lib.root().join(crate::photodesk::rendition_path(
+        id,
+        crate::photodesk::PREVIEW_EDGE,
+    ));
+    if let Ok(m) = std::fs::metadata(&preview) {
+        let edge = u64::from(crate::photodesk::PREVIEW_EDGE);
+        let (w, h) = (p.meta.width.max(1), p.meta.height.max(1));
+        let scale = |a: u64, b: u64| {
+            if a >= b {
+                edge.min(a)
+            } else {
+                (edge.min(b) * a + b / 2) / b
+            }
+        };
+        renditions.push(io::ninjs::Rendition {
+            name: "preview",
+            href: file_uri(&preview),
+            contenttype: "image/jpeg".into(),
+            width: scale(w, h),
+            height: scale(h, w),
+            size: Some(m.len()),
+        });
+    }
+    Some(io::ninjs::Picture {
+        photo_id: id.clone(),
+        credit: credit.clone(),
+        copyright: p.meta.fields.copyright.trim().to_owned(),
+        renditions,
+    })
+}
+
+/// A `file://` URI for an absolute path, percent-encoding everything but unreserved bytes.
+pub(crate) fn file_uri(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let s = abs.to_string_lossy().replace('\\', "/");
+    let mut out = String::from("file://");
+    if !s.starts_with('/') {
+        out.push('/');
+    }
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~:".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

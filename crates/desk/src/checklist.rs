@@ -155,17 +155,35 @@ pub(crate) fn checklist(
         }
         let has_credit = !credit.trim().is_empty()
             || facts.is_some_and(|f| filled(f.credit.as_ref()) || filled(f.creator.as_ref()));
-        if !has_credit {
+        let inherited = article.photo_credit();
+        if !has_credit && !inherited.is_empty() {
+            // As the newspaper prints it: the byline's photographer credits every photo that
+            // names no one else. Shown so the desk can give a photo its own credit instead.
+            let mut r = article_raw(
+                Rule::InheritedCredit,
+                loc,
+                len,
+                String::new(),
+                format!(
+                    "Ảnh {name} ghi nguồn theo tác giả ảnh của bài: {inherited} (ghi nguồn riêng cho ảnh để thay)."
+                ),
+                format!(
+                    "Photo {name} is credited to the story's photographer: {inherited} (give the photo its own credit to override)."
+                ),
+            );
+            r.replacement = Some(inherited);
+            out.push(r);
+        } else if !has_credit {
             out.push(article_raw(
                 Rule::MissingCredit,
                 loc,
                 len,
                 String::new(),
                 format!(
-                    "Ảnh {name} chưa ghi nguồn/tác giả ảnh (trong bài hoặc trong thư viện ảnh)."
+                    "Ảnh {name} chưa ghi nguồn/tác giả ảnh (trong bài, trong thư viện ảnh hoặc tác giả ảnh của bài)."
                 ),
                 format!(
-                    "Photo {name} has no credit (neither in the story nor in the photo library)."
+                    "Photo {name} has no credit (neither in the story, nor in the photo library, nor a photographer in the byline)."
                 ),
             ));
         }

@@ -56,6 +56,8 @@ pub enum Rule {
     LeadLength,
     MissingCaption,
     MissingCredit,
+    /// A figure without a credit of its own takes the story's photographer(s): shown, not blocking.
+    InheritedCredit,
     MissingByline,
     BylineRole,
     PhotoDateAfterPublish,
@@ -64,7 +66,7 @@ pub enum Rule {
 
 impl Rule {
     /// All rules, for settings validation and documentation.
-    pub const ALL: [Rule; 26] = [
+    pub const ALL: [Rule; 27] = [
         Rule::DoubleSpace,
         Rule::TrailingSpace,
         Rule::LeadingSpace,
@@ -87,6 +89,7 @@ impl Rule {
         Rule::LeadLength,
         Rule::MissingCaption,
         Rule::MissingCredit,
+        Rule::InheritedCredit,
         Rule::MissingByline,
         Rule::BylineRole,
         Rule::PhotoDateAfterPublish,
@@ -118,6 +121,7 @@ impl Rule {
             Rule::LeadLength => "lead-length",
             Rule::MissingCaption => "missing-caption",
             Rule::MissingCredit => "missing-credit",
+            Rule::InheritedCredit => "inherited-credit",
             Rule::MissingByline => "missing-byline",
             Rule::BylineRole => "byline-role",
             Rule::PhotoDateAfterPublish => "photo-date-after-publish",
@@ -142,6 +146,7 @@ impl Rule {
             Rule::NotNfc
             | Rule::UnknownName
             | Rule::SpellingUnavailable
+            | Rule::InheritedCredit
             | Rule::AbbreviationNotExpanded => Severity::Info,
             _ => Severity::Warning,
         }

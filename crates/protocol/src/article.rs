@@ -270,6 +270,28 @@ impl Article {
             .iter()
             .filter(move |p| p.role.eq_ignore_ascii_case(role))
     }
+
+    /// The credit a figure without one of its own inherits: the byline's photographer(s),
+    /// joined with ", " (empty when the byline names none).
+    pub fn photo_credit(&self) -> String {
+        self.people("photographer")
+            .map(|p| p.name.trim())
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The credit printed for a figure: its own, else `library` (the photo library's credit or
+    /// creator), else the byline's photographer(s).
+    pub fn figure_credit(&self, own: &str, library: Option<&str>) -> String {
+        if !own.trim().is_empty() {
+            return own.trim().to_owned();
+        }
+        match library.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(l) => l.to_owned(),
+            None => self.photo_credit(),
+        }
+    }
 }
 
 /// Borrowed view of an article's content, serialised for hashing and comparison.

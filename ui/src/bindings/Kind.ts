@@ -4,4 +4,4 @@
 /**
  * What an outbox item sends.
  */
-export type Kind = "photo" | "photo_meta" | "preview" | "article" | "publish";
+export type Kind = "photo" | "photo_meta" | "preview" | "article" | "publish" | "wordpress";

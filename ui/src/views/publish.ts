@@ -70,7 +70,7 @@ export async function publishView(): Promise<View> {
   const retryBtn = h("button", { class: "ghost", id: "retry-btn" }, t("retry"));
   const setBusy = (b: boolean) => {
     busy = b;
-    for (const el of [publishBtn, syncBtn, retryBtn, pick]) el.disabled = b || stories.length === 0;
+    for (const el of [publishBtn, syncBtn, retryBtn, pick, sitesBtn]) el.disabled = b || stories.length === 0;
     if (stories.length === 0) syncBtn.disabled = b;
   };
 
@@ -104,8 +104,46 @@ export async function publishView(): Promise<View> {
             waitingNote(s.state, s.error),
           )
         : null,
+      s.destinations.length > 0
+        ? h(
+            "ul",
+            { class: "pub-sites", id: "story-sites" },
+            ...s.destinations.map((d) =>
+              h(
+                "li",
+                { "data-site": d.destination, "data-state": d.state },
+                h("strong", {}, d.destination),
+                " ",
+                stateBadge(d.state, 100),
+                d.url && d.state === "published"
+                  ? h("a", { href: d.url, target: "_blank", rel: "noopener", class: "small" }, ` ${t("onSite")}`)
+                  : null,
+                d.error ? h("span", { class: d.state === "needs_attention" ? "pub-error" : "pub-note", title: d.error }, ` ${d.error}`) : null,
+              ),
+            ),
+          )
+        : null,
     );
   }
+
+  // "Send to site": one checkbox per WordPress site from Settings, then one button.
+  const destinations = await api.listDestinations();
+  const siteChecks = destinations.map((d) =>
+    h("input", { type: "checkbox", value: d.name, "data-site": d.name, "aria-label": d.name }),
+  );
+  const sitesBtn = h("button", { class: "ghost", id: "publish-to-sites", type: "button" }, t("publishToSites"));
+  const sitesBox =
+    destinations.length === 0
+      ? null
+      : h(
+          "section",
+          { class: "pub-card", id: "send-to-sites", "aria-labelledby": "send-to-h" },
+          h("h2", { class: "sub", id: "send-to-h" }, t("sendTo")),
+          ...destinations.map((d, i) =>
+            h("label", { class: "site-choice" }, siteChecks[i], ` ${d.name} `, h("span", { class: "muted small" }, d.url)),
+          ),
+          h("div", { class: "panel-actions" }, sitesBtn),
+        );
 
   function renderOutbox(items: api.OutboxEntry[]) {
     if (items.length === 0) {
@@ -260,6 +298,14 @@ export async function publishView(): Promise<View> {
       renderStory(await api.publishStory(pick.value));
     }),
   );
+  sitesBtn.addEventListener("click", () =>
+    void run(async () => {
+      const names = siteChecks.filter((c) => c.checked).map((c) => c.value);
+      sessionStorage.setItem("lastStory", pick.value);
+      renderStory(await api.publishToDestinations(pick.value, names));
+      toast(t("sentToSites", { n: names.length }));
+    }),
+  );
   syncBtn.addEventListener("click", () =>
     void run(async () => {
       const n = await api.syncNow();
@@ -295,6 +341,7 @@ export async function publishView(): Promise<View> {
       "div",
       { class: "publish-body" },
       storyBox,
+      sitesBox,
       conflictBox,
       h("h2", { class: "sub" }, t("outboxTitle")),
       outboxList,

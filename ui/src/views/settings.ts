@@ -12,8 +12,90 @@ export function storeLabel(s: api.Settings): string {
   return s.token_store ? t("tokenStoredIn", { store: t(`store_${s.token_store}`) }) : "";
 }
 
+/** The WordPress sites block: the list (each with Remove) and a small form to add one. */
+export async function destinationsBlock(): Promise<HTMLElement> {
+  const list = h("ul", { id: "destinations", class: "destinations", "aria-label": t("destinationsSection") });
+  const render = (ds: api.Destination[]) => {
+    if (ds.length === 0) {
+      list.replaceChildren(h("li", { class: "empty muted" }, t("noDestinations")));
+      return;
+    }
+    list.replaceChildren(
+      ...ds.map((d) =>
+        h(
+          "li",
+          { class: "destination", "data-name": d.name },
+          h("strong", {}, d.name),
+          h("span", { class: "muted small" }, ` ${d.url} · ${d.user}`),
+          d.password_store
+            ? h("span", { class: "muted small" }, ` · ${t("tokenStoredIn", { store: t(`store_${d.password_store}`) })}`)
+            : null,
+          h(
+            "button",
+            {
+              class: "ghost",
+              type: "button",
+              "data-remove": d.name,
+              onclick: () =>
+                void (async () => {
+                  try {
+                    await api.removeDestination(d.name);
+                    toast(t("destinationRemoved", { name: d.name }));
+                    render(await api.listDestinations());
+                  } catch (e) {
+                    toast(errorText(e), "error", { detail: errorDetail(e) });
+                  }
+                })(),
+            },
+            t("removeDestination"),
+          ),
+        ),
+      ),
+    );
+  };
+  render(await api.listDestinations());
+  const field = (id: string, label: string, type = "text", placeholder = "") =>
+    h("input", { id, type, "aria-label": label, placeholder, autocomplete: "off" });
+  const name = field("dest-name", t("destName"), "text", "web");
+  const url = field("dest-url", t("destUrl"), "url", "https://");
+  const user = field("dest-user", t("destUser"));
+  const password = field("dest-password", t("destAppPassword"), "password");
+  const add = async () => {
+    try {
+      const d = await api.addDestination(name.value, url.value, user.value, password.value);
+      password.value = "";
+      for (const el of [name, url, user]) el.value = "";
+      toast(t("destinationAdded", { name: d.name }));
+      render(await api.listDestinations());
+    } catch (e) {
+      toast(errorText(e), "error", { detail: errorDetail(e) });
+    }
+  };
+  const row = (label: string, el: HTMLElement) => h("label", { class: "field" }, h("span", {}, label), el);
+  return h(
+    "form",
+    {
+      class: "settings-form",
+      id: "destinations-form",
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        void add();
+      },
+    },
+    h("h2", { class: "sub" }, t("destinationsSection")),
+    h("p", { class: "muted small" }, t("destinationsHint")),
+    list,
+    row(t("destName"), name),
+    row(t("destUrl"), url),
+    row(t("destUser"), user),
+    row(t("destAppPassword"), password),
+    h("div", { class: "panel-actions" }, h("button", { class: "primary", id: "add-destination", type: "submit" }, t("addDestination"))),
+  );
+}
+
 export async function settingsView(onPrefs: () => void): Promise<View> {
   let s = await api.getSettings();
+  const sites = await destinationsBlock();
   const lang = h(
     "select",
     { id: "lang", "aria-label": t("language") },
@@ -100,6 +182,7 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
       row(t("city"), city),
       h("div", { class: "panel-actions" }, save),
     ),
+    sites,
   );
   return { el };
 }

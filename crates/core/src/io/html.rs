@@ -105,6 +105,16 @@ fn head(h: &mut String, article: &Article) {
     }
 }
 
+/// The story's body alone (paragraphs, headings, quotes, captioned figures): what a feed such as
+/// ninjs carries as its HTML body.
+pub fn body(article: &Article, image_src: &dyn Fn(&Block) -> Option<String>) -> String {
+    let mut h = String::with_capacity(4096);
+    for b in &article.blocks {
+        block(&mut h, b, image_src);
+    }
+    h
+}
+
 fn block(h: &mut String, b: &Block, image_src: &dyn Fn(&Block) -> Option<String>) {
     match &b.kind {
         BlockKind::Paragraph { text } => {

@@ -4,6 +4,7 @@
 
 pub mod html;
 pub mod markdown;
+pub mod ninjs;
 pub mod plain;
 
 use std::path::Path;

@@ -49,7 +49,8 @@ pub async fn send_ready(
     let items = lib.db().read(outbox::pending)?;
     let now = chrono::Local::now().fixed_offset();
     for item in items {
-        if item.state == ItemState::NeedsAttention {
+        // Items for other destinations (WordPress) go by their own pass (`destinations/send.rs`).
+        if item.state == ItemState::NeedsAttention || item.destination.is_some() {
             continue;
         }
         if let Some(wait) = not_before(&item, now).filter(|_| !eager) {
@@ -164,6 +165,9 @@ async fn send(
             Ok(())
         }
         Kind::Article => send_article(lib, client, item).await,
+        Kind::Wordpress => Err(Failure::Local(CoreError::Invalid(
+            "a WordPress item reached the newsroom server's pass".into(),
+        ))),
         Kind::Publish => {
             let out = client.publish(&item.target, &item.idempotency_key).await?;
             let local = super::pull::adopt(lib, out.article)?;

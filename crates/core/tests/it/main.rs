@@ -7,6 +7,7 @@ mod credentials;
 mod disk_full;
 mod migration;
 mod model_story;
+mod ninjs;
 mod revisions;
 mod search;
 mod words;

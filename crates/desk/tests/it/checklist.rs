@@ -332,3 +332,48 @@ fn the_readme_example_settings_file_parses() {
         "the example turns on expand-on-first-use"
     );
 }
+
+#[test]
+fn a_figure_without_its_own_credit_inherits_the_bylines_photographers_and_its_own_wins() {
+    let mut a = ready_story();
+    a.byline.push(Person {
+        name: "Cảnh Toàn".into(),
+        role: "photographer".into(),
+    });
+    a.byline.push(Person {
+        name: "Hữu Vinh".into(),
+        role: "Photographer".into(),
+    });
+    a.blocks.push(figure("p2", "Lãnh đạo phát biểu.", ""));
+    let found = checklist(&a, &PhotoMap::new(), &Settings::default());
+    assert_eq!(
+        rules(&found),
+        [(Rule::InheritedCredit, Some(2))],
+        "p1 has its own credit (no finding); p2 inherits the photographers"
+    );
+    assert_eq!(
+        found[0].severity,
+        Severity::Info,
+        "inheriting is not a failure"
+    );
+    assert_eq!(
+        found[0].replacement.as_deref(),
+        Some("Cảnh Toàn, Hữu Vinh"),
+        "every photographer in the byline, in order"
+    );
+    assert_eq!(
+        a.figure_credit("", None),
+        "Cảnh Toàn, Hữu Vinh",
+        "what a publish prints for p2"
+    );
+    assert_eq!(
+        a.figure_credit("TTXVN", None),
+        "TTXVN",
+        "a credit of its own overrides the inherited one"
+    );
+    assert_eq!(
+        a.figure_credit("", Some("Ảnh: Bá Đức")),
+        "Ảnh: Bá Đức",
+        "the photo library's credit comes before the byline"
+    );
+}

@@ -222,8 +222,34 @@ fn fix_repairs_the_safe_defects_and_leaves_quote_ellipsis_and_dash_to_a_human() 
 }
 
 #[test]
-fn the_model_story_is_blocked_only_by_its_missing_photo_credits() {
+fn the_model_story_can_be_published_as_filed_its_photos_credited_to_its_photographer() {
     let a = seed_article();
+    let all = desk().check_all(&a, &Default::default());
+    assert!(
+        blocking(&all).is_empty(),
+        "no figure has a credit of its own, but the byline names the photographer: {:#?}",
+        blocking(&all)
+    );
+    let inherited: Vec<(Option<usize>, Option<&str>)> = all
+        .iter()
+        .filter(|f| f.rule == Rule::InheritedCredit)
+        .map(|f| (f.block, f.replacement.as_deref()))
+        .collect();
+    assert_eq!(
+        inherited,
+        [
+            (Some(0), Some("Cảnh Toàn")),
+            (Some(2), Some("Cảnh Toàn")),
+            (Some(4), Some("Cảnh Toàn"))
+        ],
+        "each figure shows the credit it inherits, so the desk can override it"
+    );
+}
+
+#[test]
+fn the_model_story_without_a_photographer_is_blocked_by_its_uncredited_photos() {
+    let mut a = seed_article();
+    a.byline.retain(|p| p.role != "photographer");
     let all = desk().check_all(&a, &Default::default());
     let blockers: Vec<(Rule, Option<usize>)> =
         blocking(&all).iter().map(|f| (f.rule, f.block)).collect();
@@ -234,6 +260,6 @@ fn the_model_story_is_blocked_only_by_its_missing_photo_credits() {
             (Rule::MissingCredit, Some(2)),
             (Rule::MissingCredit, Some(4))
         ],
-        "captions are there, credits are not (none in the file, no photo facts given)"
+        "neither a credit of their own nor a photographer to inherit from"
     );
 }
