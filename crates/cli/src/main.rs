@@ -3,6 +3,7 @@
 
 mod article;
 mod desk;
+mod editorial;
 mod output;
 mod photo;
 mod publish;
@@ -49,12 +50,25 @@ enum Command {
     #[command(subcommand)]
     Words(desk::WordsCmd),
     /// Publish a story and its photos to the newsroom server (queued first: nothing is lost).
+    /// Editors only: the page then shows this version.
     Publish {
         id: String,
         #[arg(long, env = "BYLINE_SERVER")]
         server: Option<String>,
         #[arg(long, env = "BYLINE_TOKEN", hide_env_values = true)]
         token: Option<String>,
+        /// A correction notice shown, dated, on the public page under the corrections heading.
+        #[arg(long)]
+        correction: Option<String>,
+    },
+    /// Take a published story down (editors): the page answers 410 Gone; versions are kept.
+    Unpublish {
+        id: String,
+        #[command(flatten)]
+        server: editorial::ServerArgs,
+        /// Why (kept with the takedown on the server).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Send everything queued, then pull what changed on the server. With `--watch`, keep
     /// doing so in the foreground until Ctrl+C / SIGTERM (the sync engine).
@@ -98,8 +112,15 @@ fn main() -> ExitCode {
         Command::Check { id } => desk::check(&lib, &id, &out),
         Command::Fix { id } => desk::fix(&lib, &id, &out),
         Command::Words(cmd) => desk::words(&lib, cmd, &out),
-        Command::Publish { id, server, token } => {
-            publish::remote(&lib, server, token).and_then(|r| publish::publish(&lib, &id, &r, &out))
+        Command::Publish {
+            id,
+            server,
+            token,
+            correction,
+        } => publish::remote(&lib, server, token)
+            .and_then(|r| publish::publish(&lib, &id, &r, correction.as_deref(), &out)),
+        Command::Unpublish { id, server, reason } => {
+            editorial::unpublish(&lib, &id, &server, reason.as_deref(), &out)
         }
         Command::Sync {
             server,

@@ -100,6 +100,12 @@ pub struct Item {
     pub updated_at: String,
     #[serde(skip)]
     pub upload_location: Option<String>,
+    /// What the item carries besides its target (a publish's correction notice).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+    /// The error code of `last_error` when the server gave one (`editor_required`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_code: Option<String>,
 }
 
 fn now() -> String {
@@ -120,6 +126,25 @@ pub fn enqueue(conn: &Connection, kind: Kind, target: &str) -> Result<bool> {
         ],
     )?;
     Ok(n == 1)
+}
+
+/// Queues an item carrying `payload`. A pending item of the same (kind, target) takes the new
+/// payload under a fresh idempotency key (the server would refuse the old key with another
+/// body): the newest correction notice is the one that goes.
+pub fn enqueue_with(conn: &Connection, kind: Kind, target: &str, payload: &str) -> Result<()> {
+    if enqueue(conn, kind, target)? {
+        conn.execute(
+            "UPDATE outbox SET payload = ?3 WHERE kind = ?1 AND target = ?2 AND state != 'done'",
+            params![kind.as_str(), target, payload],
+        )?;
+        return Ok(());
+    }
+    conn.execute(
+        "UPDATE outbox SET payload = ?3, idempotency_key = ?4, updated_at = ?5
+         WHERE kind = ?1 AND target = ?2 AND state != 'done' AND payload IS NOT ?3",
+        params![kind.as_str(), target, payload, uuid::Uuid::now_v7().to_string(), now()],
+    )?;
+    Ok(())
 }
 
 /// Called inside a story's save transaction: a story the server already has gets a push queued,
@@ -166,7 +191,7 @@ pub fn is_pending(conn: &Connection, kind: Kind, target: &str) -> Result<bool> {
 }
 
 const COLUMNS: &str = "id, kind, target, state, bytes_done, bytes_total, attempts, next_attempt_at,
-    last_error, idempotency_key, created_at, updated_at, upload_location";
+    last_error, idempotency_key, created_at, updated_at, upload_location, payload, last_code";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     let kind: String = r.get(1)?;
@@ -195,6 +220,8 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         created_at: r.get(10)?,
         updated_at: r.get(11)?,
         upload_location: r.get(12)?,
+        payload: r.get(13)?,
+        last_code: r.get(14)?,
     })
 }
 
@@ -250,7 +277,7 @@ pub fn set_location(conn: &Connection, id: i64, location: Option<&str>) -> Resul
 pub fn mark_done(conn: &Connection, id: i64) -> Result<()> {
     conn.execute(
         "UPDATE outbox SET state = 'done', bytes_done = bytes_total, last_error = NULL,
-         next_attempt_at = NULL, updated_at = ?2 WHERE id = ?1",
+         last_code = NULL, next_attempt_at = NULL, updated_at = ?2 WHERE id = ?1",
         params![id, now()],
     )?;
     Ok(())
@@ -267,8 +294,17 @@ pub fn mark_retry(
         + chrono::Duration::from_std(delay).unwrap_or_else(|_| chrono::Duration::seconds(60));
     conn.execute(
         "UPDATE outbox SET state = 'queued', attempts = attempts + 1, last_error = ?2,
-         next_attempt_at = ?3, updated_at = ?4 WHERE id = ?1",
+         last_code = NULL, next_attempt_at = ?3, updated_at = ?4 WHERE id = ?1",
         params![id, error, at.to_rfc3339(), now()],
+    )?;
+    Ok(())
+}
+
+/// Records the error code of the item's last failure (after [`mark_retry`], which clears it).
+pub fn set_code(conn: &Connection, id: i64, code: byline_protocol::ErrorCode) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET last_code = ?2 WHERE id = ?1",
+        params![id, code.as_str()],
     )?;
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod error;
 
 pub use article::{Article, ArticleContent, Block, BlockKind, Person, Related, Status, new_id};
 pub use error::{ApiError, ErrorCode};
+pub mod diff;
 pub mod merge;
 pub mod sync;
 

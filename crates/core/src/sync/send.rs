@@ -69,11 +69,15 @@ pub async fn send_ready(
             }
             Err(Failure::Remote(e)) if is_role_refused(&e) => {
                 // Never parked (the CLI contract: a refused token parks nothing): it waits,
-                // with the reason, for a token whose role may do it; later items still go.
+                // with the reason and its code, for a token whose role may do it; later items
+                // still go.
                 let why = role_refused_message(&e);
                 let delay = retry_delay(item.attempts, None);
-                lib.db()
-                    .write(|c| outbox::mark_retry(c, item.id, &why, delay))?;
+                let code = e.to_api_error().code;
+                lib.db().write(|c| {
+                    outbox::mark_retry(c, item.id, &why, delay)?;
+                    outbox::set_code(c, item.id, code)
+                })?;
                 lib.events().emit(Event::OutboxChanged);
                 continue;
             }
@@ -107,6 +111,11 @@ fn role_refused_message(e: &SyncError) -> String {
         "the server refused this for your role ({e}): it stays queued and goes with the token of \
          someone allowed to do it (an editor publishes: `byline publish ID --token EDITOR_TOKEN`)"
     )
+}
+
+/// Whether an item waits because only an editor may do it (a reporter's publish).
+pub fn waits_for_editor(item: &Item) -> bool {
+    item.last_code.as_deref() == Some(byline_protocol::ErrorCode::EditorRequired.as_str())
 }
 
 /// What to do about a refused token, in words every front end can show.
@@ -165,7 +174,13 @@ async fn send(
         }
         Kind::Article => send_article(lib, client, item).await,
         Kind::Publish => {
-            let out = client.publish(&item.target, &item.idempotency_key).await?;
+            let out = client
+                .publish_with(
+                    &item.target,
+                    &item.idempotency_key,
+                    item.payload.as_deref(),
+                )
+                .await?;
             let local = super::pull::adopt(lib, out.article)?;
             remember(
                 lib,
@@ -174,7 +189,11 @@ async fn send(
                 local,
                 &out.conflicts,
                 Some(true),
-            )
+            )?;
+            let target = &item.target;
+            lib.db()
+                .write(|c| super::record_live(c, target, out.live.as_ref()))?;
+            Ok(())
         }
     }
 }
@@ -191,7 +210,11 @@ async fn send_article(lib: &Library, client: &Client, item: &Item) -> Result<(),
         Some(merged) => super::pull::adopt(lib, merged)?,
         None => article.revision,
     };
-    remember(lib, item, out.server_revision, local, &out.conflicts, None)
+    remember(lib, item, out.server_revision, local, &out.conflicts, None)?;
+    let target = &item.target;
+    lib.db()
+        .write(|c| super::record_live(c, target, out.live.as_ref()))?;
+    Ok(())
 }
 
 /// Records what the server now holds of the item's story.
