@@ -30,5 +30,10 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     byline_core::publishing::StoryState::export_all(&cfg)?;
     byline_core::conflicts::ConflictView::export_all(&cfg)?;
     byline_core::conflicts::Choice::export_all(&cfg)?;
+    byline_protocol::diff::ArticleDiff::export_all(&cfg)?;
+    byline_protocol::sync::VersionList::export_all(&cfg)?;
+    byline_protocol::sync::Me::export_all(&cfg)?;
+    byline_protocol::sync::Live::export_all(&cfg)?;
+    byline_core::editorial::UnpublishReport::export_all(&cfg)?;
     Ok(())
 }

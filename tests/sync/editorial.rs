@@ -29,7 +29,10 @@ fn the_page_shows_only_what_an_editor_published_with_corrections_versions_and_ta
     // The editor publishes the model story: version 1.
     let id = desk.ready_story();
     let first = run_json(&desk, &["publish", &id], &as_editor);
-    assert_eq!(first["live"]["version"], 1, "publishing makes version 1: {first}");
+    assert_eq!(
+        first["live"]["version"], 1,
+        "publishing makes version 1: {first}"
+    );
     let (_, v1_then) = http(
         "GET",
         &format!("{}/api/articles/{id}", srv.url),
@@ -42,39 +45,72 @@ fn the_page_shows_only_what_an_editor_published_with_corrections_versions_and_ta
 
     // The reporter pulls it, edits the title and syncs: the desk sees it, the page does not.
     run_json(&field, &["sync"], &as_reporter);
-    let new_title = "Tổng Liên đoàn Lao động Việt Nam khảo sát 15 năm thực hiện Nghị quyết 20 tại Nghệ An";
+    let new_title =
+        "Tổng Liên đoàn Lao động Việt Nam khảo sát 15 năm thực hiện Nghị quyết 20 tại Nghệ An";
     field.ok(&["article", "set", &id, "title", new_title]);
     let synced = run_json(&field, &["sync"], &as_reporter);
-    assert_eq!(synced["needs_attention"], 0, "the reporter's edit goes: {synced}");
+    assert_eq!(
+        synced["needs_attention"], 0,
+        "the reporter's edit goes: {synced}"
+    );
     let (_, working) = http(
         "GET",
         &format!("{}/api/articles/{id}", srv.url),
         Some(&editor),
         None,
     );
-    assert!(working.contains(new_title), "the desk sees the reporter's edit");
+    assert!(
+        working.contains(new_title),
+        "the desk sees the reporter's edit"
+    );
     let (_, now_page) = page(&srv, &id);
-    assert!(!now_page.contains(new_title), "the page does not show an unpublished edit");
-    assert_eq!(now_page, published_page, "the page is exactly what the editor published");
+    assert!(
+        !now_page.contains(new_title),
+        "the page does not show an unpublished edit"
+    );
+    assert_eq!(
+        now_page, published_page,
+        "the page is exactly what the editor published"
+    );
 
     // The reporter's publish is refused: an editor must publish.
-    let out = field.run(&["--json", "publish", &id, "--server", &srv.url, "--token", &reporter]);
+    let out = field.run(&[
+        "--json", "publish", &id, "--server", &srv.url, "--token", &reporter,
+    ]);
     assert!(!out.status.success(), "a reporter may not publish");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("an editor must publish"), "the refusal says who may: {err}");
-    assert!(err.contains("\"code\":\"editor_required\""), "with a code the app localises: {err}");
+    assert!(
+        err.contains("an editor must publish"),
+        "the refusal says who may: {err}"
+    );
+    assert!(
+        err.contains("\"code\":\"editor_required\""),
+        "with a code the app localises: {err}"
+    );
     let (_, still) = page(&srv, &id);
-    assert!(!still.contains(new_title), "the page is unchanged after the refusal");
+    assert!(
+        !still.contains(new_title),
+        "the page is unchanged after the refusal"
+    );
 
     // The editor pulls the edit and publishes it with a correction.
     run_json(&desk, &["sync"], &as_editor);
     let notice = "Bài viết đã được sửa tiêu đề cho đầy đủ tên Tổng Liên đoàn Lao động Việt Nam.";
     let second = run_json(&desk, &["publish", &id, "--correction", notice], &as_editor);
-    assert_eq!(second["live"]["version"], 2, "the correction is version 2: {second}");
+    assert_eq!(
+        second["live"]["version"], 2,
+        "the correction is version 2: {second}"
+    );
     let (status, corrected) = page(&srv, &id);
     assert_eq!(status, 200);
-    assert!(corrected.contains(new_title), "the page shows the new title");
-    assert!(corrected.contains("Thông tin cải chính"), "under the corrections heading");
+    assert!(
+        corrected.contains(new_title),
+        "the page shows the new title"
+    );
+    assert!(
+        corrected.contains("Thông tin cải chính"),
+        "under the corrections heading"
+    );
     let today = chrono::Utc::now()
         .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
         .format("%d/%m/%Y")
@@ -98,7 +134,10 @@ fn the_page_shows_only_what_an_editor_published_with_corrections_versions_and_ta
             )
         })
         .collect();
-    assert_eq!(listed, vec![(1, "Biên tập", None), (2, "Biên tập", Some(notice))]);
+    assert_eq!(
+        listed,
+        vec![(1, "Biên tập", None), (2, "Biên tập", Some(notice))]
+    );
     let (status, v1) = http(
         "GET",
         &format!("{}/api/articles/{id}/versions/1", srv.url),
@@ -107,7 +146,10 @@ fn the_page_shows_only_what_an_editor_published_with_corrections_versions_and_ta
     );
     assert_eq!(status, 200);
     let v1: Value = serde_json::from_str(&v1).unwrap();
-    assert_eq!(v1, v1_then["article"], "version 1 is the article exactly as published");
+    assert_eq!(
+        v1, v1_then["article"],
+        "version 1 is the article exactly as published"
+    );
 
     // The takedown: 410 Gone with no content, the versions kept.
     let reason = "Yêu cầu của cơ quan chức năng";
@@ -117,7 +159,11 @@ fn the_page_shows_only_what_an_editor_published_with_corrections_versions_and_ta
     assert_eq!(status, 410, "a takedown answers 410 Gone");
     assert!(gone.is_empty(), "with no content: {gone:?}");
     let versions = run_json(&desk, &["article", "versions", &id], &as_editor);
-    assert_eq!(versions["versions"].as_array().unwrap().len(), 2, "the versions stay");
+    assert_eq!(
+        versions["versions"].as_array().unwrap().len(),
+        2,
+        "the versions stay"
+    );
     assert_eq!(
         desk.json(&["article", "show", &id])["status"],
         "withdrawn",
@@ -142,14 +188,23 @@ fn the_diff_of_the_model_story_between_import_and_fix_lists_only_removed_spaces(
         .filter(|(a, b)| a != b)
         .map(|(a, _)| a["id"].as_str().unwrap().to_string())
         .collect();
-    assert!(!touched.is_empty(), "the fix changes blocks of the model story");
+    assert!(
+        !touched.is_empty(),
+        "the fix changes blocks of the model story"
+    );
 
     let rev = after["revision"].as_u64().unwrap().to_string();
     let diff = cli.json(&["article", "diff", &id, "1", &rev]);
     let changes = diff["changes"].as_array().unwrap();
-    let listed: Vec<&str> = changes.iter().map(|c| c["block"].as_str().unwrap()).collect();
+    let listed: Vec<&str> = changes
+        .iter()
+        .map(|c| c["block"].as_str().unwrap())
+        .collect();
     for b in &touched {
-        assert!(listed.contains(&b.as_str()), "block {b} the fix touched is listed: {diff}");
+        assert!(
+            listed.contains(&b.as_str()),
+            "block {b} the fix touched is listed: {diff}"
+        );
     }
     let mut removed = String::new();
     for c in changes {
@@ -167,6 +222,65 @@ fn the_diff_of_the_model_story_between_import_and_fix_lists_only_removed_spaces(
         removed.chars().all(|c| c == ' ' || c == '\u{a0}'),
         "only spaces and no-break spaces are removed: {removed:?}"
     );
-    assert!(removed.contains('\u{a0}'), "the pasted no-break spaces are among them");
+    assert!(
+        removed.contains('\u{a0}'),
+        "the pasted no-break spaces are among them"
+    );
     assert!(removed.contains(' '), "and plain spaces");
+}
+
+/// The desktop's path: every save of a story the server tracks queues a push, and the sync
+/// engine (started as the app starts it) sends it. An editor typing in a published story must
+/// never change the public page.
+#[test]
+fn the_desktops_autosave_of_a_published_story_never_changes_the_public_page() {
+    use byline_core::engine::Target;
+    use byline_core::sync::Patience;
+    use byline_tests::{in_process, library, wait_until};
+
+    let sdir = tempfile::tempdir().unwrap();
+    let srv = in_process::start(sdir.path());
+    let (_d, lib) = library();
+    let id = byline_tests::ready_story(&lib);
+    let remote = srv.remote(&srv.editor);
+    lib.publish(&id, &remote, &Patience::default())
+        .expect("the editor publishes");
+    let url = format!("{}/articles/{id}", srv.url);
+    let (status, published) = http("GET", &url, None, None);
+    assert_eq!(status, 200);
+
+    let engine = lib
+        .start_engine(Target::Fixed(remote))
+        .expect("the engine starts");
+    // Three autosaves as the editor types a new lead, each a save of the whole story.
+    let mut a = lib.article(&id).unwrap();
+    for lead in [
+        "Sáng 18/6, đoàn",
+        "Sáng 18/6, đoàn công tác",
+        "Sáng 18/6, đoàn công tác đã đến",
+    ] {
+        a.lead = lead.to_string();
+        lib.save_article(&mut a).expect("autosave");
+    }
+    let sent = wait_until(std::time::Duration::from_secs(30), || {
+        lib.outbox(false).unwrap().is_empty().then_some(())
+    });
+    engine.stop();
+    assert!(sent.is_some(), "the engine pushed the autosaves");
+    let (_, working) = http(
+        "GET",
+        &format!("{}/api/articles/{id}", srv.url),
+        Some(&srv.editor),
+        None,
+    );
+    assert!(
+        working.contains("đoàn công tác đã đến"),
+        "the desk's working copy has the typed lead: {working}"
+    );
+    let (status, now) = http("GET", &url, None, None);
+    assert_eq!(status, 200);
+    assert_eq!(
+        now, published,
+        "the public page is still exactly what was published"
+    );
 }

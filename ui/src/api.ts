@@ -29,11 +29,20 @@ import type { MergedEdit } from "./bindings/MergedEdit";
 import type { Conflict } from "./bindings/Conflict";
 import type { Connectivity } from "./bindings/Connectivity";
 import type { Credentials } from "./bindings/Credentials";
+import type { ArticleDiff } from "./bindings/ArticleDiff";
+import type { BlockChange } from "./bindings/BlockChange";
+import type { Op } from "./bindings/Op";
+import type { VersionList } from "./bindings/VersionList";
+import type { VersionInfo } from "./bindings/VersionInfo";
+import type { Me } from "./bindings/Me";
+import type { Person } from "./bindings/Person";
+import type { UnpublishReport } from "./bindings/UnpublishReport";
 
 export type { Article, ArticleSummary, CaptionEdit, Finding, FixReport, ImportReport, PhotoView };
 export type { Progress, RevisionInfo, SearchHit, Settings, Status, ApiError, AddedWord };
 export type { Choice, ConflictView, LibrarySettings, OutboxEntry, PublishProgress, PublishState };
 export type { StoryState, Store, SyncEvent, MergedEdit, Conflict, Connectivity, Credentials };
+export type { ArticleDiff, BlockChange, Op, VersionList, VersionInfo, Me, Person, UnpublishReport };
 
 type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
 let invokeImpl: Invoke = tauriInvoke;
@@ -110,8 +119,26 @@ export const resolveConflict = (id: string, index: number, choice: Choice) =>
   call<ConflictView[]>("resolve_conflict", { id, index, choice });
 
 /** Queues a story for publishing and returns its state at once; the sync engine sends it and
- *  progress arrives as `sync-event`s (see `onSyncEvent`). */
-export const publishStory = (id: string) => call<StoryState>("publish_story", { id });
+ *  progress arrives as `sync-event`s (see `onSyncEvent`). A correction notice (editors) is shown,
+ *  dated, on the public page. */
+export const publishStory = (id: string, correction?: string) =>
+  call<StoryState>("publish_story", { id, correction: correction?.trim() ? correction : null });
+/** Takes a published story down (editors): the page answers 410 Gone; versions are kept. */
+export const unpublishStory = (id: string, reason?: string) =>
+  call<UnpublishReport>("unpublish_story", { id, reason: reason?.trim() ? reason : null });
+/** A reporter hands the story in to the desk (status `submitted`, queued for the server). */
+export const submitStory = (id: string) => call<Article>("submit_story", { id });
+/** An editor gives the story to people (`{name, role}`: reporter, photographer). */
+export const assignStory = (id: string, people: Person[]) =>
+  call<Article>("assign_story", { id, people });
+/** The story's published versions on the server (editors and sub-editors). */
+export const storyVersions = (id: string) => call<VersionList>("story_versions", { id });
+/** Word-level differences between two versions: a local revision number, `current`,
+ *  `server` (the server's working copy), `published` or `v2`. */
+export const diffStory = (id: string, a: string, b: string) =>
+  call<ArticleDiff>("diff_story", { id, a, b });
+/** Who the stored token is on the server (null without a server). */
+export const whoami = () => call<Me | null>("whoami");
 /** The Publish panel's whole picture in one read: the outbox and, with `id`, that story's state. */
 export const publishPanel = (id?: string) =>
   call<PublishProgress>("publish_panel", { id: id ?? null });

@@ -164,7 +164,10 @@ pub fn versions(lib: &Library, id: &str, srv: &ServerArgs, out: &Out) -> Result<
                 "taken down {} by {}{}",
                 t.at,
                 t.by,
-                t.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default()
+                t.reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
             );
         }
     });

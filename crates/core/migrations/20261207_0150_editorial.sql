@@ -5,3 +5,6 @@
 ALTER TABLE outbox ADD COLUMN payload TEXT;
 ALTER TABLE outbox ADD COLUMN last_code TEXT;
 ALTER TABLE remote_articles ADD COLUMN live TEXT;
+-- Who the desk gave each story to (the current revision's `assigned`, as JSON), so the story
+-- list can filter "assigned to me" without decoding every revision.
+ALTER TABLE articles ADD COLUMN assigned TEXT NOT NULL DEFAULT '[]';

@@ -28,9 +28,7 @@ impl Rev {
     /// (the last published version) or `v2` / `published:2` (published version 2).
     pub fn parse(s: &str, current: u64) -> Result<Rev> {
         let t = s.trim().to_ascii_lowercase();
-        let version = t
-            .strip_prefix("published:")
-            .or_else(|| t.strip_prefix('v'));
+        let version = t.strip_prefix("published:").or_else(|| t.strip_prefix('v'));
         match t.as_str() {
             "current" | "local" => Ok(Rev::Local(current)),
             "server" | "working" => Ok(Rev::Server),
@@ -85,6 +83,7 @@ pub fn assign(lib: &Library, id: &str, people: Vec<Person>) -> Result<Article> {
 }
 
 /// What `byline unpublish --json` prints.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct UnpublishReport {
     pub article_id: String,
@@ -109,7 +108,8 @@ pub fn unpublish(
         .map_err(|e| sync::sync_err(&e))?;
     let live = env.live.clone();
     sync::pull::apply(lib, &env)?;
-    lib.db().write(|c| sync::record_live(c, &id, live.as_ref()))?;
+    lib.db()
+        .write(|c| sync::record_live(c, &id, live.as_ref()))?;
     Ok(UnpublishReport {
         article_id: id,
         server_revision: env.server_revision,
@@ -133,6 +133,44 @@ pub fn me(remote: &Remote) -> Result<Me> {
     sync::runtime()?
         .block_on(client.me())
         .map_err(|e| sync::sync_err(&e))
+}
+
+/// Who this library's stored token is on its server, for "assigned to me" and "waiting for me":
+/// asked of the server and remembered, so the answer holds offline. `None` without a server.
+pub fn me_from_settings(lib: &Library) -> Result<Option<Me>> {
+    let Ok(remote) = lib.remote() else {
+        return Ok(None);
+    };
+    let key = format!("me:{}", remote.url);
+    match me(&remote) {
+        Ok(who) => {
+            let json = serde_json::to_string(&who).expect("me serialises");
+            lib.db().write(|c| {
+                c.execute(
+                    "INSERT INTO sync_state(key, value) VALUES (?1, ?2)
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    rusqlite::params![key, json],
+                )?;
+                Ok(())
+            })?;
+            Ok(Some(who))
+        }
+        Err(e) => {
+            let cached: Option<String> = lib.db().read(|c| {
+                use rusqlite::OptionalExtension;
+                Ok(
+                    c.query_row("SELECT value FROM sync_state WHERE key = ?1", [&key], |r| {
+                        r.get(0)
+                    })
+                    .optional()?,
+                )
+            })?;
+            match cached.and_then(|j| serde_json::from_str(&j).ok()) {
+                Some(who) => Ok(Some(who)),
+                None => Err(e),
+            }
+        }
+    }
 }
 
 /// One version of a story: local from the library, the others from the server.
@@ -192,6 +230,9 @@ mod tests {
         assert_eq!(Rev::parse("published", 9).unwrap(), Rev::Published(None));
         assert_eq!(Rev::parse("v2", 9).unwrap(), Rev::Published(Some(2)));
         let e = Rev::parse("yesterday", 9).unwrap_err().to_string();
-        assert!(e.contains("byline article revisions"), "the error says what to give: {e}");
+        assert!(
+            e.contains("byline article revisions"),
+            "the error says what to give: {e}"
+        );
     }
 }

@@ -382,10 +382,48 @@ impl Library {
 
     /// The app's Publish button: the server and token from Settings must be there; the story is
     /// queued (see [`Library::enqueue_publish`]) and its state returned at once.
-    pub fn publish_from_settings(&self, id: &str) -> Result<publishing::StoryState> {
+    pub fn publish_from_settings(
+        &self,
+        id: &str,
+        correction: Option<&str>,
+    ) -> Result<publishing::StoryState> {
         self.remote()?;
-        let id = self.enqueue_publish(id)?;
+        let id = publish::enqueue(self, id, correction)?;
         self.publish_state(&id)
+    }
+
+    /// The app's Take down: the server and token from Settings (editors only).
+    pub fn unpublish_from_settings(
+        &self,
+        id: &str,
+        reason: Option<&str>,
+    ) -> Result<editorial::UnpublishReport> {
+        self.unpublish(id, &self.remote()?, reason)
+    }
+
+    /// The published versions of a story, asked of the server in Settings.
+    pub fn versions_from_settings(&self, id: &str) -> Result<byline_protocol::sync::VersionList> {
+        self.published_versions(id, &self.remote()?)
+    }
+
+    /// A diff for the app: versions named as `byline article diff` names them (`3`, `current`,
+    /// `server`, `published`, `v2`); the server from Settings when one side lives there.
+    pub fn diff_named(
+        &self,
+        id: &str,
+        a: &str,
+        b: &str,
+    ) -> Result<byline_protocol::diff::ArticleDiff> {
+        let current = self.article(id)?.revision;
+        let (ra, rb) = (
+            editorial::Rev::parse(a, current)?,
+            editorial::Rev::parse(b, current)?,
+        );
+        let remote = match (ra, rb) {
+            (editorial::Rev::Local(_), editorial::Rev::Local(_)) => None,
+            _ => Some(self.remote()?),
+        };
+        editorial::diff(self, id, ra, rb, remote.as_ref())
     }
 
     /// "Sync now": everything waiting goes at once and the engine is woken; returns how many
@@ -441,7 +479,11 @@ impl Library {
     }
 
     /// An editor assigns the story to people (`{name, role}`); it reaches their apps by sync.
-    pub fn assign_article(&self, id: &str, people: Vec<byline_protocol::Person>) -> Result<Article> {
+    pub fn assign_article(
+        &self,
+        id: &str,
+        people: Vec<byline_protocol::Person>,
+    ) -> Result<Article> {
         editorial::assign(self, id, people)
     }
 
@@ -474,6 +516,11 @@ impl Library {
         remote: Option<&sync::Remote>,
     ) -> Result<byline_protocol::diff::ArticleDiff> {
         editorial::diff(self, id, a, b, remote)
+    }
+
+    /// Who the stored token is on the server (remembered for offline use); `None` without one.
+    pub fn whoami(&self) -> Result<Option<byline_protocol::sync::Me>> {
+        editorial::me_from_settings(self)
     }
 
     /// What the public page serves of a story, as last heard from the server.

@@ -142,7 +142,13 @@ pub fn enqueue_with(conn: &Connection, kind: Kind, target: &str, payload: &str) 
     conn.execute(
         "UPDATE outbox SET payload = ?3, idempotency_key = ?4, updated_at = ?5
          WHERE kind = ?1 AND target = ?2 AND state != 'done' AND payload IS NOT ?3",
-        params![kind.as_str(), target, payload, uuid::Uuid::now_v7().to_string(), now()],
+        params![
+            kind.as_str(),
+            target,
+            payload,
+            uuid::Uuid::now_v7().to_string(),
+            now()
+        ],
     )?;
     Ok(())
 }

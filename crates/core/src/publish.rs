@@ -76,8 +76,11 @@ pub fn publish(
             return Err(CoreError::Remote {
                 code: ErrorCode::EditorRequired,
                 message: format!(
-                    "an editor must publish this story: {}",
-                    waiting.last_error.as_deref().unwrap_or("the server refused your role")
+                    "an editor must publish this story; it is still queued ({})",
+                    waiting
+                        .last_error
+                        .as_deref()
+                        .unwrap_or("the server refused your role")
                 ),
             });
         }

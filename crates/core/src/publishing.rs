@@ -72,6 +72,12 @@ pub struct StoryState {
     pub pending: usize,
     /// Conflicts the server's merge left for the user to resolve.
     pub conflicts: usize,
+    /// The story's workflow status (draft, submitted, edited, approved, published, withdrawn).
+    pub status: byline_protocol::Status,
+    /// Who the desk gave the story to.
+    pub assigned: Vec<byline_protocol::Person>,
+    /// What the public page serves, as last heard from the server.
+    pub live: Option<byline_protocol::sync::Live>,
 }
 
 fn item_state(i: &Item) -> PublishState {
@@ -186,5 +192,8 @@ pub fn story_state(conn: &Connection, id: &str) -> Result<StoryState> {
         server_revision,
         pending: mine.len(),
         conflicts,
+        status: article.status,
+        assigned: article.assigned.clone(),
+        live: sync::live_state(conn, id)?,
     })
 }

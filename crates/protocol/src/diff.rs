@@ -70,7 +70,7 @@ pub enum OpKind {
 const MAX_CELLS: usize = 4_000_000;
 
 /// Compares `old` with `new`: title, lead, section, then the blocks in `new`'s order, each
-/// removed block after its nearest surviving predecessor.
+/// removed block after its nearest predecessor that kept its place.
 pub fn diff_articles(old: &Article, new: &Article) -> ArticleDiff {
     let mut changes = Vec::new();
     for (name, a, b) in [
@@ -125,18 +125,29 @@ fn diff_blocks(old: &[Block], new: &[Block]) -> Vec<BlockChange> {
             }),
             Some(_) => None,
         };
-        out.push((Some(b.id.as_str()), change.unwrap_or_else(|| placeholder(b))));
+        out.push((
+            Some(b.id.as_str()),
+            change.unwrap_or_else(|| placeholder(b)),
+        ));
     }
     for (i, a) in old.iter().enumerate() {
         if new_ids.contains(a.id.as_str()) {
             continue;
         }
+        // After its nearest predecessor that stayed in place (a moved one took its place along).
         let after = old[..i]
             .iter()
             .rev()
+            .filter(|p| in_place.contains(p.id.as_str()))
             .find_map(|p| out.iter().rposition(|(k, _)| *k == Some(p.id.as_str())));
         let at = after.map_or(0, |p| p + 1);
-        out.insert(at, (Some(a.id.as_str()), whole(a, ChangeKind::Removed, OpKind::Delete)));
+        out.insert(
+            at,
+            (
+                Some(a.id.as_str()),
+                whole(a, ChangeKind::Removed, OpKind::Delete),
+            ),
+        );
     }
     out.into_iter()
         .map(|(_, c)| c)
@@ -323,9 +334,18 @@ mod tests {
         assert_eq!(
             ops,
             vec![
-                Op { op: OpKind::Equal, text: "Liên đoàn Lao động ".into() },
-                Op { op: OpKind::Delete, text: "tỉnh".into() },
-                Op { op: OpKind::Insert, text: "thành phố".into() },
+                Op {
+                    op: OpKind::Equal,
+                    text: "Liên đoàn Lao động ".into()
+                },
+                Op {
+                    op: OpKind::Delete,
+                    text: "tỉnh".into()
+                },
+                Op {
+                    op: OpKind::Insert,
+                    text: "thành phố".into()
+                },
             ],
             "whole Vietnamese words, not letters, are compared"
         );
@@ -335,8 +355,13 @@ mod tests {
     fn a_removed_no_break_space_is_a_visible_deletion_of_that_character() {
         let ops = diff_text("hội\u{a0} nghị", "hội nghị");
         assert_eq!(
-            ops.iter().filter(|o| o.op != OpKind::Equal).collect::<Vec<_>>(),
-            vec![&Op { op: OpKind::Delete, text: "\u{a0}".into() }],
+            ops.iter()
+                .filter(|o| o.op != OpKind::Equal)
+                .collect::<Vec<_>>(),
+            vec![&Op {
+                op: OpKind::Delete,
+                text: "\u{a0}".into()
+            }],
             "the diff of a whitespace-only fix carries the removed character itself: {ops:?}"
         );
     }
@@ -345,17 +370,38 @@ mod tests {
     fn both_sides_read_back_from_the_ops() {
         let (old, new) = ("Một hai  ba, bốn.", "Một ba , năm bốn!");
         let ops = diff_text(old, new);
-        assert_eq!(side(&ops, OpKind::Delete), old, "equal + deleted runs are the old text");
-        assert_eq!(side(&ops, OpKind::Insert), new, "equal + inserted runs are the new text");
+        assert_eq!(
+            side(&ops, OpKind::Delete),
+            old,
+            "equal + deleted runs are the old text"
+        );
+        assert_eq!(
+            side(&ops, OpKind::Insert),
+            new,
+            "equal + inserted runs are the new text"
+        );
     }
 
     #[test]
     fn blocks_are_reported_added_removed_moved_or_changed_by_their_ids() {
-        let old = story(vec![para("a", "Một."), para("b", "Hai."), para("c", "Ba."), para("d", "Bốn.")]);
-        let new = story(vec![para("c", "Ba."), para("a", "Một."), para("b", "Hai đã sửa."), para("e", "Năm.")]);
+        let old = story(vec![
+            para("a", "Một."),
+            para("b", "Hai."),
+            para("c", "Ba."),
+            para("d", "Bốn."),
+        ]);
+        let new = story(vec![
+            para("c", "Ba."),
+            para("a", "Một."),
+            para("b", "Hai đã sửa."),
+            para("e", "Năm."),
+        ]);
         let d = diff_articles(&old, &new);
-        let kinds: Vec<(&str, ChangeKind)> =
-            d.changes.iter().map(|c| (c.block.as_str(), c.kind)).collect();
+        let kinds: Vec<(&str, ChangeKind)> = d
+            .changes
+            .iter()
+            .map(|c| (c.block.as_str(), c.kind))
+            .collect();
         assert_eq!(
             kinds,
             vec![
@@ -379,16 +425,25 @@ mod tests {
                 src: None,
             },
         };
-        let d = diff_articles(&story(vec![fig("Toàn cảnh.", "")]), &story(vec![fig("Toàn cảnh hội nghị.", "Cảnh Toàn")]));
+        let d = diff_articles(
+            &story(vec![fig("Toàn cảnh.", "")]),
+            &story(vec![fig("Toàn cảnh hội nghị.", "Cảnh Toàn")]),
+        );
         assert_eq!(d.changes.len(), 1);
         assert_eq!(d.changes[0].block_type, "figure");
-        assert_eq!(side(&d.changes[0].ops, OpKind::Insert), "Toàn cảnh hội nghị. (Cảnh Toàn)");
+        assert_eq!(
+            side(&d.changes[0].ops, OpKind::Insert),
+            "Toàn cảnh hội nghị. (Cảnh Toàn)"
+        );
     }
 
     #[test]
     fn identical_versions_have_no_changes_and_a_title_change_is_listed_by_name() {
         let a = story(vec![para("a", "Một.")]);
-        assert!(diff_articles(&a, &a).changes.is_empty(), "nothing changed, nothing listed");
+        assert!(
+            diff_articles(&a, &a).changes.is_empty(),
+            "nothing changed, nothing listed"
+        );
         let mut b = a.clone();
         b.title = "Tiêu đề mới".into();
         let d = diff_articles(&a, &b);

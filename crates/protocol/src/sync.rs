@@ -92,6 +92,7 @@ pub struct VersionInfo {
 }
 
 /// Answer to `GET /api/articles/{id}/versions`, oldest first.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionList {
     pub versions: Vec<VersionInfo>,

@@ -422,7 +422,12 @@ pub async fn put_article(
     check_id(&id)?;
     // Photographers edit stories to add their captioned photos; creating stories is not theirs.
     auth.require(
-        &[Role::Reporter, Role::Photographer, Role::Subeditor, Role::Editor],
+        &[
+            Role::Reporter,
+            Role::Photographer,
+            Role::Subeditor,
+            Role::Editor,
+        ],
         "write articles",
     )?;
     let bytes = read_body(body, state.config().json_limit).await?;
@@ -471,7 +476,10 @@ pub async fn publish(
 ) -> Result<Response> {
     check_id(&id)?;
     if auth.0.role != Role::Editor {
-        return Err(crate::workflow::editor_required(&auth.0, "publish this story"));
+        return Err(crate::workflow::editor_required(
+            &auth.0,
+            "publish this story",
+        ));
     }
     let bytes = read_body(body, state.config().json_limit).await?;
     let idem = idem_begin(&state, &auth.0, &headers, &method, &uri, &bytes).await?;

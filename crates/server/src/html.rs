@@ -57,8 +57,8 @@ fn corrections(h: &mut String, heading: &str, notices: &[Notice]) {
     ));
     let zone = chrono::FixedOffset::east_opt(7 * 3600).expect("+07:00 is a valid offset");
     for n in notices {
-        let when = chrono::DateTime::parse_from_rfc3339(&n.published_at)
-            .map(|t| t.with_timezone(&zone));
+        let when =
+            chrono::DateTime::parse_from_rfc3339(&n.published_at).map(|t| t.with_timezone(&zone));
         h.push_str("<p class=\"correction\">");
         if let Ok(t) = when {
             h.push_str(&format!(
@@ -188,9 +188,7 @@ pub async fn article_page(
         } => (article, corrections),
         Page::Gone => return Ok(StatusCode::GONE.into_response()),
         Page::Missing => {
-            return Err(ServerError::not_found(format!(
-                "no published article {id}"
-            )));
+            return Err(ServerError::not_found(format!("no published article {id}")));
         }
     };
     let photos = a

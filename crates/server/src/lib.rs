@@ -292,7 +292,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/articles/{id}/publish", post(articles::publish))
         .route("/api/articles/{id}/unpublish", post(versions::unpublish))
         .route("/api/articles/{id}/versions", get(versions::list_versions))
-        .route("/api/articles/{id}/versions/{n}", get(versions::get_version))
+        .route(
+            "/api/articles/{id}/versions/{n}",
+            get(versions::get_version),
+        )
         .route("/api/me", get(versions::me))
         .route("/api/blobs/batch", post(blobs::batch))
         .route(

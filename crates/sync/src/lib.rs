@@ -598,9 +598,12 @@ fn http_error(status: u16, text: &str, retry_after: Option<Duration>) -> SyncErr
         Ok(e) => (e.code, e.message),
         Err(_) => (fallback_code(status), text.trim().to_string()),
     };
-    let code = match status {
-        401 => ErrorCode::Unauthorized,
-        403 => ErrorCode::Forbidden,
+    // A 403 stays a role refusal whatever the body says; `editor_required` is the one kind of
+    // it a front end words differently ("an editor must publish").
+    let code = match (status, code) {
+        (401, _) => ErrorCode::Unauthorized,
+        (403, ErrorCode::EditorRequired) => ErrorCode::EditorRequired,
+        (403, _) => ErrorCode::Forbidden,
         _ => code,
     };
     let message = match (message.is_empty(), status) {

@@ -57,7 +57,10 @@ pub async fn send_ready(
         }
         match send(lib, client, &item, policy, report).await {
             Ok(()) => {
-                lib.db().write(|c| outbox::mark_done(c, item.id))?;
+                lib.db().write(|c| {
+                    outbox::mark_done(c, item.id)?;
+                    requeue_if_saved_meanwhile(c, &item)
+                })?;
                 report.sent += 1;
             }
             Err(Failure::Local(e)) => park(lib, &item, &e.to_string(), report)?,
@@ -93,6 +96,26 @@ pub async fn send_ready(
         lib.events().emit(Event::OutboxChanged);
     }
     Ok(Pass::Drained)
+}
+
+/// A save that committed while its story's push was on the wire found that push still pending
+/// and queued nothing (one pending push per story); the push carried the older text. Queue the
+/// story again so the newest save goes too (an autosave at the end of typing is never left
+/// behind).
+fn requeue_if_saved_meanwhile(c: &rusqlite::Connection, item: &Item) -> Result<()> {
+    if item.kind != Kind::Article {
+        return Ok(());
+    }
+    let behind: bool = c.query_row(
+        "SELECT EXISTS(SELECT 1 FROM articles a JOIN remote_articles r ON r.article_id = a.id
+         WHERE a.id = ?1 AND a.current_revision != r.synced_revision)",
+        [&item.target],
+        |r| r.get(0),
+    )?;
+    if behind {
+        outbox::enqueue(c, Kind::Article, &item.target)?;
+    }
+    Ok(())
 }
 
 /// A 401: the token itself is wrong, revoked or missing. (A 403 is a role refusing one
@@ -175,11 +198,7 @@ async fn send(
         Kind::Article => send_article(lib, client, item).await,
         Kind::Publish => {
             let out = client
-                .publish_with(
-                    &item.target,
-                    &item.idempotency_key,
-                    item.payload.as_deref(),
-                )
+                .publish_with(&item.target, &item.idempotency_key, item.payload.as_deref())
                 .await?;
             let local = super::pull::adopt(lib, out.article)?;
             remember(

@@ -113,7 +113,9 @@ fn stories_published_before_editorial_control_become_version_1_and_users_keep_th
         vec![("p".to_string(), 1, 4, "{\"t\":1}".to_string())],
         "what the page showed becomes version 1; a draft has no version"
     );
-    let user = db::user_by_token(&conn, &token).unwrap().expect("the user survives the rebuild");
+    let user = db::user_by_token(&conn, &token)
+        .unwrap()
+        .expect("the user survives the rebuild");
     assert_eq!(user.role, db::Role::Editor);
     db::add_user(&conn, "Thư ký", db::Role::Subeditor).expect("the new role is accepted");
 }
