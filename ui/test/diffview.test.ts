@@ -9,7 +9,7 @@ const fix: ArticleDiff = {
     {
       block: "b1",
       kind: "changed",
-      block_type: "paragraph",
+      type: "paragraph",
       ops: [
         { op: "equal", text: "Tại hội nghị," },
         { op: "delete", text: "\u00a0" },
@@ -17,7 +17,7 @@ const fix: ArticleDiff = {
         { op: "insert", text: " Nghệ An" },
       ],
     },
-    { block: "f1", kind: "moved", block_type: "figure", ops: [{ op: "equal", text: "Toàn cảnh hội nghị." }] },
+    { block: "f1", kind: "moved", type: "figure", ops: [{ op: "equal", text: "Toàn cảnh hội nghị." }] },
   ],
 };
 
@@ -29,7 +29,7 @@ describe("the history panel's comparison", () => {
     expect(del, "the deletion is marked").not.toBeNull();
     expect(del.textContent, "an invisible character is drawn as a symbol, never as nothing").toBe("⍽");
     expect(del.querySelector(".ws")!.getAttribute("title")).toContain("NBSP");
-    expect(el.querySelector("ins")!.textContent, "an inserted space shows as a dot").toBe("·Nghệ An");
+    expect(el.querySelector("ins")!.textContent, "an inserted space shows as a dot").toBe("·Nghệ·An");
   });
 
   it("labels moved blocks as moved and names each block by its kind and place", () => {
@@ -47,7 +47,7 @@ describe("the history panel's comparison", () => {
     expect(old.querySelector("del")).not.toBeNull();
     expect(old.querySelector("ins"), "the old side has no insertion").toBeNull();
     expect(neu.querySelector("ins")).not.toBeNull();
-    expect(neu.textContent).toBe("Tại hội nghị, LĐLĐ tỉnh·Nghệ An");
+    expect(neu.textContent).toBe("Tại hội nghị, LĐLĐ tỉnh·Nghệ·An");
   });
 
   it("says so when two versions are identical", () => {

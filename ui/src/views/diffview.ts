@@ -49,9 +49,9 @@ function opEl(op: Op): Node {
 
 /** What a change is called: title/lead/section by name, else its block kind and position. */
 function label(c: BlockChange, index: Map<string, number>): string {
-  if (c.block_type === "field") return t(`field_${c.block}` as Key);
+  if (c.type === "field") return t(`field_${c.block}` as Key);
   const n = index.get(c.block);
-  return `${t(`block_${c.block_type}` as Key)}${n === undefined ? "" : ` ${n + 1}`}`;
+  return `${t(`block_${c.type}` as Key)}${n === undefined ? "" : ` ${n + 1}`}`;
 }
 
 function header(c: BlockChange, index: Map<string, number>): HTMLElement {

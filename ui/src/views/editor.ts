@@ -228,7 +228,7 @@ export async function editorView(id: string): Promise<View> {
   /** The desk gives the story to a reporter and/or a photographer (the server lets only an
    *  editor do it; a refusal is shown like any other). */
   function assignRow(): HTMLElement {
-    const named = (role: string) => article.assigned.filter((p) => p.role === role).map((p) => p.name).join(", ");
+    const named = (role: string) => (article.assigned ?? []).filter((p) => p.role === role).map((p) => p.name).join(", ");
     const rep = h("input", { id: "assign-reporter", value: named("reporter"), placeholder: t("assignReporter"), "aria-label": t("assignReporter") });
     const pho = h("input", { id: "assign-photographer", value: named("photographer"), placeholder: t("assignPhotographer"), "aria-label": t("assignPhotographer") });
     const go_ = h("button", {

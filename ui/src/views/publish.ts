@@ -103,8 +103,8 @@ export async function publishView(): Promise<View> {
       h(
         "div",
         { class: "pub-state-row", id: "story-workflow" },
-        statusBadge(s.status),
-        s.assigned.length
+        s.status ? statusBadge(s.status) : null,
+        s.assigned?.length
           ? h("span", { class: "small", id: "story-assigned" }, `${t("whoHas")}: ${s.assigned.map((p) => p.name).join(", ")}`)
           : null,
         s.live

@@ -24,7 +24,7 @@ export const STATUSES: api.Status[] = ["draft", "submitted", "edited", "approved
  *  the desk (sub-editors and editors) once it is handed in; editors once it is edited. */
 export function waitingFor(s: Pick<api.ArticleSummary, "status" | "assigned">, me: api.Me | null): boolean {
   if (!me) return false;
-  const mine = s.assigned.some((p) => p.name === me.name);
+  const mine = (s.assigned ?? []).some((p) => p.name === me.name);
   switch (me.role) {
     case "reporter":
     case "photographer":
@@ -107,7 +107,7 @@ export async function storiesView(): Promise<View> {
     } else {
       const stories = (await api.listStories(status)).filter((s) =>
         special === "mine"
-          ? !!me && s.assigned.some((p) => p.name === me.name)
+          ? !!me && (s.assigned ?? []).some((p) => p.name === me.name)
           : special === "waiting"
             ? waitingFor(s, me)
             : true,
