@@ -31,5 +31,10 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     byline_core::conflicts::ConflictView::export_all(&cfg)?;
     byline_core::conflicts::Choice::export_all(&cfg)?;
     byline_core::destinations::Destination::export_all(&cfg)?;
+    byline_protocol::diff::ArticleDiff::export_all(&cfg)?;
+    byline_protocol::sync::VersionList::export_all(&cfg)?;
+    byline_protocol::sync::Me::export_all(&cfg)?;
+    byline_protocol::sync::Live::export_all(&cfg)?;
+    byline_core::editorial::UnpublishReport::export_all(&cfg)?;
     Ok(())
 }

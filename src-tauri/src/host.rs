@@ -5,12 +5,15 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use byline_core::conflicts::{Choice, ConflictView};
+use byline_core::editorial::UnpublishReport;
 use byline_core::photodesk::{self, FieldEdit, PhotoView, Progress};
 use byline_core::publishing::{OutboxEntry, StoryState};
 use byline_core::settings::LibrarySettings;
 use byline_core::{ArticleSummary, Library, RevisionInfo, SearchHit, desk::FixReport};
 use byline_desk::Finding;
-use byline_protocol::{ApiError, Article, Status};
+use byline_protocol::diff::ArticleDiff;
+use byline_protocol::sync::{Me, VersionList};
+use byline_protocol::{ApiError, Article, Person, Status};
 use serde::{Deserialize, Serialize};
 
 /// What every command returns: the value, or the `{code, message}` error.
@@ -203,8 +206,39 @@ pub fn publish_panel(lib: &Library, story: Option<&str>) -> Res<PublishProgress>
 /// Publish: the copy desk's hard rules first, then the story, previews, the publish request
 /// and the originals are queued in one transaction. Returns at once with the story's state;
 /// the sync engine sends everything in the background and reports progress as events.
-pub fn publish_story(lib: &Library, id: &str) -> Res<StoryState> {
-    lib.publish_from_settings(id).map_err(api)
+/// With a correction notice, the page shows it, dated, once the editor's publish goes.
+pub fn publish_story(lib: &Library, id: &str, correction: Option<&str>) -> Res<StoryState> {
+    lib.publish_from_settings(id, correction).map_err(api)
+}
+
+/// Take down (editors): the page answers 410 Gone at once; the versions stay on the server.
+pub fn unpublish_story(lib: &Library, id: &str, reason: Option<&str>) -> Res<UnpublishReport> {
+    lib.unpublish_from_settings(id, reason).map_err(api)
+}
+
+/// A reporter hands the story in: status submitted, queued for the desk.
+pub fn submit_story(lib: &Library, id: &str) -> Res<Article> {
+    lib.submit_article(id).map_err(api)
+}
+
+/// An editor gives the story to people (`{name, role}`).
+pub fn assign_story(lib: &Library, id: &str, people: Vec<Person>) -> Res<Article> {
+    lib.assign_article(id, people).map_err(api)
+}
+
+/// The published versions of a story on the server (editors, sub-editors).
+pub fn story_versions(lib: &Library, id: &str) -> Res<VersionList> {
+    lib.versions_from_settings(id).map_err(api)
+}
+
+/// Word-level differences between two versions (`3`, `current`, `server`, `published`, `v2`).
+pub fn diff_story(lib: &Library, id: &str, a: &str, b: &str) -> Res<ArticleDiff> {
+    lib.diff_named(id, a, b).map_err(api)
+}
+
+/// Who the stored token is on the server (`None` without a server).
+pub fn whoami(lib: &Library) -> Res<Option<Me>> {
+    lib.whoami().map_err(api)
 }
 
 // ---- destinations (WordPress sites) -------------------------------------------------------
@@ -528,7 +562,7 @@ mod tests {
     fn publishing_without_a_server_says_where_to_set_one() {
         let (_d, l) = lib();
         let a = create_story(&l, "Tin").unwrap();
-        let e = publish_story(&l, &a.id).unwrap_err();
+        let e = publish_story(&l, &a.id, None).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput);
         assert!(
             e.message.contains("Settings"),
@@ -565,7 +599,7 @@ mod tests {
         let engine = l
             .start_engine(byline_core::engine::Target::Settings)
             .unwrap();
-        let state = publish_story(&l, &a.id).unwrap();
+        let state = publish_story(&l, &a.id, None).unwrap();
         assert_eq!(
             state.state,
             byline_core::publishing::PublishState::Queued,

@@ -12,13 +12,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use byline_core::conflicts::{Choice, ConflictView};
+use byline_core::editorial::UnpublishReport;
 use byline_core::events::Event;
 use byline_core::photodesk::{ImportReport, PhotoView, Progress};
 use byline_core::publishing::{OutboxEntry, StoryState};
 use byline_core::settings::LibrarySettings;
 use byline_core::{ArticleSummary, Library, RevisionInfo, SearchHit, desk::FixReport};
 use byline_desk::Finding;
-use byline_protocol::{Article, Status};
+use byline_protocol::diff::ArticleDiff;
+use byline_protocol::sync::{Me, VersionList};
+use byline_protocol::{Article, Person, Status};
 use host::{CaptionEdit, PublishProgress, Res, Settings};
 use tauri::ipc::Channel;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem, Submenu};
@@ -151,8 +154,36 @@ fn publish_state(lib: State<'_, Lib>, id: String) -> Res<StoryState> {
 }
 /// Queues and returns at once; the engine sends, progress arrives as `sync-event`s.
 #[tauri::command(async)]
-fn publish_story(lib: State<'_, Lib>, id: String) -> Res<StoryState> {
-    host::publish_story(&lib.0, &id)
+fn publish_story(lib: State<'_, Lib>, id: String, correction: Option<String>) -> Res<StoryState> {
+    host::publish_story(&lib.0, &id, correction.as_deref())
+}
+#[tauri::command(async)]
+fn unpublish_story(
+    lib: State<'_, Lib>,
+    id: String,
+    reason: Option<String>,
+) -> Res<UnpublishReport> {
+    host::unpublish_story(&lib.0, &id, reason.as_deref())
+}
+#[tauri::command(async)]
+fn submit_story(lib: State<'_, Lib>, id: String) -> Res<Article> {
+    host::submit_story(&lib.0, &id)
+}
+#[tauri::command(async)]
+fn assign_story(lib: State<'_, Lib>, id: String, people: Vec<Person>) -> Res<Article> {
+    host::assign_story(&lib.0, &id, people)
+}
+#[tauri::command(async)]
+fn story_versions(lib: State<'_, Lib>, id: String) -> Res<VersionList> {
+    host::story_versions(&lib.0, &id)
+}
+#[tauri::command(async)]
+fn diff_story(lib: State<'_, Lib>, id: String, a: String, b: String) -> Res<ArticleDiff> {
+    host::diff_story(&lib.0, &id, &a, &b)
+}
+#[tauri::command(async)]
+fn whoami(lib: State<'_, Lib>) -> Res<Option<Me>> {
+    host::whoami(&lib.0)
 }
 #[tauri::command(async)]
 fn list_destinations(lib: State<'_, Lib>) -> Res<Vec<host::Destination>> {
@@ -412,6 +443,12 @@ pub fn run() {
             retry_outbox,
             list_conflicts,
             resolve_conflict,
+            unpublish_story,
+            submit_story,
+            assign_story,
+            story_versions,
+            diff_story,
+            whoami,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Byline");

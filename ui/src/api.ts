@@ -31,12 +31,21 @@ import type { Connectivity } from "./bindings/Connectivity";
 import type { Credentials } from "./bindings/Credentials";
 import type { Destination } from "./bindings/Destination";
 import type { DestinationState } from "./bindings/DestinationState";
+import type { ArticleDiff } from "./bindings/ArticleDiff";
+import type { BlockChange } from "./bindings/BlockChange";
+import type { Op } from "./bindings/Op";
+import type { VersionList } from "./bindings/VersionList";
+import type { VersionInfo } from "./bindings/VersionInfo";
+import type { Me } from "./bindings/Me";
+import type { Person } from "./bindings/Person";
+import type { UnpublishReport } from "./bindings/UnpublishReport";
 
 export type { Article, ArticleSummary, CaptionEdit, Finding, FixReport, ImportReport, PhotoView };
 export type { Progress, RevisionInfo, SearchHit, Settings, Status, ApiError, AddedWord };
 export type { Choice, ConflictView, LibrarySettings, OutboxEntry, PublishProgress, PublishState };
 export type { StoryState, Store, SyncEvent, MergedEdit, Conflict, Connectivity, Credentials };
 export type { Destination, DestinationState };
+export type { ArticleDiff, BlockChange, Op, VersionList, VersionInfo, Me, Person, UnpublishReport };
 
 type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
 let invokeImpl: Invoke = tauriInvoke;
@@ -113,8 +122,26 @@ export const resolveConflict = (id: string, index: number, choice: Choice) =>
   call<ConflictView[]>("resolve_conflict", { id, index, choice });
 
 /** Queues a story for publishing and returns its state at once; the sync engine sends it and
- *  progress arrives as `sync-event`s (see `onSyncEvent`). */
-export const publishStory = (id: string) => call<StoryState>("publish_story", { id });
+ *  progress arrives as `sync-event`s (see `onSyncEvent`). A correction notice (editors) is shown,
+ *  dated, on the public page. */
+export const publishStory = (id: string, correction?: string) =>
+  call<StoryState>("publish_story", { id, correction: correction?.trim() ? correction : null });
+/** Takes a published story down (editors): the page answers 410 Gone; versions are kept. */
+export const unpublishStory = (id: string, reason?: string) =>
+  call<UnpublishReport>("unpublish_story", { id, reason: reason?.trim() ? reason : null });
+/** A reporter hands the story in to the desk (status `submitted`, queued for the server). */
+export const submitStory = (id: string) => call<Article>("submit_story", { id });
+/** An editor gives the story to people (`{name, role}`: reporter, photographer). */
+export const assignStory = (id: string, people: Person[]) =>
+  call<Article>("assign_story", { id, people });
+/** The story's published versions on the server (editors and sub-editors). */
+export const storyVersions = (id: string) => call<VersionList>("story_versions", { id });
+/** Word-level differences between two versions: a local revision number, `current`,
+ *  `server` (the server's working copy), `published` or `v2`. */
+export const diffStory = (id: string, a: string, b: string) =>
+  call<ArticleDiff>("diff_story", { id, a, b });
+/** Who the stored token is on the server (null without a server). */
+export const whoami = () => call<Me | null>("whoami");
 /** The library's WordPress sites (never with their passwords). */
 export const listDestinations = () => call<Destination[]>("list_destinations");
 /** Adds (or replaces) a WordPress site; the application password goes to the OS keychain. */

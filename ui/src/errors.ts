@@ -16,6 +16,7 @@ const KNOWN: Record<ErrorCode, true> = {
   idempotency_mismatch: true,
   unauthorized: true,
   forbidden: true,
+  editor_required: true,
   rate_limited: true,
   blocked: true,
   unavailable: true,

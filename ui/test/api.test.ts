@@ -80,7 +80,7 @@ describe("api wrappers", () => {
     expect(await api.syncNow()).toBe(3);
     await api.mergeStory({ id: "a1", revision: 4 } as api.Article);
     expect(calls).toEqual([
-      ["publish_story", { id: "a1" }],
+      ["publish_story", { id: "a1", correction: null }],
       ["publish_panel", { id: "a1" }],
       ["publish_panel", { id: null }],
       ["sync_now", {}],

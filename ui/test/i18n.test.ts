@@ -31,7 +31,7 @@ describe("error messages", () => {
     const all: string[] = [
       "invalid_input", "not_found", "conflict", "precondition_failed", "too_large", "unsupported",
       "idempotency_mismatch", "unauthorized", "forbidden", "rate_limited", "blocked", "unavailable",
-      "io", "storage", "disk_full", "internal",
+      "io", "storage", "disk_full", "internal", "editor_required",
     ];
     expect([...ERROR_CODES].sort()).toEqual(all.sort());
     for (const lang of ["vi", "en"] as const) {

@@ -109,7 +109,7 @@ describe("publish panel", () => {
     expect(panels).toBe(1);
     v.el.querySelector<HTMLButtonElement>("#publish-btn")!.click();
     await new Promise((r) => setTimeout(r, 0));
-    expect(calls).toContainEqual(["publish_story", { id: "a1" }]);
+    expect(calls).toContainEqual(["publish_story", { id: "a1", correction: null }]);
     await new Promise((r) => setTimeout(r, 0));
     const before = panels;
 

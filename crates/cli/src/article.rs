@@ -26,7 +26,7 @@ pub enum ArticleCmd {
     List {
         #[arg(long)]
         search: Option<String>,
-        /// Only stories with this status (draft, ready, published).
+        /// Only stories with this status (draft, submitted, edited, approved, published…).
         #[arg(long)]
         status: Option<String>,
         /// List the trash instead.
@@ -67,6 +67,35 @@ pub enum ArticleCmd {
     Untrash { id: String },
     /// Permanently delete everything in the trash.
     EmptyTrash,
+    /// Hand the story in to the desk (status `submitted`); sent at once when a server is set.
+    Submit {
+        id: String,
+        #[command(flatten)]
+        server: crate::editorial::ServerArgs,
+    },
+    /// Give the story to a reporter and/or a photographer (editors; reaches them by sync).
+    Assign {
+        id: String,
+        #[arg(long)]
+        reporter: Vec<String>,
+        #[arg(long)]
+        photographer: Vec<String>,
+    },
+    /// Word-level differences between two versions: a local revision number, `current`,
+    /// `server` (the server's working copy), `published` (what the page shows) or `v2`.
+    Diff {
+        id: String,
+        rev_a: String,
+        rev_b: String,
+        #[command(flatten)]
+        server: crate::editorial::ServerArgs,
+    },
+    /// The story's published versions on the server (who, when, correction).
+    Versions {
+        id: String,
+        #[command(flatten)]
+        server: crate::editorial::ServerArgs,
+    },
 }
 
 pub fn run(lib: &Library, cmd: ArticleCmd, out: &Out) -> Result<()> {
@@ -99,7 +128,7 @@ pub fn run(lib: &Library, cmd: ArticleCmd, out: &Out) -> Result<()> {
             let status = match status {
                 Some(s) => Some(Status::parse(&s).ok_or_else(|| {
                     crate::invalid(format!(
-                        "status `{s}` is not one of draft, ready, published"
+                        "status `{s}` is not one of draft, ready, submitted, edited, approved, published, withdrawn"
                     ))
                 })?),
                 None => None,
@@ -223,6 +252,19 @@ pub fn run(lib: &Library, cmd: ArticleCmd, out: &Out) -> Result<()> {
             let n = lib.empty_trash()?;
             eprintln!("permanently deleted {n} stories");
         }
+        ArticleCmd::Submit { id, server } => crate::editorial::submit(lib, &id, &server, out)?,
+        ArticleCmd::Assign {
+            id,
+            reporter,
+            photographer,
+        } => crate::editorial::assign(lib, &id, reporter, photographer, out)?,
+        ArticleCmd::Diff {
+            id,
+            rev_a,
+            rev_b,
+            server,
+        } => crate::editorial::diff(lib, &id, &rev_a, &rev_b, &server, out)?,
+        ArticleCmd::Versions { id, server } => crate::editorial::versions(lib, &id, &server, out)?,
     }
     Ok(())
 }

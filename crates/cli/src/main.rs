@@ -4,6 +4,7 @@
 mod article;
 mod desk;
 mod destination;
+mod editorial;
 mod output;
 mod photo;
 mod publish;
@@ -49,8 +50,9 @@ enum Command {
     /// The newsroom word list the copy desk's spelling accepts: `words add WORD`, `words list`.
     #[command(subcommand)]
     Words(desk::WordsCmd),
-    /// Publish a story and its photos to the newsroom server, or with `--to NAME` to a
-    /// destination such as a WordPress site (queued first: nothing is lost).
+    /// Publish a story and its photos to the newsroom server (editors only: the page then
+    /// shows this version), or with `--to NAME` to a destination such as a WordPress site
+    /// (queued first: nothing is lost).
     Publish {
         id: String,
         /// A destination (`byline destination list`) instead of the newsroom server.
@@ -60,6 +62,18 @@ enum Command {
         server: Option<String>,
         #[arg(long, env = "BYLINE_TOKEN", hide_env_values = true)]
         token: Option<String>,
+        /// A correction notice shown, dated, on the public page under the corrections heading.
+        #[arg(long)]
+        correction: Option<String>,
+    },
+    /// Take a published story down (editors): the page answers 410 Gone; versions are kept.
+    Unpublish {
+        id: String,
+        #[command(flatten)]
+        server: editorial::ServerArgs,
+        /// Why (kept with the takedown on the server).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Send everything queued, then pull what changed on the server. With `--watch`, keep
     /// doing so in the foreground until Ctrl+C / SIGTERM (the sync engine).
@@ -111,9 +125,15 @@ fn main() -> ExitCode {
         } => destination::publish(&lib, &id, &to, &out),
         Command::Destination(cmd) => destination::run(&lib, cmd, &out),
         Command::Publish {
-            id, server, token, ..
-        } => {
-            publish::remote(&lib, server, token).and_then(|r| publish::publish(&lib, &id, &r, &out))
+            id,
+            server,
+            token,
+            correction,
+            ..
+        } => publish::remote(&lib, server, token)
+            .and_then(|r| publish::publish(&lib, &id, &r, correction.as_deref(), &out)),
+        Command::Unpublish { id, server, reason } => {
+            editorial::unpublish(&lib, &id, &server, reason.as_deref(), &out)
         }
         Command::Sync {
             server,

@@ -36,8 +36,14 @@ pub fn remote(lib: &Library, server: Option<String>, token: Option<String>) -> R
     Ok(Remote { url, token })
 }
 
-pub fn publish(lib: &Library, id: &str, remote: &Remote, out: &Out) -> Result<()> {
-    let report = lib.publish(id, remote, &Patience::default())?;
+pub fn publish(
+    lib: &Library,
+    id: &str,
+    remote: &Remote,
+    correction: Option<&str>,
+    out: &Out,
+) -> Result<()> {
+    let report = lib.publish_with(id, remote, &Patience::default(), correction)?;
     out.print(&report, |r| {
         println!(
             "published {} (server revision {}): {} photo bytes sent, {} photos already on the server",

@@ -50,6 +50,9 @@ pub struct ArticleSummary {
     pub updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<String>,
+    /// Who the desk gave the story to (empty in search hits).
+    #[serde(default)]
+    pub assigned: Vec<byline_protocol::Person>,
 }
 
 /// Which articles [`list`] returns.
@@ -117,15 +120,17 @@ pub fn create_in(tx: &Connection, article: &mut Article, author: &str) -> Result
     article.revision = 1;
     article.updated_at = now();
     tx.execute(
-        "INSERT INTO articles(id, current_revision, title, status, section, created_at, updated_at)
-         VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO articles(id, current_revision, title, status, section, created_at, updated_at,
+             assigned)
+         VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             article.id,
             article.title,
             article.status.as_str(),
             article.section,
             article.created_at.to_rfc3339(),
-            article.updated_at.to_rfc3339()
+            article.updated_at.to_rfc3339(),
+            assigned_json(article)
         ],
     )?;
     insert_revision(tx, article, None, author, &hash)?;
@@ -205,7 +210,7 @@ pub fn save_in(
     insert_revision(tx, article, Some(current), author, &hash)?;
     tx.prepare_cached(
         "UPDATE articles SET current_revision = ?2, title = ?3, status = ?4, section = ?5,
-         updated_at = ?6 WHERE id = ?1",
+         updated_at = ?6, assigned = ?7 WHERE id = ?1",
     )?
     .execute(params![
         article.id,
@@ -213,7 +218,8 @@ pub fn save_in(
         article.title,
         article.status.as_str(),
         article.section,
-        article.updated_at.to_rfc3339()
+        article.updated_at.to_rfc3339(),
+        assigned_json(article)
     ])?;
     search::mark_pending(tx, &article.id)?;
     if enqueue {
@@ -382,6 +388,10 @@ pub fn restore(
     save(conn, &mut current, author)
 }
 
+fn assigned_json(article: &Article) -> String {
+    serde_json::to_string(&article.assigned).unwrap_or_else(|_| "[]".into())
+}
+
 /// Lists articles, most recently updated first.
 pub fn list(conn: &Connection, scope: Scope) -> Result<Vec<ArticleSummary>> {
     let filter = match scope {
@@ -389,11 +399,16 @@ pub fn list(conn: &Connection, scope: Scope) -> Result<Vec<ArticleSummary>> {
         Scope::Trash => "deleted_at IS NOT NULL",
     };
     let mut stmt = conn.prepare(&format!(
-        "SELECT id, title, status, section, current_revision, created_at, updated_at, deleted_at
+        "SELECT id, title, status, section, current_revision, created_at, updated_at, deleted_at,
+                assigned
          FROM articles WHERE {filter} ORDER BY updated_at DESC, id DESC"
     ))?;
     let rows = stmt
-        .query_map([], summary_from_row)?
+        .query_map([], |r| {
+            let mut s = summary_from_row(r)?;
+            s.assigned = serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or_default();
+            Ok(s)
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
@@ -409,6 +424,7 @@ pub(crate) fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Articl
         created_at: r.get(5)?,
         updated_at: r.get(6)?,
         deleted_at: r.get(7)?,
+        assigned: Vec::new(),
     })
 }
 

@@ -13,6 +13,7 @@ pub mod credit;
 pub mod desk;
 pub mod destinations;
 pub mod drafts;
+pub mod editorial;
 pub mod engine;
 pub mod error;
 pub mod events;
@@ -376,15 +377,58 @@ impl Library {
     /// Queues a story for publishing (after the copy desk's check) and returns at once; the
     /// engine sends it.
     pub fn enqueue_publish(&self, id: &str) -> Result<String> {
-        publish::enqueue(self, id)
+        publish::enqueue(self, id, None)
+    }
+
+    /// Queues a story for publishing with a correction notice for its public page.
+    pub fn enqueue_correction(&self, id: &str, correction: &str) -> Result<String> {
+        publish::enqueue(self, id, Some(correction))
     }
 
     /// The app's Publish button: the server and token from Settings must be there; the story is
     /// queued (see [`Library::enqueue_publish`]) and its state returned at once.
-    pub fn publish_from_settings(&self, id: &str) -> Result<publishing::StoryState> {
+    pub fn publish_from_settings(
+        &self,
+        id: &str,
+        correction: Option<&str>,
+    ) -> Result<publishing::StoryState> {
         self.remote()?;
-        let id = self.enqueue_publish(id)?;
+        let id = publish::enqueue(self, id, correction)?;
         self.publish_state(&id)
+    }
+
+    /// The app's Take down: the server and token from Settings (editors only).
+    pub fn unpublish_from_settings(
+        &self,
+        id: &str,
+        reason: Option<&str>,
+    ) -> Result<editorial::UnpublishReport> {
+        self.unpublish(id, &self.remote()?, reason)
+    }
+
+    /// The published versions of a story, asked of the server in Settings.
+    pub fn versions_from_settings(&self, id: &str) -> Result<byline_protocol::sync::VersionList> {
+        self.published_versions(id, &self.remote()?)
+    }
+
+    /// A diff for the app: versions named as `byline article diff` names them (`3`, `current`,
+    /// `server`, `published`, `v2`); the server from Settings when one side lives there.
+    pub fn diff_named(
+        &self,
+        id: &str,
+        a: &str,
+        b: &str,
+    ) -> Result<byline_protocol::diff::ArticleDiff> {
+        let current = self.article(id)?.revision;
+        let (ra, rb) = (
+            editorial::Rev::parse(a, current)?,
+            editorial::Rev::parse(b, current)?,
+        );
+        let remote = match (ra, rb) {
+            (editorial::Rev::Local(_), editorial::Rev::Local(_)) => None,
+            _ => Some(self.remote()?),
+        };
+        editorial::diff(self, id, ra, rb, remote.as_ref())
     }
 
     /// "Sync now": everything waiting goes at once and the engine is woken; returns how many
@@ -449,7 +493,18 @@ impl Library {
         remote: &sync::Remote,
         patience: &sync::Patience,
     ) -> Result<sync::PublishReport> {
-        publish::publish(self, id, remote, patience)
+        publish::publish(self, id, remote, patience, None)
+    }
+
+    /// Publishes with an optional correction notice shown, dated, on the public page.
+    pub fn publish_with(
+        &self,
+        id: &str,
+        remote: &sync::Remote,
+        patience: &sync::Patience,
+        correction: Option<&str>,
+    ) -> Result<sync::PublishReport> {
+        publish::publish(self, id, remote, patience, correction)
     }
 
     /// Pushes everything queued, then pulls what changed on the server.
@@ -459,6 +514,64 @@ impl Library {
         patience: &sync::Patience,
     ) -> Result<sync::SyncReport> {
         publish::sync_now(self, remote, patience)
+    }
+
+    // ---- editorial control ----------------------------------------------------------------
+
+    /// A reporter hands the story in (status `submitted`, queued for the desk).
+    pub fn submit_article(&self, id: &str) -> Result<Article> {
+        editorial::submit(self, id)
+    }
+
+    /// An editor assigns the story to people (`{name, role}`); it reaches their apps by sync.
+    pub fn assign_article(
+        &self,
+        id: &str,
+        people: Vec<byline_protocol::Person>,
+    ) -> Result<Article> {
+        editorial::assign(self, id, people)
+    }
+
+    /// Takes a story down on the server (editors): the page answers 410 Gone.
+    pub fn unpublish(
+        &self,
+        id: &str,
+        remote: &sync::Remote,
+        reason: Option<&str>,
+    ) -> Result<editorial::UnpublishReport> {
+        editorial::unpublish(self, id, remote, reason)
+    }
+
+    /// The published versions of a story on the server.
+    pub fn published_versions(
+        &self,
+        id: &str,
+        remote: &sync::Remote,
+    ) -> Result<byline_protocol::sync::VersionList> {
+        editorial::versions(self, id, remote)
+    }
+
+    /// Word-level differences between two versions of a story (local revisions, the server's
+    /// working copy, published versions).
+    pub fn diff_versions(
+        &self,
+        id: &str,
+        a: editorial::Rev,
+        b: editorial::Rev,
+        remote: Option<&sync::Remote>,
+    ) -> Result<byline_protocol::diff::ArticleDiff> {
+        editorial::diff(self, id, a, b, remote)
+    }
+
+    /// Who the stored token is on the server (remembered for offline use); `None` without one.
+    pub fn whoami(&self) -> Result<Option<byline_protocol::sync::Me>> {
+        editorial::me_from_settings(self)
+    }
+
+    /// What the public page serves of a story, as last heard from the server.
+    pub fn live_state(&self, id: &str) -> Result<Option<byline_protocol::sync::Live>> {
+        let id = self.resolve_article_id(id)?;
+        self.db().read(|c| sync::live_state(c, &id))
     }
 
     /// What is waiting to be sent (and, with `all`, what was sent recently).

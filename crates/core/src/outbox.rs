@@ -107,6 +107,12 @@ pub struct Item {
     pub updated_at: String,
     #[serde(skip)]
     pub upload_location: Option<String>,
+    /// What the item carries besides its target (a publish's correction notice).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+    /// The error code of `last_error` when the server gave one (`editor_required`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_code: Option<String>,
 }
 
 fn now() -> String {
@@ -144,6 +150,31 @@ pub fn enqueue_to(conn: &Connection, kind: Kind, target: &str, destination: &str
         ],
     )?;
     Ok(n == 1)
+}
+
+/// Queues an item carrying `payload`. A pending item of the same (kind, target) takes the new
+/// payload under a fresh idempotency key (the server would refuse the old key with another
+/// body): the newest correction notice is the one that goes.
+pub fn enqueue_with(conn: &Connection, kind: Kind, target: &str, payload: &str) -> Result<()> {
+    if enqueue(conn, kind, target)? {
+        conn.execute(
+            "UPDATE outbox SET payload = ?3 WHERE kind = ?1 AND target = ?2 AND state != 'done'",
+            params![kind.as_str(), target, payload],
+        )?;
+        return Ok(());
+    }
+    conn.execute(
+        "UPDATE outbox SET payload = ?3, idempotency_key = ?4, updated_at = ?5
+         WHERE kind = ?1 AND target = ?2 AND state != 'done' AND payload IS NOT ?3",
+        params![
+            kind.as_str(),
+            target,
+            payload,
+            uuid::Uuid::now_v7().to_string(),
+            now()
+        ],
+    )?;
+    Ok(())
 }
 
 /// Called inside a story's save transaction: a story the server already has gets a push queued,
@@ -190,7 +221,8 @@ pub fn is_pending(conn: &Connection, kind: Kind, target: &str) -> Result<bool> {
 }
 
 const COLUMNS: &str = "id, kind, target, state, bytes_done, bytes_total, attempts, next_attempt_at,
-    last_error, idempotency_key, created_at, updated_at, upload_location, destination";
+    last_error, idempotency_key, created_at, updated_at, upload_location, destination, payload,
+    last_code";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     let kind: String = r.get(1)?;
@@ -220,6 +252,8 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         updated_at: r.get(11)?,
         upload_location: r.get(12)?,
         destination: r.get(13)?,
+        payload: r.get(14)?,
+        last_code: r.get(15)?,
     })
 }
 
@@ -275,7 +309,7 @@ pub fn set_location(conn: &Connection, id: i64, location: Option<&str>) -> Resul
 pub fn mark_done(conn: &Connection, id: i64) -> Result<()> {
     conn.execute(
         "UPDATE outbox SET state = 'done', bytes_done = bytes_total, last_error = NULL,
-         next_attempt_at = NULL, updated_at = ?2 WHERE id = ?1",
+         last_code = NULL, next_attempt_at = NULL, updated_at = ?2 WHERE id = ?1",
         params![id, now()],
     )?;
     Ok(())
@@ -292,8 +326,17 @@ pub fn mark_retry(
         + chrono::Duration::from_std(delay).unwrap_or_else(|_| chrono::Duration::seconds(60));
     conn.execute(
         "UPDATE outbox SET state = 'queued', attempts = attempts + 1, last_error = ?2,
-         next_attempt_at = ?3, updated_at = ?4 WHERE id = ?1",
+         last_code = NULL, next_attempt_at = ?3, updated_at = ?4 WHERE id = ?1",
         params![id, error, at.to_rfc3339(), now()],
+    )?;
+    Ok(())
+}
+
+/// Records the error code of the item's last failure (after [`mark_retry`], which clears it).
+pub fn set_code(conn: &Connection, id: i64, code: byline_protocol::ErrorCode) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET last_code = ?2 WHERE id = ?1",
+        params![id, code.as_str()],
     )?;
     Ok(())
 }

@@ -31,15 +31,29 @@ pub fn check_publishable(lib: &Library, id: &str) -> Result<()> {
 }
 
 /// Refuses while the copy desk reports a hard failure; else queues the story, its photos and
-/// the publish request in one transaction and wakes the engine. Returns at once.
-pub fn enqueue(lib: &Library, id: &str) -> Result<String> {
+/// the publish request (with its correction notice, if any) in one transaction and wakes the
+/// engine. Returns at once.
+pub fn enqueue(lib: &Library, id: &str, correction: Option<&str>) -> Result<String> {
+    let correction = correction_text(correction)?;
     let id = stories::resolve_id(lib, id)?;
     check_publishable(lib, &id)?;
     let article = lib.article(&id)?;
     lib.db()
-        .transaction(|tx| sync::enqueue_publish(tx, &article))?;
+        .transaction(|tx| sync::enqueue_publish(tx, &article, correction.as_deref()))?;
     lib.events().outbox_changed();
     Ok(id)
+}
+
+/// A correction notice as given: NFC and trimmed; an empty one is a mistake worth saying.
+fn correction_text(c: Option<&str>) -> Result<Option<String>> {
+    let Some(c) = c else { return Ok(None) };
+    let c = byline_text::nfc(c.trim());
+    if c.is_empty() {
+        return Err(CoreError::Invalid(
+            "--correction is empty: give the notice's text (e.g. --correction \"Bài viết đã sửa tên …\"), or leave it out".into(),
+        ));
+    }
+    Ok(Some(c))
 }
 
 /// Publishes a story and waits (within `patience`) until the server has all of it.
@@ -48,8 +62,9 @@ pub fn publish(
     id: &str,
     remote: &Remote,
     patience: &Patience,
+    correction: Option<&str>,
 ) -> Result<PublishReport> {
-    let id = enqueue(lib, id)?;
+    let id = enqueue(lib, id, correction)?;
     let article = lib.article(&id)?;
     let drained = drain(lib, remote, patience)?;
     let still: Vec<_> = lib
@@ -64,6 +79,18 @@ pub fn publish(
             .last_error
             .clone()
             .unwrap_or_else(|| "not sent yet".into());
+        if let Some(waiting) = still.iter().find(|i| send::waits_for_editor(i)) {
+            return Err(CoreError::Remote {
+                code: ErrorCode::EditorRequired,
+                message: format!(
+                    "an editor must publish this story; it is still queued ({})",
+                    waiting
+                        .last_error
+                        .as_deref()
+                        .unwrap_or("the server refused your role")
+                ),
+            });
+        }
         let code = if stuck.state == ItemState::NeedsAttention {
             ErrorCode::InvalidInput
         } else {
@@ -82,6 +109,7 @@ pub fn publish(
         });
     }
     let (server_revision, conflicts, _) = lib.remote_state(&id)?.unwrap_or_default();
+    let live = lib.db().read(|c| sync::live_state(c, &id))?;
     Ok(PublishReport {
         article_id: id,
         server_revision,
@@ -89,6 +117,7 @@ pub fn publish(
         skipped_photos: drained.skipped_photos,
         conflicts,
         pending: drained.pending,
+        live,
     })
 }
 

@@ -74,6 +74,12 @@ pub struct StoryState {
     pub conflicts: usize,
     /// Where the story stands on each WordPress destination it was sent to.
     pub destinations: Vec<DestinationState>,
+    /// The story's workflow status (draft, submitted, edited, approved, published, withdrawn).
+    pub status: byline_protocol::Status,
+    /// Who the desk gave the story to.
+    pub assigned: Vec<byline_protocol::Person>,
+    /// What the public page serves, as last heard from the server.
+    pub live: Option<byline_protocol::sync::Live>,
 }
 
 /// A story on one destination (a WordPress site).
@@ -248,5 +254,8 @@ pub fn story_state(conn: &Connection, id: &str) -> Result<StoryState> {
         pending: mine.len(),
         conflicts,
         destinations,
+        status: article.status,
+        assigned: article.assigned.clone(),
+        live: sync::live_state(conn, id)?,
     })
 }

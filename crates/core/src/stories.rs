@@ -101,7 +101,7 @@ pub fn set_field(lib: &Library, id: &str, field: Field, value: &str) -> Result<A
 fn parse_status(value: &str) -> Result<Status> {
     Status::parse(value).ok_or_else(|| {
         CoreError::Invalid(format!(
-            "status `{value}` is not one of draft, ready, published"
+            "status `{value}` is not one of draft, ready, submitted, edited, approved, published, withdrawn"
         ))
     })
 }

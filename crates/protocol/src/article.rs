@@ -7,7 +7,10 @@
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-/// Editorial state of a story.
+/// Editorial state of a story: draft → submitted (the reporter hands it in) → edited (a
+/// sub-editor) → approved → published (an editor); withdrawn after a takedown. `ready` is the
+/// older "ready for the desk" and counts as submitted. Who may move a story where is the
+/// server's call (`byline_server::workflow`).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -15,25 +18,39 @@ pub enum Status {
     #[default]
     Draft,
     Ready,
+    Submitted,
+    Edited,
+    Approved,
     Published,
+    Withdrawn,
 }
 
 impl Status {
+    pub const ALL: [Status; 7] = [
+        Status::Draft,
+        Status::Ready,
+        Status::Submitted,
+        Status::Edited,
+        Status::Approved,
+        Status::Published,
+        Status::Withdrawn,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
             Status::Ready => "ready",
+            Status::Submitted => "submitted",
+            Status::Edited => "edited",
+            Status::Approved => "approved",
             Status::Published => "published",
+            Status::Withdrawn => "withdrawn",
         }
     }
 
     pub fn parse(s: &str) -> Option<Status> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "draft" => Some(Status::Draft),
-            "ready" => Some(Status::Ready),
-            "published" => Some(Status::Published),
-            _ => None,
-        }
+        let s = s.trim().to_ascii_lowercase();
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
 }
 
@@ -168,6 +185,10 @@ pub struct Article {
     pub published_at: Option<DateTime<FixedOffset>>,
     #[serde(default)]
     pub revision: u64,
+    /// Who the desk gave the story to (`{name, role}`, role `reporter` or `photographer`): set
+    /// by an editor, it travels with the story so it reaches the assignee's app through sync.
+    #[serde(default)]
+    pub assigned: Vec<Person>,
 }
 
 /// A fresh time-ordered id (UUID v7, so ids sort by creation time).
@@ -195,6 +216,7 @@ impl Article {
             updated_at: now,
             published_at: None,
             revision: 0,
+            assigned: Vec::new(),
         }
     }
 
@@ -220,7 +242,7 @@ impl Article {
                 _ => {}
             }
         }
-        for p in &mut self.byline {
+        for p in self.byline.iter_mut().chain(self.assigned.iter_mut()) {
             n(&mut p.name);
             n(&mut p.role);
         }
@@ -249,6 +271,7 @@ impl Article {
             related: &self.related,
             status: self.status,
             published_at: self.published_at,
+            assigned: &self.assigned,
         }
     }
 
@@ -307,6 +330,8 @@ pub struct ArticleContent<'a> {
     pub related: &'a [Related],
     pub status: Status,
     pub published_at: Option<DateTime<FixedOffset>>,
+    #[serde(skip_serializing_if = "<[Person]>::is_empty")]
+    pub assigned: &'a [Person],
 }
 
 #[cfg(test)]
@@ -358,5 +383,8 @@ mod tests {
     fn status_parses_case_insensitively() {
         assert_eq!(Status::parse("Ready"), Some(Status::Ready));
         assert_eq!(Status::parse("gone"), None, "unknown statuses are refused");
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(s), "{s:?} must read back");
+        }
     }
 }

@@ -29,6 +29,9 @@ pub enum ErrorCode {
     Unauthorized,
     /// Credentials are fine but the role may not do this.
     Forbidden,
+    /// Only an editor may do this (publish, take down, change the live page): the story stays
+    /// queued until an editor publishes it.
+    EditorRequired,
     /// Too many requests; retry later.
     RateLimited,
     /// A publish is blocked by the copy desk's hard rules.
@@ -58,6 +61,7 @@ impl ErrorCode {
             ErrorCode::IdempotencyMismatch => "idempotency_mismatch",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",
+            ErrorCode::EditorRequired => "editor_required",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Blocked => "blocked",
             ErrorCode::Unavailable => "unavailable",
@@ -73,7 +77,7 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidInput => 400,
             ErrorCode::Unauthorized => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Forbidden | ErrorCode::EditorRequired => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict => 409,
             ErrorCode::PreconditionFailed => 412,
@@ -143,6 +147,7 @@ mod tests {
             ErrorCode::RateLimited,
             ErrorCode::PreconditionFailed,
             ErrorCode::DiskFull,
+            ErrorCode::EditorRequired,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(

@@ -9,6 +9,7 @@ pub mod links;
 pub use article::{Article, ArticleContent, Block, BlockKind, Person, Related, Status, new_id};
 pub use error::{ApiError, ErrorCode};
 pub use links::{LinkError, check_link};
+pub mod diff;
 pub mod merge;
 pub mod sync;
 

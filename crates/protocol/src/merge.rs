@@ -112,6 +112,7 @@ pub fn merge(base: Option<&Article>, ours: &Article, theirs: &Article) -> MergeO
     field!(related);
     field!(status);
     field!(published_at);
+    field!(assigned);
     out.updated_at = ours.updated_at.max(theirs.updated_at);
 
     out.blocks = merge_blocks(

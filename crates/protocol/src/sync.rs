@@ -43,6 +43,81 @@ pub struct ArticleEnvelope {
     /// Change cursor of this version, comparable with [`ChangesResponse::next_cursor`].
     #[serde(default)]
     pub cursor: u64,
+    /// What the public sees of this story (`None`: never published).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<Live>,
+}
+
+/// The public side of a story: its last published version and whether it was taken down.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Live {
+    /// The published version the page serves (1, 2, …).
+    pub version: u64,
+    /// The server revision that version was made from: a working copy at a higher revision has
+    /// changes the page does not show yet.
+    pub revision: u64,
+    /// The page answers 410 Gone: the story was taken down (its versions are kept).
+    #[serde(default)]
+    pub withdrawn: bool,
+}
+
+/// Body of `POST /api/articles/{id}/publish` (optional: an empty body publishes without one).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishRequest {
+    /// A correction notice shown, dated, under the newsroom's corrections heading on the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction: Option<String>,
+}
+
+/// Body of `POST /api/articles/{id}/unpublish`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnpublishRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// One published version of a story (`GET /api/articles/{id}/versions`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    pub version: u64,
+    /// RFC 3339, when the editor published it.
+    pub published_at: String,
+    /// The editor's user name on the server.
+    pub published_by: String,
+    /// The correction notice published with it, if any.
+    #[serde(default)]
+    pub correction: Option<String>,
+}
+
+/// Answer to `GET /api/articles/{id}/versions`, oldest first.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionList {
+    pub versions: Vec<VersionInfo>,
+    /// Set when the story is taken down: `{at, by, reason}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub takedown: Option<Takedown>,
+}
+
+/// A takedown: the page answers 410 Gone from `at` on.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Takedown {
+    pub at: String,
+    pub by: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Answer to `GET /api/me`: who the token belongs to, so an app can show "assigned to me".
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub name: String,
+    /// `reporter`, `photographer`, `subeditor` or `editor`.
+    pub role: String,
 }
 
 /// Answer to `PUT /api/articles/{id}` and `POST /api/articles/{id}/publish`.
@@ -57,6 +132,9 @@ pub struct PutArticleResponse {
     /// Conflicts produced by *this* write (also stored with the article).
     #[serde(default)]
     pub conflicts: Vec<Conflict>,
+    /// What the public page serves after the write (`None`: never published).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<Live>,
 }
 
 /// Answer to `GET /api/articles?since=<cursor>`.

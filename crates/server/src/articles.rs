@@ -6,7 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use byline_protocol::sync::{
-    ArticleEnvelope, ChangesResponse, PutArticleRequest, PutArticleResponse, is_valid_article_id,
+    ArticleEnvelope, ChangesResponse, PublishRequest, PutArticleRequest, PutArticleResponse,
+    is_valid_article_id,
 };
 use byline_protocol::{Article, Conflict, ErrorCode, Status, merge};
 use chrono::FixedOffset;
@@ -211,7 +212,27 @@ pub(crate) fn envelope(c: &rusqlite::Connection, id: &str) -> Result<ArticleEnve
         article: cur.article,
         conflicts: cur.conflicts,
         cursor: cur.cursor,
+        live: crate::versions::live(c, id)?,
     })
+}
+
+/// Moves the working copy of `id` to `status` as a new server revision (the takedown's
+/// `withdrawn`), bypassing the workflow check: the caller already checked the role.
+pub(crate) fn set_status(
+    tx: &Transaction<'_>,
+    user: &User,
+    id: &str,
+    status: Status,
+) -> Result<()> {
+    let cur = load(tx, id)?.ok_or_else(|| ServerError::not_found(format!("no article {id}")))?;
+    if cur.article.status == status {
+        return Ok(());
+    }
+    let mut next = cur.article;
+    next.status = status;
+    next.revision = cur.revision + 1;
+    save(tx, user, &next, &cur.conflicts)?;
+    Ok(())
 }
 
 fn load_revision(tx: &rusqlite::Connection, id: &str, rev: u64) -> Result<Option<Article>> {
@@ -276,12 +297,7 @@ fn apply_write(
                  ask a reporter or editor to file it first",
             ));
         }
-        if incoming.status == Status::Published && user.role != Role::Editor {
-            return Err(ServerError::new(
-                ErrorCode::Forbidden,
-                "only an editor may publish",
-            ));
-        }
+        crate::workflow::check_write(user, None, &incoming)?;
         incoming.revision = 1;
         save(tx, user, &incoming, &[])?;
         return Ok((
@@ -291,6 +307,7 @@ fn apply_write(
                 merged: false,
                 article: incoming,
                 conflicts: vec![],
+                live: None,
             },
         ));
     };
@@ -322,17 +339,9 @@ fn apply_write(
             (m.article, m.conflicts, true, true)
         }
     };
-    if next.status == Status::Published
-        && cur.article.status != Status::Published
-        && user.role != Role::Editor
-    {
-        return Err(ServerError::new(
-            ErrorCode::Forbidden,
-            "only an editor may publish",
-        ));
-    }
     next.id = cur.article.id.clone();
     next.created_at = cur.article.created_at;
+    crate::workflow::check_write(user, Some(&cur.article), &next)?;
     let mut all_conflicts = if keep_old_conflicts {
         cur.conflicts.clone()
     } else {
@@ -355,6 +364,7 @@ fn apply_write(
                 merged,
                 article: next,
                 conflicts: new_conflicts,
+                live: None,
             },
         ));
     }
@@ -367,6 +377,7 @@ fn apply_write(
             merged,
             article: next,
             conflicts: new_conflicts,
+            live: None,
         },
     ))
 }
@@ -414,7 +425,12 @@ pub async fn put_article(
     check_id(&id)?;
     // Photographers edit stories to add their captioned photos; creating stories is not theirs.
     auth.require(
-        &[Role::Reporter, Role::Photographer, Role::Editor],
+        &[
+            Role::Reporter,
+            Role::Photographer,
+            Role::Subeditor,
+            Role::Editor,
+        ],
         "write articles",
     )?;
     let bytes = read_body(body, state.config().json_limit).await?;
@@ -433,15 +449,25 @@ pub async fn put_article(
         None => req.base_revision,
     };
     let resp = transact(&state, auth.0.clone(), idem, move |tx, user| {
-        apply_write(tx, user, req.article, base)
+        let before = load(tx, &req.article.id)?.map(|c| c.article.status);
+        let (status, mut out) = apply_write(tx, user, req.article, base)?;
+        // An editor who sets the status to published by a write publishes, as before the
+        // publish endpoint existed; anything else only changes the working copy.
+        if out.article.status == Status::Published && before != Some(Status::Published) {
+            crate::versions::publish(tx, user, &out.article, out.server_revision, None)?;
+        }
+        out.live = crate::versions::live(tx, &out.article.id)?;
+        Ok((status, out))
     })
     .await?;
     tracing::info!(article = %id, user = %auth.0.name, status = %resp.status(), "article written");
     Ok(resp)
 }
 
-/// `POST /api/articles/{id}/publish`: editors only. Keeps a filed `published_at` (with its zone),
-/// else stamps now at +07:00.
+/// `POST /api/articles/{id}/publish`: editors only; body [`PublishRequest`] (optional). Makes
+/// the working copy the next published version, which the page serves from now on, with the
+/// correction notice if one is given. Keeps a filed `published_at` (with its zone), else stamps
+/// now at +07:00.
 pub async fn publish(
     State(state): State<AppState>,
     auth: Auth,
@@ -452,12 +478,23 @@ pub async fn publish(
     body: Body,
 ) -> Result<Response> {
     check_id(&id)?;
-    auth.require(&[Role::Editor], "publish")?;
+    if auth.0.role != Role::Editor {
+        return Err(crate::workflow::editor_required(
+            &auth.0,
+            "publish this story",
+        ));
+    }
     let bytes = read_body(body, state.config().json_limit).await?;
     let idem = idem_begin(&state, &auth.0, &headers, &method, &uri, &bytes).await?;
     if let Idem::Replay(resp) = idem {
         return Ok(resp);
     }
+    let req: PublishRequest = if bytes.iter().all(u8::is_ascii_whitespace) {
+        PublishRequest::default()
+    } else {
+        parse_json(&bytes)?
+    };
+    let correction = correction_text(req.correction)?;
     let if_match = headers.get(header::IF_MATCH).map(parse_etag).transpose()?;
     transact(&state, auth.0.clone(), idem, move |tx, user| {
         let cur =
@@ -473,9 +510,35 @@ pub async fn publish(
         if a.published_at.is_none() {
             a.published_at = Some(chrono::Utc::now().with_timezone(&vietnam()));
         }
-        apply_write(tx, user, a, Some(cur.revision))
+        let (status, mut out) = apply_write(tx, user, a, Some(cur.revision))?;
+        crate::versions::publish(
+            tx,
+            user,
+            &out.article,
+            out.server_revision,
+            correction.as_deref(),
+        )?;
+        out.live = crate::versions::live(tx, &id)?;
+        Ok((status, out))
     })
     .await
+}
+
+/// A correction notice: NFC, trimmed, non-empty, at most 2000 characters.
+fn correction_text(c: Option<String>) -> Result<Option<String>> {
+    let Some(c) = c else { return Ok(None) };
+    let c = byline_text::nfc(c.trim());
+    if c.is_empty() {
+        return Err(ServerError::bad(
+            "correction is empty: give the notice's text, or leave `correction` out",
+        ));
+    }
+    if c.chars().count() > 2000 {
+        return Err(ServerError::bad(
+            "correction is longer than 2000 characters: shorten the notice",
+        ));
+    }
+    Ok(Some(c))
 }
 
 /// `GET /api/articles/{id}`: the envelope, with `ETag: "<server_revision>"`.
@@ -487,10 +550,11 @@ pub async fn get_article(
 ) -> Result<Response> {
     check_id(&id)?;
     let key = id.clone();
-    let cur = state
-        .read(move |c| load(c, &key))
-        .await?
-        .ok_or_else(|| ServerError::not_found(format!("no article {id}")))?;
+    // The working copy and its public side from one snapshot.
+    let (cur, live) = state
+        .read(move |c| Ok((load(c, &key)?, crate::versions::live(c, &key)?)))
+        .await?;
+    let cur = cur.ok_or_else(|| ServerError::not_found(format!("no article {id}")))?;
     if headers
         .get(header::IF_NONE_MATCH)
         .is_some_and(|v| parse_etag(v).ok() == Some(cur.revision))
@@ -504,6 +568,7 @@ pub async fn get_article(
         article: cur.article,
         conflicts: cur.conflicts,
         cursor: cur.cursor,
+        live,
     };
     Ok(respond(
         StatusCode::OK,
@@ -547,14 +612,4 @@ pub async fn list_changes(
         next_cursor,
         more,
     }))
-}
-
-/// Loads a published article for the HTML page.
-pub async fn published(state: &AppState, id: &str) -> Result<Article> {
-    let key = id.to_string();
-    let cur = state.read(move |c| load(c, &key)).await?;
-    match cur {
-        Some(c) if c.article.status == Status::Published => Ok(c.article),
-        _ => Err(ServerError::not_found(format!("no published article {id}"))),
-    }
 }

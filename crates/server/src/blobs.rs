@@ -580,7 +580,10 @@ pub async fn put_meta(
     body: Body,
 ) -> Result<axum::Json<PhotoInfo>> {
     check_sha(&sha)?;
-    auth.require(&[Role::Photographer, Role::Editor], "edit photo metadata")?;
+    auth.require(
+        &[Role::Photographer, Role::Subeditor, Role::Editor],
+        "edit photo metadata",
+    )?;
     let bytes = read_body(body, state.config().json_limit).await?;
     let mut meta: PhotoMeta = parse_json(&bytes)?;
     for s in [&mut meta.caption, &mut meta.credit, &mut meta.creator] {

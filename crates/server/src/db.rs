@@ -27,6 +27,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "20261206010100_photo_previews",
         include_str!("../migrations/20261206010100_photo_previews.sql"),
     ),
+    (
+        "20261207150000_editorial",
+        include_str!("../migrations/20261207150000_editorial.sql"),
+    ),
 ];
 
 /// Opens (creating if needed) the database and brings its schema up to date.
@@ -95,6 +99,8 @@ pub fn now_rfc3339() -> String {
 pub enum Role {
     Reporter,
     Photographer,
+    /// Edits submitted copy and marks it edited; may not publish.
+    Subeditor,
     Editor,
 }
 
@@ -103,6 +109,7 @@ impl Role {
         match s {
             "reporter" => Some(Role::Reporter),
             "photographer" => Some(Role::Photographer),
+            "subeditor" => Some(Role::Subeditor),
             "editor" => Some(Role::Editor),
             _ => None,
         }
@@ -111,6 +118,7 @@ impl Role {
         match self {
             Role::Reporter => "reporter",
             Role::Photographer => "photographer",
+            Role::Subeditor => "subeditor",
             Role::Editor => "editor",
         }
     }

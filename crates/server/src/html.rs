@@ -6,15 +6,16 @@
 use std::collections::HashSet;
 
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use byline_protocol::sync::is_sha256_hex;
 use byline_protocol::{Article, BlockKind};
 
 use crate::AppState;
-use crate::articles::{check_id, published};
-use crate::error::Result;
+use crate::articles::check_id;
+use crate::error::{Result, ServerError};
 use crate::previews::shown_as_preview;
+use crate::versions::{self, Notice, Page};
 
 /// Escapes text for HTML element content and double-quoted attributes.
 pub fn escape(s: &str) -> String {
@@ -40,11 +41,50 @@ time{display:block;color:#666;font:.9rem system-ui,sans-serif;margin-bottom:1rem
 .lead{font-weight:700}\
 figure{margin:1.5rem 0}figure img{width:100%;height:auto;display:block}\
 figcaption{font:italic .9rem/1.4 system-ui,sans-serif;color:#555;text-align:center;padding:.4rem}\
-.byline{text-align:right;font-weight:700;margin-top:2rem}";
+.byline{text-align:right;font-weight:700;margin-top:2rem}\
+.corrections{border-top:2px solid #a4161a;margin-top:2rem;padding-top:.5rem;font:.95rem/1.5 system-ui,sans-serif}\
+.corrections h2{font-size:1rem;color:#a4161a;margin:.25rem 0}.corrections time{display:inline;margin:0}";
+
+/// Renders the correction notices under the newsroom's heading, each with its date in the
+/// newsroom's zone (+07:00), oldest first.
+fn corrections(h: &mut String, heading: &str, notices: &[Notice]) {
+    if notices.is_empty() {
+        return;
+    }
+    h.push_str(&format!(
+        "<section class=\"corrections\">\n<h2>{}</h2>\n",
+        escape(heading)
+    ));
+    let zone = chrono::FixedOffset::east_opt(7 * 3600).expect("+07:00 is a valid offset");
+    for n in notices {
+        let when =
+            chrono::DateTime::parse_from_rfc3339(&n.published_at).map(|t| t.with_timezone(&zone));
+        h.push_str("<p class=\"correction\">");
+        if let Ok(t) = when {
+            h.push_str(&format!(
+                "<time datetime=\"{}\">{}</time>: ",
+                escape(&t.to_rfc3339()),
+                t.format("%H:%M, %d/%m/%Y")
+            ));
+        }
+        h.push_str(&format!("{}</p>\n", escape(&n.text)));
+    }
+    h.push_str("</section>\n");
+}
 
 /// Renders an article as a complete HTML document. Figures whose photo is in `previewed` show
 /// `/photos/{sha}/preview`, the others `/photos/{sha}`.
 pub fn render(a: &Article, previewed: &HashSet<String>) -> String {
+    render_page(a, previewed, "", &[])
+}
+
+/// [`render`] with the story's correction notices under `heading`, after the byline.
+pub fn render_page(
+    a: &Article,
+    previewed: &HashSet<String>,
+    heading: &str,
+    notices: &[Notice],
+) -> String {
     let mut h = String::with_capacity(8192);
     h.push_str("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -128,17 +168,29 @@ pub fn render(a: &Article, previewed: &HashSet<String>) -> String {
             escape(&byline.join(" - "))
         ));
     }
+    corrections(&mut h, heading, notices);
     h.push_str("</article>\n</main>\n</body>\n</html>\n");
     h
 }
 
-/// `GET /articles/{id}`: published articles only (404 otherwise).
+/// `GET /articles/{id}`: the last published version (never the working copy), with its
+/// correction notices; 410 Gone with no content after a takedown; 404 if never published.
 pub async fn article_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response> {
     check_id(&id)?;
-    let a = published(&state, &id).await?;
+    let key = id.clone();
+    let (a, notices) = match state.read(move |c| versions::page(c, &key)).await? {
+        Page::Live {
+            article,
+            corrections,
+        } => (article, corrections),
+        Page::Gone => return Ok(StatusCode::GONE.into_response()),
+        Page::Missing => {
+            return Err(ServerError::not_found(format!("no published article {id}")));
+        }
+    };
     let photos = a
         .blocks
         .iter()
@@ -148,6 +200,7 @@ pub async fn article_page(
         })
         .collect();
     let previewed = shown_as_preview(&state, photos).await?;
+    let heading = &state.config().correction_heading;
     Ok((
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -157,7 +210,7 @@ pub async fn article_page(
                 "default-src 'self'; style-src 'unsafe-inline'",
             ),
         ],
-        render(&a, &previewed),
+        render_page(&a, &previewed, heading, &notices),
     )
         .into_response())
 }

@@ -20,6 +20,8 @@ pub mod html;
 pub mod openapi;
 pub mod previews;
 pub mod published;
+pub mod versions;
+pub mod workflow;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -51,7 +53,12 @@ pub struct Config {
     /// Token bucket per API token: burst capacity and refill per second.
     pub rate_burst: f64,
     pub rate_per_sec: f64,
+    /// The heading the public page shows above correction notices (the newsroom sets it).
+    pub correction_heading: String,
 }
+
+/// The corrections heading of a Vietnamese newsroom, unless it sets its own.
+pub const DEFAULT_CORRECTION_HEADING: &str = "Thông tin cải chính";
 
 impl Default for Config {
     fn default() -> Self {
@@ -63,6 +70,7 @@ impl Default for Config {
             preview_limit: 4 * 1024 * 1024,
             rate_burst: 200.0,
             rate_per_sec: 50.0,
+            correction_heading: DEFAULT_CORRECTION_HEADING.to_string(),
         }
     }
 }
@@ -282,6 +290,13 @@ pub fn app(state: AppState) -> Router {
             put(articles::put_article).get(articles::get_article),
         )
         .route("/api/articles/{id}/publish", post(articles::publish))
+        .route("/api/articles/{id}/unpublish", post(versions::unpublish))
+        .route("/api/articles/{id}/versions", get(versions::list_versions))
+        .route(
+            "/api/articles/{id}/versions/{n}",
+            get(versions::get_version),
+        )
+        .route("/api/me", get(versions::me))
         .route("/api/blobs/batch", post(blobs::batch))
         .route(
             "/api/uploads",

@@ -28,6 +28,9 @@ struct Cli {
     /// Sustained requests per second per token.
     #[arg(long, default_value_t = 50.0)]
     rate_per_sec: f64,
+    /// The heading above correction notices on public pages.
+    #[arg(long, env = "BYLINE_CORRECTION_HEADING", default_value = byline_server::DEFAULT_CORRECTION_HEADING)]
+    correction_heading: String,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -46,7 +49,7 @@ enum UserCmd {
     /// Adds a user and prints its API token (shown once; only a hash is stored).
     Add {
         name: String,
-        #[arg(long, value_parser = ["reporter", "photographer", "editor"])]
+        #[arg(long, value_parser = ["reporter", "photographer", "subeditor", "editor"])]
         role: String,
     },
 }
@@ -80,6 +83,7 @@ fn serve(cli: Cli) -> anyhow::Result<()> {
     let config = Config {
         rate_burst: cli.rate_burst,
         rate_per_sec: cli.rate_per_sec,
+        correction_heading: cli.correction_heading.clone(),
         ..Config::default()
     };
     let state = AppState::open(&cli.data_dir, config).context("opening the data directory")?;

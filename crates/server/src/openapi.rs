@@ -54,8 +54,14 @@ pub fn document() -> Value {
           "Article": {"type": "object", "description": "byline_protocol::Article", "required": ["id", "title", "created_at", "updated_at"]},
           "Conflict": {"type": "object", "required": ["field", "theirs", "ours"], "properties": {"block_id": {"type": "string"}, "field": {"type": "string"}, "theirs": {}, "ours": {}}},
           "PutArticleRequest": {"type": "object", "required": ["article"], "properties": {"article": obj("Article"), "base_revision": {"type": "integer", "minimum": 0}}},
-          "PutArticleResponse": {"type": "object", "required": ["server_revision", "merged", "article", "conflicts"], "properties": {"server_revision": {"type": "integer"}, "merged": {"type": "boolean"}, "article": obj("Article"), "conflicts": {"type": "array", "items": obj("Conflict")}}},
-          "ArticleEnvelope": {"type": "object", "required": ["article", "server_revision", "conflicts", "cursor"], "properties": {"article": obj("Article"), "server_revision": {"type": "integer"}, "conflicts": {"type": "array", "items": obj("Conflict")}, "cursor": {"type": "integer"}}},
+          "PutArticleResponse": {"type": "object", "required": ["server_revision", "merged", "article", "conflicts"], "properties": {"server_revision": {"type": "integer"}, "merged": {"type": "boolean"}, "article": obj("Article"), "conflicts": {"type": "array", "items": obj("Conflict")}, "live": obj("Live")}},
+          "ArticleEnvelope": {"type": "object", "required": ["article", "server_revision", "conflicts", "cursor"], "properties": {"article": obj("Article"), "server_revision": {"type": "integer"}, "conflicts": {"type": "array", "items": obj("Conflict")}, "cursor": {"type": "integer"}, "live": obj("Live")}},
+          "Live": {"type": "object", "description": "what the public page serves; absent when never published", "required": ["version", "revision", "withdrawn"], "properties": {"version": {"type": "integer", "description": "the published version the page serves"}, "revision": {"type": "integer", "description": "the server revision it was made from"}, "withdrawn": {"type": "boolean", "description": "taken down: the page answers 410"}}},
+          "PublishRequest": {"type": "object", "properties": {"correction": {"type": "string", "maxLength": 2000, "description": "a correction notice shown, dated, under the corrections heading"}}},
+          "UnpublishRequest": {"type": "object", "properties": {"reason": {"type": "string"}}},
+          "VersionInfo": {"type": "object", "required": ["version", "published_at", "published_by", "correction"], "properties": {"version": {"type": "integer"}, "published_at": {"type": "string", "format": "date-time"}, "published_by": {"type": "string"}, "correction": {"type": ["string", "null"]}}},
+          "VersionList": {"type": "object", "required": ["versions"], "properties": {"versions": {"type": "array", "items": obj("VersionInfo")}, "takedown": {"type": "object", "required": ["at", "by"], "properties": {"at": {"type": "string"}, "by": {"type": "string"}, "reason": {"type": ["string", "null"]}}}}},
+          "Me": {"type": "object", "required": ["name", "role"], "properties": {"name": {"type": "string"}, "role": {"enum": ["reporter", "photographer", "subeditor", "editor"]}}},
           "ChangesResponse": {"type": "object", "required": ["articles", "next_cursor", "more"], "properties": {"articles": {"type": "array", "items": obj("ArticleEnvelope")}, "next_cursor": {"type": "integer"}, "more": {"type": "boolean"}}},
           "Change": {"description": "one change-feed entry, by kind", "oneOf": [
             {"type": "object", "required": ["cursor", "kind", "article"], "properties": {"cursor": {"type": "integer"}, "kind": {"const": "article"}, "article": obj("ArticleEnvelope")}},
@@ -87,9 +93,21 @@ pub fn document() -> Value {
             "responses": {"200": ok("updated (maybe merged, with conflicts)", "PutArticleResponse"), "201": ok("created", "PutArticleResponse"),
               "400": err("invalid"), "403": err("role may not write/publish"), "409": err("same Idempotency-Key in flight"), "412": err("unknown base revision"), "413": err("body too large"), "422": err("idempotency_mismatch")}}))
         },
-        "/api/articles/{id}/publish": {"post": op("publish (editors)", &json!({
+        "/api/articles/{id}/publish": {"post": op("publish the working copy as the next published version (editors); the page serves it from now on", &json!({
             "parameters": [path_param("id"), hdr("If-Match", "\"<server_revision>\"", false), hdr("Idempotency-Key", "retry-safe key", false)],
-            "responses": {"200": ok("published", "PutArticleResponse"), "403": err("not an editor"), "404": err("no such article"), "412": err("changed since If-Match"), "422": err("idempotency_mismatch")}}))},
+            "requestBody": {"required": false, "content": {"application/json": {"schema": obj("PublishRequest")}}},
+            "responses": {"200": ok("published (live.version is the version the page serves)", "PutArticleResponse"), "400": err("empty or over-long correction"), "403": err("editor_required: an editor must publish"), "404": err("no such article"), "412": err("changed since If-Match"), "422": err("idempotency_mismatch")}}))},
+        "/api/articles/{id}/unpublish": {"post": op("take the story down (editors): the page answers 410 Gone, the versions stay, the working copy becomes withdrawn", &json!({
+            "parameters": [path_param("id")],
+            "requestBody": {"required": false, "content": {"application/json": {"schema": obj("UnpublishRequest")}}},
+            "responses": {"200": ok("taken down", "ArticleEnvelope"), "403": err("editor_required"), "404": err("no such article, or never published")}}))},
+        "/api/articles/{id}/versions": {"get": op("every published version, oldest first (editors, sub-editors)", &json!({
+            "parameters": [path_param("id")],
+            "responses": {"200": ok("versions and any takedown", "VersionList"), "403": err("role"), "404": err("no such article")}}))},
+        "/api/articles/{id}/versions/{n}": {"get": op("the article exactly as published as version n (editors, sub-editors)", &json!({
+            "parameters": [path_param("id"), {"name": "n", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}],
+            "responses": {"200": ok("the article", "Article"), "403": err("role"), "404": err("no such version")}}))},
+        "/api/me": {"get": op("the token's user and role", &json!({"responses": {"200": ok("who", "Me")}}))},
         "/api/blobs/batch": {"post": op("which blobs does the server lack?", &json!({
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "array", "items": obj("BlobRef")}}}},
             "responses": {"200": ok("missing blobs", "BlobBatchResponse"), "400": err("bad hash")}}))},
@@ -116,7 +134,7 @@ pub fn document() -> Value {
         "/api/blobs/{sha}": {"get": op("the original bytes as uploaded", &json!({"parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "400": err("not a hash"), "404": err("no such photo")}}))},
         "/photos/{sha}": {"get": {"summary": "the public copy (caption embedded, GPS removed by policy), or the original when that already was the public copy; only photos whose metadata was set (public)", "parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "304": {"description": "not modified (If-None-Match)"}, "400": err("not a hash"), "404": err("no such photo, or its metadata was never set")}}},
         "/photos/{sha}/preview": {"get": {"summary": "the preview of photo {sha} (public, no GPS)", "parameters": [path_param("sha")], "responses": {"200": {"description": "image/jpeg"}, "304": {"description": "not modified (If-None-Match)"}, "400": err("not a hash"), "404": err("no preview")}}},
-        "/articles/{id}": {"get": {"summary": "published article as HTML (public)", "parameters": [path_param("id")], "responses": {"200": {"description": "text/html; charset=utf-8"}, "404": err("not published")}}}
+        "/articles/{id}": {"get": {"summary": "the last published version as HTML (public), with its dated correction notices; never the working copy", "parameters": [path_param("id")], "responses": {"200": {"description": "text/html; charset=utf-8"}, "404": err("not published"), "410": {"description": "taken down (no content)"}}}}
       }
     })
 }

@@ -43,7 +43,12 @@ pub async fn put_preview(
 ) -> Result<StatusCode> {
     check_sha(&sha)?;
     auth.require(
-        &[Role::Reporter, Role::Photographer, Role::Editor],
+        &[
+            Role::Reporter,
+            Role::Photographer,
+            Role::Subeditor,
+            Role::Editor,
+        ],
         "upload photo previews",
     )?;
     let bytes = read_body(body, state.config().preview_limit).await?;

@@ -12,8 +12,8 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use byline_protocol::sync::{
-    ArticleEnvelope, BlobBatchResponse, BlobRef, ChangesResponse, PhotoInfo, PhotoMeta,
-    PutArticleRequest, PutArticleResponse,
+    ArticleEnvelope, BlobBatchResponse, BlobRef, ChangesResponse, Live, Me, PhotoInfo, PhotoMeta,
+    PublishRequest, PutArticleRequest, PutArticleResponse, UnpublishRequest, VersionList,
 };
 pub use byline_protocol::sync::{Change, ChangeFeed};
 use byline_protocol::{ApiError, Article, Conflict, ErrorCode};
@@ -157,6 +157,8 @@ pub struct PutOutcome {
     pub conflicts: Vec<Conflict>,
     /// The server's current article.
     pub article: Article,
+    /// What the public page serves (`None`: never published).
+    pub live: Option<Live>,
 }
 
 impl From<PutArticleResponse> for PutOutcome {
@@ -166,6 +168,7 @@ impl From<PutArticleResponse> for PutOutcome {
             merged: r.merged.then(|| r.article.clone()),
             conflicts: r.conflicts,
             article: r.article,
+            live: r.live,
         }
     }
 }
@@ -328,10 +331,52 @@ impl Client {
 
     /// Publishes (editors only).
     pub async fn publish(&self, id: &str, idempotency_key: &str) -> Result<PutOutcome> {
-        let rb = self
+        self.publish_with(id, idempotency_key, None).await
+    }
+
+    /// `POST /api/articles/{id}/publish` with an optional correction notice for the page.
+    pub async fn publish_with(
+        &self,
+        id: &str,
+        idempotency_key: &str,
+        correction: Option<&str>,
+    ) -> Result<PutOutcome> {
+        let mut rb = self
             .req(Method::POST, &format!("/api/articles/{id}/publish"))
             .header("idempotency-key", idempotency_key);
+        if let Some(c) = correction {
+            rb = rb.json(&PublishRequest {
+                correction: Some(c.to_string()),
+            });
+        }
         Ok(Self::json::<PutArticleResponse>(rb).await?.into())
+    }
+
+    /// `POST /api/articles/{id}/unpublish`: the page answers 410 Gone (editors only).
+    pub async fn unpublish(&self, id: &str, reason: Option<&str>) -> Result<ArticleEnvelope> {
+        let body = UnpublishRequest {
+            reason: reason.map(str::to_string),
+        };
+        Self::json(
+            self.req(Method::POST, &format!("/api/articles/{id}/unpublish"))
+                .json(&body),
+        )
+        .await
+    }
+
+    /// `GET /api/articles/{id}/versions`: every published version (editors, sub-editors).
+    pub async fn versions(&self, id: &str) -> Result<VersionList> {
+        Self::json(self.req(Method::GET, &format!("/api/articles/{id}/versions"))).await
+    }
+
+    /// `GET /api/articles/{id}/versions/{n}`: the story exactly as published as version `n`.
+    pub async fn version(&self, id: &str, n: u64) -> Result<Article> {
+        Self::json(self.req(Method::GET, &format!("/api/articles/{id}/versions/{n}"))).await
+    }
+
+    /// `GET /api/me`: who this token is on the server.
+    pub async fn me(&self) -> Result<Me> {
+        Self::json(self.req(Method::GET, "/api/me")).await
     }
 
     /// Which of these blobs the server lacks.
@@ -553,9 +598,12 @@ fn http_error(status: u16, text: &str, retry_after: Option<Duration>) -> SyncErr
         Ok(e) => (e.code, e.message),
         Err(_) => (fallback_code(status), text.trim().to_string()),
     };
-    let code = match status {
-        401 => ErrorCode::Unauthorized,
-        403 => ErrorCode::Forbidden,
+    // A 403 stays a role refusal whatever the body says; `editor_required` is the one kind of
+    // it a front end words differently ("an editor must publish").
+    let code = match (status, code) {
+        (401, _) => ErrorCode::Unauthorized,
+        (403, ErrorCode::EditorRequired) => ErrorCode::EditorRequired,
+        (403, _) => ErrorCode::Forbidden,
         _ => code,
     };
     let message = match (message.is_empty(), status) {

@@ -8,4 +8,9 @@ import type { Status } from "./Status";
 /**
  * A story. `revision` is the local revision number of this content (0 before the first save).
  */
-export type Article = { id: string, section: string, title: string, slug: string, lead: string, blocks: Array<Block>, byline: Array<Person>, tags: Array<string>, related: Array<Related>, status: Status, created_at: string, updated_at: string, published_at: string | null, revision: number, };
+export type Article = { id: string, section: string, title: string, slug: string, lead: string, blocks: Array<Block>, byline: Array<Person>, tags: Array<string>, related: Array<Related>, status: Status, created_at: string, updated_at: string, published_at: string | null, revision: number, 
+/**
+ * Who the desk gave the story to (`{name, role}`, role `reporter` or `photographer`): set
+ * by an editor, it travels with the story so it reaches the assignee's app through sync.
+ */
+assigned: Array<Person>, };

@@ -4,4 +4,4 @@
 /**
  * Stable error codes. Never rename one: the UI and outside scripts match on them.
  */
-export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "precondition_failed" | "too_large" | "unsupported" | "idempotency_mismatch" | "unauthorized" | "forbidden" | "rate_limited" | "blocked" | "unavailable" | "io" | "storage" | "disk_full" | "internal";
+export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "precondition_failed" | "too_large" | "unsupported" | "idempotency_mismatch" | "unauthorized" | "forbidden" | "editor_required" | "rate_limited" | "blocked" | "unavailable" | "io" | "storage" | "disk_full" | "internal";

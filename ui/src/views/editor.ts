@@ -16,7 +16,8 @@ import { go, toast, type View } from "../router";
 import { enablePhotoDrag } from "./photodrag";
 import { relatedEditor } from "./relateditems";
 import { canAddToWordList, filterPhotos } from "./strip";
-import { formatTime } from "./stories";
+import { formatTime, STATUSES } from "./stories";
+import { renderDiff, type DiffMode } from "./diffview";
 
 const ROLES = ["writer", "photographer", "editor", "translator"] as const;
 /** The photo strip shows at most this many thumbnails; the filter finds the rest. */
@@ -224,11 +225,55 @@ export async function editorView(id: string): Promise<View> {
     renderKindBar();
   }
 
+  /** The desk gives the story to a reporter and/or a photographer (the server lets only an
+   *  editor do it; a refusal is shown like any other). */
+  function assignRow(): HTMLElement {
+    const named = (role: string) => (article.assigned ?? []).filter((p) => p.role === role).map((p) => p.name).join(", ");
+    const rep = h("input", { id: "assign-reporter", value: named("reporter"), placeholder: t("assignReporter"), "aria-label": t("assignReporter") });
+    const pho = h("input", { id: "assign-photographer", value: named("photographer"), placeholder: t("assignPhotographer"), "aria-label": t("assignPhotographer") });
+    const go_ = h("button", {
+      class: "ghost",
+      id: "assign-btn",
+      onclick: async () => {
+        await autosave.flush();
+        const people: api.Person[] = [
+          ...rep.value.split(",").map((n) => ({ name: n.trim(), role: "reporter" })),
+          ...pho.value.split(",").map((n) => ({ name: n.trim(), role: "photographer" })),
+        ].filter((p) => p.name);
+        try {
+          const a = await api.assignStory(article.id, people);
+          article.revision = a.revision;
+          article.updated_at = a.updated_at;
+          article.assigned = a.assigned;
+          toast(t("assignedDone", { who: people.map((p) => p.name).join(", ") }));
+        } catch (e) {
+          toast(errorText(e), "error", { detail: errorDetail(e) });
+        }
+      },
+    }, t("assign"));
+    return h("div", { class: "assign-row", id: "assign-row" }, h("span", { class: "small" }, t("assignedTo")), rep, pho, go_);
+  }
+
+  async function submit() {
+    await autosave.flush();
+    try {
+      const a = await api.submitStory(article.id);
+      article.revision = a.revision;
+      article.updated_at = a.updated_at;
+      article.status = a.status;
+      const status = form.querySelector<HTMLSelectElement>("#story-status");
+      if (status) status.value = article.status;
+      toast(t("submitted"));
+    } catch (e) {
+      toast(errorText(e), "error", { detail: errorDetail(e) });
+    }
+  }
+
   function renderForm() {
     const status = h(
       "select",
       { id: "story-status", "aria-label": t("statusFilter") },
-      ...(["draft", "ready", "published"] as const).map((s) =>
+      ...STATUSES.map((s) =>
         h("option", { value: s, selected: article.status === s }, t(`status_${s}`)),
       ),
     );
@@ -250,6 +295,7 @@ export async function editorView(id: string): Promise<View> {
       h("p", { class: "muted small body-hint" }, t("bodyHint")),
       h("h2", { class: "sub" }, t("byline")),
       bylineEl,
+      assignRow(),
       related.el,
     );
     mountBody();
@@ -386,19 +432,88 @@ export async function editorView(id: string): Promise<View> {
     toast(t("fixedN", { n: r.applied.length }));
   }
 
+  let diffMode: DiffMode = "inline";
+
+  /** Shows the word-level differences from version `a` to `b` (names as `diffStory` takes). */
+  async function showDiff(target: HTMLElement, a: string, b: string, title: string) {
+    try {
+      const d = await api.diffStory(article.id, a, b);
+      const order = article.blocks.map((x) => x.id);
+      const draw = () => {
+        const toggle = (mode: DiffMode, key: Key) =>
+          h("button", {
+            class: diffMode === mode ? "tab active" : "tab",
+            id: `diff-${mode}`,
+            "aria-pressed": diffMode === mode ? "true" : "false",
+            onclick: () => {
+              diffMode = mode;
+              draw();
+            },
+          }, t(key));
+        fill(target,
+          h("h3", { class: "diff-title" }, title),
+          h("div", { class: "tabs diff-modes" }, toggle("inline", "diffInline"), toggle("side", "diffSideBySide")),
+          renderDiff(d, diffMode, order),
+        );
+      };
+      draw();
+    } catch (e) {
+      fill(target, h("p", { class: "error" }, errorText(e)));
+    }
+  }
+
+  async function serverVersions(previewEl: HTMLElement): Promise<HTMLElement | null> {
+    let list: api.VersionList;
+    try {
+      list = await api.storyVersions(article.id);
+    } catch {
+      // No server, never sent, or a role that may not read the archive: local history only.
+      return null;
+    }
+    const rows = list.versions.map((v) =>
+      h(
+        "li",
+        {},
+        h(
+          "button",
+          {
+            class: "rev version",
+            "data-version": String(v.version),
+            onclick: () => void showDiff(previewEl, `v${v.version}`, "current", `${t("versionN", { n: v.version })} → #${article.revision}`),
+          },
+          h("strong", {}, `v${v.version}`),
+          h("span", {}, v.published_by),
+          h("time", {}, formatTime(v.published_at)),
+          v.correction ? h("span", { class: "correction-note" }, v.correction) : null,
+        ),
+      ),
+    );
+    return h(
+      "section",
+      { class: "server-versions", id: "server-versions" },
+      h("h3", { class: "sub" }, t("serverVersions")),
+      rows.length ? h("ul", { class: "revisions" }, ...rows) : h("p", { class: "muted small" }, t("serverVersionsNone")),
+      list.versions.length
+        ? h("button", { class: "ghost small", id: "diff-working-published", onclick: () => void showDiff(previewEl, "published", "server", t("workingVsPublished")) }, t("workingVsPublished"))
+        : null,
+      h("button", { class: "ghost small", id: "diff-local-server", onclick: () => void showDiff(previewEl, "server", "current", t("localVsServer")) }, t("localVsServer")),
+    );
+  }
+
   async function renderHistory() {
     await autosave.flush();
     const revs = await api.listRevisions(article.id);
     const previewEl = h("div", { class: "rev-preview", id: "rev-preview" });
     side.replaceChildren(
       tabs,
+      h("h3", { class: "sub" }, t("localRevisions")),
       h(
         "ul",
         { class: "revisions" },
         ...revs.map((r) =>
           h(
             "li",
-            {},
+            { class: "rev-row" },
             h(
               "button",
               {
@@ -423,11 +538,21 @@ export async function editorView(id: string): Promise<View> {
               h("span", {}, r.author),
               h("time", {}, formatTime(r.saved_at)),
             ),
+            r.revision !== article.revision
+              ? h("button", {
+                  class: "ghost small compare",
+                  "data-revision": String(r.revision),
+                  title: t("compareWithCurrent"),
+                  onclick: () => void showDiff(previewEl, String(r.revision), "current", t("diffTitle", { a: `#${r.revision}`, b: `#${article.revision}` })),
+                }, t("compare"))
+              : null,
           ),
         ),
       ),
       previewEl,
     );
+    const versions = await serverVersions(previewEl);
+    if (versions && panel === "history") previewEl.before(versions);
   }
 
   /** After a fix or a pull: the fields show the stored text again (the body is reset
@@ -607,6 +732,7 @@ export async function editorView(id: string): Promise<View> {
       { class: "toolbar" },
       h("button", { class: "ghost", id: "back", onclick: () => void go({ name: "stories" }) }, t("back")),
       h("div", { class: "spacer" }),
+      h("button", { class: "ghost", id: "submit-story", onclick: () => void submit() }, t("submitStory")),
       words,
       saveState,
     ),

@@ -8,7 +8,7 @@ import { errorDetail, errorText } from "../errors";
 import { t, type Key } from "../i18n";
 import { debounce, indicator, lastConnection, subscribe, touchesPublishing, watchConnection } from "../live";
 import { toast, type View } from "../router";
-import { formatTime } from "./stories";
+import { formatTime, statusBadge } from "./stories";
 
 /** The label of a state, with the upload percentage filled in. */
 export function stateLabel(state: api.PublishState, progress: number): string {
@@ -68,9 +68,17 @@ export async function publishView(): Promise<View> {
   const publishBtn = h("button", { class: "primary", id: "publish-btn" }, t("publishStory"));
   const syncBtn = h("button", { class: "ghost", id: "sync-btn" }, t("syncNow"));
   const retryBtn = h("button", { class: "ghost", id: "retry-btn" }, t("retry"));
+  const correction = h("textarea", {
+    id: "correction",
+    class: "correction",
+    rows: "2",
+    placeholder: t("correctionPlaceholder"),
+    "aria-label": t("correction"),
+  });
+  const takeDownBtn = h("button", { class: "ghost danger", id: "takedown-btn" }, t("takeDown"));
   const setBusy = (b: boolean) => {
     busy = b;
-    for (const el of [publishBtn, syncBtn, retryBtn, pick, sitesBtn]) el.disabled = b || stories.length === 0;
+    for (const el of [publishBtn, syncBtn, retryBtn, pick, sitesBtn, takeDownBtn]) el.disabled = b || stories.length === 0;
     if (stories.length === 0) syncBtn.disabled = b;
   };
 
@@ -91,6 +99,20 @@ export async function publishView(): Promise<View> {
           ? h("span", { class: "muted small" }, t("serverRevision", { n: s.server_revision }))
           : null,
         s.pending > 0 ? h("span", { class: "muted small" }, t("pendingN", { n: s.pending })) : null,
+      ),
+      h(
+        "div",
+        { class: "pub-state-row", id: "story-workflow" },
+        s.status ? statusBadge(s.status) : null,
+        s.assigned?.length
+          ? h("span", { class: "small", id: "story-assigned" }, `${t("whoHas")}: ${s.assigned.map((p) => p.name).join(", ")}`)
+          : null,
+        s.live
+          ? h("span", { class: "small", id: "story-live" }, s.live.withdrawn ? t("liveWithdrawn") : t("liveVersion", { n: s.live.version }))
+          : null,
+        s.live && !s.live.withdrawn && s.server_revision !== null && s.server_revision > s.live.revision
+          ? h("span", { class: "muted small" }, t("liveChanged"))
+          : null,
       ),
       s.error
         ? h(
@@ -295,7 +317,15 @@ export async function publishView(): Promise<View> {
     void run(async () => {
       sessionStorage.setItem("lastStory", pick.value);
       // Queued at once; the engine's events move the state on from here.
-      renderStory(await api.publishStory(pick.value));
+      renderStory(await api.publishStory(pick.value, correction.value));
+      correction.value = "";
+    }),
+  );
+  takeDownBtn.addEventListener("click", () =>
+    void run(async () => {
+      const reason = window.prompt(t("takeDownReason")) ?? undefined;
+      await api.unpublishStory(pick.value, reason);
+      toast(t("takenDown"));
     }),
   );
   sitesBtn.addEventListener("click", () =>
@@ -336,10 +366,12 @@ export async function publishView(): Promise<View> {
       publishBtn,
       syncBtn,
       retryBtn,
+      takeDownBtn,
     ),
     h(
       "div",
       { class: "publish-body" },
+      h("label", { class: "correction-field" }, t("correction"), correction),
       storyBox,
       sitesBox,
       conflictBox,

@@ -17,6 +17,27 @@ export function formatTime(iso: string, lang = getLang()): string {
   });
 }
 
+/** Every status, in workflow order (the filter and the editor's status menu). */
+export const STATUSES: api.Status[] = ["draft", "submitted", "edited", "approved", "published", "withdrawn", "ready"];
+
+/** Whose turn a story is: the reporter or photographer it is assigned to while it is a draft;
+ *  the desk (sub-editors and editors) once it is handed in; editors once it is edited. */
+export function waitingFor(s: Pick<api.ArticleSummary, "status" | "assigned">, me: api.Me | null): boolean {
+  if (!me) return false;
+  const mine = (s.assigned ?? []).some((p) => p.name === me.name);
+  switch (me.role) {
+    case "reporter":
+    case "photographer":
+      return mine && s.status === "draft";
+    case "subeditor":
+      return s.status === "submitted" || s.status === "ready";
+    case "editor":
+      return s.status === "edited" || s.status === "approved" || s.status === "submitted" || s.status === "ready";
+    default:
+      return false;
+  }
+}
+
 export function statusBadge(s: api.Status): HTMLElement {
   return h("span", { class: `badge status-${s}` }, t(`status_${s}`));
 }
@@ -34,10 +55,12 @@ export async function storiesView(): Promise<View> {
     "select",
     { id: "status-filter", "aria-label": t("statusFilter") },
     h("option", { value: "" }, t("statusAll")),
-    ...(["draft", "ready", "published"] as const).map((s) =>
-      h("option", { value: s }, t(`status_${s}`)),
-    ),
+    h("option", { value: "mine" }, t("filterMine")),
+    h("option", { value: "waiting" }, t("filterWaiting")),
+    ...STATUSES.map((s) => h("option", { value: s }, t(`status_${s}`))),
   );
+  // Who the stored token is: asked once per visit (remembered by the core for offline use).
+  const me = await api.whoami().catch(() => null);
   filter.value = sessionStorage.getItem("status") ?? "";
   const list = h("ul", { class: "story-list", id: "story-list", "aria-label": t("navStories") });
 
@@ -58,6 +81,9 @@ export async function storiesView(): Promise<View> {
             : null,
         ),
         h("span", { class: "story-section" }, s.section),
+        s.assigned?.length
+          ? h("span", { class: "story-assigned", title: t("assignedTo") }, s.assigned.map((p) => p.name).join(", "))
+          : null,
         statusBadge(s.status),
         h("time", { class: "story-time", datetime: s.updated_at }, formatTime(s.updated_at)),
       ),
@@ -68,7 +94,8 @@ export async function storiesView(): Promise<View> {
   async function refresh() {
     const my = ++seq;
     const q = search.value.trim();
-    const status = (filter.value || undefined) as api.Status | undefined;
+    const special = filter.value === "mine" || filter.value === "waiting" ? filter.value : "";
+    const status = (special ? undefined : filter.value || undefined) as api.Status | undefined;
     sessionStorage.setItem("q", search.value);
     sessionStorage.setItem("status", filter.value);
     let items: HTMLElement[];
@@ -78,7 +105,13 @@ export async function storiesView(): Promise<View> {
       shown = JSON.stringify([q, hits]);
       items = hits.map((x) => row(x, x.snippet));
     } else {
-      const stories = await api.listStories(status);
+      const stories = (await api.listStories(status)).filter((s) =>
+        special === "mine"
+          ? !!me && (s.assigned ?? []).some((p) => p.name === me.name)
+          : special === "waiting"
+            ? waitingFor(s, me)
+            : true,
+      );
       shown = JSON.stringify(stories);
       items = stories.map((s) => row(s));
     }

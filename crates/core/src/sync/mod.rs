@@ -57,6 +57,8 @@ pub struct PublishReport {
     pub conflicts: Vec<Conflict>,
     /// Items still waiting (non-empty only when the server could not be reached in time).
     pub pending: usize,
+    /// The published version the page now serves.
+    pub live: Option<byline_protocol::sync::Live>,
 }
 
 /// The outcome of draining the outbox.
@@ -102,7 +104,8 @@ pub(crate) fn sync_err(e: &SyncError) -> CoreError {
 /// Queues everything a publish sends, in one transaction and in the order a desk needs it: the
 /// story's text, a 1600 px preview of each photo (the server lays the page out with them), the
 /// publish request, then each original and its caption, which replace the previews.
-pub fn enqueue_publish(tx: &Connection, article: &Article) -> Result<()> {
+/// A correction notice rides on the publish request.
+pub fn enqueue_publish(tx: &Connection, article: &Article, correction: Option<&str>) -> Result<()> {
     let photos = photo_ids(article);
     outbox::enqueue(tx, Kind::Article, &article.id)?;
     for id in &photos {
@@ -110,12 +113,59 @@ pub fn enqueue_publish(tx: &Connection, article: &Article) -> Result<()> {
             outbox::enqueue(tx, Kind::Preview, id)?;
         }
     }
-    outbox::enqueue(tx, Kind::Publish, &article.id)?;
+    match correction {
+        Some(c) => outbox::enqueue_with(tx, Kind::Publish, &article.id, c)?,
+        None => {
+            outbox::enqueue(tx, Kind::Publish, &article.id)?;
+        }
+    }
     for id in &photos {
         outbox::enqueue(tx, Kind::Photo, id)?;
         outbox::enqueue(tx, Kind::PhotoMeta, id)?;
     }
     Ok(())
+}
+
+/// Queues what a reporter hands in: the story's text and its photos (previews first), without
+/// a publish request: the desk sees it, the page does not.
+pub fn enqueue_submit(tx: &Connection, article: &Article) -> Result<()> {
+    let photos = photo_ids(article);
+    outbox::enqueue(tx, Kind::Article, &article.id)?;
+    for id in &photos {
+        if !outbox::was_sent(tx, Kind::Photo, id)? {
+            outbox::enqueue(tx, Kind::Preview, id)?;
+            outbox::enqueue(tx, Kind::Photo, id)?;
+            outbox::enqueue(tx, Kind::PhotoMeta, id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Records what the server said the public page serves of a story (`None`: nothing yet).
+pub(crate) fn record_live(
+    conn: &Connection,
+    id: &str,
+    live: Option<&byline_protocol::sync::Live>,
+) -> Result<()> {
+    let json = live.map(|l| serde_json::to_string(l).expect("live serialises"));
+    conn.execute(
+        "UPDATE remote_articles SET live = ?2 WHERE article_id = ?1",
+        params![id, json],
+    )?;
+    Ok(())
+}
+
+/// What the public page serves of a story, as last heard from the server.
+pub fn live_state(conn: &Connection, id: &str) -> Result<Option<byline_protocol::sync::Live>> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT live FROM remote_articles WHERE article_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
 }
 
 pub(crate) fn photo_ids(article: &Article) -> Vec<String> {

@@ -68,6 +68,7 @@ pub fn apply(lib: &Library, env: &ArticleEnvelope) -> Result<Applied> {
             }
         };
         record_remote(tx, &id, env.server_revision, rev, &env.conflicts, None)?;
+        super::record_live(tx, &id, env.live.as_ref())?;
         Ok(Some(Some(rev)))
     })?;
     Ok(match applied {

@@ -58,7 +58,10 @@ pub async fn send_ready(
         }
         match send(lib, client, &item, policy, report).await {
             Ok(()) => {
-                lib.db().write(|c| outbox::mark_done(c, item.id))?;
+                lib.db().write(|c| {
+                    outbox::mark_done(c, item.id)?;
+                    requeue_if_saved_meanwhile(c, &item)
+                })?;
                 report.sent += 1;
             }
             Err(Failure::Local(e)) => park(lib, &item, &e.to_string(), report)?,
@@ -70,11 +73,15 @@ pub async fn send_ready(
             }
             Err(Failure::Remote(e)) if is_role_refused(&e) => {
                 // Never parked (the CLI contract: a refused token parks nothing): it waits,
-                // with the reason, for a token whose role may do it; later items still go.
+                // with the reason and its code, for a token whose role may do it; later items
+                // still go.
                 let why = role_refused_message(&e);
                 let delay = retry_delay(item.attempts, None);
-                lib.db()
-                    .write(|c| outbox::mark_retry(c, item.id, &why, delay))?;
+                let code = e.to_api_error().code;
+                lib.db().write(|c| {
+                    outbox::mark_retry(c, item.id, &why, delay)?;
+                    outbox::set_code(c, item.id, code)
+                })?;
                 lib.events().emit(Event::OutboxChanged);
                 continue;
             }
@@ -90,6 +97,26 @@ pub async fn send_ready(
         lib.events().emit(Event::OutboxChanged);
     }
     Ok(Pass::Drained)
+}
+
+/// A save that committed while its story's push was on the wire found that push still pending
+/// and queued nothing (one pending push per story); the push carried the older text. Queue the
+/// story again so the newest save goes too (an autosave at the end of typing is never left
+/// behind).
+fn requeue_if_saved_meanwhile(c: &rusqlite::Connection, item: &Item) -> Result<()> {
+    if item.kind != Kind::Article {
+        return Ok(());
+    }
+    let behind: bool = c.query_row(
+        "SELECT EXISTS(SELECT 1 FROM articles a JOIN remote_articles r ON r.article_id = a.id
+         WHERE a.id = ?1 AND a.current_revision != r.synced_revision)",
+        [&item.target],
+        |r| r.get(0),
+    )?;
+    if behind {
+        outbox::enqueue(c, Kind::Article, &item.target)?;
+    }
+    Ok(())
 }
 
 /// A 401: the token itself is wrong, revoked or missing. (A 403 is a role refusing one
@@ -108,6 +135,11 @@ fn role_refused_message(e: &SyncError) -> String {
         "the server refused this for your role ({e}): it stays queued and goes with the token of \
          someone allowed to do it (an editor publishes: `byline publish ID --token EDITOR_TOKEN`)"
     )
+}
+
+/// Whether an item waits because only an editor may do it (a reporter's publish).
+pub fn waits_for_editor(item: &Item) -> bool {
+    item.last_code.as_deref() == Some(byline_protocol::ErrorCode::EditorRequired.as_str())
 }
 
 /// What to do about a refused token, in words every front end can show.
@@ -169,7 +201,9 @@ async fn send(
             "a WordPress item reached the newsroom server's pass".into(),
         ))),
         Kind::Publish => {
-            let out = client.publish(&item.target, &item.idempotency_key).await?;
+            let out = client
+                .publish_with(&item.target, &item.idempotency_key, item.payload.as_deref())
+                .await?;
             let local = super::pull::adopt(lib, out.article)?;
             remember(
                 lib,
@@ -178,7 +212,11 @@ async fn send(
                 local,
                 &out.conflicts,
                 Some(true),
-            )
+            )?;
+            let target = &item.target;
+            lib.db()
+                .write(|c| super::record_live(c, target, out.live.as_ref()))?;
+            Ok(())
         }
     }
 }
@@ -195,7 +233,11 @@ async fn send_article(lib: &Library, client: &Client, item: &Item) -> Result<(),
         Some(merged) => super::pull::adopt(lib, merged)?,
         None => article.revision,
     };
-    remember(lib, item, out.server_revision, local, &out.conflicts, None)
+    remember(lib, item, out.server_revision, local, &out.conflicts, None)?;
+    let target = &item.target;
+    lib.db()
+        .write(|c| super::record_live(c, target, out.live.as_ref()))?;
+    Ok(())
 }
 
 /// Records what the server now holds of the item's story.

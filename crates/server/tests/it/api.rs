@@ -206,7 +206,11 @@ async fn only_an_editor_may_publish_and_the_page_then_appears() {
     };
     let (s, _, b) = f.call(publish(&f.reporter)).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "a reporter may not publish");
-    assert_eq!(error_code(&b), "forbidden");
+    assert_eq!(
+        error_code(&b),
+        "editor_required",
+        "the refusal's code says an editor must publish"
+    );
     let (s, _, _) = f
         .call(
             req("GET", &format!("/articles/{}", a.id), None)

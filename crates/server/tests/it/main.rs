@@ -4,6 +4,7 @@ mod api;
 mod blocking;
 mod cli;
 mod e2e;
+mod editorial;
 mod feed;
 mod hostile;
 mod migrations;

@@ -78,3 +78,44 @@ fn photo_metadata_set_before_the_change_feed_gets_cursors_after_every_article_ch
         .unwrap();
     assert_eq!(last, 6, "the next change gets a cursor no reader has seen");
 }
+
+#[test]
+fn stories_published_before_editorial_control_become_version_1_and_users_keep_their_roles() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("byline.db");
+    let before = db::MIGRATIONS
+        .iter()
+        .position(|m| m.0 == "20261207150000_editorial")
+        .expect("the editorial migration is listed");
+    let token = {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        db::migrate(&conn, &db::MIGRATIONS[..before]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO articles VALUES ('p', 4, 1, 'published', '{\"t\":1}', '[]', 'ed', '2026-12-01T00:00:00Z');",
+        )
+        .unwrap();
+        conn.execute_batch(
+            "INSERT INTO articles VALUES ('d', 2, 2, 'draft', '{}', '[]', 'r', '2026-12-02T00:00:00Z');",
+        )
+        .unwrap();
+        db::add_user(&conn, "Biên tập", db::Role::Editor).unwrap()
+    };
+    let conn = db::open(&path).expect("upgrade");
+    let versions: Vec<(String, u64, u64, String)> = conn
+        .prepare("SELECT id, version, revision, body FROM published_versions ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        versions,
+        vec![("p".to_string(), 1, 4, "{\"t\":1}".to_string())],
+        "what the page showed becomes version 1; a draft has no version"
+    );
+    let user = db::user_by_token(&conn, &token)
+        .unwrap()
+        .expect("the user survives the rebuild");
+    assert_eq!(user.role, db::Role::Editor);
+    db::add_user(&conn, "Thư ký", db::Role::Subeditor).expect("the new role is accepted");
+}

@@ -1,0 +1,266 @@
+//! Published versions: what the public page serves. Publishing copies the working copy into an
+//! immutable version (who, when, correction notice); later writes change only the working copy
+//! in `articles`. A takedown makes the page answer 410 Gone and keeps every version. Also the
+//! editors' endpoints that list and read the versions.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use byline_protocol::sync::{
+    ArticleEnvelope, Live, Takedown, UnpublishRequest, VersionInfo, VersionList,
+};
+use byline_protocol::{Article, ErrorCode, Status};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::auth::Auth;
+use crate::db::{Role, User, now_rfc3339};
+use crate::error::{Result, ServerError};
+use crate::{AppState, parse_json, read_body};
+
+/// A correction notice as the page shows it: the date it was published and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub published_at: String,
+    pub text: String,
+}
+
+/// What `GET /articles/{id}` has to show.
+pub enum Page {
+    Live {
+        article: Box<Article>,
+        corrections: Vec<Notice>,
+    },
+    Gone,
+    Missing,
+}
+
+/// The public side of a story for its envelope (`None`: never published).
+pub fn live(c: &Connection, id: &str) -> Result<Option<Live>> {
+    let last: Option<(u64, u64)> = c
+        .query_row(
+            "SELECT version, revision FROM published_versions WHERE id = ?1
+             ORDER BY version DESC LIMIT 1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((version, revision)) = last else {
+        return Ok(None);
+    };
+    Ok(Some(Live {
+        version,
+        revision,
+        withdrawn: takedown(c, id)?.is_some(),
+    }))
+}
+
+fn takedown(c: &Connection, id: &str) -> Result<Option<Takedown>> {
+    Ok(c.query_row(
+        "SELECT at, by, reason FROM takedowns WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(Takedown {
+                at: r.get(0)?,
+                by: r.get(1)?,
+                reason: r.get(2)?,
+            })
+        },
+    )
+    .optional()?)
+}
+
+/// Records `article` (already saved as the working copy at `revision`) as the next published
+/// version, unless the last version is the same article and no correction comes with it (a
+/// retried or repeated publish). Lifts a takedown. Returns the version the page now serves.
+pub fn publish(
+    tx: &Transaction<'_>,
+    user: &User,
+    article: &Article,
+    revision: u64,
+    correction: Option<&str>,
+) -> Result<u64> {
+    let body = serde_json::to_string(article)?;
+    let last: Option<(u64, String)> = tx
+        .query_row(
+            "SELECT version, body FROM published_versions WHERE id = ?1
+             ORDER BY version DESC LIMIT 1",
+            [&article.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let lifted = tx.execute("DELETE FROM takedowns WHERE id = ?1", [&article.id])? > 0;
+    if let Some((version, last_body)) = &last
+        && *last_body == body
+        && correction.is_none()
+        && !lifted
+    {
+        return Ok(*version);
+    }
+    let version = last.map_or(1, |(v, _)| v + 1);
+    tx.execute(
+        "INSERT INTO published_versions (id, version, revision, body, published_at, published_by, correction)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![article.id, version, revision, body, now_rfc3339(), user.name, correction],
+    )?;
+    tracing::info!(article = %article.id, version, by = %user.name, "published version");
+    Ok(version)
+}
+
+/// The page: the last published version with every correction published up to it, 410 after a
+/// takedown, 404 for a story never published.
+pub fn page(c: &Connection, id: &str) -> Result<Page> {
+    if takedown(c, id)?.is_some() {
+        return Ok(Page::Gone);
+    }
+    let mut st = c.prepare(
+        "SELECT body, published_at, correction FROM published_versions WHERE id = ?1
+         ORDER BY version",
+    )?;
+    let rows = st
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let Some((body, _, _)) = rows.last() else {
+        return Ok(Page::Missing);
+    };
+    let corrections = rows
+        .iter()
+        .filter_map(|(_, at, text)| {
+            text.as_ref().map(|t| Notice {
+                published_at: at.clone(),
+                text: t.clone(),
+            })
+        })
+        .collect();
+    Ok(Page::Live {
+        article: Box::new(serde_json::from_str(body)?),
+        corrections,
+    })
+}
+
+fn list(c: &Connection, id: &str) -> Result<VersionList> {
+    crate::articles::envelope(c, id)?;
+    let mut st = c.prepare(
+        "SELECT version, published_at, published_by, correction FROM published_versions
+         WHERE id = ?1 ORDER BY version",
+    )?;
+    let versions = st
+        .query_map([id], |r| {
+            Ok(VersionInfo {
+                version: r.get(0)?,
+                published_at: r.get(1)?,
+                published_by: r.get(2)?,
+                correction: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(VersionList {
+        versions,
+        takedown: takedown(c, id)?,
+    })
+}
+
+/// Reading the archive is the desk's: editors and sub-editors.
+fn require_desk(auth: &Auth) -> Result<()> {
+    auth.require(&[Role::Editor, Role::Subeditor], "read published versions")
+}
+
+/// `GET /api/articles/{id}/versions`: every published version, oldest first.
+pub async fn list_versions(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<VersionList>> {
+    crate::articles::check_id(&id)?;
+    require_desk(&auth)?;
+    Ok(Json(state.read(move |c| list(c, &id)).await?))
+}
+
+/// `GET /api/articles/{id}/versions/{n}`: the article exactly as it was published as version n.
+pub async fn get_version(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, n)): Path<(String, u64)>,
+) -> Result<Json<Article>> {
+    crate::articles::check_id(&id)?;
+    require_desk(&auth)?;
+    let body: Option<String> = state
+        .read(move |c| {
+            Ok(c.query_row(
+                "SELECT body FROM published_versions WHERE id = ?1 AND version = ?2",
+                params![id, n],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })
+        .await?;
+    let body = body.ok_or_else(|| {
+        ServerError::not_found(format!(
+            "no published version {n} of this story; GET /api/articles/{{id}}/versions lists them"
+        ))
+    })?;
+    Ok(Json(serde_json::from_str(&body)?))
+}
+
+/// `POST /api/articles/{id}/unpublish`: editors only. The page answers 410 Gone from now on;
+/// the working copy becomes `withdrawn` (so every desk sees it through the feed); the versions
+/// stay. Publishing again puts the story back.
+pub async fn unpublish(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    body: Body,
+) -> Result<Json<ArticleEnvelope>> {
+    crate::articles::check_id(&id)?;
+    if auth.0.role != Role::Editor {
+        return Err(crate::workflow::editor_required(
+            &auth.0,
+            "take a story down",
+        ));
+    }
+    let bytes = read_body(body, state.config().json_limit).await?;
+    let req: UnpublishRequest = if bytes.iter().all(u8::is_ascii_whitespace) {
+        UnpublishRequest::default()
+    } else {
+        parse_json(&bytes)?
+    };
+    let user = auth.0.clone();
+    let announcer = state.clone();
+    let env = state
+        .write(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if live(&tx, &id)?.is_none() {
+                return Err(ServerError::new(
+                    ErrorCode::NotFound,
+                    format!("story {id} was never published, so there is nothing to take down"),
+                ));
+            }
+            tx.execute(
+                "INSERT INTO takedowns (id, reason, by, at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(id) DO UPDATE SET reason = excluded.reason, by = excluded.by,
+                   at = excluded.at",
+                params![id, req.reason, user.name, now_rfc3339()],
+            )?;
+            crate::articles::set_status(&tx, &user, &id, Status::Withdrawn)?;
+            let env = crate::articles::envelope(&tx, &id)?;
+            tx.commit()?;
+            crate::feed::announce(&announcer, c);
+            Ok(env)
+        })
+        .await?;
+    tracing::info!(article = %env.article.id, by = %auth.0.name, "taken down");
+    Ok(Json(env))
+}
+
+/// `GET /api/me`: the token's user and role.
+pub async fn me(auth: Auth) -> Json<byline_protocol::sync::Me> {
+    Json(byline_protocol::sync::Me {
+        name: auth.0.name.clone(),
+        role: auth.0.role.as_str().to_string(),
+    })
+}
