@@ -38,6 +38,8 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "20261207_0140_destinations",
         include_str!("../../migrations/20261207_0140_destinations.sql"),
+    ),
+    (
         "20261207_0150_editorial",
         include_str!("../../migrations/20261207_0150_editorial.sql"),
     ),
