@@ -4,9 +4,11 @@
 
 pub mod article;
 pub mod error;
+pub mod marks;
 
 pub use article::{Article, ArticleContent, Block, BlockKind, Person, Related, Status, new_id};
 pub use error::{ApiError, ErrorCode};
+pub use marks::{Label, Marks};
 pub mod merge;
 pub mod sync;
 

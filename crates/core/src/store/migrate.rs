@@ -35,6 +35,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "20261206_0007_outbox_preview",
         include_str!("../../migrations/20261206_0007_outbox_preview.sql"),
     ),
+    (
+        "20261207_0130_photo_marks",
+        include_str!("../../migrations/20261207_0130_photo_marks.sql"),
+    ),
 ];
 
 /// Applies the migrations not yet recorded. Returns the names applied now.
