@@ -1,10 +1,11 @@
 //! Culling marks travel with a photo's metadata: a photographer's picks reach the server and a
 //! colleague's library, and the server keeps them with the caption.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use byline_core::marks::MarkEdit;
 use byline_core::photodesk::FieldEdit;
+use byline_core::engine::Target;
 use byline_core::sync::Patience;
 use byline_protocol::{Label, Marks};
 use byline_sync::Backoff;
@@ -78,16 +79,22 @@ fn marks_set_after_publishing_reach_the_server_and_a_colleagues_library() {
         "caption intact"
     );
 
-    theirs.sync(&remote, &fast()).unwrap();
-    let seen = theirs.photo_view(&pick).unwrap();
+    // Photo metadata changes come through the change feed, which the sync engine follows.
+    let engine = theirs.start_engine(Target::Fixed(remote.clone())).unwrap();
+    let want = Marks {
+        rating: 5,
+        label: Some(Label::Red),
+        tagged: true,
+        rejected: false,
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while theirs.photo_view(&pick).unwrap().marks != want && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    engine.stop();
     assert_eq!(
-        seen.marks,
-        Marks {
-            rating: 5,
-            label: Some(Label::Red),
-            tagged: true,
-            rejected: false
-        },
+        theirs.photo_view(&pick).unwrap().marks,
+        want,
         "the colleague's library shows the picks"
     );
     assert!(

@@ -302,8 +302,10 @@ pub async fn fetch_missing_photos(
                 keywords: Some(info.meta.keywords),
                 ..Default::default()
             };
-            lib.db()
-                .transaction(|tx| captions::store_edit(tx, &sha, &edit, None, lib.author()))?;
+            lib.db().transaction(|tx| {
+                crate::marks::store(tx, &sha, info.meta.marks, false)?;
+                captions::store_edit(tx, &sha, &edit, None, lib.author())
+            })?;
         }
     }
     Ok(complete)
