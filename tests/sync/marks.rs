@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant};
 
+use byline_core::engine::Target;
 use byline_core::marks::MarkEdit;
 use byline_core::photodesk::FieldEdit;
-use byline_core::engine::Target;
 use byline_core::sync::Patience;
 use byline_protocol::{Label, Marks};
 use byline_sync::Backoff;

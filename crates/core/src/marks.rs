@@ -15,12 +15,22 @@ use crate::{Library, photodesk, photos};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default)]
 pub struct MarkEdit {
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub rating: Option<u8>,
-    /// `Some(None)` clears the label.
-    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    /// `Some(None)` clears the label: in JSON, `"label": null` clears it and no `label` key
+    /// leaves it.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(deserialize_with = "present")]
     pub label: Option<Option<Label>>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub tagged: Option<bool>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub rejected: Option<bool>,
+}
+
+/// A key that is present, even as `null`, is `Some` (serde alone reads `null` as `None`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Label>>, D::Error> {
+    <Option<Label> as serde::Deserialize>::deserialize(d).map(Some)
 }
 
 impl MarkEdit {
@@ -134,6 +144,16 @@ mod tests {
         assert_eq!(after.rating, 5);
         assert_eq!(after.label, None, "`none` clears the label");
         assert!(after.tagged, "the tag was not named, so it stays");
+    }
+
+    #[test]
+    fn a_null_label_in_json_clears_it_and_a_missing_one_leaves_it() {
+        let clear: MarkEdit = serde_json::from_str(r#"{"label": null}"#).unwrap();
+        assert_eq!(clear.label, Some(None), "null clears");
+        let keep: MarkEdit = serde_json::from_str(r#"{"rating": 3}"#).unwrap();
+        assert_eq!(keep.label, None, "absent leaves the label");
+        let red: MarkEdit = serde_json::from_str(r#"{"label": "red"}"#).unwrap();
+        assert_eq!(red.label, Some(Some(Label::Red)));
     }
 
     #[test]
