@@ -4,14 +4,18 @@
 # against the plain floor: `cp` of the same files to two folders, then `sha256sum` of both
 # copies. Same files, same disk, same run, page cache warmed equally. Not part of the tests.
 # Needs ../shared/corpus/fullsize (the full-size camera JPEGs) and exiftool (scripts/deps.sh).
-#   N=200 bench/ingest.sh
+#   N=200 bench/ingest.sh            (PROFILE=dev reuses the debug build, whose photo paths
+#                                      are optimised too: see [profile.dev.package.*])
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${N:-200}
+N=${N:-200}; PROFILE=${PROFILE:-release}
 SRC=${SRC:-$(cd .. && pwd)/shared/corpus/fullsize}
 [ -d "$SRC" ] || { echo "bench: $SRC not found" >&2; exit 1; }
-cargo build --release -q -p byline-cli
-BIN=$PWD/target/release/byline
+if [ "$PROFILE" = dev ]; then
+  cargo build -q -p byline-cli; BIN=$PWD/target/debug/byline
+else
+  cargo build --release -q -p byline-cli; BIN=$PWD/target/release/byline
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -92,7 +92,10 @@ pub fn mark_photos(
     let changed = lib.db().transaction(|tx| {
         let mut changed = false;
         for rec in &records {
-            changed |= store(tx, &rec.id, edit.apply(rec.meta.marks), true)?;
+            // Read again inside the write transaction: two quick keys in the loupe (4, then 6)
+            // arrive as two calls, and the second must build on the first.
+            let now = photos::get(tx, &rec.id)?.meta.marks;
+            changed |= store(tx, &rec.id, edit.apply(now), true)?;
         }
         Ok(changed)
     })?;
