@@ -505,6 +505,7 @@ mod tests {
             photo_creator: "Cảnh Toàn".into(),
             photo_credit: "Ảnh: Cảnh Toàn".into(),
             photo_city: "Vinh".into(),
+            ..Default::default()
         };
         let s = save_settings(&l, edit, Some("secret")).unwrap();
         assert!(s.has_token);

@@ -25,7 +25,7 @@ fn marks_set_after_publishing_reach_the_server_and_a_colleagues_library() {
     let sdir = tempfile::tempdir().unwrap();
     let srv = server::start(sdir.path());
     let remote = srv.remote(&srv.editor);
-    let (_d1, mut mine) = library();
+    let (_d1, mine) = library();
     let id = mine.import_article(&seed_article()).unwrap().article.id;
     mine.fix_article(&id).unwrap();
     let photos: Vec<String> = mine.photos().unwrap().into_iter().map(|p| p.id).collect();
