@@ -283,7 +283,11 @@ fn the_list_filters_by_marks_camera_missing_fields_and_folded_caption_text() {
         std::slice::from_ref(&a),
         "case and diacritics ignored"
     );
-    assert_eq!(list(&["--search", "dai bieu"]), std::slice::from_ref(&b), "đ matches d");
+    assert_eq!(
+        list(&["--search", "dai bieu"]),
+        std::slice::from_ref(&b),
+        "đ matches d"
+    );
     assert_eq!(list(&["--camera", "nikon"]), std::slice::from_ref(&a));
     let mut no_credit = list(&["--missing", "credit"]);
     no_credit.sort();
