@@ -10,4 +10,4 @@ export type MarkEdit = { rating?: number,
  * `Some(None)` clears the label: in JSON, `"label": null` clears it and no `label` key
  * leaves it.
  */
-label?: Label | null | null, tagged?: boolean, rejected?: boolean, };
+label?: Label | null, tagged?: boolean, rejected?: boolean, };
