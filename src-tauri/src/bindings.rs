@@ -19,6 +19,10 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     byline_core::photodesk::PhotoView::export_all(&cfg)?;
     byline_core::photodesk::ImportReport::export_all(&cfg)?;
     byline_core::photodesk::Progress::export_all(&cfg)?;
+    byline_core::photo_query::PhotoQuery::export_all(&cfg)?;
+    byline_core::marks::MarkEdit::export_all(&cfg)?;
+    byline_core::ingest::IngestReport::export_all(&cfg)?;
+    crate::host::IngestRequest::export_all(&cfg)?;
     byline_desk::Finding::export_all(&cfg)?;
     crate::host::CaptionEdit::export_all(&cfg)?;
     byline_core::settings::SettingsView::export_all(&cfg)?;

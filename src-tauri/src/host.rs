@@ -6,6 +6,9 @@ use std::sync::atomic::AtomicBool;
 
 use byline_core::conflicts::{Choice, ConflictView};
 use byline_core::editorial::UnpublishReport;
+use byline_core::ingest::{IngestOptions, IngestReport};
+use byline_core::marks::MarkEdit;
+use byline_core::photo_query::PhotoQuery;
 use byline_core::photodesk::{self, FieldEdit, PhotoView, Progress};
 use byline_core::publishing::{OutboxEntry, StoryState};
 use byline_core::settings::LibrarySettings;
@@ -165,6 +168,52 @@ pub fn import_photos(
     progress: &(dyn Fn(&Progress) + Sync),
 ) -> Res<photodesk::ImportReport> {
     lib.import_photos(paths, cancel, progress).map_err(api)
+}
+
+/// The photos a filter selects, in its order (the grid); the filter is remembered for the
+/// library, so the grid opens as the photographer left it.
+pub fn find_photos(lib: &Library, query: &PhotoQuery) -> Res<Vec<PhotoView>> {
+    lib.find_photos_remembered(query).map_err(api)
+}
+
+/// The grid's remembered filter.
+pub fn photo_filter(lib: &Library) -> Res<PhotoQuery> {
+    lib.settings().map(|s| s.photo_filter).map_err(api)
+}
+
+/// Sets culling marks on the given photos (the loupe's keys, the grid's selection).
+pub fn mark_photos(lib: &Library, ids: &[String], edit: &MarkEdit) -> Res<Vec<PhotoView>> {
+    lib.mark_photos(ids, edit).map_err(api)
+}
+
+/// The Ingest dialog's choices.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
+pub struct IngestRequest {
+    /// The backup folder; `None` = no second copy.
+    pub backup: Option<PathBuf>,
+    /// Backup names: `{date}` `{time}` `{seq}` `{camera}` `{original}`.
+    pub rename: Option<String>,
+    /// `CAMERA MODEL=±HH:MM:SS`, one per camera whose clock was off.
+    pub time_offsets: Vec<String>,
+    pub caption_template: Option<String>,
+}
+
+/// Ingests a card: import plus verified backup copies; progress and cancel as for the import.
+pub fn ingest_photos(
+    lib: &Library,
+    paths: &[PathBuf],
+    req: IngestRequest,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(&Progress) + Sync),
+) -> Res<IngestReport> {
+    let opts = IngestOptions {
+        backup: req.backup,
+        rename: req.rename.filter(|r| !r.trim().is_empty()),
+        time_offsets: req.time_offsets,
+        caption_template: req.caption_template.filter(|t| !t.trim().is_empty()),
+    };
+    lib.ingest_photos(paths, &opts, cancel, progress)
+        .map_err(api)
 }
 
 /// A rendition served to the window by the `byline://` scheme: `thumb/<id>` or `preview/<id>`.
@@ -525,6 +574,7 @@ mod tests {
             photo_creator: "Cảnh Toàn".into(),
             photo_credit: "Ảnh: Cảnh Toàn".into(),
             photo_city: "Vinh".into(),
+            ..Default::default()
         };
         let s = save_settings(&l, edit, Some("secret")).unwrap();
         assert!(s.has_token);

@@ -14,6 +14,9 @@ use std::sync::{Arc, Mutex};
 use byline_core::conflicts::{Choice, ConflictView};
 use byline_core::editorial::UnpublishReport;
 use byline_core::events::Event;
+use byline_core::ingest::IngestReport;
+use byline_core::marks::MarkEdit;
+use byline_core::photo_query::PhotoQuery;
 use byline_core::photodesk::{ImportReport, PhotoView, Progress};
 use byline_core::publishing::{OutboxEntry, StoryState};
 use byline_core::settings::LibrarySettings;
@@ -22,7 +25,7 @@ use byline_desk::Finding;
 use byline_protocol::diff::ArticleDiff;
 use byline_protocol::sync::{Me, VersionList};
 use byline_protocol::{Article, Person, Status};
-use host::{CaptionEdit, PublishProgress, Res, Settings};
+use host::{CaptionEdit, IngestRequest, PublishProgress, Res, Settings};
 use tauri::ipc::Channel;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::{Emitter, Manager, State};
@@ -127,6 +130,31 @@ fn import_photos(
     cancel.0.store(false, Ordering::SeqCst);
     let report = |p: &Progress| drop(on_progress.send(p.clone()));
     host::import_photos(&lib.0, &paths, &cancel.0, &report)
+}
+#[tauri::command(async)]
+fn find_photos(lib: State<'_, Lib>, query: PhotoQuery) -> Res<Vec<PhotoView>> {
+    host::find_photos(&lib.0, &query)
+}
+#[tauri::command(async)]
+fn photo_filter(lib: State<'_, Lib>) -> Res<PhotoQuery> {
+    host::photo_filter(&lib.0)
+}
+#[tauri::command(async)]
+fn mark_photos(lib: State<'_, Lib>, ids: Vec<String>, edit: MarkEdit) -> Res<Vec<PhotoView>> {
+    host::mark_photos(&lib.0, &ids, &edit)
+}
+/// Like `import_photos`: a worker, progress over `on_progress`, stopped by `cancel_import`.
+#[tauri::command(async)]
+fn ingest_photos(
+    lib: State<'_, Lib>,
+    cancel: State<'_, ImportCancel>,
+    paths: Vec<PathBuf>,
+    request: IngestRequest,
+    on_progress: Channel<Progress>,
+) -> Res<IngestReport> {
+    cancel.0.store(false, Ordering::SeqCst);
+    let report = |p: &Progress| drop(on_progress.send(p.clone()));
+    host::ingest_photos(&lib.0, &paths, request, &cancel.0, &report)
 }
 #[tauri::command]
 fn cancel_import(cancel: State<'_, ImportCancel>) {
@@ -431,6 +459,10 @@ pub fn run() {
             caption_photos,
             attach_photo,
             import_photos,
+            find_photos,
+            photo_filter,
+            mark_photos,
+            ingest_photos,
             cancel_import,
             get_settings,
             save_settings,

@@ -17,6 +17,7 @@
 //! (WebDriver pointer Actions). Window tests hold `window::display_lock`: xdotool input goes to
 //! whichever window has focus on the display.
 
+mod culling;
 mod os_input;
 mod window;
 mod wordpress;

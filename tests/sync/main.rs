@@ -5,6 +5,7 @@
 mod binaries;
 mod conflicts;
 mod editorial;
+mod marks;
 // The engine tests stop, restart and signal server and client processes (SIGKILL, SIGTERM):
 // Unix only, like the kill test in `binaries`.
 #[cfg(unix)]

@@ -39,6 +39,11 @@ import type { VersionInfo } from "./bindings/VersionInfo";
 import type { Me } from "./bindings/Me";
 import type { Person } from "./bindings/Person";
 import type { UnpublishReport } from "./bindings/UnpublishReport";
+import type { PhotoQuery } from "./bindings/PhotoQuery";
+import type { MarkEdit } from "./bindings/MarkEdit";
+import type { IngestRequest } from "./bindings/IngestRequest";
+import type { IngestReport } from "./bindings/IngestReport";
+import type { Label } from "./bindings/Label";
 
 export type { Article, ArticleSummary, CaptionEdit, Finding, FixReport, ImportReport, PhotoView };
 export type { Progress, RevisionInfo, SearchHit, Settings, Status, ApiError, AddedWord };
@@ -46,6 +51,7 @@ export type { Choice, ConflictView, LibrarySettings, OutboxEntry, PublishProgres
 export type { StoryState, Store, SyncEvent, MergedEdit, Conflict, Connectivity, Credentials };
 export type { Destination, DestinationState };
 export type { ArticleDiff, BlockChange, Op, VersionList, VersionInfo, Me, Person, UnpublishReport };
+export type { PhotoQuery, MarkEdit, IngestRequest, IngestReport, Label };
 
 type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
 let invokeImpl: Invoke = tauriInvoke;
@@ -109,6 +115,13 @@ export const captionPhotos = (ids: string[], edit: CaptionEdit) =>
 export const attachPhoto = (articleId: string, photoId: string) =>
   call<Article>("attach_photo", { articleId, photoId });
 export const cancelImport = () => call<void>("cancel_import");
+/** The photos a filter selects, in its order; the core remembers the filter for the library. */
+export const findPhotos = (query: PhotoQuery) => call<PhotoView[]>("find_photos", { query });
+/** The grid's remembered filter. */
+export const photoFilter = () => call<PhotoQuery>("photo_filter");
+/** Sets culling marks (rating, label, tag, reject) on photos; returns their new views. */
+export const markPhotos = (ids: string[], edit: MarkEdit) =>
+  call<PhotoView[]>("mark_photos", { ids, edit });
 export const getSettings = () => call<Settings>("get_settings");
 /** Stores the settings; `token` (when not null) goes to the OS keychain, else a 0600 file. */
 export const saveSettings = (settings: LibrarySettings, token: string | null) =>
@@ -185,6 +198,18 @@ export function importPhotos(
   const ch = new Channel<Progress>();
   ch.onmessage = onProgress;
   return call<ImportReport>("import_photos", { paths, onProgress: ch });
+}
+
+/** Ingests a card (import + verified backup copies); progress like `importPhotos`, cancelled
+ *  with `cancelImport`. */
+export function ingestPhotos(
+  paths: string[],
+  request: IngestRequest,
+  onProgress: (p: Progress) => void,
+): Promise<IngestReport> {
+  const ch = new Channel<Progress>();
+  ch.onmessage = onProgress;
+  return call<IngestReport>("ingest_photos", { paths, request, onProgress: ch });
 }
 
 /** URL of a photo rendition served by the shell's `byline://` scheme (thumbs/previews only). */

@@ -17,7 +17,7 @@ describe("api wrappers", () => {
     await api.attachPhoto("a1", "p1");
     await api.getRevision("a1", 3);
     await api.saveSettings(
-      { server_url: "https://x", photo_creator: "", photo_credit: "", photo_city: "" },
+      { server_url: "https://x", photo_creator: "", photo_credit: "", photo_city: "", time_zone: "" },
       null,
     );
     await api.addWord("Smithers");
@@ -31,7 +31,7 @@ describe("api wrappers", () => {
       [
         "save_settings",
         {
-          settings: { server_url: "https://x", photo_creator: "", photo_credit: "", photo_city: "" },
+          settings: { server_url: "https://x", photo_creator: "", photo_credit: "", photo_city: "", time_zone: "" },
           token: null,
         },
       ],

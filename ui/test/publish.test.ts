@@ -156,7 +156,7 @@ describe("publish panel", () => {
   });
 
   it("says where the token is stored", () => {
-    const s = { server_url: "http://x", has_token: true, photo_creator: "", photo_credit: "", photo_city: "" };
+    const s = { server_url: "http://x", has_token: true, photo_creator: "", photo_credit: "", photo_city: "", time_zone: "" };
     expect(storeLabel({ ...s, token_store: "keychain" })).toBe("Nơi lưu: kho khoá của hệ điều hành");
     expect(storeLabel({ ...s, token_store: "file" })).toBe("Nơi lưu: tệp (không có kho khoá)");
     expect(storeLabel({ ...s, has_token: false, token_store: null })).toBe("");

@@ -7,6 +7,7 @@
 //! `sync`, `engine`, `settings`, `credentials`). Front ends call one method per user action.
 
 pub mod captions;
+pub mod capture_time;
 pub mod conflicts;
 pub mod credentials;
 pub mod credit;
@@ -17,9 +18,12 @@ pub mod editorial;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod ingest;
 pub mod io;
+pub mod marks;
 pub mod outbox;
 pub mod photo_import;
+pub mod photo_query;
 pub mod photodesk;
 pub mod photos;
 pub mod publish;
@@ -677,6 +681,17 @@ impl Library {
         photo_import::import(self, paths, cancel, progress)
     }
 
+    /// Ingests a card: import plus verified backup copies; see [`ingest::ingest`].
+    pub fn ingest_photos(
+        &self,
+        paths: &[PathBuf],
+        opts: &ingest::IngestOptions,
+        cancel: &AtomicBool,
+        progress: &(dyn Fn(&photodesk::Progress) + Sync),
+    ) -> Result<ingest::IngestReport> {
+        ingest::ingest(self, paths, opts, cancel, progress)
+    }
+
     /// The full view of one photo (`byline photo show`).
     pub fn photo_view(&self, id: &str) -> Result<photodesk::PhotoView> {
         let rec = self.photo(id)?;
@@ -685,12 +700,39 @@ impl Library {
 
     /// Every photo's view, newest import first.
     pub fn photo_views(&self) -> Result<Vec<photodesk::PhotoView>> {
+        self.find_photos(&photo_query::PhotoQuery::default())
+    }
+
+    /// The views of the photos a filter selects, in its order; see [`photo_query`].
+    pub fn find_photos(&self, q: &photo_query::PhotoQuery) -> Result<Vec<photodesk::PhotoView>> {
         self.db().read(|c| {
-            photos::list(c)?
+            photo_query::find(c, q)?
                 .iter()
                 .map(|p| photodesk::view(c, self.root(), p))
                 .collect()
         })
+    }
+
+    /// [`Library::find_photos`], remembering `q` as the library's grid filter.
+    pub fn find_photos_remembered(
+        &self,
+        q: &photo_query::PhotoQuery,
+    ) -> Result<Vec<photodesk::PhotoView>> {
+        let mut s = self.settings()?;
+        if s.photo_filter != *q {
+            s.photo_filter = q.clone();
+            settings::save(self.root(), s)?;
+        }
+        self.find_photos(q)
+    }
+
+    /// Sets culling marks on one or many photos; see [`marks::mark_photos`].
+    pub fn mark_photos(
+        &self,
+        ids: &[String],
+        edit: &marks::MarkEdit,
+    ) -> Result<Vec<photodesk::PhotoView>> {
+        marks::mark_photos(self, ids, edit)
     }
 
     /// Edits caption fields of one or many photos; see [`captions::caption_photos`].
@@ -716,10 +758,11 @@ impl Library {
         self.db().read(|c| photodesk::history(c, &rec.id))
     }
 
-    /// Writes the original with its current caption and credits embedded to `out`.
+    /// Writes the original with its current caption, credits and marks embedded to `out`.
     pub fn export_photo(&self, id: &str, out: &Path) -> Result<()> {
         let bytes = photodesk::export_bytes(self.root(), &self.photo(id)?)?;
-        write_atomic(out, &bytes)
+        // A file for the desk, often in a shared folder: normal permissions, not 0600.
+        byline_durable::write_for_user(out, &bytes).map_err(|e| CoreError::io(out, e))
     }
 
     pub fn photo(&self, id: &str) -> Result<photos::PhotoRecord> {

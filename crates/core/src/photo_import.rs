@@ -11,11 +11,11 @@ use byline_media::{BatchJob, BatchOptions, BatchProgress, DecodePath, Metadata};
 use crate::error::{CoreError, Result};
 use crate::photodesk::{
     EditableFields, Failed, Gps, IdPath, ImportReport, PREVIEW_EDGE, Progress, Stage,
-    THUMBNAIL_EDGE, record_revision, rendition_path,
+    THUMBNAIL_EDGE, record_revision, rendition_path, template_vars,
 };
 use crate::photos::StoredMeta;
 use crate::settings::LibrarySettings;
-use crate::{Library, photos};
+use crate::{Library, capture_time, photos};
 
 /// Extensions of photo files: a file with one of these always imports or fails, even when its
 /// content is damaged beyond recognition.
@@ -74,6 +74,55 @@ pub fn import(
     cancel: &AtomicBool,
     progress: &(dyn Fn(&Progress) + Sync),
 ) -> Result<ImportReport> {
+    let adjust = Adjust::for_library(lib)?;
+    run(lib, paths, cancel, progress, &adjust, |_| ()).map(|(r, ())| r)
+}
+
+/// How photos are adjusted as they are recorded: the newsroom's zone for cameras that record
+/// none, an ingest's clock corrections per camera model and its caption template.
+pub(crate) struct Adjust {
+    pub zone: chrono::FixedOffset,
+    /// (EXIF Model, seconds to add), matched ignoring case.
+    pub shifts: Vec<(String, i64)>,
+    pub caption_template: Option<String>,
+}
+
+impl Adjust {
+    pub(crate) fn for_library(lib: &Library) -> Result<Adjust> {
+        Ok(Adjust {
+            zone: lib.settings().unwrap_or_default().zone()?,
+            shifts: Vec::new(),
+            caption_template: None,
+        })
+    }
+
+    /// The capture time with its zone, corrected for the camera's clock.
+    pub(crate) fn taken_at(&self, md: &Metadata) -> Option<String> {
+        let t = capture_time::with_zone(md.captured_at.as_deref()?, self.zone);
+        let model = md.camera_model.as_deref().unwrap_or_default().trim();
+        Some(
+            match self
+                .shifts
+                .iter()
+                .find(|(m, _)| !model.is_empty() && m.trim().eq_ignore_ascii_case(model))
+            {
+                Some((_, secs)) => capture_time::shifted(&t, *secs),
+                None => t,
+            },
+        )
+    }
+}
+
+/// The import with adjustments; `side` runs on its own thread over the newly copied files
+/// while they are decoded (an ingest's backup copies), and its result is returned.
+pub(crate) fn run<S: Send>(
+    lib: &Library,
+    paths: &[PathBuf],
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(&Progress) + Sync),
+    adjust: &Adjust,
+    side: impl FnOnce(&[(PathBuf, photos::Copied)]) -> S + Send,
+) -> Result<(ImportReport, S)> {
     if paths.is_empty() {
         return Err(CoreError::Invalid(
             "no files to import: choose photos or a folder (a card's DCIM folder works)".into(),
@@ -91,7 +140,7 @@ pub fn import(
             return;
         };
         let (src, copied) = &fresh[i];
-        let outcome = record(lib, src, copied, p.result, &defaults);
+        let outcome = record(lib, src, copied, p.result, &defaults, adjust);
         if outcome.is_ok() {
             lib.notify_photos(vec![copied.id.clone()]);
         }
@@ -106,7 +155,12 @@ pub fn import(
             stage: Stage::Rendering,
         });
     };
-    byline_media::process_batch(&jobs, &BatchOptions::default(), cancel, &on_done);
+    let side_out = std::thread::scope(|s| {
+        let side = s.spawn(|| side(&fresh));
+        byline_media::process_batch(&jobs, &BatchOptions::default(), cancel, &on_done);
+        side.join()
+    })
+    .map_err(|_| CoreError::Invalid("the import's side task stopped unexpectedly".into()))?;
     let mut outcomes = outcomes
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
@@ -121,11 +175,11 @@ pub fn import(
             }
         }
     }
-    Ok(report)
+    Ok((report, side_out))
 }
 
 /// Photos among the files and folders given; what is plainly not a photo is skipped.
-fn select_files(paths: &[PathBuf], report: &mut ImportReport) -> Result<Vec<PathBuf>> {
+pub(crate) fn select_files(paths: &[PathBuf], report: &mut ImportReport) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for (path, explicit) in expand(paths)? {
         if !explicit && !looks_like_photo_name(&path) && !photos::is_image_file(&path) {
@@ -206,6 +260,7 @@ fn record(
     copied: &photos::Copied,
     result: &std::result::Result<byline_media::BatchOutput, byline_media::MediaError>,
     defaults: &Defaults,
+    adjust: &Adjust,
 ) -> std::result::Result<String, String> {
     let lib_path = lib
         .root()
@@ -225,7 +280,13 @@ fn record(
     let probe = byline_media::probe(&bytes, &what).map_err(|e| named(e.to_string()))?;
     let md = byline_media::read_metadata(&bytes, &what).map_err(|e| named(e.to_string()))?;
     let mut meta = initial_meta(&probe, &md, out.decoded_with);
+    meta.taken_at = adjust.taken_at(&md);
     defaults.fill(&mut meta.fields);
+    if let Some(t) = &adjust.caption_template {
+        let name = src.file_name().map(|n| n.to_string_lossy().into_owned());
+        let vars = template_vars(&meta.fields, meta.taken_at.as_deref(), name);
+        meta.fields.caption = byline_media::expand_template(t, &vars).map_err(|e| e.to_string())?;
+    }
     lib.db()
         .transaction(|tx| {
             photos::insert(tx, copied, src, &meta)?;
@@ -313,5 +374,6 @@ fn initial_meta(p: &byline_media::Probe, md: &Metadata, decoded_with: DecodePath
             country: text(&md.country),
             keywords: md.keywords.clone(),
         },
+        marks: md.marks,
     }
 }

@@ -63,6 +63,8 @@ pub enum Stage {
     Copying,
     /// Decoding into thumbnail and preview and recording, on all cores.
     Rendering,
+    /// An ingest's second copy in the backup folder, verified (beside the rendering).
+    BackingUp,
 }
 
 impl std::fmt::Display for Stage {
@@ -70,6 +72,7 @@ impl std::fmt::Display for Stage {
         f.write_str(match self {
             Stage::Copying => "copying",
             Stage::Rendering => "rendering",
+            Stage::BackingUp => "backing up",
         })
     }
 }
@@ -140,6 +143,9 @@ pub struct PhotoView {
     pub size: u64,
     pub imported_at: String,
     pub revision: u64,
+    /// `rating`, `label` (lowercase or null), `tagged`, `rejected` at the top level.
+    #[serde(flatten)]
+    pub marks: byline_protocol::Marks,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -231,6 +237,24 @@ fn desk_date(taken_at: Option<&str>) -> Option<String> {
     Some(format!("{d}/{m}/{y}"))
 }
 
+/// A caption template's values for a photo with these fields.
+pub(crate) fn template_vars(
+    f: &EditableFields,
+    taken_at: Option<&str>,
+    filename: Option<String>,
+) -> byline_media::TemplateVars {
+    let some = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+    byline_media::TemplateVars {
+        creator: some(&f.creator),
+        city: some(&f.city),
+        country: some(&f.country),
+        date: desk_date(taken_at),
+        filename,
+        caption: some(&f.caption),
+        credit: some(&f.credit),
+    }
+}
+
 /// Applies an edit to one photo's fields (template and shortcodes included). Returns the new
 /// fields, or `None` when nothing changed.
 pub fn apply_edit(
@@ -259,15 +283,11 @@ pub fn apply_edit(
             .collect();
     }
     if let Some(t) = &edit.template {
-        let vars = byline_media::TemplateVars {
-            creator: Some(f.creator.clone()).filter(|s| !s.is_empty()),
-            city: Some(f.city.clone()).filter(|s| !s.is_empty()),
-            country: Some(f.country.clone()).filter(|s| !s.is_empty()),
-            date: desk_date(record.meta.taken_at.as_deref()),
-            filename: Some(record.original_name.clone()),
-            caption: Some(f.caption.clone()).filter(|s| !s.is_empty()),
-            credit: Some(f.credit.clone()).filter(|s| !s.is_empty()),
-        };
+        let vars = template_vars(
+            &f,
+            record.meta.taken_at.as_deref(),
+            Some(record.original_name.clone()),
+        );
         f.caption = byline_media::expand_template(t, &vars)?;
     }
     if let Some(codes) = codes {
@@ -319,6 +339,7 @@ pub fn view(conn: &Connection, root: &Path, rec: &PhotoRecord) -> Result<PhotoVi
         size: rec.size,
         imported_at: rec.imported_at.clone(),
         revision: current_revision(conn, &rec.id)?,
+        marks: m.marks,
     })
 }
 
@@ -338,6 +359,7 @@ pub fn photo_meta(rec: &PhotoRecord, strip_gps: bool) -> byline_protocol::sync::
         state: f.state,
         country: f.country,
         strip_gps,
+        marks: rec.meta.marks,
     }
 }
 

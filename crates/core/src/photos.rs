@@ -48,6 +48,10 @@ pub struct StoredMeta {
     pub metadata_warnings: Vec<String>,
     #[serde(flatten)]
     pub fields: crate::photodesk::EditableFields,
+    /// Rating, label, tag, reject: top-level keys of the JSON, which the `photo_marks`
+    /// migration's computed columns read.
+    #[serde(flatten)]
+    pub marks: byline_protocol::Marks,
 }
 
 /// The outcome of copying one file into the library.
@@ -249,7 +253,7 @@ pub fn list(conn: &Connection) -> Result<Vec<PhotoRecord>> {
     Ok(rows)
 }
 
-fn record_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PhotoRecord> {
+pub(crate) fn record_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PhotoRecord> {
     let meta: String = r.get(5)?;
     Ok(PhotoRecord {
         id: r.get(0)?,

@@ -25,9 +25,24 @@ pub struct LibrarySettings {
     pub photo_credit: String,
     /// Prefilled city (IPTC), e.g. `Vinh`.
     pub photo_city: String,
+    /// The newsroom's zone as `±HH:MM`, for cameras that record no offset; empty = +07:00.
+    pub time_zone: String,
+    /// The photo grid's filters and order, remembered per library (kept by the grid itself:
+    /// the Settings form neither shows nor sends it).
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub photo_filter: crate::photo_query::PhotoQuery,
 }
 
 impl LibrarySettings {
+    /// The newsroom's zone (+07:00 unless set).
+    pub fn zone(&self) -> Result<chrono::FixedOffset> {
+        crate::capture_time::parse_zone(if self.time_zone.trim().is_empty() {
+            crate::capture_time::DEFAULT_ZONE
+        } else {
+            &self.time_zone
+        })
+    }
+
     /// Trims and checks the values; refuses a server URL that is not http(s).
     pub fn validated(mut self) -> Result<LibrarySettings> {
         for f in [
@@ -38,6 +53,8 @@ impl LibrarySettings {
         ] {
             *f = byline_text::nfc(f.trim());
         }
+        self.time_zone = self.time_zone.trim().to_owned();
+        self.zone()?;
         self.server_url = self.server_url.trim_end_matches('/').to_owned();
         let url = &self.server_url;
         if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
@@ -106,6 +123,8 @@ pub struct SettingsView {
     pub photo_creator: String,
     pub photo_credit: String,
     pub photo_city: String,
+    /// `±HH:MM`; empty = +07:00.
+    pub time_zone: String,
 }
 
 /// The settings with where the server's token is kept.
@@ -123,15 +142,17 @@ pub fn view(lib: &crate::Library) -> Result<SettingsView> {
         photo_creator: s.photo_creator,
         photo_credit: s.photo_credit,
         photo_city: s.photo_city,
+        time_zone: s.time_zone,
     })
 }
 
 /// Stores the settings and, when given, the token for their server (which wakes the engine).
 pub fn save_with_token(
     lib: &crate::Library,
-    edit: LibrarySettings,
+    mut edit: LibrarySettings,
     token: Option<&str>,
 ) -> Result<SettingsView> {
+    edit.photo_filter = lib.settings()?.photo_filter;
     let saved = lib.save_settings(edit)?;
     if let Some(t) = token.filter(|t| !t.trim().is_empty()) {
         if saved.server_url.is_empty() {

@@ -20,6 +20,21 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_with(path, bytes, true)
 }
 
+/// Like [`write`], for a file the user hands to others (an exported photo in a shared folder):
+/// it gets the permissions of any file the user creates (0666 less the umask, typically 0644),
+/// not the private 0600 of a temp file.
+pub fn write_for_user(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut b = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = b.tempfile_in(folder_of(path))?;
+    tmp.write_all(bytes)?;
+    persist(tmp, path)
+}
+
 /// Writes `bytes` to `path` atomically (temp file + rename) but without flushing to disk: for
 /// files that can be made again from others (renditions), where a crash may lose the new file
 /// but never leaves a torn one.

@@ -31,6 +31,10 @@ pub struct CaptionFields {
     /// has no such field).
     #[serde(default)]
     pub alt_text: Option<String>,
+    /// Culling marks (XMP only: `xmp:Rating`, `xmp:Label`, `photomechanic:Tagged`); `None`
+    /// leaves the file's own marks as they are.
+    #[serde(default)]
+    pub marks: Option<byline_protocol::Marks>,
 }
 
 impl From<&byline_protocol::sync::PhotoMeta> for CaptionFields {
@@ -55,6 +59,7 @@ impl From<&byline_protocol::sync::PhotoMeta> for CaptionFields {
             state: some(&meta.state),
             country: some(&meta.country),
             keywords: Some(meta.keywords.clone()),
+            marks: Some(meta.marks),
             ..CaptionFields::default()
         }
     }
@@ -218,6 +223,7 @@ fn normalised(f: &CaptionFields) -> CaptionFields {
         // Codes are compared and looked up in capitals ("vn" from a form is still Việt Nam).
         country_code: one(&f.country_code).map(|c| c.to_ascii_uppercase()),
         alt_text: one(&f.alt_text),
+        marks: f.marks,
     }
 }
 
@@ -336,6 +342,9 @@ fn xmp_props(f: &CaptionFields) -> Vec<SetProp> {
         Kind::LangAlt,
         as_list(&f.alt_text),
     );
+    if let Some(m) = &f.marks {
+        p.extend(crate::marks::to_xmp(m));
+    }
     p
 }
 

@@ -11,6 +11,7 @@
 //! - [`process_batch`]: the importer's batch on all cores with progress, cancel, atomic writes.
 //! - [`read_metadata`]: EXIF + IPTC IIM + XMP merged (XMP wins), all strings NFC.
 //! - [`write_caption`]: IPTC IIM (UTF-8) + XMP into a JPEG; scan data is copied byte for byte.
+//!   Culling marks (rating, label, tag, reject) go into the same XMP packet.
 //! - [`strip_gps`] / [`publish_copy`]: the location removed from EXIF and XMP (JPEG, PNG, WebP,
 //!   TIFF) for the copy that is published, with a report of what was found; what cannot be
 //!   cleaned is refused.
@@ -24,6 +25,7 @@ pub mod fuzzing;
 mod gps;
 mod iptc;
 mod jpeg;
+mod marks;
 mod metadata;
 mod preview;
 mod probe;

@@ -48,6 +48,9 @@ pub struct Metadata {
     pub keywords: Vec<String>,
     /// Iptc4xmpCore:AltTextAccessibility (XMP only).
     pub alt_text: Option<String>,
+    /// Culling marks another tool left in XMP (`xmp:Rating`, `xmp:Label`, Photo Mechanic's
+    /// `photomechanic:Tagged`); see [`crate::marks`].
+    pub marks: byline_protocol::Marks,
 
     /// Damaged metadata blocks that were skipped (the rest of the file still reads).
     pub warnings: Vec<String>,
@@ -294,6 +297,7 @@ fn apply_xmp(m: &mut Metadata, p: &xmp::XmpProps) {
     if !keywords.is_empty() {
         m.keywords = keywords;
     }
+    m.marks = crate::marks::from_xmp(p);
 }
 
 #[cfg(test)]

@@ -221,8 +221,13 @@ pub(crate) struct SetProp {
     pub values: Vec<String>,
 }
 
-const NAMESPACES: [(&str, &str); 3] = [
+const NAMESPACES: [(&str, &str); 5] = [
     ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
+    ("xmlns:xmp", "http://ns.adobe.com/xap/1.0/"),
+    (
+        "xmlns:photomechanic",
+        "http://ns.camerabits.com/photomechanic/1.0/",
+    ),
     ("xmlns:photoshop", "http://ns.adobe.com/photoshop/1.0/"),
     (
         "xmlns:Iptc4xmpCore",

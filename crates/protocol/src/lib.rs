@@ -5,10 +5,12 @@
 pub mod article;
 pub mod error;
 pub mod links;
+pub mod marks;
 
 pub use article::{Article, ArticleContent, Block, BlockKind, Person, Related, Status, new_id};
 pub use error::{ApiError, ErrorCode};
 pub use links::{LinkError, check_link};
+pub use marks::{Label, Marks};
 pub mod diff;
 pub mod merge;
 pub mod sync;

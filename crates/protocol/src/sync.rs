@@ -229,6 +229,10 @@ pub struct PhotoMeta {
     /// (creator and copyright stay).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub strip_gps: bool,
+    /// The photographer's culling marks (rating, label, tag, reject): they travel with the
+    /// caption, so a desk sees the picks.
+    #[serde(default, skip_serializing_if = "crate::Marks::is_empty")]
+    pub marks: crate::Marks,
 }
 
 /// What the server knows about a stored photo (`GET /api/photos/{sha}/meta`).

@@ -20,4 +20,8 @@ photo_credit: string,
 /**
  * Prefilled city (IPTC), e.g. `Vinh`.
  */
-photo_city: string, };
+photo_city: string, 
+/**
+ * The newsroom's zone as `±HH:MM`, for cameras that record no offset; empty = +07:00.
+ */
+time_zone: string, };

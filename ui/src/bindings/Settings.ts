@@ -10,4 +10,8 @@ export type Settings = { server_url: string, has_token: boolean,
 /**
  * Where the token is kept; `None` when there is none.
  */
-token_store: Store | null, photo_creator: string, photo_credit: string, photo_city: string, };
+token_store: Store | null, photo_creator: string, photo_credit: string, photo_city: string, 
+/**
+ * `±HH:MM`; empty = +07:00.
+ */
+time_zone: string, };

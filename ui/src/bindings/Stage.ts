@@ -4,4 +4,4 @@
 /**
  * Which pass of an import a [`Progress`] belongs to.
  */
-export type Stage = "copying" | "rendering";
+export type Stage = "copying" | "rendering" | "backing_up";

@@ -10,6 +10,9 @@ import { t, type Key } from "../i18n";
 import { errorDetail, errorText } from "../errors";
 import { debounce, subscribe } from "../live";
 import { toast, type View } from "../router";
+import { editForKey, stars } from "../marks";
+import { openCompare, openLoupe } from "./loupe";
+import { openIngest } from "./ingest";
 
 const CELL = 168;
 const GAP = 10;
@@ -17,6 +20,14 @@ const GAP = 10;
 const SETTLE_MS = 120;
 
 let photos: api.PhotoView[] = [];
+/** The grid's filter; remembered by the core for the library. */
+let filter: api.PhotoQuery | null = null;
+
+/** The photos the current filter selects (every photo before the filter is known). */
+async function load(): Promise<api.PhotoView[]> {
+  filter ??= await api.photoFilter();
+  return api.findPhotos(filter);
+}
 let refreshGrid: (() => void) | null = null;
 let progressEl: HTMLElement | null = null;
 
@@ -55,18 +66,23 @@ export async function importPaths(paths: string[]): Promise<void> {
     toast(errorText(e), "error", { detail: errorDetail(e) });
   } finally {
     box.remove();
-    photos = await api.listPhotos();
+    photos = await load();
     refreshGrid?.();
   }
 }
 
 export async function photosView(): Promise<View> {
-  photos = await api.listPhotos();
+  photos = await load();
   const selected = new Set<string>();
   let cursor = 0;
   let anchor = 0;
 
   const count = h("span", { class: "muted", id: "photo-count" });
+  const compareBtn = h("button", { class: "ghost", id: "compare-btn", title: t("compareHint"), disabled: true, onclick: () => {
+    const two = photos.filter((p) => selected.has(p.id));
+    if (two.length === 2) openCompare(two[0], two[1]);
+    else toast(t("compareHint"), "error");
+  } }, t("compare"));
   progressEl = h("div", { class: "progress-slot" });
   const scroller = h("div", {
     class: "grid-scroller",
@@ -98,7 +114,23 @@ export async function photosView(): Promise<View> {
       "div",
       { class: "cell", role: "option" },
       h("img", { decoding: "async", draggable: "false" }),
+      h("span", { class: "cell-marks" }),
       h("span", { class: "cell-caption" }),
+    );
+  }
+
+  /** Stars, label, tag and reject on a cell (data-* for tests and styles). */
+  function fillMarks(el: HTMLElement, p: api.PhotoView) {
+    el.dataset.rating = String(p.rating);
+    el.dataset.label = p.label ?? "";
+    el.dataset.tagged = String(p.tagged);
+    el.dataset.rejected = String(p.rejected);
+    const marks = el.querySelector<HTMLElement>(".cell-marks")!;
+    marks.replaceChildren(
+      p.rating ? h("span", { class: "stars" }, stars(p.rating).replace(/☆/g, "")) : "",
+      p.label ? h("span", { class: `label-dot label-${p.label}`, title: t(`label_${p.label}`) }) : "",
+      p.tagged ? h("span", { class: "tag-mark", title: t("tagged") }, "✓") : "",
+      p.rejected ? h("span", { class: "reject-mark", title: t("rejected") }, "✕") : "",
     );
   }
 
@@ -115,6 +147,7 @@ export async function photosView(): Promise<View> {
     el.style.transform = `translate(${x}px, ${y}px)`;
     img.alt = label;
     (el.lastElementChild as HTMLElement).textContent = label;
+    fillMarks(el, p);
     if (!flinging) showThumb(el, i);
   }
 
@@ -125,13 +158,14 @@ export async function photosView(): Promise<View> {
 
   function paintState(el: HTMLElement, i: number) {
     const sel = selected.has(photos[i].id);
-    const cls = `cell${sel ? " selected" : ""}${i === cursor ? " cursor" : ""}`;
+    const cls = `cell${sel ? " selected" : ""}${i === cursor ? " cursor" : ""}${photos[i].rejected ? " rejected" : ""}`;
     if (el.className !== cls) el.className = cls;
     el.setAttribute("aria-selected", sel ? "true" : "false");
   }
 
   function render() {
     count.textContent = `${photos.length}`;
+    compareBtn.disabled = selected.size !== 2;
     if (!photos.length) {
       cells.clear();
       sizer.style.height = "0px";
@@ -213,6 +247,49 @@ export async function photosView(): Promise<View> {
     const cell = (e.target as HTMLElement).closest<HTMLElement>(".cell");
     if (cell?.dataset.index) click(Number(cell.dataset.index), e);
   });
+  sizer.addEventListener("dblclick", (e) => {
+    const cell = (e.target as HTMLElement).closest<HTMLElement>(".cell");
+    if (cell?.dataset.index) loupe(Number(cell.dataset.index));
+  });
+
+  /** A photo's new view (marks set): swap it in; a filter it no longer fits drops it. */
+  function updated(v: api.PhotoView) {
+    const i = photos.findIndex((p) => p.id === v.id);
+    if (i >= 0) photos[i] = v;
+    invalidate();
+    reload();
+  }
+
+  function loupe(i: number) {
+    if (!photos.length) return;
+    openLoupe(i, {
+      photos: () => photos,
+      updated: (v) => {
+        const k = photos.findIndex((p) => p.id === v.id);
+        if (k >= 0) photos[k] = v;
+        invalidate();
+      },
+      closed: (index) => {
+        cursor = Math.min(index, photos.length - 1);
+        reload();
+        scroller.focus();
+      },
+    });
+  }
+
+  /** Marks from the keyboard on the selection (or the photo under the cursor). */
+  async function markKey(key: string): Promise<boolean> {
+    const targets = selected.size ? photos.filter((p) => selected.has(p.id)) : photos[cursor] ? [photos[cursor]] : [];
+    if (!targets.length) return false;
+    const edit = editForKey(key, targets[0]);
+    if (!edit) return false;
+    try {
+      for (const v of await api.markPhotos(targets.map((p) => p.id), edit)) updated(v);
+    } catch (e) {
+      toast(errorText(e), "error", { detail: errorDetail(e) });
+    }
+    return true;
+  }
 
   // One render per frame however many scroll events arrive in it.
   let queued = false;
@@ -255,6 +332,12 @@ export async function photosView(): Promise<View> {
     } else if (e.key === " " || e.key === "Enter") {
       e.preventDefault();
       click(cursor, { shiftKey: false, ctrlKey: e.key === " ", metaKey: false });
+    } else if (!e.ctrlKey && !e.metaKey && !e.altKey && (e.key === "l" || e.key === "L")) {
+      e.preventDefault();
+      loupe(cursor);
+    } else if (!e.ctrlKey && !e.metaKey && !e.altKey && editForKey(e.key, photos[cursor] ?? photos[0])) {
+      e.preventDefault();
+      void markKey(e.key);
     } else if ((e.ctrlKey || e.metaKey) && e.key === "a") {
       e.preventDefault();
       photos.forEach((p) => selected.add(p.id));
@@ -363,7 +446,8 @@ export async function photosView(): Promise<View> {
     const all = anyChanged;
     changed.clear();
     anyChanged = false;
-    photos = await api.listPhotos();
+    photos = await load();
+    cursor = Math.min(cursor, Math.max(0, photos.length - 1));
     invalidate();
     if (all || ids.some((id) => selected.has(id))) void renderPanel();
   }, 150);
@@ -385,8 +469,20 @@ export async function photosView(): Promise<View> {
       count,
       progressEl,
       h("div", { class: "spacer" }),
+      h("button", { class: "ghost", id: "loupe-btn", title: "L", onclick: () => loupe(cursor) }, t("loupe")),
+      compareBtn,
+      h("button", { class: "ghost", id: "ingest-btn", onclick: () => openIngest(progressEl, () => reload()) }, t("ingest")),
       h("button", { class: "primary", id: "import-btn", title: "Ctrl+I", onclick: () => void pickAndImport() }, t("importPhotos")),
     ),
+    filterBar(filter!, async (q) => {
+      filter = q;
+      photos = await load();
+      selected.clear();
+      cursor = 0;
+      scroller.scrollTop = 0;
+      invalidate();
+      void renderPanel();
+    }),
     h("div", { class: "photo-body" }, scroller, sidePanel),
   );
   requestAnimationFrame(render);
@@ -399,4 +495,53 @@ export async function photosView(): Promise<View> {
       reload.cancel();
     },
   };
+}
+
+/** The grid's filters: every change gives the new query to `apply` (which reloads). */
+function filterBar(q: api.PhotoQuery, apply: (q: api.PhotoQuery) => void): HTMLElement {
+  const cur: api.PhotoQuery = { ...q };
+  const go = () => apply({ ...cur });
+  const select = (id: string, label: string, value: string, options: [string, string][], on: (v: string) => void) => {
+    const el = h("select", { id, "aria-label": label }, ...options.map(([v, text]) => h("option", { value: v, selected: v === value }, text)));
+    el.addEventListener("change", () => {
+      on(el.value);
+      go();
+    });
+    return el;
+  };
+  const picks = h("button", { class: `ghost toggle${cur.tagged ? " on" : ""}`, id: "filter-picks", "aria-pressed": String(cur.tagged), onclick: () => {
+    cur.tagged = !cur.tagged;
+    picks.classList.toggle("on", cur.tagged);
+    picks.setAttribute("aria-pressed", String(cur.tagged));
+    go();
+  } }, `✓ ${t("filterPicks")}`);
+  const rating = select("filter-rating", t("filterMinRating"), String(cur.min_rating ?? 0),
+    [["0", "☆"], ...[1, 2, 3, 4, 5].map((n): [string, string] => [String(n), `≥ ${"★".repeat(n)}`])],
+    (v) => (cur.min_rating = Number(v) || null));
+  const labels: api.Label[] = ["red", "yellow", "green", "blue", "purple"];
+  const label = select("filter-label", t("filterLabel"), cur.label ?? "",
+    [["", t("filterAnyLabel")], ...labels.map((l): [string, string] => [l, t(`label_${l}`)])],
+    (v) => (cur.label = (v || null) as api.Label | null));
+  const rejects = select("filter-rejects", t("filterRejects"), cur.rejected === null ? "" : String(cur.rejected),
+    [["", t("filterShowRejects")], ["false", t("filterHideRejects")], ["true", t("filterOnlyRejects")]],
+    (v) => (cur.rejected = v === "" ? null : v === "true"));
+  const missing = select("filter-missing", t("filterMissing"), cur.missing ?? "",
+    [["", t("filterMissingNone")], ["caption", t("filterMissingCaption")], ["credit", t("filterMissingCredit")]],
+    (v) => (cur.missing = (v || null) as api.PhotoQuery["missing"]));
+  const sort = select("filter-sort", t("sortBy"), cur.sort,
+    (["imported_at", "taken_at", "rating"] as const).map((s): [string, string] => [s, t(`sort_${s}`)]),
+    (v) => (cur.sort = v as api.PhotoQuery["sort"]));
+  const text = (id: string, label: string, value: string, on: (v: string) => void) => {
+    const el = h("input", { id, type: "search", value, placeholder: label, "aria-label": label });
+    const later = debounce(() => {
+      on(el.value);
+      go();
+    }, 200);
+    el.addEventListener("input", () => later());
+    return el;
+  };
+  const search = text("filter-search", t("filterSearch"), cur.search, (v) => (cur.search = v));
+  const camera = text("filter-camera", t("filterCamera"), cur.camera, (v) => (cur.camera = v));
+  camera.classList.add("narrow");
+  return h("div", { class: "filter-bar", id: "photo-filters" }, picks, rating, label, rejects, missing, search, camera, sort);
 }

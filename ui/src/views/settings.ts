@@ -132,6 +132,8 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
   const creator = input("def-creator", s.photo_creator, t("creator"));
   const credit = input("def-credit", s.photo_credit, t("credit"));
   const city = input("def-city", s.photo_city, t("city"));
+  const zone = input("def-zone", s.time_zone, t("timeZone"));
+  zone.placeholder = "+07:00";
   // Saved on the form's submit only (the button's click and Enter in a field both submit):
   // a click handler as well would save twice.
   const doSave = async () => {
@@ -144,6 +146,7 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
           photo_creator: creator.value,
           photo_credit: credit.value,
           photo_city: city.value,
+          time_zone: zone.value,
         },
         token.value || null,
       );
@@ -180,6 +183,7 @@ export async function settingsView(onPrefs: () => void): Promise<View> {
       row(t("creator"), creator),
       row(t("credit"), credit),
       row(t("city"), city),
+      row(t("timeZone"), zone),
       h("div", { class: "panel-actions" }, save),
     ),
     sites,

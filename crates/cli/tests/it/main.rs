@@ -3,6 +3,7 @@
 
 mod article;
 mod credentials;
+mod culling;
 mod desk;
 mod disk_full;
 mod photo;

@@ -36,6 +36,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/20261206_0007_outbox_preview.sql"),
     ),
     (
+        "20261207_0130_photo_marks",
+        include_str!("../../migrations/20261207_0130_photo_marks.sql"),
+    ),
+    (
         "20261207_0140_destinations",
         include_str!("../../migrations/20261207_0140_destinations.sql"),
     ),

@@ -160,8 +160,9 @@ pub async fn follow(
     Ok(n)
 }
 
-/// A caption changed on the server (a desk editor's fix) reaches this library's photo, unless
-/// the photo has a caption edit of its own still waiting to go up (that one wins on the server).
+/// A caption or marks changed on the server (a desk editor's fix, a colleague's picks) reach this
+/// library's photo, unless the photo has an edit of its own still waiting to go up (that one wins
+/// on the server).
 fn apply_photo_meta(lib: &Library, photo: &byline_protocol::sync::PhotoInfo) -> Result<()> {
     let Ok(_) = lib.photo(&photo.sha256) else {
         return Ok(());
@@ -181,9 +182,10 @@ fn apply_photo_meta(lib: &Library, photo: &byline_protocol::sync::PhotoInfo) -> 
         if crate::outbox::is_pending(tx, crate::outbox::Kind::PhotoMeta, &photo.sha256)? {
             return Ok(None);
         }
+        let marked = crate::marks::store(tx, &photo.sha256, m.marks, false)?;
         let Some(caption) = captions::store_edit(tx, &photo.sha256, &edit, None, lib.author())?
         else {
-            return Ok(None);
+            return Ok(marked.then(Vec::new));
         };
         captions::photo_to_figures(tx, &photo.sha256, &caption, None, lib.author()).map(Some)
     })?;
@@ -301,8 +303,10 @@ pub async fn fetch_missing_photos(
                 keywords: Some(info.meta.keywords),
                 ..Default::default()
             };
-            lib.db()
-                .transaction(|tx| captions::store_edit(tx, &sha, &edit, None, lib.author()))?;
+            lib.db().transaction(|tx| {
+                crate::marks::store(tx, &sha, info.meta.marks, false)?;
+                captions::store_edit(tx, &sha, &edit, None, lib.author())
+            })?;
         }
     }
     Ok(complete)

@@ -173,3 +173,54 @@ fn _assert_send_sync() {
     fn is<T: Send + Sync + Clone>() {}
     is::<Library>();
 }
+
+/// Two quick keys in the loupe (stars, then a label) arrive as two calls at once: the second
+/// builds on the first instead of writing back what it read before the first committed.
+#[test]
+fn marks_set_at_the_same_moment_on_one_photo_all_stick() {
+    let (_dir, lib) = crate::library();
+    let r = lib
+        .import_photos(&[photos_dir()], &AtomicBool::new(false), &|_| {})
+        .unwrap();
+    let id = r.imported[0].id.clone();
+    for round in 0..20u8 {
+        let edits = [
+            byline_core::marks::MarkEdit {
+                rating: Some(round % 5 + 1),
+                ..Default::default()
+            },
+            byline_core::marks::MarkEdit {
+                label: Some(Some(byline_protocol::Label::Red)),
+                ..Default::default()
+            },
+            byline_core::marks::MarkEdit {
+                tagged: Some(round % 2 == 0),
+                ..Default::default()
+            },
+        ];
+        lib.mark_photos(
+            std::slice::from_ref(&id),
+            &byline_core::marks::MarkEdit {
+                label: Some(None),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        std::thread::scope(|s| {
+            for e in &edits {
+                let (lib, id) = (lib.clone(), id.clone());
+                s.spawn(move || lib.mark_photos(std::slice::from_ref(&id), e).unwrap());
+            }
+        });
+        let m = lib.photo_view(&id).unwrap().marks;
+        assert_eq!(
+            (m.rating, m.label, m.tagged),
+            (
+                round % 5 + 1,
+                Some(byline_protocol::Label::Red),
+                round % 2 == 0
+            ),
+            "round {round}: every concurrent mark is kept"
+        );
+    }
+}

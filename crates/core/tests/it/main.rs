@@ -5,6 +5,7 @@ mod concurrency;
 mod crash;
 mod credentials;
 mod disk_full;
+mod ingest;
 mod migration;
 mod model_story;
 mod ninjs;

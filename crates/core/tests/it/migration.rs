@@ -78,3 +78,52 @@ fn migration_names_are_unique_and_in_order() {
         "migrations must be listed once each, oldest first"
     );
 }
+
+/// Photos recorded before culling existed read as unmarked, and the grid's filters work on them
+/// at once (the marks columns are computed from what the library already stored).
+#[test]
+fn photos_from_before_marks_upgrade_unmarked_and_can_be_culled() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    std::fs::create_dir_all(&root).unwrap();
+    let before = store::migrate::MIGRATIONS
+        .iter()
+        .position(|m| m.0 == "20261207_0130_photo_marks")
+        .expect("the marks migration is listed");
+    let id = "ab".repeat(32);
+    {
+        let mut conn = store::open_unmigrated(&root.join(byline_core::DB_FILE)).unwrap();
+        store::migrate::migrate_to(&mut conn, before).unwrap();
+        conn.execute(
+            "INSERT INTO photos(id, original_name, format, size, imported_at, meta)
+             VALUES (?1, 'old.jpg', 'jpeg', 10, '2026-11-24T08:00:00+07:00',
+                     '{\"caption\":\"Ảnh cũ\",\"taken_at\":\"2026-11-24T07:00:00\"}')",
+            [&id],
+        )
+        .unwrap();
+    }
+    let lib = Library::open(&root).expect("the upgrade applies");
+    let old = lib.photo_view(&id).unwrap();
+    assert_eq!(old.marks, byline_protocol::Marks::default(), "unmarked");
+    assert_eq!(old.caption, "Ảnh cũ", "the caption survives the upgrade");
+    lib.mark_photos(
+        std::slice::from_ref(&id),
+        &byline_core::marks::MarkEdit {
+            rating: Some(3),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let q = byline_core::photo_query::PhotoQuery {
+        min_rating: Some(3),
+        search: "anh cu".into(),
+        ..Default::default()
+    };
+    let found = lib.find_photos(&q).unwrap();
+    assert_eq!(
+        found.len(),
+        1,
+        "found by its new rating and its folded caption"
+    );
+    assert_eq!(found[0].marks.rating, 3);
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Ingest benchmark: `byline photo ingest` of N camera JPEGs into a fresh library plus a backup
+# folder (library copy, 320 + 1600 px renditions, backup copy verified by reading it back)
+# against the plain floor: `cp` of the same files to two folders, then `sha256sum` of both
+# copies. Same files, same disk, same run, page cache warmed equally. Not part of the tests.
+# Needs ../shared/corpus/fullsize (the full-size camera JPEGs) and exiftool (scripts/deps.sh).
+#   N=200 bench/ingest.sh            (PROFILE=dev reuses the debug build, whose photo paths
+#                                      are optimised too: see [profile.dev.package.*])
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-200}; PROFILE=${PROFILE:-release}; ROUNDS=${ROUNDS:-3}
+SRC=${SRC:-$(cd .. && pwd)/shared/corpus/fullsize}
+[ -d "$SRC" ] || { echo "bench: $SRC not found" >&2; exit 1; }
+if [ -n "${BIN:-}" ]; then
+  :   # a given binary (e.g. while another build holds the target folder)
+elif [ "$PROFILE" = dev ]; then
+  cargo build -q -p byline-cli; BIN=$PWD/target/debug/byline
+else
+  cargo build --release -q -p byline-cli; BIN=$PWD/target/release/byline
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/card"
+srcs=("$SRC"/*.jpg)
+# N distinct files (a library keeps one copy of identical bytes): each copy gets its own
+# EXIF ImageUniqueID, as a camera's frames do.
+for i in $(seq 0 $((N - 1))); do
+  f="$work/card/$(printf 'IMG_%04d' "$i").JPG"
+  cp "${srcs[$((i % ${#srcs[@]}))]}" "$f"
+done
+exiftool -q -q -overwrite_original '-EXIF:ImageUniqueID<$FileName' "$work/card" >/dev/null
+cat "$work"/card/* >/dev/null   # warm the page cache equally for both
+
+run() { # label, command… → wall seconds appended to $work/times
+  local label=$1; shift
+  sync
+  local t0 t1
+  t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
+  echo "$label $(echo "$t1 - $t0" | bc -l)" >>"$work/times"
+  printf '%-8s %6.2f s\n' "$label" "$(echo "$t1 - $t0" | bc -l)"
+}
+floor() {
+  mkdir -p "$work/a" "$work/b"
+  cp "$work"/card/* "$work/a/" && cp "$work"/card/* "$work/b/"
+  sync   # byline fsyncs every copy; the floor's copies must reach the disk too
+  sha256sum "$work"/a/* "$work"/b/* >/dev/null
+}
+ingest() {
+  "$BIN" --data-dir "$work/lib" photo ingest "$work/card" --backup "$work/backup" \
+    --rename '{date}_{time}_{seq}_{original}' --json
+}
+
+echo "== $N camera JPEGs ($(du -sh "$work/card" | cut -f1)), $(nproc) cores"
+for _ in $(seq 1 "$ROUNDS"); do
+  rm -rf "$work/a" "$work/b" "$work/lib" "$work/backup"
+  run "floor" floor
+  run "byline" ingest
+done
+[ "$(ls "$work/backup" | wc -l)" -eq "$N" ] || { echo "bench: backup has $(ls "$work/backup" | wc -l) of $N" >&2; exit 1; }
+awk '{ s[$1] = (s[$1] == "" || $2 < s[$1]) ? $2 : s[$1] }
+     END { printf "best of '"$ROUNDS"': byline %.2f s, cp×2 + sync + sha256sum %.2f s → %.2f× the floor (goal ≤ 1.5×)\n", s["byline"], s["floor"], s["byline"] / s["floor"] }' "$work/times"
