@@ -31,7 +31,6 @@ conflicts: number,
  */
 destinations: Array<DestinationState>, 
 /**
-
  * The story's workflow status (draft, submitted, edited, approved, published, withdrawn).
  */
 status: Status, 
