@@ -76,10 +76,10 @@ curl_publish() {
     mslug="curl-$slug-$i"
     found=$(curl -fsS -u "$AUTH" -G "$API/wp/v2/media" --data-urlencode "slug=$mslug" --data-urlencode "_fields=id,source_url,slug")
     [ "$found" = "[]" ] || { echo "bench: media $mslug exists" >&2; exit 1; }
-    media_ids+=("$(curl -fsS -u "$AUTH" -X POST -G "$API/wp/v2/media" \
-      --data-urlencode "slug=$mslug" --data-urlencode "title=${CAPTIONS[$i]}" \
-      --data-urlencode "caption=${CAPTIONS[$i]} (Ảnh: Cảnh Toàn)" --data-urlencode "alt_text=${CAPTIONS[$i]}" \
-      --data-urlencode "description=Ảnh: Cảnh Toàn" \
+    media_ids+=("$(curl -fsS -u "$AUTH" -X POST "$API/wp/v2/media" \
+      --url-query "slug=$mslug" --url-query "title=${CAPTIONS[$i]}" \
+      --url-query "caption=${CAPTIONS[$i]} (Ảnh: Cảnh Toàn)" --url-query "alt_text=${CAPTIONS[$i]}" \
+      --url-query "description=Ảnh: Cảnh Toàn" \
       -H 'Expect:' -H 'Content-Type: image/jpeg' -H "Content-Disposition: attachment; filename=$mslug.jpg" \
       --data-binary @"${PHOTOS[$i]}" | jq -r .id)")
   done
