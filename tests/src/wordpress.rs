@@ -35,7 +35,7 @@ impl Drop for WordPress {
         let _ = Command::new("bash")
             .arg(repo().join("scripts/wordpress-dev.sh"))
             .arg("stop")
-            .arg(self.dir.path())
+            .arg(self.dir.path().join("wp"))
             .status();
     }
 }
