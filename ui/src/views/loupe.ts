@@ -136,7 +136,7 @@ export function openCompare(a: api.PhotoView, b: api.PhotoView): void {
   const zoomBtn = h("button", { class: "ghost", id: "compare-zoom" }, t("zoom100"));
   const root = h(
     "div",
-    { class: "compare", id: "compare", role: "dialog", "aria-label": t("compare"), "data-zoom": "fit" },
+    { class: "compare", id: "compare", role: "dialog", "aria-label": t("comparePhotos"), "data-zoom": "fit" },
     h("div", { class: "compare-bar" }, zoomBtn, h("button", { class: "ghost", id: "compare-close", onclick: () => close() }, t("backToGrid"))),
     h("div", { class: "compare-panes" }, ...panes),
   );

@@ -82,7 +82,7 @@ export async function photosView(): Promise<View> {
     const two = photos.filter((p) => selected.has(p.id));
     if (two.length === 2) openCompare(two[0], two[1]);
     else toast(t("compareHint"), "error");
-  } }, t("compare"));
+  } }, t("comparePhotos"));
   progressEl = h("div", { class: "progress-slot" });
   const scroller = h("div", {
     class: "grid-scroller",
