@@ -24,6 +24,8 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// it gets the permissions of any file the user creates (0666 less the umask, typically 0644),
 /// not the private 0600 of a temp file.
 pub fn write_for_user(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    // Only Unix has a mode to set; elsewhere the default permissions are the user's already.
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut b = tempfile::Builder::new();
     #[cfg(unix)]
     {
