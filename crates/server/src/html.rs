@@ -18,20 +18,7 @@ use crate::previews::shown_as_preview;
 use crate::versions::{self, Notice, Page};
 
 /// Escapes text for HTML element content and double-quoted attributes.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use byline_text::escape_html as escape;
 
 const CSS: &str = "body{margin:0;background:#f6f4ef;color:#1d1d1b;font:18px/1.6 'Noto Serif',Georgia,serif}\
 main{max-width:44rem;margin:0 auto;padding:2rem 1.25rem;background:#fff}\

@@ -8,9 +8,11 @@
 
 mod clean;
 mod fold;
+mod html;
 
 pub use clean::{CleanPolicy, QuotePolicy, clean, is_space_like, is_zero_width};
 pub use fold::{fold, fold_char, slug, tokens};
+pub use html::escape_html;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 

@@ -6,20 +6,7 @@ use byline_protocol::{Article, Block, BlockKind};
 use serde_json::json;
 
 /// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use byline_text::escape_html as escape;
 
 /// Where a figure's photo is on the site.
 #[derive(Debug, Clone)]
