@@ -57,23 +57,21 @@ impl Rev {
 /// with its photos queued for the server (whether or not it was ever sent), so the desk sees
 /// it. Nothing is published.
 pub fn submit(lib: &Library, id: &str) -> Result<Article> {
-    let id = stories::resolve_id(lib, id)?;
-    let mut a = lib.article(&id)?;
-    a.status = Status::Submitted;
-    lib.db().transaction(|tx| {
-        drafts::save_in(tx, &mut a, lib.author(), false)?;
-        sync::enqueue_submit(tx, &a)
-    })?;
-    lib.events().outbox_changed();
-    Ok(a)
+    save_and_send(lib, id, |a| a.status = Status::Submitted)
 }
 
 /// An editor gives the story to people (`{name, role}`): saved as a new revision that goes to
 /// the server like any edit (a story never sent is queued too), and from there to their apps.
 pub fn assign(lib: &Library, id: &str, people: Vec<Person>) -> Result<Article> {
+    save_and_send(lib, id, |a| a.assigned = people)
+}
+
+/// Applies `change` to the current story, saves it as a new revision and queues it (and its
+/// photos) for the server in the same transaction.
+fn save_and_send(lib: &Library, id: &str, change: impl FnOnce(&mut Article)) -> Result<Article> {
     let id = stories::resolve_id(lib, id)?;
     let mut a = lib.article(&id)?;
-    a.assigned = people;
+    change(&mut a);
     lib.db().transaction(|tx| {
         drafts::save_in(tx, &mut a, lib.author(), false)?;
         sync::enqueue_submit(tx, &a)
