@@ -309,6 +309,7 @@ fn the_list_filters_by_marks_camera_missing_fields_and_folded_caption_text() {
     );
 }
 
+#[cfg(unix)]
 /// (bytes, mtime) of every file of a folder, to prove a card was never written to.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
     let mut v: Vec<_> = std::fs::read_dir(dir)
