@@ -185,13 +185,16 @@ fn publish_state(lib: State<'_, Lib>, id: String) -> Res<StoryState> {
 fn publish_story(lib: State<'_, Lib>, id: String, correction: Option<String>) -> Res<StoryState> {
     host::publish_story(&lib.0, &id, correction.as_deref())
 }
-#[tauri::command(async)]
-fn unpublish_story(
+#[tauri::command]
+async fn unpublish_story(
     lib: State<'_, Lib>,
     id: String,
     reason: Option<String>,
 ) -> Res<UnpublishReport> {
-    host::unpublish_story(&lib.0, &id, reason.as_deref())
+    off_runtime(&lib, move |l| {
+        host::unpublish_story(l, &id, reason.as_deref())
+    })
+    .await
 }
 #[tauri::command(async)]
 fn submit_story(lib: State<'_, Lib>, id: String) -> Res<Article> {
@@ -201,17 +204,35 @@ fn submit_story(lib: State<'_, Lib>, id: String) -> Res<Article> {
 fn assign_story(lib: State<'_, Lib>, id: String, people: Vec<Person>) -> Res<Article> {
     host::assign_story(&lib.0, &id, people)
 }
-#[tauri::command(async)]
-fn story_versions(lib: State<'_, Lib>, id: String) -> Res<VersionList> {
-    host::story_versions(&lib.0, &id)
+#[tauri::command]
+async fn story_versions(lib: State<'_, Lib>, id: String) -> Res<VersionList> {
+    off_runtime(&lib, move |l| host::story_versions(l, &id)).await
 }
-#[tauri::command(async)]
-fn diff_story(lib: State<'_, Lib>, id: String, a: String, b: String) -> Res<ArticleDiff> {
-    host::diff_story(&lib.0, &id, &a, &b)
+#[tauri::command]
+async fn diff_story(lib: State<'_, Lib>, id: String, a: String, b: String) -> Res<ArticleDiff> {
+    off_runtime(&lib, move |l| host::diff_story(l, &id, &a, &b)).await
 }
-#[tauri::command(async)]
-fn whoami(lib: State<'_, Lib>) -> Res<Option<Me>> {
-    host::whoami(&lib.0)
+#[tauri::command]
+async fn whoami(lib: State<'_, Lib>) -> Res<Option<Me>> {
+    off_runtime(&lib, host::whoami).await
+}
+
+/// Runs a body that asks the server (versions, who am I, a takedown) on the blocking pool: the
+/// core's network calls block on a runtime of their own, which must not be started inside the
+/// async worker a command runs on (it panicked there), and no window call may wait for it.
+async fn off_runtime<T: Send + 'static>(
+    lib: &State<'_, Lib>,
+    body: impl FnOnce(&Library) -> Res<T> + Send + 'static,
+) -> Res<T> {
+    let lib = lib.0.clone();
+    tauri::async_runtime::spawn_blocking(move || body(&lib))
+        .await
+        .unwrap_or_else(|e| {
+            Err(byline_protocol::ApiError::new(
+                byline_protocol::ErrorCode::Internal,
+                format!("the request to the server stopped unexpectedly ({e}); try again"),
+            ))
+        })
 }
 #[tauri::command(async)]
 fn list_destinations(lib: State<'_, Lib>) -> Res<Vec<host::Destination>> {

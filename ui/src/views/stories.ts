@@ -59,8 +59,17 @@ export async function storiesView(): Promise<View> {
     h("option", { value: "waiting" }, t("filterWaiting")),
     ...STATUSES.map((s) => h("option", { value: s }, t(`status_${s}`))),
   );
-  // Who the stored token is: asked once per visit (remembered by the core for offline use).
-  const me = await api.whoami().catch(() => null);
+  // Who the stored token is: asked once per visit (remembered by the core for offline use). The
+  // list never waits for it (the server may be slow or away): "mine" and "waiting" refresh when
+  // the answer comes.
+  let me: api.Me | null = null;
+  void api.whoami().then(
+    (who) => {
+      me = who;
+      if (filter.value === "mine" || filter.value === "waiting") void refresh();
+    },
+    () => undefined,
+  );
   filter.value = sessionStorage.getItem("status") ?? "";
   const list = h("ul", { class: "story-list", id: "story-list", "aria-label": t("navStories") });
 
@@ -105,11 +114,12 @@ export async function storiesView(): Promise<View> {
       shown = JSON.stringify([q, hits]);
       items = hits.map((x) => row(x, x.snippet));
     } else {
+      const who = me;
       const stories = (await api.listStories(status)).filter((s) =>
         special === "mine"
-          ? !!me && (s.assigned ?? []).some((p) => p.name === me.name)
+          ? !!who && (s.assigned ?? []).some((p) => p.name === who.name)
           : special === "waiting"
-            ? waitingFor(s, me)
+            ? waitingFor(s, who)
             : true,
       );
       shown = JSON.stringify(stories);
