@@ -18,6 +18,7 @@
 //! whichever window has focus on the display.
 
 mod culling;
+mod editorial;
 mod os_input;
 mod window;
 mod wordpress;
@@ -1104,5 +1105,20 @@ async fn a_wordpress_site_added_in_settings_gets_the_story_from_the_publish_pane
     )
     .await
     .expect("the WordPress E2E took longer than 4 minutes")
+    .unwrap();
+}
+
+/// Editorial control with two people on one server: an editor assigns the model story, the
+/// reporter fixes, adds to and submits it and reads the diff, the editor publishes, corrects
+/// and takes it down (`e2e/editorial.rs`).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_assigned_story_is_submitted_diffed_published_corrected_and_taken_down() {
+    let _display = window::display_lock().await;
+    tokio::time::timeout(
+        Duration::from_secs(300),
+        editorial::assigned_submitted_diffed_corrected(),
+    )
+    .await
+    .expect("the editorial E2E took longer than 5 minutes")
     .unwrap();
 }

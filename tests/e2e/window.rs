@@ -108,7 +108,13 @@ pub async fn find(c: &Client, css: &str) -> Res<Element> {
 
 /// Polls `cond` (a JS expression) until it is true.
 pub async fn wait_js(c: &Client, what: &str, cond: &str) -> Res {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    wait_js_within(c, what, cond, Duration::from_secs(20)).await
+}
+
+/// `wait_js` for what waits on the network or a background engine (a loaded machine may take
+/// longer than the usual 20 s).
+pub async fn wait_js_within(c: &Client, what: &str, cond: &str, patience: Duration) -> Res {
+    let deadline = Instant::now() + patience;
     loop {
         let v = c.execute(&format!("return !!({cond});"), vec![]).await?;
         if v == json!(true) {
@@ -144,4 +150,47 @@ pub async fn shot(c: &Client, dir: &Path, name: &str) -> Res {
         .into());
     }
     Ok(())
+}
+
+/// What a window scenario starts from: the repository, the app and CLI binaries, and the
+/// screenshots folder (created). Asserts the display is there (`xvfb-run -a`).
+pub struct Setup {
+    pub root: std::path::PathBuf,
+    pub app: std::path::PathBuf,
+    pub cli: std::path::PathBuf,
+    pub shots: std::path::PathBuf,
+}
+
+pub fn setup() -> Res<Setup> {
+    let root = byline_tests::repo();
+    let app = byline_tests::bin("BYLINE_APP", "byline-desktop").canonicalize()?;
+    let cli = byline_tests::bin("BYLINE_CLI", "byline");
+    assert!(std::env::var_os("DISPLAY").is_some(), "run under xvfb-run");
+    let shots = root.join("tests/screenshots");
+    std::fs::create_dir_all(&shots)?;
+    Ok(Setup {
+        root,
+        app,
+        cli,
+        shots,
+    })
+}
+
+/// Gives the open library a server and token in Settings, as a user does, and waits until the
+/// indicator shows the server online.
+pub async fn connect(c: &Client, url: &str, token: &str) -> Res {
+    wait_for(c, "[data-nav=settings]").await?.click().await?;
+    let field = wait_for(c, "#server-url").await?;
+    field.clear().await?;
+    field.send_keys(url).await?;
+    let tok = find(c, "#token").await?;
+    tok.clear().await?;
+    tok.send_keys(token).await?;
+    find(c, "#save-settings").await?.click().await?;
+    wait_js(
+        c,
+        "the indicator online",
+        "document.querySelector('#sync-status')?.dataset.state === 'online'",
+    )
+    .await
 }

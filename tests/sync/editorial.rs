@@ -53,6 +53,13 @@ fn the_page_shows_only_what_an_editor_published_with_corrections_versions_and_ta
         synced["needs_attention"], 0,
         "the reporter's edit goes: {synced}"
     );
+    // The photos came from the server with the story: the reporter's save queues none of
+    // them (their metadata a reporter may not write would wait forever).
+    assert_eq!(
+        field.outbox(),
+        Vec::<Value>::new(),
+        "nothing of the reporter's stays waiting"
+    );
     let (_, working) = http(
         "GET",
         &format!("{}/api/articles/{id}", srv.url),

@@ -202,6 +202,26 @@ pub fn enqueue_if_tracked(conn: &Connection, article: &byline_protocol::Article)
     Ok(())
 }
 
+/// Records that the server already has this item without sending it (a photo this library
+/// downloaded from the server): later saves of a story showing it do not queue it again, which
+/// for a role that may not write it (a reporter and photo metadata) would stay queued forever.
+pub fn record_on_server(conn: &Connection, kind: Kind, target: &str) -> Result<()> {
+    if was_sent(conn, kind, target)? {
+        return Ok(());
+    }
+    conn.execute(
+        "INSERT INTO outbox(kind, target, state, idempotency_key, created_at, updated_at)
+         VALUES (?1, ?2, 'done', ?3, ?4, ?4)",
+        params![
+            kind.as_str(),
+            target,
+            uuid::Uuid::now_v7().to_string(),
+            now()
+        ],
+    )?;
+    Ok(())
+}
+
 /// Whether an item of this kind for this target ever reached the server.
 pub fn was_sent(conn: &Connection, kind: Kind, target: &str) -> Result<bool> {
     Ok(conn

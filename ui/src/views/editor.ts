@@ -457,6 +457,9 @@ export async function editorView(id: string): Promise<View> {
         );
       };
       draw();
+      // Bring the comparison into the panel's view (the panel only: scrolling the page would
+      // move the whole window's layout).
+      side.scrollTop += target.getBoundingClientRect().top - side.getBoundingClientRect().top;
     } catch (e) {
       fill(target, h("p", { class: "error" }, errorText(e)));
     }
@@ -540,7 +543,7 @@ export async function editorView(id: string): Promise<View> {
             ),
             r.revision !== article.revision
               ? h("button", {
-                  class: "ghost small compare",
+                  class: "ghost small rev-compare",
                   "data-revision": String(r.revision),
                   title: t("compareWithCurrent"),
                   onclick: () => void showDiff(previewEl, String(r.revision), "current", t("diffTitle", { a: `#${r.revision}`, b: `#${article.revision}` })),

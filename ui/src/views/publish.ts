@@ -321,13 +321,34 @@ export async function publishView(): Promise<View> {
       correction.value = "";
     }),
   );
-  takeDownBtn.addEventListener("click", () =>
-    void run(async () => {
-      const reason = window.prompt(t("takeDownReason")) ?? undefined;
-      await api.unpublishStory(pick.value, reason);
-      toast(t("takenDown"));
-    }),
+  // A takedown empties the public page: asked in the panel (with its reason for the archive),
+  // never in a blocking browser prompt.
+  const takeDownReason = h("textarea", { id: "takedown-reason", rows: "2", "aria-label": t("takeDownReason"), placeholder: t("takeDownReason") });
+  const takeDownBox = h(
+    "form",
+    { class: "takedown-confirm", id: "takedown-form", hidden: true },
+    h("p", { class: "small" }, t("takeDownAsk")),
+    takeDownReason,
+    h(
+      "div",
+      { class: "panel-actions" },
+      h("button", { class: "danger", id: "takedown-confirm", type: "submit" }, t("takeDownConfirm")),
+      h("button", { class: "ghost", id: "takedown-cancel", type: "button", onclick: () => (takeDownBox.hidden = true) }, t("cancel")),
+    ),
   );
+  takeDownBtn.addEventListener("click", () => {
+    takeDownBox.hidden = false;
+    takeDownReason.focus();
+  });
+  takeDownBox.addEventListener("submit", (e) => {
+    e.preventDefault();
+    void run(async () => {
+      await api.unpublishStory(pick.value, takeDownReason.value.trim() || undefined);
+      takeDownBox.hidden = true;
+      takeDownReason.value = "";
+      toast(t("takenDown"));
+    });
+  });
   sitesBtn.addEventListener("click", () =>
     void run(async () => {
       const names = siteChecks.filter((c) => c.checked).map((c) => c.value);
@@ -371,6 +392,7 @@ export async function publishView(): Promise<View> {
     h(
       "div",
       { class: "publish-body" },
+      takeDownBox,
       h("label", { class: "correction-field" }, t("correction"), correction),
       storyBox,
       sitesBox,

@@ -8,6 +8,7 @@ use byline_sync::Client;
 use rusqlite::{OptionalExtension, params};
 
 use crate::error::Result;
+use crate::outbox::{self, Kind};
 use crate::photodesk::FieldEdit;
 use crate::{Library, captions, drafts, photo_import};
 
@@ -308,6 +309,14 @@ pub async fn fetch_missing_photos(
                 captions::store_edit(tx, &sha, &edit, None, lib.author())
             })?;
         }
+        // After the server's fields are stored (so storing them queues nothing): the server
+        // has this photo, its preview and its metadata.
+        lib.db().transaction(|tx| {
+            for kind in [Kind::Photo, Kind::Preview, Kind::PhotoMeta] {
+                outbox::record_on_server(tx, kind, &sha)?;
+            }
+            Ok(())
+        })?;
     }
     Ok(complete)
 }
