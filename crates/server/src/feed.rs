@@ -39,6 +39,17 @@ pub(crate) fn take_cursor(tx: &Connection) -> Result<u64> {
     )?)
 }
 
+/// Moves an article to the head of the feed without a new revision, for a change of what the
+/// public sees (a correction published on unchanged text): followers read its new `live`.
+pub(crate) fn touch_article(tx: &Connection, id: &str) -> Result<()> {
+    let cursor = take_cursor(tx)?;
+    tx.execute(
+        "UPDATE articles SET cursor = ?2 WHERE id = ?1",
+        params![id, cursor],
+    )?;
+    Ok(())
+}
+
 /// The cursor of the newest committed change (0 before the first).
 pub(crate) fn last_cursor(c: &Connection) -> Result<u64> {
     Ok(c.query_row("SELECT last FROM change_seq WHERE id = 1", [], |r| r.get(0))?)

@@ -102,6 +102,9 @@ pub fn publish(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![article.id, version, revision, body, now_rfc3339(), user.name, correction],
     )?;
+    // The page changed even when the text did not (a correction alone, a lifted takedown):
+    // the desks following the feed learn the new live version.
+    crate::feed::touch_article(tx, &article.id)?;
     tracing::info!(article = %article.id, version, by = %user.name, "published version");
     Ok(version)
 }

@@ -348,3 +348,44 @@ async fn me_names_the_tokens_user_and_role() {
         serde_json::json!({"name": "Thanh Hà", "role": "reporter"})
     );
 }
+
+#[tokio::test]
+async fn a_correction_on_unchanged_text_reaches_the_change_feed_with_the_new_live_version() {
+    let f = Fixture::new();
+    let (a, _) = published_story(&f).await;
+    let (_, feed) = get(&f, Some(&f.reporter), "/api/changes?cursor=0").await;
+    let feed: byline_protocol::sync::ChangeFeed = serde_json::from_str(&feed).unwrap();
+    let (s, v) = post(
+        &f,
+        &f.editor,
+        &format!("/api/articles/{}/publish", a.id),
+        serde_json::json!({"correction": "Bổ sung nguồn ảnh."}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["live"]["version"], 2, "the correction is version 2: {v}");
+    let (_, after) = get(
+        &f,
+        Some(&f.reporter),
+        &format!("/api/changes?cursor={}", feed.next_cursor),
+    )
+    .await;
+    let after: byline_protocol::sync::ChangeFeed = serde_json::from_str(&after).unwrap();
+    let live: Vec<u64> = after
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            byline_protocol::sync::Change::Article { article, .. }
+                if article.article.id == a.id =>
+            {
+                article.live.as_ref().map(|l| l.version)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        live,
+        vec![2],
+        "followers of the feed learn that version 2 is live, though the text did not change"
+    );
+}
