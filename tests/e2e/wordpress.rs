@@ -7,19 +7,19 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use byline_tests::free_port;
 use byline_tests::wordpress::WordPress;
-use byline_tests::{bin, free_port, repo};
 use fantoccini::Client;
 
 use crate::window::{self, Res, find, shot, wait_for, wait_js};
 
 pub async fn wordpress_destination_in_the_window() -> Res {
-    let root = repo();
-    let app = bin("BYLINE_APP", "byline-desktop").canonicalize()?;
-    let cli = bin("BYLINE_CLI", "byline");
-    assert!(std::env::var_os("DISPLAY").is_some(), "run under xvfb-run");
-    let shots = root.join("tests/screenshots");
-    std::fs::create_dir_all(&shots)?;
+    let window::Setup {
+        root,
+        app,
+        cli,
+        shots,
+    } = window::setup()?;
     let wp = WordPress::start(free_port(), None);
     let data = tempfile::tempdir()?;
     let out = Command::new(&cli)
