@@ -217,9 +217,9 @@ async fn whoami(lib: State<'_, Lib>) -> Res<Option<Me>> {
     off_runtime(&lib, host::whoami).await
 }
 
-/// Runs a body that asks the server (versions, who am I, a takedown) on the blocking pool: the
-/// core's network calls block on a runtime of their own, which must not be started inside the
-/// async worker a command runs on (it panicked there), and no window call may wait for it.
+/// Runs a body that asks the server (versions, who am I, a takedown) on the blocking pool, so
+/// a slow server never holds one of the async workers every other command runs on. (The core's
+/// network calls are safe from any thread: see `byline_core::sync::NetRuntime`.)
 async fn off_runtime<T: Send + 'static>(
     lib: &State<'_, Lib>,
     body: impl FnOnce(&Library) -> Res<T> + Send + 'static,

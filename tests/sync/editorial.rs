@@ -291,3 +291,26 @@ fn the_desktops_autosave_of_a_published_story_never_changes_the_public_page() {
         "the public page is still exactly what was published"
     );
 }
+
+/// A front end's async command (Tauri runs them on a tokio worker) may call the core's blocking
+/// network functions: they run on a thread of their own there instead of panicking with
+/// "cannot start a runtime from within a runtime", which once blanked the story list.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cores_network_calls_work_from_inside_an_async_runtime() {
+    let sdir = tempfile::tempdir().unwrap();
+    let srv = byline_tests::in_process::start(sdir.path());
+    let remote = srv.remote(&srv.editor);
+    let who =
+        byline_core::editorial::me(&remote).expect("who-am-I answers from inside an async runtime");
+    assert_eq!(who.role, "editor", "the token's role: {who:?}");
+    let (_d, lib) = byline_tests::library();
+    let id = byline_tests::ready_story(&lib);
+    let report = lib
+        .publish(&id, &remote, &byline_core::sync::Patience::default())
+        .expect("a publish from inside an async runtime");
+    assert_eq!(
+        report.live.map(|l| l.version),
+        Some(1),
+        "the story is published as version 1"
+    );
+}

@@ -82,11 +82,46 @@ pub struct SyncReport {
     pub deferred: Vec<String>,
 }
 
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
+/// The runtime of the core's blocking network calls (publish, sync, versions, who am I...).
+pub(crate) fn runtime() -> Result<NetRuntime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
+        .map(|rt| NetRuntime(Some(rt)))
         .map_err(|e| CoreError::Invalid(format!("cannot start the network runtime: {e}")))
+}
+
+/// A current-thread runtime that any caller may block on: from plain threads (the CLI, the
+/// engine's jobs) it runs the future in place; from inside another async runtime (a front end's
+/// async command), where blocking in place panics, it runs it on a scoped thread of its own.
+pub struct NetRuntime(Option<tokio::runtime::Runtime>);
+
+impl NetRuntime {
+    pub(crate) fn block_on<F>(&self, fut: F) -> F::Output
+    where
+        F: std::future::Future + Send,
+        F::Output: Send,
+    {
+        let rt = self.0.as_ref().expect("the runtime lives until dropped");
+        if tokio::runtime::Handle::try_current().is_err() {
+            return rt.block_on(fut);
+        }
+        std::thread::scope(|s| match s.spawn(|| rt.block_on(fut)).join() {
+            Ok(out) => out,
+            Err(panic) => std::panic::resume_unwind(panic),
+        })
+    }
+}
+
+impl Drop for NetRuntime {
+    /// Inside another runtime a blocking shutdown panics too: let its threads go instead.
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            rt.shutdown_background();
+        }
+    }
 }
 
 pub(crate) fn client(remote: &Remote) -> Result<Client> {
