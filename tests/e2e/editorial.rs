@@ -179,19 +179,15 @@ async fn assign(c: &Client, shots: &Path, id: &str) -> Res {
     .await?;
     who.send_keys(REPORTER).await?;
     find(c, "#assign-btn").await?.click().await?;
-    wait_js(
+    window::wait_toast(
         c,
         "the assignment confirmed",
-        &format!("[...document.querySelectorAll('.toast')].some(t => t.textContent === 'Đã giao bài cho {REPORTER}')"),
+        &format!("Đã giao bài cho {REPORTER}"),
     )
     .await?;
     shot(c, shots, "40-editor-assigns-story.png").await?;
     // The app sends it in the background: the Publish panel says who has it once it went.
-    find(c, "[data-nav=publish]").await?.click().await?;
-    wait_for(c, "#publish-story")
-        .await?
-        .select_by_value(id)
-        .await?;
+    window::publish_panel(c, id).await?;
     wait_js(
         c,
         "the story sent with its assignment",
@@ -240,20 +236,8 @@ async fn reporter(c: &Client, shots: &Path, id: &str) -> Res {
         .await?
         .click()
         .await?;
-    wait_js(
-        c,
-        "the fixes applied",
-        "[...document.querySelectorAll('.toast')].some(t => t.textContent.startsWith('Đã sửa'))",
-    )
-    .await?;
-    let lead = find(c, "#f-lead").await?;
-    lead.click().await?;
-    c.execute(
-        "const l = document.querySelector('#f-lead'); l.setSelectionRange(l.value.length, l.value.length);",
-        vec![],
-    )
-    .await?;
-    lead.send_keys(ADDED).await?;
+    window::wait_toast(c, "the fixes applied", "Đã sửa").await?;
+    window::type_at_end(c, "#f-lead", ADDED).await?;
     find(c, "#submit-story").await?.click().await?;
     wait_js(
         c,
@@ -301,11 +285,7 @@ async fn reporter(c: &Client, shots: &Path, id: &str) -> Res {
 
 /// Waits until the Publish panel shows the story with nothing left to send.
 async fn wait_sent(c: &Client, id: &str) -> Res {
-    find(c, "[data-nav=publish]").await?.click().await?;
-    wait_for(c, "#publish-story")
-        .await?
-        .select_by_value(id)
-        .await?;
+    window::publish_panel(c, id).await?;
     wait_js(
         c,
         "the story sent",
@@ -347,14 +327,7 @@ async fn editor_publishes(
 
     // The editor changes the lead and publishes it again with a correction.
     open_story(c, id).await?;
-    let lead = find(c, "#f-lead").await?;
-    lead.click().await?;
-    c.execute(
-        "const l = document.querySelector('#f-lead'); l.setSelectionRange(l.value.length, l.value.length);",
-        vec![],
-    )
-    .await?;
-    lead.send_keys(" Hạn báo cáo là ngày 31/12.").await?;
+    window::type_at_end(c, "#f-lead", " Hạn báo cáo là ngày 31/12.").await?;
     publish(c, id, Some(NOTICE), 2).await?;
     shot(c, shots, "46-editor-correction.png").await?;
     let (_, corrected) = page();
@@ -387,19 +360,11 @@ async fn editor_publishes(
         "[...document.querySelectorAll('#diff-view ins')].some(i => i.textContent.includes('31/12'))",
     )
     .await?;
-    c.execute(
-        "const s = document.querySelector('#side-panel'); s.scrollTop += document.querySelector('#server-versions').getBoundingClientRect().top - s.getBoundingClientRect().top;",
-        vec![],
-    )
-    .await?;
+    window::scroll_panel_to(c, "#side-panel", "#server-versions").await?;
     shot(c, shots, "47-published-versions.png").await?;
 
     // Taken down, after a confirmation in the panel.
-    find(c, "[data-nav=publish]").await?.click().await?;
-    wait_for(c, "#publish-story")
-        .await?
-        .select_by_value(id)
-        .await?;
+    window::publish_panel(c, id).await?;
     wait_for(c, "#takedown-btn:not([disabled])")
         .await?
         .click()
@@ -410,21 +375,12 @@ async fn editor_publishes(
         .await?;
     shot(c, shots, "48-takedown-confirm.png").await?;
     find(c, "#takedown-confirm").await?.click().await?;
-    wait_js(
-        c,
-        "the takedown done",
-        "[...document.querySelectorAll('.toast')].some(t => t.textContent.startsWith('Đã gỡ bài'))",
-    )
-    .await
+    window::wait_toast(c, "the takedown done", "Đã gỡ bài").await
 }
 
 /// Publishes from the Publish panel (with a correction notice) and waits for version `n` live.
 async fn publish(c: &Client, id: &str, correction: Option<&str>, n: u32) -> Res {
-    find(c, "[data-nav=publish]").await?.click().await?;
-    wait_for(c, "#publish-story")
-        .await?
-        .select_by_value(id)
-        .await?;
+    window::publish_panel(c, id).await?;
     if let Some(text) = correction {
         find(c, "#correction").await?.send_keys(text).await?;
     }

@@ -194,3 +194,47 @@ pub async fn connect(c: &Client, url: &str, token: &str) -> Res {
     )
     .await
 }
+
+/// Types `text` at the end of a text field (the caret put there first, as a user clicking
+/// after the last word would).
+pub async fn type_at_end(c: &Client, css: &str, text: &str) -> Res {
+    let field = find(c, css).await?;
+    field.click().await?;
+    c.execute(
+        "const f = document.querySelector(arguments[0]); f.setSelectionRange(f.value.length, f.value.length);",
+        vec![json!(css)],
+    )
+    .await?;
+    field.send_keys(text).await?;
+    Ok(())
+}
+
+/// Opens the Publish panel on the story `id`.
+pub async fn publish_panel(c: &Client, id: &str) -> Res {
+    find(c, "[data-nav=publish]").await?.click().await?;
+    wait_for(c, "#publish-story")
+        .await?
+        .select_by_value(id)
+        .await?;
+    Ok(())
+}
+
+/// Waits for a notice whose text starts with `text`.
+pub async fn wait_toast(c: &Client, what: &str, text: &str) -> Res {
+    let cond = format!(
+        "[...document.querySelectorAll('.toast')].some(t => t.textContent.startsWith({}))",
+        json!(text)
+    );
+    wait_js(c, what, &cond).await
+}
+
+/// Scrolls the scrolling panel `panel` so that `target` is at its top (only that panel: the
+/// page's own scrolling would move the whole window's layout).
+pub async fn scroll_panel_to(c: &Client, panel: &str, target: &str) -> Res {
+    c.execute(
+        "const s = document.querySelector(arguments[0]); s.scrollTop += document.querySelector(arguments[1]).getBoundingClientRect().top - s.getBoundingClientRect().top;",
+        vec![json!(panel), json!(target)],
+    )
+    .await?;
+    Ok(())
+}

@@ -122,12 +122,18 @@ fn now() -> String {
 /// Queues an item unless one for the same (kind, target) is already pending. Returns whether a
 /// new row was written.
 pub fn enqueue(conn: &Connection, kind: Kind, target: &str) -> Result<bool> {
+    insert(conn, kind, target, "queued")
+}
+
+/// A new item in `state` with a fresh idempotency key; false when one is already pending.
+fn insert(conn: &Connection, kind: Kind, target: &str, state: &str) -> Result<bool> {
     let n = conn.execute(
-        "INSERT OR IGNORE INTO outbox(kind, target, idempotency_key, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?4)",
+        "INSERT OR IGNORE INTO outbox(kind, target, state, idempotency_key, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
         params![
             kind.as_str(),
             target,
+            state,
             uuid::Uuid::now_v7().to_string(),
             now()
         ],
@@ -206,19 +212,9 @@ pub fn enqueue_if_tracked(conn: &Connection, article: &byline_protocol::Article)
 /// downloaded from the server): later saves of a story showing it do not queue it again, which
 /// for a role that may not write it (a reporter and photo metadata) would stay queued forever.
 pub fn record_on_server(conn: &Connection, kind: Kind, target: &str) -> Result<()> {
-    if was_sent(conn, kind, target)? {
-        return Ok(());
+    if !was_sent(conn, kind, target)? {
+        insert(conn, kind, target, "done")?;
     }
-    conn.execute(
-        "INSERT INTO outbox(kind, target, state, idempotency_key, created_at, updated_at)
-         VALUES (?1, ?2, 'done', ?3, ?4, ?4)",
-        params![
-            kind.as_str(),
-            target,
-            uuid::Uuid::now_v7().to_string(),
-            now()
-        ],
-    )?;
     Ok(())
 }
 
