@@ -16,6 +16,7 @@ pub mod blobs;
 pub mod db;
 pub mod error;
 pub mod feed;
+pub mod front;
 pub mod html;
 pub mod openapi;
 pub mod previews;
@@ -55,7 +56,15 @@ pub struct Config {
     pub rate_per_sec: f64,
     /// The heading the public page shows above correction notices (the newsroom sets it).
     pub correction_heading: String,
+    /// The newsroom's name: the front page's heading and the Atom feed's title and author.
+    pub newsroom: String,
+    /// The server's public address (`https://tin.example.vn`), for the feed's links and related
+    /// stories; `None`: taken from each request's `Host`.
+    pub public_url: Option<String>,
 }
+
+/// The newsroom name of a server that was not given one.
+pub const DEFAULT_NEWSROOM: &str = "Byline";
 
 /// The corrections heading of a Vietnamese newsroom, unless it sets its own.
 pub const DEFAULT_CORRECTION_HEADING: &str = "Thông tin cải chính";
@@ -71,6 +80,8 @@ impl Default for Config {
             rate_burst: 200.0,
             rate_per_sec: 50.0,
             correction_heading: DEFAULT_CORRECTION_HEADING.to_string(),
+            newsroom: DEFAULT_NEWSROOM.to_string(),
+            public_url: None,
         }
     }
 }
@@ -281,6 +292,8 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io
 pub fn app(state: AppState) -> Router {
     use tower_http::trace::TraceLayer;
     Router::new()
+        .route("/", get(front::front_page))
+        .route("/feed.atom", get(front::atom))
         .route("/health", get(health))
         .route("/openapi.json", get(openapi::serve))
         .route("/api/articles", get(articles::list_changes))

@@ -31,6 +31,13 @@ struct Cli {
     /// The heading above correction notices on public pages.
     #[arg(long, env = "BYLINE_CORRECTION_HEADING", default_value = byline_server::DEFAULT_CORRECTION_HEADING)]
     correction_heading: String,
+    /// The newsroom's name: the front page's heading, the Atom feed's title and author.
+    #[arg(long, env = "BYLINE_NEWSROOM", default_value = byline_server::DEFAULT_NEWSROOM)]
+    newsroom: String,
+    /// The server's public address (http:// or https://), used in the Atom feed and in links to
+    /// related stories; without it, each request's Host header (set it behind a proxy).
+    #[arg(long, env = "BYLINE_PUBLIC_URL", value_parser = public_url)]
+    public_url: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -84,6 +91,8 @@ fn serve(cli: Cli) -> anyhow::Result<()> {
         rate_burst: cli.rate_burst,
         rate_per_sec: cli.rate_per_sec,
         correction_heading: cli.correction_heading.clone(),
+        newsroom: cli.newsroom.clone(),
+        public_url: cli.public_url.clone(),
         ..Config::default()
     };
     let state = AppState::open(&cli.data_dir, config).context("opening the data directory")?;
@@ -108,6 +117,15 @@ fn serve(cli: Cli) -> anyhow::Result<()> {
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// `--public-url`: an http(s) address with a host, as every link on a page must be.
+fn public_url(s: &str) -> Result<String, String> {
+    byline_protocol::check_link(s)
+        .map(|()| s.trim_end_matches('/').to_owned())
+        .map_err(|why| {
+            format!("the address {s:?} {why}; give e.g. --public-url https://tin.example.vn")
+        })
 }
 
 /// Resolves on ctrl-c or SIGTERM; in-flight requests then finish before the process exits.

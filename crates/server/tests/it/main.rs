@@ -10,6 +10,7 @@ mod hostile;
 mod migrations;
 mod openapi;
 mod preview;
+mod site;
 mod tus;
 
 use std::path::{Path, PathBuf};
