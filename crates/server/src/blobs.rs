@@ -203,15 +203,22 @@ pub async fn tus_create(
         return Err(ServerError::bad("an empty file is not a photo"));
     }
     let sha = metadata_sha(&headers)?;
+    crate::ops::check_free_space(&state).await?;
     let id = uuid::Uuid::now_v7();
-    tokio::fs::File::create(part_path(&state, &id)).await?;
     let (row_sha, user) = (sha.clone(), auth.0.name.clone());
+    let cap = state.config().max_in_flight_per_user;
+    let part = part_path(&state, &id);
     state
         .write(move |c| {
-            c.execute(
+            let tx = c.transaction()?;
+            crate::ops::check_in_flight(&tx, &user, length, cap)?;
+            // The part file before its row: a crash between leaves an orphan the start sweeps.
+            std::fs::File::create(&part)?;
+            tx.execute(
                 "INSERT INTO uploads (id, sha256, length, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![id.to_string(), row_sha, length, user, now_rfc3339()],
             )?;
+            tx.commit()?;
             Ok(())
         })
         .await?;
@@ -316,6 +323,7 @@ pub async fn tus_patch(
     let claimed = header_u64(&headers, "upload-offset")?;
     let checksum = parse_checksum(&headers)?;
     let up = load_upload(&state, &id).await?;
+    crate::ops::check_free_space(&state).await?;
     let lock = lock_for(&state, &up.id);
     let Ok(_guard) = lock.try_lock() else {
         return Err(ServerError::new(

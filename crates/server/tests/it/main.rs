@@ -9,6 +9,7 @@ mod feed;
 mod hostile;
 mod migrations;
 mod openapi;
+mod ops;
 mod preview;
 mod site;
 mod tus;
