@@ -41,7 +41,7 @@ pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     let newsroom = state.config().newsroom.clone();
     let mut entries: Vec<Entry> = listed.into_iter().map(|l| entry(&site, l)).collect();
     // Newest update first, as readers expect (the list is in order of first publication).
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.updated));
     let updated = entries
         .iter()
         .map(|e| e.updated)
