@@ -32,13 +32,21 @@ fn help_names_the_site_and_upload_flags_and_bad_values_are_refused_with_the_fix(
     }
     let tmp = tempfile::tempdir().unwrap();
     let out = Command::new(BIN)
-        .args(["--listen", "127.0.0.1:0", "--public-url", "javascript:alert(1)"])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--public-url",
+            "javascript:alert(1)",
+        ])
         .arg("--data-dir")
         .arg(tmp.path())
         .output()
         .expect("run");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "a script address is not a public URL");
+    assert!(
+        !out.status.success(),
+        "a script address is not a public URL"
+    );
     assert!(
         err.contains("--public-url") && err.contains("https://"),
         "the refusal names the flag and shows a valid value: {err}"
