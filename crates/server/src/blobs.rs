@@ -92,6 +92,18 @@ fn tus_headers(resp: &mut Response) {
         .insert("tus-resumable", HeaderValue::from_static(TUS));
 }
 
+/// tus expiration: when an upload that takes no more bytes from now on will be removed (the
+/// stale-upload sweep, `ops::expire_uploads`), as an HTTP date.
+fn upload_expires(state: &AppState, resp: &mut Response) {
+    let at = chrono::Utc::now()
+        + chrono::Duration::from_std(state.config().upload_expiry)
+            .unwrap_or(chrono::TimeDelta::MAX);
+    let date = at.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    if let Ok(v) = HeaderValue::from_str(&date) {
+        resp.headers_mut().insert("upload-expires", v);
+    }
+}
+
 fn require_tus(headers: &HeaderMap) -> Result<()> {
     match headers.get("tus-resumable").and_then(|v| v.to_str().ok()) {
         Some(TUS) => Ok(()),
@@ -117,7 +129,7 @@ pub async fn tus_options(State(state): State<AppState>) -> Response {
     h.insert("tus-version", HeaderValue::from_static(TUS));
     h.insert(
         "tus-extension",
-        HeaderValue::from_static("creation,checksum,termination"),
+        HeaderValue::from_static("creation,checksum,termination,expiration"),
     );
     h.insert("tus-checksum-algorithm", HeaderValue::from_static("sha256"));
     h.insert("tus-max-size", HeaderValue::from(state.config().max_blob));
@@ -231,6 +243,7 @@ pub async fn tus_create(
     );
     r.headers_mut()
         .insert("upload-offset", HeaderValue::from(0u64));
+    upload_expires(&state, &mut r);
     tus_headers(&mut r);
     Ok(r)
 }
@@ -394,6 +407,9 @@ pub async fn tus_patch(
     let mut r = StatusCode::NO_CONTENT.into_response();
     r.headers_mut()
         .insert("upload-offset", HeaderValue::from(offset));
+    if offset < up.length {
+        upload_expires(&state, &mut r);
+    }
     tus_headers(&mut r);
     Ok(r)
 }

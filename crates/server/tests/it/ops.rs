@@ -89,6 +89,41 @@ async fn ready_answers_200_and_503_naming_the_blob_store_when_it_cannot_be_writt
 }
 
 #[tokio::test]
+async fn a_new_upload_says_when_it_expires_if_left_idle() {
+    let f = Fixture::new();
+    let r = req("POST", "/api/uploads", Some(&f.photographer))
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", "5000")
+        .header(
+            "upload-metadata",
+            format!("sha256 {}", B64.encode("c".repeat(64))),
+        )
+        .body(Body::empty())
+        .unwrap();
+    let (s, h, _) = f.call(r).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let expires = h
+        .get("upload-expires")
+        .expect("tus expiration: Upload-Expires on creation")
+        .to_str()
+        .unwrap();
+    let at = chrono::DateTime::parse_from_rfc2822(expires).expect("an HTTP date");
+    let in_24h = chrono::Utc::now() + chrono::Duration::hours(24);
+    assert!(
+        (at.to_utc() - in_24h).num_seconds().abs() < 60,
+        "the default expiry is 24 h from now: {expires}"
+    );
+    let r = req("OPTIONS", "/api/uploads", None)
+        .body(Body::empty())
+        .unwrap();
+    let (_, h, _) = f.call(r).await;
+    assert!(
+        h["tus-extension"].to_str().unwrap().contains("expiration"),
+        "the server announces the expiration extension"
+    );
+}
+
+#[tokio::test]
 async fn a_stale_upload_expires_at_start_while_a_recent_one_is_kept() {
     let f = Fixture::new();
     let bytes = std::fs::read(fixture_photo("dai-dien.jpg")).unwrap();
