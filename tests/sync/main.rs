@@ -12,3 +12,4 @@ mod marks;
 mod engine;
 mod public_copy;
 mod publish;
+mod render;

@@ -9,10 +9,14 @@ use crate::photos::PhotoRecord;
 
 /// The photo library's credit for a photo: its credit field, else its creator.
 pub fn library_credit(rec: &PhotoRecord) -> Option<&str> {
-    [&rec.meta.fields.credit, &rec.meta.fields.creator]
-        .into_iter()
-        .map(|s| s.trim())
-        .find(|s| !s.is_empty())
+    byline_protocol::library_credit(&rec.meta.fields.credit, &rec.meta.fields.creator)
+}
+
+/// The photo library's credit for a photo id (none when the photo is not in the library).
+pub fn library_credit_of(lib: &Library, photo_id: &str) -> Option<String> {
+    lib.photo(photo_id)
+        .ok()
+        .and_then(|rec| library_credit(&rec).map(str::to_owned))
 }
 
 /// A copy of `article` with every figure's credit filled in as it will be printed.

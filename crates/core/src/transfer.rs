@@ -136,7 +136,9 @@ pub fn export(lib: &Library, id: &str, format: ExportFormat, out: Option<&Path>)
             }
             md
         }
-        ExportFormat::Html => io::html::render(&a, &|b| figure_data_uri(lib, b)),
+        ExportFormat::Html => io::html::render(&a, &|b| figure_data_uri(lib, b), &|id| {
+            crate::credit::library_credit_of(lib, id)
+        }),
         ExportFormat::Ninjs => {
             let resolved = crate::credit::resolved(lib, &a);
             let item = io::ninjs::render(&resolved, &|b| ninjs_picture(lib, b));

@@ -317,6 +317,16 @@ impl Article {
     }
 }
 
+/// The photo library's credit for a photo, from its caption fields: the credit, else the
+/// creator (trimmed; `None` when both are empty). The desktop's library and the server's photo
+/// metadata both resolve through this, so a page and an export print the same credit.
+pub fn library_credit<'a>(credit: &'a str, creator: &'a str) -> Option<&'a str> {
+    [credit, creator]
+        .into_iter()
+        .map(str::trim)
+        .find(|s| !s.is_empty())
+}
+
 /// Borrowed view of an article's content, serialised for hashing and comparison.
 #[derive(Debug, Serialize, PartialEq)]
 pub struct ArticleContent<'a> {

@@ -7,7 +7,9 @@ pub mod error;
 pub mod links;
 pub mod marks;
 
-pub use article::{Article, ArticleContent, Block, BlockKind, Person, Related, Status, new_id};
+pub use article::{
+    Article, ArticleContent, Block, BlockKind, Person, Related, Status, library_credit, new_id,
+};
 pub use error::{ApiError, ErrorCode};
 pub use links::{LinkError, check_link};
 pub use marks::{Label, Marks};

@@ -235,6 +235,14 @@ pub struct PhotoMeta {
     pub marks: crate::Marks,
 }
 
+impl PhotoMeta {
+    /// The credit a figure of this photo prints when it has none of its own
+    /// ([`crate::library_credit`]: the credit, else the creator).
+    pub fn library_credit(&self) -> Option<&str> {
+        crate::library_credit(&self.credit, &self.creator)
+    }
+}
+
 /// What the server knows about a stored photo (`GET /api/photos/{sha}/meta`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhotoInfo {

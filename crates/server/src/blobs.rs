@@ -92,6 +92,18 @@ fn tus_headers(resp: &mut Response) {
         .insert("tus-resumable", HeaderValue::from_static(TUS));
 }
 
+/// tus expiration: when an upload that takes no more bytes from now on will be removed (the
+/// stale-upload sweep, `ops::expire_uploads`), as an HTTP date.
+fn upload_expires(state: &AppState, resp: &mut Response) {
+    let at = chrono::Utc::now()
+        + chrono::Duration::from_std(state.config().upload_expiry)
+            .unwrap_or(chrono::TimeDelta::MAX);
+    let date = at.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    if let Ok(v) = HeaderValue::from_str(&date) {
+        resp.headers_mut().insert("upload-expires", v);
+    }
+}
+
 fn require_tus(headers: &HeaderMap) -> Result<()> {
     match headers.get("tus-resumable").and_then(|v| v.to_str().ok()) {
         Some(TUS) => Ok(()),
@@ -117,7 +129,7 @@ pub async fn tus_options(State(state): State<AppState>) -> Response {
     h.insert("tus-version", HeaderValue::from_static(TUS));
     h.insert(
         "tus-extension",
-        HeaderValue::from_static("creation,checksum,termination"),
+        HeaderValue::from_static("creation,checksum,termination,expiration"),
     );
     h.insert("tus-checksum-algorithm", HeaderValue::from_static("sha256"));
     h.insert("tus-max-size", HeaderValue::from(state.config().max_blob));
@@ -203,15 +215,22 @@ pub async fn tus_create(
         return Err(ServerError::bad("an empty file is not a photo"));
     }
     let sha = metadata_sha(&headers)?;
+    crate::ops::check_free_space(&state).await?;
     let id = uuid::Uuid::now_v7();
-    tokio::fs::File::create(part_path(&state, &id)).await?;
     let (row_sha, user) = (sha.clone(), auth.0.name.clone());
+    let cap = state.config().max_in_flight_per_user;
+    let part = part_path(&state, &id);
     state
         .write(move |c| {
-            c.execute(
+            let tx = c.transaction()?;
+            crate::ops::check_in_flight(&tx, &user, length, cap)?;
+            // The part file before its row: a crash between leaves an orphan the start sweeps.
+            std::fs::File::create(&part)?;
+            tx.execute(
                 "INSERT INTO uploads (id, sha256, length, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![id.to_string(), row_sha, length, user, now_rfc3339()],
             )?;
+            tx.commit()?;
             Ok(())
         })
         .await?;
@@ -224,6 +243,7 @@ pub async fn tus_create(
     );
     r.headers_mut()
         .insert("upload-offset", HeaderValue::from(0u64));
+    upload_expires(&state, &mut r);
     tus_headers(&mut r);
     Ok(r)
 }
@@ -316,6 +336,7 @@ pub async fn tus_patch(
     let claimed = header_u64(&headers, "upload-offset")?;
     let checksum = parse_checksum(&headers)?;
     let up = load_upload(&state, &id).await?;
+    crate::ops::check_free_space(&state).await?;
     let lock = lock_for(&state, &up.id);
     let Ok(_guard) = lock.try_lock() else {
         return Err(ServerError::new(
@@ -386,6 +407,9 @@ pub async fn tus_patch(
     let mut r = StatusCode::NO_CONTENT.into_response();
     r.headers_mut()
         .insert("upload-offset", HeaderValue::from(offset));
+    if offset < up.length {
+        upload_expires(&state, &mut r);
+    }
     tus_headers(&mut r);
     Ok(r)
 }

@@ -67,8 +67,9 @@ impl IntoResponse for ServerError {
         } else {
             tracing::debug!(error = %self, %status, "request refused");
         }
-        // Internal details (SQL, paths) stay in the log; the client gets the code.
-        let message = if status.is_server_error() {
+        // Internal details (SQL, paths) stay in the log; the client gets the code. A full blob
+        // store is said in words (what the limit is and that the photos wait), with no path.
+        let message = if status.is_server_error() && self.code() != ErrorCode::DiskFull {
             "internal server error".to_string()
         } else {
             self.to_string()

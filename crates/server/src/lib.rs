@@ -16,8 +16,10 @@ pub mod blobs;
 pub mod db;
 pub mod error;
 pub mod feed;
+pub mod front;
 pub mod html;
 pub mod openapi;
+pub mod ops;
 pub mod previews;
 pub mod published;
 pub mod versions;
@@ -55,7 +57,21 @@ pub struct Config {
     pub rate_per_sec: f64,
     /// The heading the public page shows above correction notices (the newsroom sets it).
     pub correction_heading: String,
+    /// The newsroom's name: the front page's heading and the Atom feed's title and author.
+    pub newsroom: String,
+    /// An upload that takes no bytes for this long is removed (row and part file).
+    pub upload_expiry: std::time::Duration,
+    /// Most bytes one user's unfinished uploads may declare together.
+    pub max_in_flight_per_user: u64,
+    /// Uploads are refused (507) while the blob store's filesystem has less free space.
+    pub min_free_space: u64,
+    /// The server's public address (`https://tin.example.vn`), for the feed's links and related
+    /// stories; `None`: taken from each request's `Host`.
+    pub public_url: Option<String>,
 }
+
+/// The newsroom name of a server that was not given one.
+pub const DEFAULT_NEWSROOM: &str = "Byline";
 
 /// The corrections heading of a Vietnamese newsroom, unless it sets its own.
 pub const DEFAULT_CORRECTION_HEADING: &str = "Thông tin cải chính";
@@ -71,6 +87,11 @@ impl Default for Config {
             rate_burst: 200.0,
             rate_per_sec: 50.0,
             correction_heading: DEFAULT_CORRECTION_HEADING.to_string(),
+            newsroom: DEFAULT_NEWSROOM.to_string(),
+            public_url: None,
+            upload_expiry: std::time::Duration::from_secs(24 * 3600),
+            max_in_flight_per_user: 2 << 30,
+            min_free_space: 256 << 20,
         }
     }
 }
@@ -117,6 +138,10 @@ impl AppState {
         let store = LocalFileSystem::new_with_prefix(data_dir.join("blobs"))?;
         let public = LocalFileSystem::new_with_prefix(data_dir.join("public"))?;
         sweep_orphan_parts(&conn, &data_dir.join("uploads"))?;
+        let expired = ops::expire_uploads(&conn, &data_dir.join("uploads"), config.upload_expiry)?;
+        if expired > 0 {
+            tracing::info!(expired, "stale uploads removed at start");
+        }
         let (changes, _) = tokio::sync::watch::channel(feed::last_cursor(&conn)?);
         let (stopping, _) = tokio::sync::watch::channel(false);
         let limiter = RateLimiter::new(config.rate_burst, config.rate_per_sec);
@@ -271,8 +296,10 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T> {
 
 pub use axum::Router;
 
-/// Serves `router` on `listener` (no graceful shutdown: for tests and embedding; `main` adds
-/// the signal handling).
+pub use ops::serve_until;
+
+/// Serves `router` on `listener` (no graceful shutdown: for tests and embedding; `main` uses
+/// [`serve_until`] with the signal handling).
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
     axum::serve(listener, router).await
 }
@@ -281,7 +308,10 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io
 pub fn app(state: AppState) -> Router {
     use tower_http::trace::TraceLayer;
     Router::new()
-        .route("/health", get(health))
+        .route("/", get(front::front_page))
+        .route("/feed.atom", get(front::atom))
+        .route("/health", get(ops::health))
+        .route("/ready", get(ops::ready))
         .route("/openapi.json", get(openapi::serve))
         .route("/api/articles", get(articles::list_changes))
         .route("/api/changes", get(feed::changes))
@@ -320,13 +350,4 @@ pub fn app(state: AppState) -> Router {
         .fallback(|| async { ServerError::not_found("no such route") })
         .layer(TraceLayer::new_for_http())
         .with_state(state)
-}
-
-async fn health(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> Result<&'static str> {
-    state
-        .read(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?))
-        .await?;
-    Ok("ok")
 }

@@ -31,6 +31,24 @@ struct Cli {
     /// The heading above correction notices on public pages.
     #[arg(long, env = "BYLINE_CORRECTION_HEADING", default_value = byline_server::DEFAULT_CORRECTION_HEADING)]
     correction_heading: String,
+    /// The newsroom's name: the front page's heading, the Atom feed's title and author.
+    #[arg(long, env = "BYLINE_NEWSROOM", default_value = byline_server::DEFAULT_NEWSROOM)]
+    newsroom: String,
+    /// The server's public address (http:// or https://), used in the Atom feed and in links to
+    /// related stories; without it, each request's Host header (set it behind a proxy).
+    #[arg(long, env = "BYLINE_PUBLIC_URL", value_parser = public_url)]
+    public_url: Option<String>,
+    /// Hours after which an upload that takes no bytes is removed (checked at start and every
+    /// quarter of this, at most hourly).
+    #[arg(long, env = "BYLINE_UPLOAD_EXPIRY_HOURS", default_value_t = 24.0)]
+    upload_expiry_hours: f64,
+    /// MiB one user's unfinished uploads may declare together; beyond it a new upload is
+    /// refused with 429 (413 when it alone is larger).
+    #[arg(long, env = "BYLINE_MAX_UPLOAD_IN_FLIGHT_MB", default_value_t = 2048)]
+    max_upload_in_flight_mb: u64,
+    /// Uploads are refused with 507 while the blob store's filesystem has fewer free MiB.
+    #[arg(long, env = "BYLINE_MIN_FREE_SPACE_MB", default_value_t = 256)]
+    min_free_space_mb: u64,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -84,6 +102,14 @@ fn serve(cli: Cli) -> anyhow::Result<()> {
         rate_burst: cli.rate_burst,
         rate_per_sec: cli.rate_per_sec,
         correction_heading: cli.correction_heading.clone(),
+        newsroom: cli.newsroom.clone(),
+        public_url: cli.public_url.clone(),
+        upload_expiry: std::time::Duration::try_from_secs_f64(cli.upload_expiry_hours * 3600.0)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .context("--upload-expiry-hours must be a positive number of hours")?,
+        max_in_flight_per_user: cli.max_upload_in_flight_mb << 20,
+        min_free_space: cli.min_free_space_mb << 20,
         ..Config::default()
     };
     let state = AppState::open(&cli.data_dir, config).context("opening the data directory")?;
@@ -97,17 +123,19 @@ fn serve(cli: Cli) -> anyhow::Result<()> {
         // One line on stdout, so scripts and tests that ask for port 0 learn the real one.
         println!("listening on http://{addr}");
         std::io::Write::flush(&mut std::io::stdout())?;
-        let stopper = state.clone();
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(async move {
-                shutdown().await;
-                // Long-polls would otherwise hold the shutdown for up to their whole wait.
-                stopper.stop_waiting();
-            })
-            .await?;
+        byline_server::serve_until(listener, state.clone(), app(state), shutdown()).await?;
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// `--public-url`: an http(s) address with a host, as every link on a page must be.
+fn public_url(s: &str) -> Result<String, String> {
+    byline_protocol::check_link(s)
+        .map(|()| s.trim_end_matches('/').to_owned())
+        .map_err(|why| {
+            format!("the address {s:?} {why}; give e.g. --public-url https://tin.example.vn")
+        })
 }
 
 /// Resolves on ctrl-c or SIGTERM; in-flight requests then finish before the process exits.

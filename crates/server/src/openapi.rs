@@ -75,7 +75,10 @@ pub fn document() -> Value {
         }
       },
       "paths": {
-        "/health": {"get": {"summary": "200 when ready", "responses": {"200": {"description": "ok"}}}},
+        "/health": {"get": {"summary": "liveness: 200 ok while the process answers (no I/O)", "responses": {"200": {"description": "ok"}}}},
+        "/ready": {"get": {"summary": "readiness: the database answers and the blob store takes a write", "responses": {"200": {"description": "{\"ready\": true}"}, "503": {"description": "{\"ready\": false, \"reason\": \"…\"} naming what failed"}}}},
+        "/": {"get": {"summary": "front page: published stories by section, newest first (public HTML)", "responses": {"200": {"description": "text/html; charset=utf-8"}}}},
+        "/feed.atom": {"get": {"summary": "Atom feed of published stories (a takedown leaves it)", "responses": {"200": {"description": "application/atom+xml; charset=utf-8"}}}},
         "/openapi.json": {"get": {"summary": "this document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
         "/api/articles": {"get": op("changes since a cursor", &json!({
             "parameters": [{"name": "since", "in": "query", "schema": {"type": "integer"}}, {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}}],
@@ -115,13 +118,13 @@ pub fn document() -> Value {
         "/api/uploads": {
           "options": {"summary": "tus capabilities", "responses": {"204": {"description": "Tus-Version, Tus-Extension, Tus-Max-Size, Tus-Checksum-Algorithm"}}},
           "post": op("tus creation", &json!({"parameters": [hdr("Tus-Resumable", "1.0.0", true), hdr("Upload-Length", "total bytes", true), hdr("Upload-Metadata", "sha256 <base64 of hex digest>", true)],
-            "responses": {"201": {"description": "created; Location: /api/uploads/{id}"}, "400": err("bad metadata"), "412": err("tus version"), "413": err("over Tus-Max-Size")}}))
+            "responses": {"201": {"description": "created; Location: /api/uploads/{id}; Upload-Expires: removed if idle until then"}, "400": err("bad metadata"), "412": err("tus version"), "413": err("over Tus-Max-Size or alone over the per-user in-flight cap"), "429": err("the user's unfinished uploads would exceed the in-flight cap"), "507": err("disk_full: the blob store is below its minimum free space")}}))
         },
         "/api/uploads/{id}": {
           "head": op("current offset", &json!({"parameters": [path_param("id")], "responses": {"200": {"description": "Upload-Offset, Upload-Length, Cache-Control: no-store"}, "404": err("no such upload")}})),
           "patch": op("append a chunk", &json!({"parameters": [path_param("id"), hdr("Tus-Resumable", "1.0.0", true), hdr("Upload-Offset", "must equal the server's offset", true), hdr("Upload-Checksum", "sha256 <base64>", false)],
             "requestBody": {"required": true, "content": {"application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
-            "responses": {"204": {"description": "appended; Upload-Offset"}, "409": err("offset mismatch or upload busy"), "413": err("chunk too large or image over the pixel limit"), "415": err("wrong Content-Type or not an image"), "460": err("checksum mismatch; chunk or upload discarded")}})),
+            "responses": {"204": {"description": "appended; Upload-Offset; Upload-Expires while unfinished"}, "409": err("offset mismatch or upload busy"), "413": err("chunk too large or image over the pixel limit"), "415": err("wrong Content-Type or not an image"), "460": err("checksum mismatch; chunk or upload discarded"), "507": err("disk_full: the blob store is below its minimum free space")}})),
           "delete": op("tus termination", &json!({"parameters": [path_param("id")], "responses": {"204": {"description": "terminated"}}}))
         },
         "/api/photos/{sha}/meta": {
@@ -135,7 +138,7 @@ pub fn document() -> Value {
         "/api/blobs/{sha}": {"get": op("the original bytes as uploaded", &json!({"parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "400": err("not a hash"), "404": err("no such photo")}}))},
         "/photos/{sha}": {"get": {"summary": "the public copy (caption embedded, GPS removed by policy), or the original when that already was the public copy; only photos whose metadata was set (public)", "parameters": [path_param("sha")], "responses": {"200": {"description": "image/*"}, "304": {"description": "not modified (If-None-Match)"}, "400": err("not a hash"), "404": err("no such photo, or its metadata was never set")}}},
         "/photos/{sha}/preview": {"get": {"summary": "the preview of photo {sha} (public, no GPS)", "parameters": [path_param("sha")], "responses": {"200": {"description": "image/jpeg"}, "304": {"description": "not modified (If-None-Match)"}, "400": err("not a hash"), "404": err("no preview")}}},
-        "/articles/{id}": {"get": {"summary": "the last published version as HTML (public), with its dated correction notices; never the working copy", "parameters": [path_param("id")], "responses": {"200": {"description": "text/html; charset=utf-8"}, "404": err("not published"), "410": {"description": "taken down (no content)"}}}}
+        "/articles/{id}": {"get": {"summary": "the last published version as HTML (public): related items, photo-library credits, dated correction notices; never the working copy", "parameters": [path_param("id")], "responses": {"200": {"description": "text/html; charset=utf-8"}, "404": err("not published"), "410": {"description": "taken down (no content)"}}}}
       }
     })
 }

@@ -146,6 +146,40 @@ pub fn page(c: &Connection, id: &str) -> Result<Page> {
     })
 }
 
+/// A story the public may read, as the front page and the feed list it.
+pub struct Listed {
+    /// Its last published version.
+    pub article: Article,
+    /// When that version was published (RFC 3339, UTC).
+    pub last_published_at: String,
+}
+
+/// The last published version of the `limit` stories first published most recently, leaving
+/// out stories taken down; newest first.
+pub fn published_list(c: &Connection, limit: usize) -> Result<Vec<Listed>> {
+    let mut st = c.prepare(
+        "SELECT p.body, p.published_at,
+                (SELECT MIN(f.published_at) FROM published_versions f WHERE f.id = p.id) AS first
+         FROM published_versions p
+         WHERE p.version = (SELECT MAX(v.version) FROM published_versions v WHERE v.id = p.id)
+           AND NOT EXISTS (SELECT 1 FROM takedowns t WHERE t.id = p.id)
+         ORDER BY first DESC, p.id LIMIT ?1",
+    )?;
+    let rows = st
+        .query_map([limit as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(body, at)| {
+            Ok(Listed {
+                article: serde_json::from_str(&body)?,
+                last_published_at: at,
+            })
+        })
+        .collect()
+}
+
 fn list(c: &Connection, id: &str) -> Result<VersionList> {
     crate::articles::envelope(c, id)?;
     let mut st = c.prepare(

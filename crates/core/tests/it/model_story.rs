@@ -202,7 +202,7 @@ fn html_export_shows_what_the_newspaper_page_shows() {
     let html = lib.export_article(&a.id, ExportFormat::Html, None).unwrap();
     for needle in [
         "Trong tỉnh",
-        "18/06/2024 12:17 (GMT+07:00)",
+        "12:17, 18/06/2024 (GMT+07:00)",
         "Toàn cảnh hội nghị.",
         "Lãnh đạo LĐLĐ tỉnh phát biểu tại hội nghị.",
         "Thanh Hà - Cảnh Toàn",

@@ -17,6 +17,53 @@ fn help_exits_0_and_names_the_options() {
     );
 }
 
+#[test]
+fn help_names_the_site_and_upload_flags_and_bad_values_are_refused_with_the_fix() {
+    let out = Command::new(BIN).arg("--help").output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--newsroom",
+        "--public-url",
+        "--upload-expiry-hours",
+        "--max-upload-in-flight-mb",
+        "--min-free-space-mb",
+    ] {
+        assert!(text.contains(flag), "--help documents {flag}: {text}");
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--public-url",
+            "javascript:alert(1)",
+        ])
+        .arg("--data-dir")
+        .arg(tmp.path())
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "a script address is not a public URL"
+    );
+    assert!(
+        err.contains("--public-url") && err.contains("https://"),
+        "the refusal names the flag and shows a valid value: {err}"
+    );
+    let out = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--upload-expiry-hours", "0"])
+        .arg("--data-dir")
+        .arg(tmp.path())
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("--upload-expiry-hours"),
+        "a zero expiry would remove every upload at once: {err}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn user_add_prints_a_token_the_server_accepts_and_sigterm_stops_it_cleanly_even_mid_long_poll()
  {

@@ -9,7 +9,9 @@ mod feed;
 mod hostile;
 mod migrations;
 mod openapi;
+mod ops;
 mod preview;
+mod site;
 mod tus;
 
 use std::path::{Path, PathBuf};

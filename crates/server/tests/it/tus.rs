@@ -9,7 +9,7 @@ use byline_protocol::sync::{BlobBatchResponse, BlobRef};
 use crate::{Fixture, error_code, fixture_photo, png_header, req, sha_hex};
 
 /// Creates an upload; returns its path.
-async fn create(f: &Fixture, sha: &str, len: usize) -> (StatusCode, String) {
+pub(crate) async fn create(f: &Fixture, sha: &str, len: usize) -> (StatusCode, String) {
     let r = req("POST", "/api/uploads", Some(&f.photographer))
         .header("tus-resumable", "1.0.0")
         .header("upload-length", len.to_string())
@@ -25,7 +25,7 @@ async fn create(f: &Fixture, sha: &str, len: usize) -> (StatusCode, String) {
     )
 }
 
-async fn patch(
+pub(crate) async fn patch(
     f: &Fixture,
     loc: &str,
     offset: usize,
