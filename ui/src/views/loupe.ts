@@ -10,8 +10,9 @@ import { t } from "../i18n";
 import { editForKey, stars } from "../marks";
 import { toast } from "../router";
 
-/** How many photos on each side are decoded ahead. */
-const AHEAD = 2;
+/** How many photos are decoded ahead in the direction of travel, and kept behind. */
+const AHEAD = 3;
+const BEHIND = 1;
 
 export interface LoupeHost {
   photos: () => api.PhotoView[];
@@ -28,7 +29,9 @@ function preview(id: string): HTMLImageElement {
   let img = cache.get(id);
   if (!img) {
     img = new Image();
-    img.decoding = "async";
+    // Decoded ahead by decode(): painting it must use those pixels in the key's own frame, not
+    // schedule another asynchronous decode and paint the photo a frame or more later.
+    img.decoding = "sync";
     img.src = api.renditionUrl("preview", id);
     img.className = "loupe-img";
     img.alt = "";
@@ -52,6 +55,8 @@ function marksLine(p: api.PhotoView): HTMLElement {
 /** Opens the loupe on photo `start`. */
 export function openLoupe(start: number, host: LoupeHost): void {
   let index = start;
+  /** +1 after →, -1 after ←: where the photographer is heading. */
+  let step = 1;
   const stage = h("div", { class: "loupe-stage" });
   const info = h("div", { class: "loupe-info" });
   const root = h(
@@ -76,9 +81,12 @@ export function openLoupe(start: number, host: LoupeHost): void {
       marksLine(p),
       h("span", { class: "muted small" }, t("loupeHint")),
     );
-    // Keep the neighbours decoded; forget the rest.
+    // Keep the next photos in the direction of travel decoded (the nearest first) and the one
+    // just left; forget the rest.
     const keep = new Set<string>();
-    for (let k = index - AHEAD; k <= index + AHEAD; k++) if (all[k]) keep.add(all[k].id);
+    for (let k = 1; k <= AHEAD; k++) if (all[index + step * k]) keep.add(all[index + step * k].id);
+    if (all[index - step * BEHIND]) keep.add(all[index - step * BEHIND].id);
+    keep.add(p.id);
     for (const id of keep) preview(id);
     for (const id of [...cache.keys()]) if (!keep.has(id)) cache.delete(id);
   }
@@ -104,7 +112,8 @@ export function openLoupe(start: number, host: LoupeHost): void {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const p = host.photos()[index];
     if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
-      index += e.key === "ArrowRight" ? 1 : -1;
+      step = e.key === "ArrowRight" ? 1 : -1;
+      index += step;
       show();
     } else if (e.key === " " || e.key === "Escape") {
       close();
