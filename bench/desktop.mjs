@@ -1,10 +1,12 @@
 // Desktop benchmarks' driver: the release Byline window and its peer (WebKitGTK's own MiniBrowser,
-// or a non-virtualised grid in the same webview), driven over WebDriver (tauri-driver +
-// WebKitWebDriver) with Node's fetch, no dependencies. Run by bench/desktop-start.sh and
-// bench/grid-scroll.sh under Xvfb; not part of any test suite.
+// or a non-virtualised grid, or a plain <img>, in the same webview), driven over WebDriver
+// (tauri-driver + WebKitWebDriver) with Node's fetch, no dependencies. Run by
+// bench/desktop-start.sh, bench/grid-scroll.sh and bench/loupe.sh under Xvfb; not part of any
+// test suite.
 //
 //   node bench/desktop.mjs start  (env: APP, MINIBROWSER, PEER_URL, DATA_FRESH, DATA_STORY, RUNS, IDLE_S)
 //   node bench/desktop.mjs scroll (env: APP, DATA, SCROLL_S, PASSES, SETTLE_S)
+//   node bench/desktop.mjs loupe  (env: APP, DATA, PASSES, GAP_MS, SETTLE_MS)
 //
 // Prints human lines and one `RESULT {json}` line per figure for the shell script to summarise.
 import { spawn } from "node:child_process";
@@ -524,10 +526,165 @@ async function scrollBench() {
   }
 }
 
+// ---------- loupe: key to paint ----------
+
+// Installed in the page before the first key: for each → keydown (window, capture phase: the
+// first listener to see the key, before the loupe's own), the time from the event's timestamp to
+// just after the rendering update that draws the new photo: once the handler has run
+// (setTimeout 0), the shown <img> (`sel`) is asked to decode() (resolves when its pixels are
+// decoded, at once if they already are), then the next requestAnimationFrame callback (the
+// rendering update that paints it) posts a message, whose handler (after that update) stops the
+// clock. One sample per key in window.__kp.samples.
+const KEY_PAINT_JS = `
+const [sel] = arguments;
+window.__kp = { samples: [] };
+window.addEventListener('keydown', (e) => {
+  if (e.key !== 'ArrowRight') return;
+  const now = performance.now();
+  const t0 = e.timeStamp > 0 && e.timeStamp <= now && now - e.timeStamp < 1000 ? e.timeStamp : now;
+  setTimeout(() => {
+    const img = document.querySelector(sel);
+    const id = img && (img.dataset.id || img.getAttribute('src'));
+    const stop = (ok) => requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => window.__kp.samples.push({ id, ok: ok && img.naturalWidth > 0, ms: performance.now() - t0, in_handler_ms: now - t0 });
+      ch.port2.postMessage(0);
+    });
+    if (!img) return stop(false);
+    img.decode().then(() => stop(true), () => stop(false));
+  }, 0);
+}, true);
+`;
+
+// The peer: the same previews (same byline:// URLs, same order as Byline's loupe showed them) in
+// one plain <img> over the window (the loupe's own classes, so the same size and scaling), its
+// src set on → : no preloading, no decoding ahead, no cache of Image objects.
+const PLAIN_IMG_JS = `
+const [ids] = arguments;
+const url = (id) => 'byline://localhost/preview/' + id;
+const root = document.createElement('div');
+root.id = 'plain-loupe'; root.className = 'loupe'; root.tabIndex = 0;
+const stage = document.createElement('div'); stage.className = 'loupe-stage';
+const img = document.createElement('img'); img.className = 'loupe-img'; img.alt = '';
+img.src = url(ids[0]); img.dataset.id = ids[0];
+stage.append(img); root.append(stage); document.body.append(root); root.focus();
+let i = 0;
+window.addEventListener('keydown', (e) => {
+  if (e.key !== 'ArrowRight') return;
+  i = Math.min(ids.length - 1, i + 1);
+  img.src = url(ids[i]); img.dataset.id = ids[i];
+  e.preventDefault(); e.stopPropagation();
+}, true);
+`;
+
+const shownPainted = (sel) =>
+  `(() => { const i = document.querySelector('${sel}'); return !!i && i.complete && i.naturalWidth > 0; })()`;
+
+/** Presses → `keys` times as real key events (WebDriver actions: WebKitWebDriver sends them through
+ * the window), each after the previous photo was painted and `gap` ms more. Returns the samples. */
+async function pressAndMeasure(s, keys, gap) {
+  const press = {
+    actions: [{ type: "key", id: "keyboard", actions: [{ type: "keyDown", value: "\uE014" }, { type: "keyUp", value: "\uE014" }] }],
+  };
+  for (let k = 1; k <= keys; k++) {
+    await s.r("POST", "/actions", press);
+    await s.waitJs(`window.__kp.samples.length >= ${k}`, `the photo after key ${k}`, 20000, 5);
+    await sleep(gap);
+  }
+  return s.js("return window.__kp.samples");
+}
+
+/** One pass in a fresh app process (cold WebKit memory cache): the photo grid, then either
+ * Byline's loupe (L on the first cell) or the plain <img> peer, then → through the library. */
+async function loupePass(driver, APP, which, order, opts) {
+  const s = await driver.session(APP);
+  try {
+    await s.waitJs("document.querySelector('nav [data-nav=photos]')", "the shell");
+    await s.js("document.querySelector('nav [data-nav=photos]').click()");
+    await s.waitJs("document.querySelectorAll('#photo-grid .cell img').length > 0", "the grid", 60000, 20);
+    let sel;
+    if (which === "byline") {
+      sel = "#loupe .loupe-img";
+      await s.js("document.querySelector(\".cell[data-index='0']\").click(); document.querySelector('#photo-grid').focus();");
+      await s.r("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions: [{ type: "keyDown", value: "l" }, { type: "keyUp", value: "l" }] }] });
+      await s.waitJs("document.querySelector('#loupe')", "the loupe", 10000, 10);
+    } else {
+      sel = "#plain-loupe img";
+      await s.js(PLAIN_IMG_JS, order);
+    }
+    await s.waitJs(shownPainted(sel), "the first photo", 20000, 10);
+    await s.js(KEY_PAINT_JS, sel);
+    await sleep(opts.SETTLE_MS);
+    const first = await s.js(`return document.querySelector('${sel}').dataset.id`);
+    const keys = (which === "byline" ? +(await s.js("return document.querySelector('#photo-count').textContent")) : order.length) - 1;
+    const samples = await pressAndMeasure(s, keys, opts.GAP_MS);
+    return { first, samples };
+  } finally {
+    await s.close();
+    await sleep(500);
+  }
+}
+
+function latencyStats(samples) {
+  const ms = samples.map((x) => x.ms);
+  return {
+    keys: ms.length,
+    failed: samples.filter((x) => !x.ok).length,
+    p50_ms: quantile(ms, 0.5),
+    p95_ms: quantile(ms, 0.95),
+    p99_ms: quantile(ms, 0.99),
+    max_ms: Math.max(...ms),
+    over_50ms: ms.filter((x) => x > 50).length,
+    to_handler_p50_ms: quantile(samples.map((x) => x.in_handler_ms), 0.5),
+  };
+}
+
+async function loupeBench() {
+  const APP = env("APP");
+  const opts = { PASSES: +env("PASSES", "3"), GAP_MS: +env("GAP_MS", "300"), SETTLE_MS: +env("SETTLE_MS", "1000") };
+  const d = tmpdir("loupe");
+  const driver = await new Driver({
+    BYLINE_DATA_DIR: env("DATA"),
+    BYLINE_MULTI_INSTANCE: "1",
+    XDG_CONFIG_HOME: `${d}/config`,
+    XDG_CACHE_HOME: `${d}/cache`,
+    XDG_DATA_HOME: `${d}/data`,
+  }).start();
+  const all = { byline: [], plain: [] };
+  try {
+    // One uncounted warm-up pass each (page cache, fontconfig), then interleaved passes so the
+    // load of the other builds on this machine hits both alike. The peer shows the photos in the
+    // order Byline's loupe just showed them.
+    for (let p = 0; p <= opts.PASSES; p++) {
+      const b = await loupePass(driver, APP, "byline", null, opts);
+      const order = [b.first, ...b.samples.map((x) => x.id)];
+      const q = await loupePass(driver, APP, "plain", order, opts);
+      const label = p === 0 ? "warm-up" : `pass ${p}`;
+      for (const [name, r] of [["byline loupe", b], ["plain <img> peer", q]]) {
+        const st = latencyStats(r.samples);
+        console.log(`${label} ${name}: ${st.keys} keys, p50 ${st.p50_ms.toFixed(1)} p95 ${st.p95_ms.toFixed(1)} max ${st.max_ms.toFixed(1)} ms, ${st.over_50ms} over 50 ms, ${st.failed} not painted`);
+      }
+      if (p === 0) continue;
+      all.byline.push(...b.samples);
+      all.plain.push(...q.samples);
+    }
+  } finally {
+    await driver.stop();
+  }
+  const b = latencyStats(all.byline), q = latencyStats(all.plain);
+  result({ bench: "loupe", name: "byline-loupe", ...b });
+  result({ bench: "loupe", name: "plain-img", ...q });
+  const line = (n, st) => `${n}: ${st.keys} keys, p50 ${st.p50_ms.toFixed(1)} / p95 ${st.p95_ms.toFixed(1)} / p99 ${st.p99_ms.toFixed(1)} / max ${st.max_ms.toFixed(1)} ms, ${st.over_50ms} over 50 ms, ${st.failed} not painted (key event to its handler p50 ${st.to_handler_p50_ms.toFixed(1)} ms)`;
+  console.log(`\n== loupe key to paint: → through the library, ${opts.PASSES} passes, ${opts.GAP_MS} ms after each paint, fresh app process per pass`);
+  console.log(line("byline loupe (neighbours decoded ahead)", b));
+  console.log(line("peer: plain <img>, src swapped on the key, no preloading", q));
+  console.log(`ratio byline/peer: p50 ${(b.p50_ms / q.p50_ms).toFixed(2)}x, p95 ${(b.p95_ms / q.p95_ms).toFixed(2)}x; goal p95 < 50 ms: ${b.p95_ms < 50 ? "met" : "NOT met"}`);
+}
+
 const cmd = process.argv[2];
-const main = cmd === "start" ? startBench : cmd === "scroll" ? scrollBench : null;
+const main = { start: startBench, scroll: scrollBench, loupe: loupeBench }[cmd];
 if (!main) {
-  console.error("usage: node bench/desktop.mjs start|scroll");
+  console.error("usage: node bench/desktop.mjs start|scroll|loupe");
   process.exit(2);
 }
 main().catch((e) => {

@@ -216,8 +216,8 @@ pub fn ingest_photos(
         .map_err(api)
 }
 
-/// A rendition served to the window by the `byline://` scheme: `thumb/<id>` or `preview/<id>`.
-pub fn rendition_file(root: &Path, url_path: &str) -> Option<PathBuf> {
+/// What the `byline://` scheme serves: `thumb/<id>`, `preview/<id>` or `original/<id>`.
+pub fn rendition_file(root: &Path, url_path: &str) -> Option<photodesk::Served> {
     photodesk::rendition_for_url(root, url_path)
 }
 
@@ -456,7 +456,21 @@ mod tests {
             k => panic!("expected a figure, got {k:?}"),
         }
         let thumb = rendition_file(l.root(), &format!("/thumb/{}", ids[0])).unwrap();
-        assert!(thumb.exists(), "{thumb:?}");
+        assert!(thumb.path.exists(), "{thumb:?}");
+        let original = rendition_file(l.root(), &format!("/original/{}", ids[0])).unwrap();
+        assert_eq!(
+            (original.path.as_path(), original.content_type),
+            (
+                views
+                    .iter()
+                    .find(|v| v.id == ids[0])
+                    .unwrap()
+                    .original
+                    .as_path(),
+                "image/jpeg"
+            ),
+            "compare at 100 % is served the imported file itself"
+        );
         assert_eq!(photos(&l).unwrap().len(), 2);
     }
 
@@ -503,12 +517,15 @@ mod tests {
         let root = Path::new("/lib");
         let id = "ab".repeat(32);
         assert_eq!(
-            rendition_file(root, &format!("/thumb/{id}")).unwrap(),
+            rendition_file(root, &format!("/thumb/{id}")).unwrap().path,
             root.join(format!("thumbs/ab/{id}_320.jpg"))
         );
         for bad in [
             "/thumb/../../etc/passwd",
             "/original/abc",
+            "/original/../../etc/passwd",
+            // No such photo in the library: an original must exist to be served.
+            &format!("/original/{id}"),
             &format!("/thumb/{}", "AB".repeat(32)),
             &format!("/db/{id}"),
         ] {

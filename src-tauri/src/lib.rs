@@ -430,9 +430,9 @@ pub fn run() {
         .manage(ImportCancel::default())
         .register_uri_scheme_protocol("byline", move |_ctx, request| {
             let file = host::rendition_file(&scheme_root, request.uri().path());
-            match file.and_then(|f| std::fs::read(f).ok()) {
-                Some(bytes) => tauri::http::Response::builder()
-                    .header("Content-Type", "image/jpeg")
+            match file.and_then(|f| Some((std::fs::read(&f.path).ok()?, f.content_type))) {
+                Some((bytes, content_type)) => tauri::http::Response::builder()
+                    .header("Content-Type", content_type)
                     .header("Cache-Control", "max-age=3600")
                     .body(bytes)
                     .expect("response"),

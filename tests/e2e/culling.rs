@@ -1,7 +1,7 @@
 //! The photographer's desk in the real window: culling with the keyboard in the loupe (rating,
 //! label and tag then show on the grid's cells), a filter to the picks, two-up compare with zoom
 //! and pan in step, and an ingest from a card folder with its progress and a verified backup.
-//! Screenshots 20–24 in tests/screenshots/.
+//! At 100 % compare shows the originals' own pixels. Screenshots 20–26 in tests/screenshots/.
 
 use std::path::Path;
 use std::process::Command;
@@ -67,8 +67,14 @@ async fn run() -> Res {
     card(&card_dir)?;
     let backup = cards.path().join("backup");
 
+    let out = Command::new(&cli)
+        .args(["photo", "list", "--json"])
+        .env("BYLINE_DATA_DIR", data.path())
+        .output()?;
+    let library: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+
     let (_driver, c, _) = window::launch(&app, data.path()).await?;
-    let result = scenario(&c, &shots, &card_dir, &backup).await;
+    let result = scenario(&c, &shots, &card_dir, &backup, &library).await;
     if result.is_err() {
         let _ = shot(&c, &shots, "29-culling-failure.png").await;
     }
@@ -108,7 +114,32 @@ async fn run() -> Res {
     Ok(())
 }
 
-async fn scenario(c: &Client, shots: &Path, card: &Path, backup: &Path) -> Res {
+/// The width of a photo's original file as a viewer shows it (its pixels, turned by its EXIF
+/// orientation), read from the file itself, and the library's id of it.
+fn original_width(library: &serde_json::Value, id: &str) -> Res<u32> {
+    let photo = library
+        .as_array()
+        .and_then(|a| a.iter().find(|p| p["id"] == id))
+        .ok_or_else(|| format!("photo {id} not in `byline photo list`: {library}"))?;
+    let file = photo["original"]
+        .as_str()
+        .ok_or("photo list: no original")?;
+    let (w, h) = image::image_dimensions(file)?;
+    // Orientations 5–8 turn the picture a quarter: its width on screen is the stored height.
+    Ok(if photo["orientation"].as_u64().unwrap_or(1) >= 5 {
+        h
+    } else {
+        w
+    })
+}
+
+async fn scenario(
+    c: &Client,
+    shots: &Path,
+    card: &Path,
+    backup: &Path,
+    library: &serde_json::Value,
+) -> Res {
     wait_for(c, "[data-nav=photos]").await?.click().await?;
     wait_js(
         c,
@@ -163,8 +194,42 @@ async fn scenario(c: &Client, shots: &Path, card: &Path, backup: &Path) -> Res {
     find(c, "#compare-btn").await?.click().await?;
     wait_for(c, "#compare").await?;
     wait_js(c, "both previews painted", "[...document.querySelectorAll('#compare img')].every(i => i.complete && i.naturalWidth > 0)").await?;
+    let fit_widths = c
+        .execute(
+            "return [...document.querySelectorAll('#compare img')].map(i => i.naturalWidth);",
+            vec![],
+        )
+        .await?;
     find(c, "#compare-zoom").await?.click().await?;
     wait_js(c, "100 %", "document.querySelector('#compare').dataset.zoom === '100' && document.querySelector('#compare-0').scrollWidth > document.querySelector('#compare-0').clientWidth").await?;
+    // At 100 % the panes show the originals' own pixels, not the 1600 px previews upscaled.
+    wait_js(c, "both originals painted", "document.querySelector('#compare').dataset.full === 'original' && [...document.querySelectorAll('#compare img')].every(i => i.dataset.full === 'original' && i.complete && i.naturalWidth > 0)").await?;
+    for i in 0..2 {
+        let pane = find(c, &format!("#compare-{i}")).await?;
+        let id = pane.attr("data-id").await?.unwrap_or_default();
+        let natural = c
+            .execute(
+                &format!("const i = document.querySelector('#compare-{i} img'); return [i.naturalWidth, i.getBoundingClientRect().width, i.getAttribute('src')];"),
+                vec![],
+            )
+            .await?;
+        let want = original_width(library, &id)?;
+        assert_eq!(
+            natural[0].as_u64(),
+            Some(u64::from(want)),
+            "pane {i} at 100 % shows the original ({want} px wide), not the preview ({fit_widths} at fit): {natural}"
+        );
+        assert!(
+            fit_widths[i].as_u64().is_some_and(|f| f < u64::from(want)),
+            "the test's photos are larger than their 1600 px previews, so the two cannot be confused: {want} vs {fit_widths}"
+        );
+        assert_eq!(
+            natural[1].as_f64().map(f64::round),
+            Some(f64::from(want)),
+            "pane {i} draws the original one image pixel per CSS pixel: {natural}"
+        );
+    }
+    shot(c, shots, "26-compare-original-100.png").await?;
     c.execute(
         r#"const p = document.querySelector('#compare-0'); const r = p.getBoundingClientRect();
            const at = (type, x, y) => p.dispatchEvent(new PointerEvent(type, {bubbles: true, pointerId: 7, clientX: x, clientY: y}));

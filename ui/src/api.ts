@@ -212,8 +212,9 @@ export function ingestPhotos(
   return call<IngestReport>("ingest_photos", { paths, request, onProgress: ch });
 }
 
-/** URL of a photo rendition served by the shell's `byline://` scheme (thumbs/previews only). */
-export function renditionUrl(kind: "thumb" | "preview", id: string): string {
+/** URL of a photo served by the shell's `byline://` scheme: its thumbnail, its 1600 px preview, or
+ * its original file (JPEG, PNG and WebP only; others answer 404). */
+export function renditionUrl(kind: "thumb" | "preview" | "original", id: string): string {
   const windows = typeof navigator !== "undefined" && /Windows/.test(navigator.userAgent);
   return windows ? `http://byline.localhost/${kind}/${id}` : `byline://localhost/${kind}/${id}`;
 }

@@ -384,9 +384,26 @@ pub fn code_table(root: &Path) -> Result<Option<byline_media::CodeTable>> {
         .map_err(|e| CoreError::Invalid(format!("{}: {e}", path.display())))
 }
 
-/// A rendition served to the window by the `byline://` scheme: `thumb/<id>` or `preview/<id>`.
-/// Only photo ids (64 lowercase hex digits) resolve, and only into `thumbs/` and `previews/`.
-pub fn rendition_for_url(root: &Path, url_path: &str) -> Option<PathBuf> {
+/// A file the `byline://` scheme serves to the window, with its content type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Served {
+    pub path: PathBuf,
+    pub content_type: &'static str,
+}
+
+/// Formats of originals a webview shows as they are, with their content type (HEIC, TIFF and
+/// AVIF have no `original/` URL: the compare view keeps their preview).
+const SHOWABLE_ORIGINALS: [(&str, &str); 3] = [
+    ("jpeg", "image/jpeg"),
+    ("png", "image/png"),
+    ("webp", "image/webp"),
+];
+
+/// What the `byline://` scheme serves: `thumb/<id>` and `preview/<id>` (the renditions made at
+/// import) and `original/<id>` (the imported file itself, for compare at 100 %, where the
+/// 1600 px preview would be upscaled). Only photo ids (64 lowercase hex digits) resolve, and
+/// only into `thumbs/`, `previews/` and `photos/`; an original must exist on disk.
+pub fn rendition_for_url(root: &Path, url_path: &str) -> Option<Served> {
     let (kind, id) = url_path.trim_start_matches('/').split_once('/')?;
     if id.len() != 64
         || !id
@@ -398,7 +415,19 @@ pub fn rendition_for_url(root: &Path, url_path: &str) -> Option<PathBuf> {
     let edge = match kind {
         "thumb" => THUMBNAIL_EDGE,
         "preview" => PREVIEW_EDGE,
+        // The id is the content's hash, so the format is whichever file exists.
+        "original" => {
+            return SHOWABLE_ORIGINALS
+                .iter()
+                .find_map(|(format, content_type)| {
+                    let path = root.join(photos::relative_path(id, format));
+                    path.is_file().then_some(Served { path, content_type })
+                });
+        }
         _ => return None,
     };
-    Some(root.join(rendition_path(id, edge)))
+    Some(Served {
+        path: root.join(rendition_path(id, edge)),
+        content_type: "image/jpeg",
+    })
 }

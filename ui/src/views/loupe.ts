@@ -1,7 +1,8 @@
 // The loupe: one photo over the whole window, culled from the keyboard (←/→, 0–5, 6–9, T, X,
 // Space or Escape back to the grid). The previews of the neighbours are decoded ahead, so the
 // next photo paints at once. And two-up compare: two photos side by side, zoom to 100 % and pan
-// both together (a click toggles fit / 100 % at that point; dragging pans both).
+// both together (a click toggles fit / 100 % at that point; dragging pans both); at 100 % the
+// panes show the original files' own pixels.
 import * as api from "../api";
 import { h } from "../dom";
 import { errorDetail, errorText } from "../errors";
@@ -9,8 +10,9 @@ import { t } from "../i18n";
 import { editForKey, stars } from "../marks";
 import { toast } from "../router";
 
-/** How many photos on each side are decoded ahead. */
-const AHEAD = 2;
+/** How many photos are decoded ahead in the direction of travel, and kept behind. */
+const AHEAD = 3;
+const BEHIND = 1;
 
 export interface LoupeHost {
   photos: () => api.PhotoView[];
@@ -27,7 +29,9 @@ function preview(id: string): HTMLImageElement {
   let img = cache.get(id);
   if (!img) {
     img = new Image();
-    img.decoding = "async";
+    // Decoded ahead by decode(): painting it must use those pixels in the key's own frame, not
+    // schedule another asynchronous decode and paint the photo a frame or more later.
+    img.decoding = "sync";
     img.src = api.renditionUrl("preview", id);
     img.className = "loupe-img";
     img.alt = "";
@@ -51,6 +55,8 @@ function marksLine(p: api.PhotoView): HTMLElement {
 /** Opens the loupe on photo `start`. */
 export function openLoupe(start: number, host: LoupeHost): void {
   let index = start;
+  /** +1 after →, -1 after ←: where the photographer is heading. */
+  let step = 1;
   const stage = h("div", { class: "loupe-stage" });
   const info = h("div", { class: "loupe-info" });
   const root = h(
@@ -75,9 +81,12 @@ export function openLoupe(start: number, host: LoupeHost): void {
       marksLine(p),
       h("span", { class: "muted small" }, t("loupeHint")),
     );
-    // Keep the neighbours decoded; forget the rest.
+    // Keep the next photos in the direction of travel decoded (the nearest first) and the one
+    // just left; forget the rest.
     const keep = new Set<string>();
-    for (let k = index - AHEAD; k <= index + AHEAD; k++) if (all[k]) keep.add(all[k].id);
+    for (let k = 1; k <= AHEAD; k++) if (all[index + step * k]) keep.add(all[index + step * k].id);
+    if (all[index - step * BEHIND]) keep.add(all[index - step * BEHIND].id);
+    keep.add(p.id);
     for (const id of keep) preview(id);
     for (const id of [...cache.keys()]) if (!keep.has(id)) cache.delete(id);
   }
@@ -103,7 +112,8 @@ export function openLoupe(start: number, host: LoupeHost): void {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const p = host.photos()[index];
     if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
-      index += e.key === "ArrowRight" ? 1 : -1;
+      step = e.key === "ArrowRight" ? 1 : -1;
+      index += step;
       show();
     } else if (e.key === " " || e.key === "Escape") {
       close();
@@ -122,14 +132,59 @@ export function openLoupe(start: number, host: LoupeHost): void {
   root.focus();
 }
 
-/** Two photos side by side with zoom and pan kept in step. */
+/** One compare pane's image: the preview to fit, the original file at 100 % (its real pixels, not
+ * the 1600 px preview upscaled). Until the original is decoded the preview stands in, stretched to
+ * the original's size so the layout and the pan do not jump when it arrives. */
+function comparePicture(p: api.PhotoView, onOriginal: () => void) {
+  const alt = p.caption || p.original_name;
+  const fit = h("img", { src: api.renditionUrl("preview", p.id), alt, draggable: "false", "data-full": "preview" }) as HTMLImageElement;
+  let original: HTMLImageElement | null = null;
+  let ready = false;
+  let shown = fit;
+  const swap = (next: HTMLImageElement) => {
+    if (shown !== next) shown.replaceWith(next);
+    shown = next;
+  };
+  const size = (img: HTMLImageElement, on: boolean) => {
+    img.style.width = on ? `${p.width}px` : "";
+    img.style.height = on ? `${p.height}px` : "";
+  };
+  return {
+    element: fit,
+    zoom(on: boolean) {
+      size(fit, on);
+      if (!on) return swap(fit);
+      if (ready && original) return swap(original);
+      if (original) return;
+      const img = new Image();
+      img.alt = alt;
+      img.draggable = false;
+      img.dataset.full = "original";
+      img.src = api.renditionUrl("original", p.id);
+      size(img, true);
+      original = img;
+      // A format the webview cannot show (HEIC, TIFF) has no original URL: the preview stays.
+      img.decode().then(
+        () => {
+          ready = true;
+          if (fit.style.width) swap(img);
+          onOriginal();
+        },
+        () => undefined,
+      );
+    },
+  };
+}
+
+/** Two photos side by side with zoom and pan kept in step; at 100 % both show their originals. */
 export function openCompare(a: api.PhotoView, b: api.PhotoView): void {
   let zoomed = false;
+  const pictures = [a, b].map((p) => comparePicture(p, () => zoomed && refit()));
   const panes = [a, b].map((p, i) =>
     h(
       "div",
-      { class: "compare-pane", id: `compare-${i}` },
-      h("img", { src: api.renditionUrl("preview", p.id), alt: p.caption || p.original_name, draggable: "false" }),
+      { class: "compare-pane", id: `compare-${i}`, "data-id": p.id },
+      pictures[i].element,
       h("div", { class: "compare-label" }, `${p.original_name} · ${stars(p.rating)}`),
     ),
   );
@@ -151,12 +206,24 @@ export function openCompare(a: api.PhotoView, b: api.PhotoView): void {
     root.dataset.panY = fy.toFixed(3);
   }
 
+  /** An original arrived in place of its stand-in: keep both panes on the same point. */
+  function refit() {
+    panTo(Number(root.dataset.panX ?? 0.5), Number(root.dataset.panY ?? 0.5));
+    root.dataset.full = panes.every((pane) => pane.querySelector("img")?.dataset.full === "original") ? "original" : "preview";
+  }
+
   function setZoom(on: boolean, fx = 0.5, fy = 0.5) {
     zoomed = on;
     root.dataset.zoom = on ? "100" : "fit";
+    root.dataset.full = "preview";
     root.classList.toggle("zoomed", on);
     zoomBtn.textContent = on ? t("zoomFit") : t("zoom100");
-    if (on) requestAnimationFrame(() => panTo(fx, fy));
+    for (const pic of pictures) pic.zoom(on);
+    if (on) {
+      root.dataset.panX = fx.toFixed(3);
+      root.dataset.panY = fy.toFixed(3);
+      requestAnimationFrame(refit);
+    }
   }
 
   zoomBtn.addEventListener("click", () => setZoom(!zoomed));
