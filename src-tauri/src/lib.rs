@@ -410,18 +410,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let scheme_root = root.clone();
-    let mut builder = tauri::Builder::default();
-    // One window per user: a second launch focuses the first. Tests run many instances.
-    if std::env::var_os("BYLINE_MULTI_INSTANCE").is_none() && single_instance_possible() {
-        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(w) = app.get_webview_window("main") {
-                let _ = w.unminimize();
-                let _ = w.set_focus();
-            }
-        }));
-    }
-    builder
+    single_instance(tauri::Builder::default())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .manage(Lib(library.clone()))
@@ -429,18 +418,7 @@ pub fn run() {
         .manage(LastConnection::default())
         .manage(ImportCancel::default())
         .register_uri_scheme_protocol("byline", move |_ctx, request| {
-            let file = host::rendition_file(&scheme_root, request.uri().path());
-            match file.and_then(|f| Some((std::fs::read(&f.path).ok()?, f.content_type))) {
-                Some((bytes, content_type)) => tauri::http::Response::builder()
-                    .header("Content-Type", content_type)
-                    .header("Cache-Control", "max-age=3600")
-                    .body(bytes)
-                    .expect("response"),
-                None => tauri::http::Response::builder()
-                    .status(404)
-                    .body(Vec::new())
-                    .expect("response"),
-            }
+            serve_photo_file(&root, request.uri().path())
         })
         .menu(menu)
         .on_menu_event(|app, event| {
@@ -456,53 +434,87 @@ pub fn run() {
                 let _ = window.emit("photos-dropped", paths);
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            list_destinations,
-            add_destination,
-            remove_destination,
-            publish_to_destinations,
-            list_stories,
-            search_stories,
-            create_story,
-            get_story,
-            save_story,
-            merge_story,
-            trash_story,
-            list_revisions,
-            get_revision,
-            restore_revision,
-            check_story,
-            fix_story,
-            clean_paste,
-            add_word,
-            list_words,
-            list_photos,
-            caption_photos,
-            attach_photo,
-            import_photos,
-            find_photos,
-            photo_filter,
-            mark_photos,
-            ingest_photos,
-            cancel_import,
-            get_settings,
-            save_settings,
-            outbox,
-            publish_state,
-            publish_story,
-            publish_panel,
-            sync_now,
-            sync_status,
-            retry_outbox,
-            list_conflicts,
-            resolve_conflict,
-            unpublish_story,
-            submit_story,
-            assign_story,
-            story_versions,
-            diff_story,
-            whoami,
-        ])
+        .invoke_handler(commands())
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Byline");
+}
+
+/// One window per user: a second launch focuses the first. Tests run many instances.
+fn single_instance(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<tauri::Wry> {
+    if std::env::var_os("BYLINE_MULTI_INSTANCE").is_some() || !single_instance_possible() {
+        return builder;
+    }
+    builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+        if let Some(w) = app.get_webview_window("main") {
+            let _ = w.unminimize();
+            let _ = w.set_focus();
+        }
+    }))
+}
+
+/// `byline://localhost/…`: a photo's thumbnail, preview or original from the library, else 404.
+fn serve_photo_file(root: &std::path::Path, path: &str) -> tauri::http::Response<Vec<u8>> {
+    let file = host::rendition_file(root, path);
+    match file.and_then(|f| Some((std::fs::read(&f.path).ok()?, f.content_type))) {
+        Some((bytes, content_type)) => tauri::http::Response::builder()
+            .header("Content-Type", content_type)
+            .header("Cache-Control", "max-age=3600")
+            .body(bytes)
+            .expect("response"),
+        None => tauri::http::Response::builder()
+            .status(404)
+            .body(Vec::new())
+            .expect("response"),
+    }
+}
+
+/// Every command the window may invoke (each one line into `host`).
+fn commands() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        list_destinations,
+        add_destination,
+        remove_destination,
+        publish_to_destinations,
+        list_stories,
+        search_stories,
+        create_story,
+        get_story,
+        save_story,
+        merge_story,
+        trash_story,
+        list_revisions,
+        get_revision,
+        restore_revision,
+        check_story,
+        fix_story,
+        clean_paste,
+        add_word,
+        list_words,
+        list_photos,
+        caption_photos,
+        attach_photo,
+        import_photos,
+        find_photos,
+        photo_filter,
+        mark_photos,
+        ingest_photos,
+        cancel_import,
+        get_settings,
+        save_settings,
+        outbox,
+        publish_state,
+        publish_story,
+        publish_panel,
+        sync_now,
+        sync_status,
+        retry_outbox,
+        list_conflicts,
+        resolve_conflict,
+        unpublish_story,
+        submit_story,
+        assign_story,
+        story_versions,
+        diff_story,
+        whoami,
+    ]
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use byline_tests::{bin, repo};
+use byline_tests::repo;
 use fantoccini::Client;
 
 use crate::window::{self, Res, find, shot, wait_for, wait_js};
@@ -43,12 +43,12 @@ async fn culling_in_the_loupe_filters_compare_and_a_card_ingest_in_the_real_wind
 }
 
 async fn run() -> Res {
-    let root = repo();
-    let app = bin("BYLINE_APP", "byline-desktop").canonicalize()?;
-    let cli = bin("BYLINE_CLI", "byline");
-    assert!(std::env::var_os("DISPLAY").is_some(), "run under xvfb-run");
-    let shots = root.join("tests/screenshots");
-    std::fs::create_dir_all(&shots)?;
+    let window::Setup {
+        root,
+        app,
+        cli,
+        shots,
+    } = window::setup()?;
     let data = tempfile::tempdir()?;
     let media = root.join("crates/media/tests/data");
     let out = Command::new(&cli)
