@@ -253,7 +253,11 @@ fn a_thumbnail_made_from_the_preview_looks_like_one_made_from_the_decoded_photo(
     };
     let r = make_renditions(&bytes, "l6", &both).unwrap();
     let edges: Vec<_> = r.renditions.iter().map(|x| x.long_edge).collect();
-    assert_eq!(edges, [320, 1600], "renditions come back in the order asked");
+    assert_eq!(
+        edges,
+        [320, 1600],
+        "renditions come back in the order asked"
+    );
     let single = make_renditions(&bytes, "l6", &alone).unwrap();
     let (a, b) = (
         decode(&r.renditions[0].jpeg),
