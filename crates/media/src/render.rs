@@ -120,7 +120,10 @@ pub fn make_renditions(
         Format::Jpeg => {
             let fast = opts
                 .embedded_previews
-                .then(|| decode_preview(bytes, &probe, biggest.min(stored_long), headroom))
+                .then(|| {
+                    let h = headroom.max(PREVIEW_HEADROOM);
+                    decode_preview(bytes, &probe, biggest.min(stored_long), h)
+                })
                 .flatten();
             match fast {
                 Some(r) => r,
@@ -172,6 +175,12 @@ pub fn make_renditions(
         renditions,
     })
 }
+
+/// An embedded preview is already a downscaled, compressed JPEG: it needs more room above the
+/// rendition than the main image's DCT scaling does. Measured (`bench/thumbs.sh`, 320 px only):
+/// with the decode's 1.33 the Nikon D90's smaller preview was picked and lost 2 dB; 1.6 keeps
+/// the bigger one.
+const PREVIEW_HEADROOM: f64 = 1.6;
 
 /// A rendition at least this many times smaller than one already made is resized from that one
 /// rather than from the decoded image: the 320 px thumbnail from the 1600 px preview costs a
