@@ -5,7 +5,8 @@
 //! thumbs batch <out_dir> <threads> <file>...    # writes <stem>_320.jpg and <stem>_1600.jpg
 //! (BYLINE_NO_FSYNC=1 turns off the per-file fsync, as a cache-regenerating importer may;
 //! BYLINE_SIZES=320 makes only the listed long edges; BYLINE_NO_PREVIEWS=1 turns off the
-//! embedded-preview fast path, to measure what it saves)
+//! embedded-preview fast path, to measure what it saves; BYLINE_HEADROOM=1.3 sets the decode
+//! headroom, see `RenditionOptions::decode_headroom`)
 //! thumbs psnr <original> <rendition.jpg>...     # prints "<rendition> <psnr dB>"
 //! ```
 
@@ -68,6 +69,10 @@ fn batch(out: &Path, threads: usize, files: &[String]) -> i32 {
         embedded_previews: std::env::var_os("BYLINE_NO_PREVIEWS").is_none(),
         threads,
         durable,
+        decode_headroom: std::env::var("BYLINE_HEADROOM")
+            .ok()
+            .and_then(|h| h.parse().ok())
+            .unwrap_or(BatchOptions::default().decode_headroom),
     };
     let results = process_batch(&jobs, &opts, &cancel, &|p| {
         if let Err(e) = p.result {

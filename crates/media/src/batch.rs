@@ -37,6 +37,8 @@ pub struct BatchOptions {
     /// Make renditions from an embedded camera preview when it covers every size
     /// ([`RenditionOptions::embedded_previews`]). On by default.
     pub embedded_previews: bool,
+    /// [`RenditionOptions::decode_headroom`].
+    pub decode_headroom: f32,
 }
 
 impl Default for BatchOptions {
@@ -46,6 +48,7 @@ impl Default for BatchOptions {
             threads: 0,
             durable: true,
             embedded_previews: true,
+            decode_headroom: RenditionOptions::default().decode_headroom,
         }
     }
 }
@@ -138,6 +141,7 @@ fn process_one(job: &BatchJob, batch: &BatchOptions) -> Result<BatchOutput, Medi
         long_edges: job.outputs.iter().map(|(e, _)| *e).collect(),
         quality: batch.quality,
         embedded_previews: batch.embedded_previews,
+        decode_headroom: batch.decode_headroom,
         ..RenditionOptions::default()
     };
     let r = make_renditions(&bytes, &what, &opts)?;

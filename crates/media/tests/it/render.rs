@@ -103,18 +103,18 @@ fn jpegs_are_decoded_at_a_reduced_dct_scale_when_that_suffices() {
     let r = make_renditions(&common::read("landscape_1.jpg"), "l1", &opts).unwrap();
     assert_eq!(
         r.decoded_with,
-        DecodePath::Turbo { num: 3, denom: 8 },
-        "3/8 of 1800 = 675 ≥ 320 × 1.6 headroom = 512, while 1/4 = 450 is not"
+        DecodePath::Turbo { num: 1, denom: 4 },
+        "1/4 of 1800 = 450 ≥ 320 × 1.33 headroom = 426, while 1/8 = 225 is not"
     );
-    let fast = RenditionOptions {
-        decode_headroom: 1.0,
+    let more = RenditionOptions {
+        decode_headroom: 1.6,
         ..opts
     };
-    let r = make_renditions(&common::read("landscape_1.jpg"), "l1", &fast).unwrap();
+    let r = make_renditions(&common::read("landscape_1.jpg"), "l1", &more).unwrap();
     assert_eq!(
         r.decoded_with,
-        DecodePath::Turbo { num: 1, denom: 4 },
-        "without headroom 1/4 (450 ≥ 320) suffices; 1/8 = 225 is too small"
+        DecodePath::Turbo { num: 3, denom: 8 },
+        "with 1.6 headroom 512 px are needed: 3/8 = 675 covers it, 1/4 = 450 does not"
     );
 }
 
@@ -235,5 +235,44 @@ fn heic_is_reported_unsupported_but_still_probed() {
     assert!(
         err.to_string().contains("convert to JPEG"),
         "tells the user what to do: {err}"
+    );
+}
+
+#[test]
+fn a_thumbnail_made_from_the_preview_looks_like_one_made_from_the_decoded_photo() {
+    // The 320 px thumbnail is resized from the 1600 px preview when both are asked for; the
+    // renditions still come back in the order asked, upright, and the picture is the same.
+    let bytes = common::read("landscape_6.jpg");
+    let both = RenditionOptions {
+        long_edges: vec![320, 1600],
+        ..Default::default()
+    };
+    let alone = RenditionOptions {
+        long_edges: vec![320],
+        ..Default::default()
+    };
+    let r = make_renditions(&bytes, "l6", &both).unwrap();
+    let edges: Vec<_> = r.renditions.iter().map(|x| x.long_edge).collect();
+    assert_eq!(
+        edges,
+        [320, 1600],
+        "renditions come back in the order asked"
+    );
+    let single = make_renditions(&bytes, "l6", &alone).unwrap();
+    let (a, b) = (
+        decode(&r.renditions[0].jpeg),
+        decode(&single.renditions[0].jpeg),
+    );
+    assert_eq!(
+        a.dimensions(),
+        (320, 213),
+        "orientation 6: stored 1200x1800, the thumbnail is upright (landscape)"
+    );
+    // Two Q85 encodes, and the thumbnail alone decodes at 1/4 scale: ~37 dB is the same
+    // picture; a wrong crop, shift or colour falls far below 30 dB.
+    let db = common::psnr(&a, &b);
+    assert!(
+        db > 35.0,
+        "thumbnail from the preview vs from the decode: {db:.2} dB, expected the same picture"
     );
 }
