@@ -452,17 +452,22 @@ async function scrollOnce(s, driver, sel, label, { SCROLL_S, PASSES, SETTLE_S, S
   return { before_rss_mib: before.rss_kib / 1024, before_pss_mib: before.pss_kib / 1024, passes };
 }
 
-async function scrollBench() {
-  const APP = env("APP");
-  const opts = { SCROLL_S: +env("SCROLL_S", "10"), PASSES: +env("PASSES", "3"), SETTLE_S: +env("SETTLE_S", "3"), SPAN_PX: +env("SPAN_PX", "0") };
-  const d = tmpdir("grid");
-  const driver = await new Driver({
+/** A driver whose app opens the library in $DATA with scratch XDG folders under `d`. */
+function libraryDriver(d) {
+  return new Driver({
     BYLINE_DATA_DIR: env("DATA"),
     BYLINE_MULTI_INSTANCE: "1",
     XDG_CONFIG_HOME: `${d}/config`,
     XDG_CACHE_HOME: `${d}/cache`,
     XDG_DATA_HOME: `${d}/data`,
   }).start();
+}
+
+async function scrollBench() {
+  const APP = env("APP");
+  const opts = { SCROLL_S: +env("SCROLL_S", "10"), PASSES: +env("PASSES", "3"), SETTLE_S: +env("SETTLE_S", "3"), SPAN_PX: +env("SPAN_PX", "0") };
+  const d = tmpdir("grid");
+  const driver = await libraryDriver(d);
   const order = env("ORDER", "byline,static").split(",");
   const out = {};
   try {
@@ -643,13 +648,7 @@ async function loupeBench() {
   const APP = env("APP");
   const opts = { PASSES: +env("PASSES", "3"), GAP_MS: +env("GAP_MS", "300"), SETTLE_MS: +env("SETTLE_MS", "1000") };
   const d = tmpdir("loupe");
-  const driver = await new Driver({
-    BYLINE_DATA_DIR: env("DATA"),
-    BYLINE_MULTI_INSTANCE: "1",
-    XDG_CONFIG_HOME: `${d}/config`,
-    XDG_CACHE_HOME: `${d}/cache`,
-    XDG_DATA_HOME: `${d}/data`,
-  }).start();
+  const driver = await libraryDriver(d);
   const all = { byline: [], plain: [] };
   try {
     // One uncounted warm-up pass each (page cache, fontconfig), then interleaved passes so the

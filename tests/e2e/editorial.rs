@@ -7,7 +7,6 @@
 //! opened one after the other on the display. Screenshots 40–48 in tests/screenshots/.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use byline_tests::process::{ServerProcess, http};
@@ -30,17 +29,7 @@ pub async fn assigned_submitted_diffed_corrected() -> Res {
     let reporter_token = server.add_user(REPORTER, "reporter");
     let desk = tempfile::tempdir()?;
     let field = tempfile::tempdir()?;
-    let out = Command::new(&s.cli)
-        .args(["article", "import"])
-        .arg(s.root.join("fixtures/seed-article/article.md"))
-        .env("BYLINE_DATA_DIR", desk.path())
-        .output()?;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let id = String::from_utf8(out.stdout)?.trim().to_owned();
+    let id = window::import_model_story(&s, desk.path())?;
     let working = |key: &str| -> Value {
         let (status, body) = http(
             "GET",

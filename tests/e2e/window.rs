@@ -238,3 +238,18 @@ pub async fn scroll_panel_to(c: &Client, panel: &str, target: &str) -> Res {
     .await?;
     Ok(())
 }
+
+/// `byline article import` of the model story into the library in `data`: its new id.
+pub fn import_model_story(s: &Setup, data: &Path) -> Res<String> {
+    let out = std::process::Command::new(&s.cli)
+        .args(["article", "import"])
+        .arg(s.root.join("fixtures/seed-article/article.md"))
+        .env("BYLINE_DATA_DIR", data)
+        .output()?;
+    assert!(
+        out.status.success(),
+        "the model story imports: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(String::from_utf8(out.stdout)?.trim().to_owned())
+}

@@ -4,7 +4,6 @@
 //! real WordPress (`scripts/wordpress-dev.sh`). Screenshots 30 (Settings) and 31 (Publish).
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use byline_tests::free_port;
@@ -14,30 +13,16 @@ use fantoccini::Client;
 use crate::window::{self, Res, find, shot, wait_for, wait_js};
 
 pub async fn wordpress_destination_in_the_window() -> Res {
-    let window::Setup {
-        root,
-        app,
-        cli,
-        shots,
-    } = window::setup()?;
+    let setup = window::setup()?;
+    let (app, shots) = (&setup.app, &setup.shots);
     let wp = WordPress::start(free_port(), None);
     let data = tempfile::tempdir()?;
-    let out = Command::new(&cli)
-        .args(["article", "import"])
-        .arg(root.join("fixtures/seed-article/article.md"))
-        .env("BYLINE_DATA_DIR", data.path())
-        .output()?;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let id = String::from_utf8(out.stdout)?.trim().to_owned();
+    let id = window::import_model_story(&setup, data.path())?;
 
-    let (_driver, c, _spawned) = window::launch(&app, data.path()).await?;
-    let result = steps(&c, &shots, &wp, &id).await;
+    let (_driver, c, _spawned) = window::launch(app, data.path()).await?;
+    let result = steps(&c, shots, &wp, &id).await;
     if result.is_err() {
-        let _ = shot(&c, &shots, "failure-wordpress.png").await;
+        let _ = shot(&c, shots, "failure-wordpress.png").await;
     }
     let _ = c.close().await;
     result?;

@@ -15,8 +15,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::tus::{create, patch};
 use crate::{Fixture, error_code, fixture_photo, model_article, req, sha_hex};
 
-/// `POST /api/uploads` declaring `len` bytes: (status, error code, message, location).
-async fn declare(f: &Fixture, len: u64) -> (StatusCode, String, String, String) {
+/// The photographer's tus creation request for `len` bytes (a placeholder hash).
+async fn create_upload(
+    f: &Fixture,
+    len: u64,
+) -> (StatusCode, axum::http::HeaderMap, axum::body::Bytes) {
     let r = req("POST", "/api/uploads", Some(&f.photographer))
         .header("tus-resumable", "1.0.0")
         .header("upload-length", len.to_string())
@@ -26,7 +29,12 @@ async fn declare(f: &Fixture, len: u64) -> (StatusCode, String, String, String) 
         )
         .body(Body::empty())
         .unwrap();
-    let (s, h, b) = f.call(r).await;
+    f.call(r).await
+}
+
+/// `POST /api/uploads` declaring `len` bytes: (status, error code, message, location).
+async fn declare(f: &Fixture, len: u64) -> (StatusCode, String, String, String) {
+    let (s, h, b) = create_upload(f, len).await;
     let v: serde_json::Value = serde_json::from_slice(&b).unwrap_or_default();
     let loc = h
         .get("location")
@@ -91,16 +99,7 @@ async fn ready_answers_200_and_503_naming_the_blob_store_when_it_cannot_be_writt
 #[tokio::test]
 async fn a_new_upload_says_when_it_expires_if_left_idle() {
     let f = Fixture::new();
-    let r = req("POST", "/api/uploads", Some(&f.photographer))
-        .header("tus-resumable", "1.0.0")
-        .header("upload-length", "5000")
-        .header(
-            "upload-metadata",
-            format!("sha256 {}", B64.encode("c".repeat(64))),
-        )
-        .body(Body::empty())
-        .unwrap();
-    let (s, h, _) = f.call(r).await;
+    let (s, h, _) = create_upload(&f, 5000).await;
     assert_eq!(s, StatusCode::CREATED);
     let expires = h
         .get("upload-expires")
