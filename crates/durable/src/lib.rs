@@ -133,16 +133,52 @@ fn rename_with(from: &Path, to: &Path, durable: bool) -> io::Result<()> {
     }
 }
 
+/// Bytes an unprivileged process may still write on the filesystem holding `path` (an existing
+/// file or folder), or `None` when the OS does not say. One measure for the desktop library's
+/// "disk is full" message and the server's minimum free space.
+pub fn free_space(path: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let st = rustix::fs::statvfs(path).ok()?;
+        Some(st.f_bavail.saturating_mul(st.f_frsize))
+    }
+    #[cfg(windows)]
+    {
+        windows::free_space(path)
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 #[cfg(windows)]
-#[allow(unsafe_code)] // One FFI call std does not offer: a rename that writes through.
+#[allow(unsafe_code)] // Two FFI calls std does not offer: a rename that writes through, free space.
 mod windows {
     use std::io;
     use std::os::windows::ffi::OsStrExt;
     use std::path::Path;
 
     use windows_sys::Win32::Storage::FileSystem::{
-        MOVEFILE_REPLACE_EXISTING, MOVEFILE_WRITE_THROUGH, MoveFileExW,
+        GetDiskFreeSpaceExW, MOVEFILE_REPLACE_EXISTING, MOVEFILE_WRITE_THROUGH, MoveFileExW,
     };
+
+    pub(super) fn free_space(path: &Path) -> Option<u64> {
+        let dir = wide(path);
+        let mut available: u64 = 0;
+        // SAFETY: a NUL-terminated UTF-16 path that outlives the call, one valid out pointer,
+        // and null for the two totals the call allows to be omitted.
+        let ok = unsafe {
+            GetDiskFreeSpaceExW(
+                dir.as_ptr(),
+                &mut available,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+            )
+        };
+        (ok != 0).then_some(available)
+    }
 
     fn wide(p: &Path) -> Vec<u16> {
         p.as_os_str().encode_wide().chain(Some(0)).collect()
@@ -167,6 +203,18 @@ mod windows {
 mod tests {
     use super::*;
     use std::fs::File;
+
+    #[test]
+    fn the_free_space_of_a_folder_is_measured_and_a_missing_path_has_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let free = free_space(dir.path()).expect("the OS says how much space the folder has");
+        assert!(free > 0, "a folder tests can write in has some free space");
+        assert_eq!(
+            free_space(&dir.path().join("missing")),
+            None,
+            "a path that does not exist is not measured (callers measure its nearest folder)"
+        );
+    }
 
     #[test]
     fn a_write_replaces_the_old_content_and_leaves_no_temp_file_behind() {

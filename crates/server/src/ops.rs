@@ -148,7 +148,7 @@ pub fn expire_uploads(c: &Connection, dir: &Path, expiry: Duration) -> Result<us
 pub async fn check_free_space(state: &AppState) -> Result<()> {
     let min = state.config().min_free_space;
     let dir = state.inner.data_dir.join("blobs");
-    let free = blocking(move || Ok(free_bytes(&dir))).await?;
+    let free = blocking(move || Ok(byline_durable::free_space(&dir))).await?;
     match free {
         Some(free) if free < min => Err(ServerError::new(
             ErrorCode::DiskFull,
@@ -203,18 +203,4 @@ fn size(n: u64) -> String {
     } else {
         format!("{n} bytes")
     }
-}
-
-/// Bytes an unprivileged process may still write on the filesystem holding `path`.
-#[cfg(unix)]
-fn free_bytes(path: &Path) -> Option<u64> {
-    let st = rustix::fs::statvfs(path).ok()?;
-    Some(st.f_bavail.saturating_mul(st.f_frsize))
-}
-
-#[cfg(not(unix))]
-fn free_bytes(_path: &Path) -> Option<u64> {
-    // The Windows call (GetDiskFreeSpaceExW) needs `unsafe`, which the workspace denies; the
-    // minimum is then not enforced there (README says so).
-    None
 }

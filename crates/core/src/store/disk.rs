@@ -19,26 +19,13 @@ pub fn free_bytes(path: &Path) -> Option<u64> {
     let mut probe = Some(path);
     while let Some(p) = probe {
         if p.as_os_str().is_empty() {
-            return free_on(Path::new("."));
+            return byline_durable::free_space(Path::new("."));
         }
         if p.exists() {
-            return free_on(p);
+            return byline_durable::free_space(p);
         }
         probe = p.parent();
     }
-    None
-}
-
-#[cfg(unix)]
-fn free_on(path: &Path) -> Option<u64> {
-    let st = rustix::fs::statvfs(path).ok()?;
-    Some(st.f_bavail.saturating_mul(st.f_frsize))
-}
-
-#[cfg(not(unix))]
-fn free_on(_path: &Path) -> Option<u64> {
-    // Measuring needs a platform call (GetDiskFreeSpaceExW) that the workspace's no-unsafe rule
-    // keeps out for now; the message then says the free space is unknown.
     None
 }
 
