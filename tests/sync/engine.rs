@@ -424,15 +424,16 @@ fn sync_watch_killed_mid_upload_resumes_from_the_servers_offset_and_stores_the_p
     assert_eq!(digest, big, "the stored bytes have the photo's SHA-256");
     let conn = byline_server::db::open_reader(&srv.data_dir.join("byline.db")).unwrap();
     let rows: i64 = conn
-        .query_row(
+        .query_one(
             "SELECT COUNT(*) FROM blobs WHERE sha256 = ?1",
-            [&big],
-            |r| r.get(0),
+            byline_server::args![big],
         )
+        .and_then(|r| r.get(0))
         .unwrap();
     assert_eq!(rows, 1, "one blob row for the photo");
     let open: i64 = conn
-        .query_row("SELECT COUNT(*) FROM uploads", [], |r| r.get(0))
+        .query_one("SELECT COUNT(*) FROM uploads", byline_server::args![])
+        .and_then(|r| r.get(0))
         .unwrap();
     assert_eq!(open, 0, "no upload left half done on the server");
     assert_published_once(&srv, &token, &id, 4);

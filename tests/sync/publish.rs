@@ -7,6 +7,7 @@ use byline_core::Library;
 use byline_core::photodesk::FieldEdit;
 use byline_core::sync::{Patience, Remote};
 use byline_protocol::{Block, BlockKind, ErrorCode};
+use byline_server::args;
 use byline_sync::Backoff;
 
 use byline_tests::in_process as server;
@@ -262,12 +263,13 @@ fn hundreds_of_publishes_through_a_faulty_network_lose_nothing_and_duplicate_not
     let (articles, blobs, body) = srv
         .state
         .with_db(|c| {
-            let a: i64 = c.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))?;
-            let b: i64 = c.query_row("SELECT COUNT(*) FROM blobs", [], |r| r.get(0))?;
-            let body: String =
-                c.query_row("SELECT body FROM articles WHERE id = ?1", [&id], |r| {
-                    r.get(0)
-                })?;
+            let a: i64 = c
+                .query_one("SELECT COUNT(*) FROM articles", args![])?
+                .get(0)?;
+            let b: i64 = c.query_one("SELECT COUNT(*) FROM blobs", args![])?.get(0)?;
+            let body: String = c
+                .query_one("SELECT body FROM articles WHERE id = ?1", args![id])?
+                .get(0)?;
             Ok((a, b, body))
         })
         .unwrap();
@@ -479,8 +481,10 @@ fn a_client_killed_mid_upload_resumes_and_publishes_once() {
     let (articles, blobs) = srv
         .state
         .with_db(|c| {
-            let a: i64 = c.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))?;
-            let b: i64 = c.query_row("SELECT COUNT(*) FROM blobs", [], |r| r.get(0))?;
+            let a: i64 = c
+                .query_one("SELECT COUNT(*) FROM articles", args![])?
+                .get(0)?;
+            let b: i64 = c.query_one("SELECT COUNT(*) FROM blobs", args![])?.get(0)?;
             Ok((a, b))
         })
         .unwrap();

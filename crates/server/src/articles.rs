@@ -11,14 +11,14 @@ use byline_protocol::sync::{
 };
 use byline_protocol::{Article, Conflict, ErrorCode, Status, merge};
 use chrono::FixedOffset;
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::auth::Auth;
 use crate::db::{Role, User, now_rfc3339};
 use crate::error::{Result, ServerError};
-use crate::{AppState, parse_json, read_body};
+use crate::sql::Conn;
+use crate::{AppState, args, parse_json, read_body};
 
 pub(crate) fn check_id(id: &str) -> Result<()> {
     if is_valid_article_id(id) {
@@ -120,49 +120,63 @@ pub async fn idem_begin(
         request_hash,
     };
     let user_name = user.name.clone();
-    let stored: Option<(String, u16, Vec<u8>)> = state
-        .read(move |c| {
-            Ok(c.query_row(
-                "SELECT request_hash, status, response FROM idempotency WHERE user_name = ?1 AND key = ?2",
-                params![user_name, key],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?)
-        })
+    let stored = state
+        .read(move |c| stored_answer(c, &user_name, &key))
         .await?;
     match stored {
         None => Ok(Idem::Fresh(claim)),
-        Some((hash, _, _)) if hash != claim.request_hash => Err(ServerError::new(
-            ErrorCode::IdempotencyMismatch,
-            "this Idempotency-Key was already used with a different request",
-        )),
-        Some((_, status, body)) => {
-            let mut resp = (
-                StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
-                [(header::CONTENT_TYPE, "application/json")],
-                body,
-            )
-                .into_response();
-            resp.headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
-            Ok(Idem::Replay(resp))
-        }
+        Some(stored) => replay(stored, &claim.request_hash).map(Idem::Replay),
     }
 }
 
+/// What was answered to `user` under `key`: request hash, status, body.
+fn stored_answer(c: &Conn, user: &str, key: &str) -> Result<Option<(String, u16, Vec<u8>)>> {
+    let row = c.query_opt(
+        "SELECT request_hash, status, response FROM idempotency WHERE user_name = ?1 AND key = ?2",
+        args![user, key],
+    )?;
+    row.map(|r| Ok((r.get(0)?, r.get::<u16>(1)?, r.get(2)?)))
+        .transpose()
+}
+
+/// The stored answer again, or 422 when the key came with another request.
+fn replay((hash, status, body): (String, u16, Vec<u8>), request_hash: &str) -> Result<Response> {
+    if hash != request_hash {
+        return Err(ServerError::new(
+            ErrorCode::IdempotencyMismatch,
+            "this Idempotency-Key was already used with a different request",
+        ));
+    }
+    let mut resp = (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response();
+    resp.headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    Ok(resp)
+}
+
+/// The answer another server (or an earlier attempt) committed under this request's key while
+/// it waited for the writers' lock: checked inside the write transaction, so across replicas
+/// a key is executed once, serialised by the database.
+fn committed_meanwhile(tx: &Conn, idem: &Idem, user: &User) -> Result<Option<Response>> {
+    let Idem::Fresh(claim) = idem else {
+        return Ok(None);
+    };
+    stored_answer(tx, &user.name, &claim.slot.1)?
+        .map(|stored| replay(stored, &claim.request_hash))
+        .transpose()
+}
+
 /// Stores the answer to a fresh idempotent request inside the caller's transaction.
-pub fn record(
-    tx: &Transaction<'_>,
-    idem: &Idem,
-    user: &User,
-    status: StatusCode,
-    body: &[u8],
-) -> Result<()> {
+pub fn record(tx: &Conn, idem: &Idem, user: &User, status: StatusCode, body: &[u8]) -> Result<()> {
     if let Idem::Fresh(claim) = idem {
         tx.execute(
             "INSERT INTO idempotency (user_name, key, request_hash, status, response, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
+            args![
                 user.name,
                 claim.slot.1,
                 claim.request_hash,
@@ -185,27 +199,24 @@ struct Current {
     cursor: u64,
 }
 
-fn load(tx: &rusqlite::Connection, id: &str) -> Result<Option<Current>> {
-    let row: Option<(u64, String, String, u64)> = tx
-        .query_row(
-            "SELECT revision, body, conflicts, cursor FROM articles WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    row.map(|(revision, body, conflicts, cursor)| {
+fn load(tx: &Conn, id: &str) -> Result<Option<Current>> {
+    let row = tx.query_opt(
+        "SELECT revision, body, conflicts, cursor FROM articles WHERE id = ?1",
+        args![id],
+    )?;
+    row.map(|r| {
         Ok(Current {
-            revision,
-            article: serde_json::from_str(&body)?,
-            conflicts: serde_json::from_str(&conflicts)?,
-            cursor,
+            revision: r.get(0)?,
+            article: serde_json::from_str(&r.get::<String>(1)?)?,
+            conflicts: serde_json::from_str(&r.get::<String>(2)?)?,
+            cursor: r.get(3)?,
         })
     })
     .transpose()
 }
 
 /// The article `id` as `GET /api/articles/{id}` and the feeds return it.
-pub(crate) fn envelope(c: &rusqlite::Connection, id: &str) -> Result<ArticleEnvelope> {
+pub(crate) fn envelope(c: &Conn, id: &str) -> Result<ArticleEnvelope> {
     let cur = load(c, id)?.ok_or_else(|| ServerError::not_found(format!("no article {id}")))?;
     Ok(ArticleEnvelope {
         server_revision: cur.revision,
@@ -218,12 +229,7 @@ pub(crate) fn envelope(c: &rusqlite::Connection, id: &str) -> Result<ArticleEnve
 
 /// Moves the working copy of `id` to `status` as a new server revision (the takedown's
 /// `withdrawn`), bypassing the workflow check: the caller already checked the role.
-pub(crate) fn set_status(
-    tx: &Transaction<'_>,
-    user: &User,
-    id: &str,
-    status: Status,
-) -> Result<()> {
+pub(crate) fn set_status(tx: &Conn, user: &User, id: &str, status: Status) -> Result<()> {
     let cur = load(tx, id)?.ok_or_else(|| ServerError::not_found(format!("no article {id}")))?;
     if cur.article.status == status {
         return Ok(());
@@ -235,23 +241,16 @@ pub(crate) fn set_status(
     Ok(())
 }
 
-fn load_revision(tx: &rusqlite::Connection, id: &str, rev: u64) -> Result<Option<Article>> {
-    let body: Option<String> = tx
-        .query_row(
-            "SELECT body FROM article_revisions WHERE id = ?1 AND revision = ?2",
-            params![id, rev],
-            |r| r.get(0),
-        )
-        .optional()?;
-    body.map(|b| Ok(serde_json::from_str(&b)?)).transpose()
+fn load_revision(tx: &Conn, id: &str, rev: u64) -> Result<Option<Article>> {
+    let row = tx.query_opt(
+        "SELECT body FROM article_revisions WHERE id = ?1 AND revision = ?2",
+        args![id, rev],
+    )?;
+    row.map(|r| Ok(serde_json::from_str(&r.get::<String>(0)?)?))
+        .transpose()
 }
 
-fn save(
-    tx: &Transaction<'_>,
-    user: &User,
-    article: &Article,
-    conflicts: &[Conflict],
-) -> Result<u64> {
+fn save(tx: &Conn, user: &User, article: &Article, conflicts: &[Conflict]) -> Result<u64> {
     let body = serde_json::to_string(article)?;
     let conflicts = serde_json::to_string(conflicts)?;
     // From the one sequence the change feed follows, shared with photo metadata.
@@ -263,11 +262,11 @@ fn save(
          ON CONFLICT(id) DO UPDATE SET revision = excluded.revision, cursor = excluded.cursor,
            status = excluded.status, body = excluded.body, conflicts = excluded.conflicts,
            updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-        params![article.id, article.revision, cursor, article.status.as_str(), body, conflicts, user.name, now],
+        args![article.id, article.revision, cursor, article.status.as_str(), body, conflicts, user.name, now],
     )?;
     tx.execute(
         "INSERT INTO article_revisions (id, revision, body, author, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![article.id, article.revision, body, user.name, now],
+        args![article.id, article.revision, body, user.name, now],
     )?;
     Ok(cursor)
 }
@@ -279,7 +278,7 @@ fn vietnam() -> FixedOffset {
 
 /// Applies a write of `incoming` based on `base` (server revision the client started from).
 fn apply_write(
-    tx: &Transaction<'_>,
+    tx: &Conn,
     user: &User,
     mut incoming: Article,
     base: Option<u64>,
@@ -396,12 +395,15 @@ async fn transact(
     state: &AppState,
     user: User,
     idem: Idem,
-    f: impl FnOnce(&Transaction<'_>, &User) -> Result<(StatusCode, PutArticleResponse)> + Send + 'static,
+    f: impl FnOnce(&Conn, &User) -> Result<(StatusCode, PutArticleResponse)> + Send + 'static,
 ) -> Result<Response> {
     let announcer = state.clone();
     state
         .write(move |c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = c.write_tx()?;
+            if let Some(answer) = committed_meanwhile(&tx, &idem, &user)? {
+                return Ok(answer);
+            }
             let (status, out) = f(&tx, &user)?;
             let body = serde_json::to_vec(&out)?;
             record(&tx, &idem, &user, status, &body)?;
@@ -594,13 +596,12 @@ pub async fn list_changes(
     let since = q.since;
     let rows = state
         .read(move |c| {
-            let mut st =
-                c.prepare("SELECT id FROM articles WHERE cursor > ?1 ORDER BY cursor LIMIT ?2")?;
-            let ids = st
-                .query_map(params![since, limit + 1], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let ids = c.query(
+                "SELECT id FROM articles WHERE cursor > ?1 ORDER BY cursor LIMIT ?2",
+                args![since, limit + 1],
+            )?;
             ids.iter()
-                .map(|id| envelope(c, id))
+                .map(|r| envelope(c, &r.get::<String>(0)?))
                 .collect::<Result<Vec<_>>>()
         })
         .await?;

@@ -20,14 +20,14 @@ use byline_protocol::ErrorCode;
 use byline_protocol::sync::{BlobBatchResponse, BlobRef, PhotoInfo, PhotoMeta, is_sha256_hex};
 use futures_util::StreamExt;
 use object_store::{ObjectStore, ObjectStoreExt};
-use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use crate::auth::Auth;
 use crate::db::{Role, now_rfc3339};
 use crate::error::{Result, ServerError};
-use crate::{AppState, parse_json, published, read_body};
+use crate::sql::Conn;
+use crate::{AppState, args, parse_json, published, read_body};
 
 const TUS: &str = "1.0.0";
 
@@ -43,10 +43,9 @@ fn blob_path(sha: &str) -> object_store::path::Path {
     object_store::path::Path::from(format!("{}/{sha}", &sha[..2]))
 }
 
-fn blob_known(c: &rusqlite::Connection, sha: &str) -> Result<bool> {
+fn blob_known(c: &Conn, sha: &str) -> Result<bool> {
     Ok(
-        c.query_row("SELECT 1 FROM blobs WHERE sha256 = ?1", [sha], |_| Ok(()))
-            .optional()?
+        c.query_opt("SELECT 1 FROM blobs WHERE sha256 = ?1", args![sha])?
             .is_some(),
     )
 }
@@ -178,12 +177,12 @@ async fn load_upload(state: &AppState, id: &str) -> Result<Upload> {
     let uid = uuid::Uuid::parse_str(id).map_err(|_| ServerError::not_found("no such upload"))?;
     let row: Option<(String, u64)> = state
         .read(move |c| {
-            Ok(c.query_row(
+            c.query_opt(
                 "SELECT sha256, length FROM uploads WHERE id = ?1",
-                [uid.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
+                args![uid.to_string()],
+            )?
+            .map(|r| Ok((r.get(0)?, r.get(1)?)))
+            .transpose()
         })
         .await?;
     let (sha256, length) = row.ok_or_else(|| ServerError::not_found("no such upload"))?;
@@ -222,13 +221,14 @@ pub async fn tus_create(
     let part = part_path(&state, &id);
     state
         .write(move |c| {
-            let tx = c.transaction()?;
+            // The writers' lock: two concurrent creations cannot both slip under the cap.
+            let tx = c.write_tx()?;
             crate::ops::check_in_flight(&tx, &user, length, cap)?;
             // The part file before its row: a crash between leaves an orphan the start sweeps.
             std::fs::File::create(&part)?;
             tx.execute(
                 "INSERT INTO uploads (id, sha256, length, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id.to_string(), row_sha, length, user, now_rfc3339()],
+                args![id.to_string(), row_sha, length, user, now_rfc3339()],
             )?;
             tx.commit()?;
             Ok(())
@@ -418,7 +418,7 @@ async fn discard(state: &AppState, up: &Upload) -> Result<()> {
     let _ = tokio::fs::remove_file(part_path(state, &up.id)).await;
     let id = up.id.to_string();
     state
-        .write(move |c| Ok(c.execute("DELETE FROM uploads WHERE id = ?1", [id])?))
+        .write(move |c| c.execute("DELETE FROM uploads WHERE id = ?1", args![id]))
         .await?;
     Ok(())
 }
@@ -521,9 +521,9 @@ async fn finalize(state: &AppState, up: &Upload, user: &str) -> Result<()> {
         state
             .write(move |c| {
                 c.execute(
-                    "INSERT OR IGNORE INTO blobs (sha256, size, content_type, width, height, created_by, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![sha, size, ct, w, h, user, now_rfc3339()],
+                    "INSERT INTO blobs (sha256, size, content_type, width, height, created_by, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (sha256) DO NOTHING",
+                    args![sha, size, ct, w, h, user, now_rfc3339()],
                 )?;
                 Ok(())
             })
@@ -561,26 +561,17 @@ async fn photo_info(state: &AppState, sha: &str) -> Result<PhotoInfo> {
 }
 
 /// What `GET /api/photos/{sha}/meta` and the change feed say about the photo `sha`.
-pub(crate) fn photo_row(c: &rusqlite::Connection, sha: &str) -> Result<PhotoInfo> {
-    let row = c
-        .query_row(
+pub(crate) fn photo_row(c: &Conn, sha: &str) -> Result<PhotoInfo> {
+    let r = c
+        .query_opt(
             "SELECT b.size, b.content_type, b.width, b.height, m.meta FROM blobs b
              LEFT JOIN photo_meta m ON m.sha256 = b.sha256 WHERE b.sha256 = ?1",
-            [sha],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                ))
-            },
-        )
-        .optional()?;
-    let (size, content_type, width, height, meta) =
-        row.ok_or_else(|| ServerError::not_found("no such photo"))?;
-    let meta = meta
+            args![sha],
+        )?
+        .ok_or_else(|| ServerError::not_found("no such photo"))?;
+    let (size, content_type, width, height) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+    let meta = r
+        .get::<Option<String>>(4)?
         .map(|m| serde_json::from_str(&m))
         .transpose()?
         .unwrap_or_default();
@@ -644,7 +635,7 @@ pub async fn put_meta(
     let announcer = state.clone();
     let replaced: Option<String> = state
         .write(move |c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = c.write_tx()?;
             let replaced = store_meta(&tx, &key, &json, &user, public_sha.as_deref())?;
             tx.commit()?;
             crate::feed::announce(&announcer, c);
@@ -662,19 +653,19 @@ pub async fn put_meta(
 /// holds exactly this (a resend is not a change), and returns the public copy it replaced when
 /// no row uses that copy any more.
 fn store_meta(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Conn,
     sha: &str,
     json: &str,
     user: &str,
     public_sha: Option<&str>,
 ) -> Result<Option<String>> {
     let before: Option<(String, Option<String>)> = tx
-        .query_row(
+        .query_opt(
             "SELECT meta, public_sha256 FROM photo_meta WHERE sha256 = ?1",
-            [sha],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+            args![sha],
+        )?
+        .map(|r| Ok::<_, ServerError>((r.get(0)?, r.get(1)?)))
+        .transpose()?;
     if before
         .as_ref()
         .is_some_and(|(m, p)| m == json && p.as_deref() == public_sha)
@@ -689,15 +680,16 @@ fn store_meta(
          ON CONFLICT(sha256) DO UPDATE SET meta = excluded.meta, updated_by = excluded.updated_by,
          updated_at = excluded.updated_at, public_sha256 = excluded.public_sha256,
          cursor = excluded.cursor",
-        params![sha, json, user, now_rfc3339(), public_sha, cursor],
+        args![sha, json, user, now_rfc3339(), public_sha, cursor],
     )?;
     // Another photo may have produced the same public copy (same original, same caption).
     let still_used: bool = match &old {
-        Some(o) => tx.query_row(
-            "SELECT EXISTS(SELECT 1 FROM photo_meta WHERE public_sha256 = ?1)",
-            [o],
-            |r| r.get(0),
-        )?,
+        Some(o) => tx
+            .query_opt(
+                "SELECT 1 FROM photo_meta WHERE public_sha256 = ?1",
+                args![o],
+            )?
+            .is_some(),
         None => true,
     };
     Ok(old.filter(|o| !still_used && Some(o.as_str()) != public_sha))
@@ -730,12 +722,12 @@ pub async fn serve_photo(
     // desktop's publish always sends a photo's metadata with its bytes.)
     let public: Option<Option<String>> = state
         .read(move |c| {
-            Ok(c.query_row(
+            c.query_opt(
                 "SELECT public_sha256 FROM photo_meta WHERE sha256 = ?1",
-                [&key],
-                |r| r.get(0),
-            )
-            .optional()?)
+                args![key],
+            )?
+            .map(|r| r.get(0))
+            .transpose()
         })
         .await?;
     let Some(public) = public else {

@@ -1,9 +1,11 @@
-//! SQLite: opening with durable settings, embedded timestamped migrations, users and tokens.
+//! The database: which one (`--database`), opening SQLite with durable settings, the embedded
+//! timestamped migrations of each backend and their one runner, users and tokens.
 
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
+use crate::args;
 use crate::error::{Result, ServerError};
+use crate::sql::{Backend, Conn};
 
 /// Migrations in order, embedded in the binary. Never edit one that shipped: add a new file.
 pub const MIGRATIONS: &[(&str, &str)] = &[
@@ -33,58 +35,106 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Opens (creating if needed) the database and brings its schema up to date.
-pub fn open(path: &std::path::Path) -> Result<Connection> {
-    let conn = Connection::open(path)?;
+/// The PostgreSQL schema, the same tables as [`MIGRATIONS`] builds on SQLite (a test compares
+/// the two), in PostgreSQL's types. Never edit one that shipped: add a new file.
+pub const PG_MIGRATIONS: &[(&str, &str)] = &[(
+    "20261213100000_init",
+    include_str!("../migrations/postgres/20261213100000_init.sql"),
+)];
+
+/// Where the server keeps its database (`--database`).
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `DIR/byline.db`, the embedded default.
+    Sqlite,
+    /// `postgres://…`: shared by any number of server processes.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Reads `--database`: omitted or `sqlite` is the embedded default.
+    pub fn parse(s: &str) -> Result<DatabaseUrl> {
+        let s = s.trim();
+        if s.is_empty() || s == "sqlite" {
+            Ok(DatabaseUrl::Sqlite)
+        } else if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Ok(DatabaseUrl::Postgres(s.to_string()))
+        } else {
+            Err(ServerError::bad(format!(
+                "--database {}: expected `sqlite` or postgres://USER[:PASS]@HOST[:PORT]/DB",
+                crate::sql::redact(s)
+            )))
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite => f.write_str("sqlite"),
+            DatabaseUrl::Postgres(u) => f.write_str(&crate::sql::redact(u)),
+        }
+    }
+}
+
+/// Opens (creating if needed) the SQLite database and brings its schema up to date.
+pub fn open(path: &std::path::Path) -> Result<Conn> {
+    let conn = rusqlite::Connection::open(path)?;
     // WAL lets readers proceed during a write; FULL makes a committed publish survive power loss.
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    migrate(&conn, MIGRATIONS)?;
+    let mut conn = Conn::Sqlite(conn);
+    migrate(&mut conn, MIGRATIONS)?;
     Ok(conn)
 }
 
 /// Opens a read-only connection to the database `open` created and migrated.
-pub fn open_reader(path: &std::path::Path) -> Result<Connection> {
-    let conn = Connection::open(path)?;
+pub fn open_reader(path: &std::path::Path) -> Result<Conn> {
+    let conn = rusqlite::Connection::open(path)?;
     // A guard, not a permission: a write through a reader would bypass the writer's mutex.
     conn.pragma_update(None, "query_only", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(conn)
+    Ok(Conn::Sqlite(conn))
+}
+
+/// The migrations of a connection's backend.
+pub fn migrations_for(conn: &Conn) -> &'static [(&'static str, &'static str)] {
+    match conn.backend() {
+        Backend::Sqlite => MIGRATIONS,
+        Backend::Postgres => PG_MIGRATIONS,
+    }
 }
 
 /// Applies every migration of `list` not yet recorded in `schema_migrations`, each in its own
-/// transaction together with its record, so a crash never leaves a half-applied step.
-pub fn migrate(conn: &Connection, list: &[(&str, &str)]) -> Result<()> {
-    conn.execute_batch(
+/// write transaction together with its record, so a crash never leaves a half-applied step and
+/// two servers starting at once on one PostgreSQL database apply each step once.
+pub fn migrate(conn: &mut Conn, list: &[(&str, &str)]) -> Result<()> {
+    // Inside the writers' lock: two PostgreSQL servers starting at once would otherwise race
+    // on the catalog even with IF NOT EXISTS.
+    let tx = conn.write_tx()?;
+    tx.batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
     )?;
+    tx.commit()?;
     for (version, sql) in list {
-        let done: Option<String> = conn
-            .query_row(
+        let tx = conn.write_tx()?;
+        let done = tx
+            .query_opt(
                 "SELECT version FROM schema_migrations WHERE version = ?1",
-                [version],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if done.is_some() {
+                args![version],
+            )?
+            .is_some();
+        if done {
             continue;
         }
-        conn.execute_batch("BEGIN IMMEDIATE")?;
-        let step = conn.execute_batch(sql).and_then(|()| {
-            conn.execute(
-                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
-                params![version, now_rfc3339()],
-            )
-        });
-        match step {
-            Ok(_) => conn.execute_batch("COMMIT")?,
-            Err(e) => {
-                let _ = conn.execute_batch("ROLLBACK");
-                return Err(e.into());
-            }
-        }
+        tx.batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+            args![version, now_rfc3339()],
+        )?;
+        tx.commit()?;
         tracing::info!(version, "applied migration");
     }
     Ok(())
@@ -137,7 +187,7 @@ pub fn hash_token(token: &str) -> String {
 }
 
 /// Creates a user and returns its fresh bearer token (shown once; only its hash is stored).
-pub fn add_user(conn: &Connection, name: &str, role: Role) -> Result<String> {
+pub fn add_user(conn: &Conn, name: &str, role: Role) -> Result<String> {
     if name.trim().is_empty() || name.len() > 100 {
         return Err(ServerError::bad("user name must be 1-100 characters"));
     }
@@ -146,31 +196,31 @@ pub fn add_user(conn: &Connection, name: &str, role: Role) -> Result<String> {
     let token = format!("byl_{}", hex::encode(raw));
     conn.execute(
         "INSERT INTO users (name, role, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![name, role.as_str(), hash_token(&token), now_rfc3339()],
+        args![name, role.as_str(), hash_token(&token), now_rfc3339()],
     )
-    .map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
+    .map_err(|e| {
+        if e.is_unique_violation() {
             ServerError::new(
                 byline_protocol::ErrorCode::Conflict,
                 format!("user {name} exists"),
             )
+        } else {
+            e
         }
-        e => e.into(),
     })?;
     Ok(token)
 }
 
-pub fn user_by_token(conn: &Connection, token: &str) -> Result<Option<User>> {
+pub fn user_by_token(conn: &Conn, token: &str) -> Result<Option<User>> {
     let h = hash_token(token);
-    let row: Option<(String, String)> = conn
-        .query_row(
-            "SELECT name, role FROM users WHERE token_hash = ?1",
-            [&h],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let row = conn.query_opt(
+        "SELECT name, role FROM users WHERE token_hash = ?1",
+        args![h],
+    )?;
+    let row: Option<(String, String)> = match row {
+        Some(r) => Some((r.get(0)?, r.get(1)?)),
+        None => None,
+    };
     Ok(row.and_then(|(name, role)| {
         Some(User {
             name,

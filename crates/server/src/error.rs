@@ -16,6 +16,8 @@ pub enum ServerError {
     RateLimited { retry_after_secs: u64 },
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
+    #[error("database: {0}")]
+    Pg(#[from] tokio_postgres::Error),
     #[error("blob store: {0}")]
     Store(#[from] object_store::Error),
     #[error("i/o: {0}")]
@@ -37,12 +39,25 @@ impl ServerError {
         Self::new(ErrorCode::NotFound, message)
     }
 
+    /// True when a unique or primary key constraint refused the write, on either backend.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            ServerError::Db(rusqlite::Error::SqliteFailure(f, _)) => {
+                f.code == rusqlite::ErrorCode::ConstraintViolation
+            }
+            ServerError::Pg(e) => {
+                e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION)
+            }
+            _ => false,
+        }
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             ServerError::Api(c, _) => *c,
             ServerError::ChecksumMismatch(_) => ErrorCode::InvalidInput,
             ServerError::RateLimited { .. } => ErrorCode::RateLimited,
-            ServerError::Db(_) => ErrorCode::Storage,
+            ServerError::Db(_) | ServerError::Pg(_) => ErrorCode::Storage,
             ServerError::Store(_) | ServerError::Io(_) => ErrorCode::Io,
             ServerError::Json(_) => ErrorCode::Internal,
         }

@@ -2,10 +2,12 @@
 //! committed after a cursor, oldest first, paged, and long-polled on request.
 //!
 //! The database is the truth. Every change takes the next value of one counter (`change_seq`)
-//! inside the transaction that writes it ([`take_cursor`]); SQLite runs one write transaction at
-//! a time, so cursor order is commit order, and a reader whose snapshot holds cursor n holds
-//! every change below n. The in-process watch in [`AppState`] only wakes long-polls after a
-//! commit ([`announce`]): a waiter always reads the database again, so a missed or spurious
+//! inside the transaction that writes it ([`take_cursor`]); one write transaction runs at a time
+//! (SQLite's single writer; on PostgreSQL the writers' advisory lock, held until commit, across
+//! every server process), so cursor order is commit order, and a reader whose snapshot holds
+//! cursor n holds every change below n. The in-process watch in [`AppState`] only wakes
+//! long-polls after a commit ([`announce`]); on PostgreSQL a NOTIFY carries the wake-up to the
+//! other servers ([`listen`]). A waiter always reads the database again, so a missed or spurious
 //! wake-up costs a wait or a query, never a change.
 
 use std::time::Duration;
@@ -14,12 +16,12 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use byline_protocol::sync::{Change, ChangeFeed};
-use rusqlite::{Connection, params};
 use serde::Deserialize;
 
-use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{Result, ServerError};
+use crate::sql::{Backend, Conn};
+use crate::{AppState, args};
 
 /// Longest a request may wait for a change: under the 30 s idle timeouts common in proxies and
 /// load balancers, so a quiet feed answers before anything in between cuts it.
@@ -31,28 +33,29 @@ pub const MAX_LIMIT: u32 = 500;
 
 /// Takes the next cursor for a change, inside the caller's write transaction (which must commit
 /// for the cursor to count; a rollback returns it).
-pub(crate) fn take_cursor(tx: &Connection) -> Result<u64> {
-    Ok(tx.query_row(
+pub(crate) fn take_cursor(tx: &Conn) -> Result<u64> {
+    tx.query_one(
         "UPDATE change_seq SET last = last + 1 WHERE id = 1 RETURNING last",
-        [],
-        |r| r.get(0),
-    )?)
+        args![],
+    )?
+    .get(0)
 }
 
 /// Moves an article to the head of the feed without a new revision, for a change of what the
 /// public sees (a correction published on unchanged text): followers read its new `live`.
-pub(crate) fn touch_article(tx: &Connection, id: &str) -> Result<()> {
+pub(crate) fn touch_article(tx: &Conn, id: &str) -> Result<()> {
     let cursor = take_cursor(tx)?;
     tx.execute(
         "UPDATE articles SET cursor = ?2 WHERE id = ?1",
-        params![id, cursor],
+        args![id, cursor],
     )?;
     Ok(())
 }
 
 /// The cursor of the newest committed change (0 before the first).
-pub(crate) fn last_cursor(c: &Connection) -> Result<u64> {
-    Ok(c.query_row("SELECT last FROM change_seq WHERE id = 1", [], |r| r.get(0))?)
+pub(crate) fn last_cursor(c: &Conn) -> Result<u64> {
+    c.query_one("SELECT last FROM change_seq WHERE id = 1", args![])?
+        .get(0)
 }
 
 /// Wakes the long-polls once a write has committed: call it on the writing connection right
@@ -60,19 +63,34 @@ pub(crate) fn last_cursor(c: &Connection) -> Result<u64> {
 /// announces the change it made. Never fails the request whose change is already committed:
 /// if the counter cannot be read, waiters find the change when their wait ends and they ask
 /// again.
-pub(crate) fn announce(state: &AppState, c: &Connection) {
+pub(crate) fn announce(state: &AppState, c: &Conn) {
     match last_cursor(c) {
         Ok(last) => {
-            state.inner.changes.send_if_modified(|seen| {
-                let newer = last > *seen;
-                if newer {
-                    *seen = last;
+            seen(state, last);
+            if c.backend() == Backend::Postgres {
+                // Delivered at commit, to every server listening (this one included: harmless).
+                let notified = c.execute(
+                    "SELECT pg_notify('byline_changes', ?1)",
+                    args![last.to_string()],
+                );
+                if let Err(e) = notified {
+                    tracing::warn!(error = %e, "could not notify the other servers of a change");
                 }
-                newer
-            });
+            }
         }
         Err(e) => tracing::warn!(error = %e, "could not read the change counter after a commit"),
     }
+}
+
+/// Wakes this server's long-polls for a cursor it learnt of.
+fn seen(state: &AppState, last: u64) {
+    state.inner.changes.send_if_modified(|seen| {
+        let newer = last > *seen;
+        if newer {
+            *seen = last;
+        }
+        newer
+    });
 }
 
 #[derive(Deserialize)]
@@ -129,19 +147,15 @@ pub async fn changes(
 async fn page(state: &AppState, cursor: u64, limit: u32) -> Result<ChangeFeed> {
     let mut changes = state
         .read(move |c| {
-            let mut st = c.prepare(
+            let rows = c.query(
                 "SELECT cursor, 'article', id FROM articles WHERE cursor > ?1
                  UNION ALL
                  SELECT cursor, 'photo_meta', sha256 FROM photo_meta WHERE cursor > ?1
                  ORDER BY 1 LIMIT ?2",
+                args![cursor, limit + 1],
             )?;
-            let rows = st
-                .query_map(params![cursor, limit + 1], |r| {
-                    Ok((r.get::<_, u64>(0)?, r.get::<_, String>(1)?, r.get(2)?))
-                })?
-                .collect::<rusqlite::Result<Vec<(u64, String, String)>>>()?;
-            rows.into_iter()
-                .map(|(cursor, kind, key)| load_change(c, cursor, &kind, &key))
+            rows.iter()
+                .map(|r| load_change(c, r.get(0)?, &r.get::<String>(1)?, &r.get::<String>(2)?))
                 .collect::<Result<Vec<_>>>()
         })
         .await?;
@@ -155,7 +169,7 @@ async fn page(state: &AppState, cursor: u64, limit: u32) -> Result<ChangeFeed> {
     })
 }
 
-fn load_change(c: &Connection, cursor: u64, kind: &str, key: &str) -> Result<Change> {
+fn load_change(c: &Conn, cursor: u64, kind: &str, key: &str) -> Result<Change> {
     Ok(match kind {
         "article" => Change::Article {
             cursor,
@@ -166,4 +180,69 @@ fn load_change(c: &Connection, cursor: u64, kind: &str, key: &str) -> Result<Cha
             photo: crate::blobs::photo_row(c, key)?,
         },
     })
+}
+
+/// On PostgreSQL, wakes this server's long-polls when another server commits a change: a task
+/// on the database runtime LISTENs on its own connection, reconnecting after a loss, and reads
+/// the counter again after each (re)connection so nothing announced meanwhile waits long.
+pub(crate) fn listen(state: &AppState) {
+    let Some((rt, url)) = state.inner.pool.pg_runtime() else {
+        return;
+    };
+    let url = url.to_string();
+    let weak = std::sync::Arc::downgrade(&state.inner);
+    rt.spawn(async move {
+        loop {
+            if let Err(e) = listen_once(&url, &weak).await {
+                tracing::warn!(error = %e, "change listener lost its connection; reconnecting");
+            }
+            if weak.strong_count() == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+}
+
+async fn listen_once(
+    url: &str,
+    weak: &std::sync::Weak<crate::Inner>,
+) -> std::result::Result<(), tokio_postgres::Error> {
+    use futures_util::StreamExt;
+    let config: tokio_postgres::Config = url.parse()?;
+    let (client, mut connection) = config.connect(tokio_postgres::NoTls).await?;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+    tokio::spawn(async move {
+        while let Some(m) = messages.next().await {
+            if tx.send(m).is_err() {
+                break;
+            }
+        }
+    });
+    client.batch_execute("LISTEN byline_changes").await?;
+    let row = client
+        .query_one("SELECT last FROM change_seq WHERE id = 1", &[])
+        .await?;
+    let wake = |last: u64| match weak.upgrade() {
+        Some(inner) => {
+            seen(&AppState { inner }, last);
+            true
+        }
+        None => false,
+    };
+    if !wake(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0)) {
+        return Ok(());
+    }
+    while let Some(m) = rx.recv().await {
+        match m? {
+            tokio_postgres::AsyncMessage::Notification(n) => {
+                if !wake(n.payload().parse().unwrap_or(0)) {
+                    return Ok(());
+                }
+            }
+            _ => continue,
+        }
+    }
+    Ok(())
 }

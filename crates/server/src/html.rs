@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use byline_protocol::sync::{PhotoMeta, is_sha256_hex, is_valid_article_id};
 use byline_protocol::{Article, BlockKind};
 use byline_render::{Correction, Figures, StoryPage};
-use rusqlite::{Connection, OptionalExtension};
 
 use crate::AppState;
 use crate::articles::check_id;
@@ -101,12 +100,18 @@ fn correction(n: &Notice) -> Correction {
 
 /// The photo library's credit (credit, else creator, as the desk set them) of each photo of
 /// `shas` that has metadata on the server.
-pub(crate) fn library_credits(c: &Connection, shas: &[String]) -> Result<HashMap<String, String>> {
-    let mut st = c.prepare("SELECT meta FROM photo_meta WHERE sha256 = ?1")?;
+pub(crate) fn library_credits(
+    c: &crate::sql::Conn,
+    shas: &[String],
+) -> Result<HashMap<String, String>> {
     let mut out = HashMap::new();
     for sha in shas {
-        let meta: Option<String> = st.query_row([sha], |r| r.get(0)).optional()?;
-        let Some(meta) = meta else { continue };
+        let row = c.query_opt(
+            "SELECT meta FROM photo_meta WHERE sha256 = ?1",
+            crate::args![sha],
+        )?;
+        let Some(row) = row else { continue };
+        let meta: String = row.get(0)?;
         let meta: PhotoMeta = serde_json::from_str(&meta)?;
         if let Some(credit) = meta.library_credit() {
             out.insert(sha.clone(), credit.to_owned());

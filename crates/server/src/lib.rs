@@ -1,14 +1,14 @@
 //! Byline's newsroom server: versioned articles merged block by block, content-addressed photos
 //! uploaded over tus, published articles as HTML. [`app`] builds the router; `main.rs` runs it.
 //!
-//! Blocking work stays off the async workers. SQLite calls (a transaction can wait on fsync or
-//! on `busy_timeout`) and part-file I/O run on tokio's blocking pool ([`blocking`]); a handler
-//! only awaits them. Writes share one connection behind a mutex, as SQLite allows one writer
-//! anyway; reads take a connection of their own from a small pool ([`AppState::read`]), each
-//! in one read transaction, so under WAL a slow write holds up neither the workers nor the
+//! Blocking work stays off the async workers. Database calls (a transaction can wait on fsync,
+//! on `busy_timeout` or on PostgreSQL's writers' lock) and part-file I/O run on tokio's blocking
+//! pool ([`blocking`]); a handler only awaits them. The database is SQLite (the embedded
+//! default) or PostgreSQL (`--database`), behind one interface (`sql`) and one pool (`pool`):
+//! reads run in one read transaction each, so a slow write holds up neither the workers nor the
 //! readers (sign-in, feeds, pages, photos). `spawn_blocking` rather than a dedicated DB thread:
-//! the pool already exists, grows with demand, and a queue of writers then waits on the mutex
-//! in pool threads, never in a worker.
+//! the pool already exists, grows with demand, and a queue of writers then waits in pool
+//! threads, never in a worker.
 
 pub mod articles;
 pub mod auth;
@@ -20,8 +20,10 @@ pub mod front;
 pub mod html;
 pub mod openapi;
 pub mod ops;
+pub mod pool;
 pub mod previews;
 pub mod published;
+pub mod sql;
 pub mod versions;
 pub mod workflow;
 
@@ -29,15 +31,15 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+pub use auth::RateLimiter;
 use axum::body::{Body, Bytes};
 use axum::routing::{get, post, put};
 use byline_protocol::ErrorCode;
+pub use db::DatabaseUrl;
+pub use error::{Result, ServerError};
 use object_store::ObjectStore;
 use object_store::local::LocalFileSystem;
-use rusqlite::{Connection, OptionalExtension};
-
-pub use auth::RateLimiter;
-pub use error::{Result, ServerError};
+pub use sql::Conn;
 
 /// Tunables; tests lower them to exercise the limits quickly.
 #[derive(Debug, Clone)]
@@ -68,6 +70,8 @@ pub struct Config {
     /// The server's public address (`https://tin.example.vn`), for the feed's links and related
     /// stories; `None`: taken from each request's `Host`.
     pub public_url: Option<String>,
+    /// Where the database lives (`--database`): `DIR/byline.db` or a PostgreSQL server.
+    pub database: DatabaseUrl,
 }
 
 /// The newsroom name of a server that was not given one.
@@ -92,6 +96,7 @@ impl Default for Config {
             upload_expiry: std::time::Duration::from_secs(24 * 3600),
             max_in_flight_per_user: 2 << 30,
             min_free_space: 256 << 20,
+            database: DatabaseUrl::Sqlite,
         }
     }
 }
@@ -103,11 +108,9 @@ pub struct AppState {
 }
 
 pub struct Inner {
-    /// The writing connection, serialised: SQLite allows one writer anyway. Locked only on the
-    /// blocking pool (through [`AppState::write`]) or outside a runtime (setup, tests).
-    pub db: Mutex<Connection>,
-    /// Idle read-only connections (see [`AppState::read`]).
-    readers: Mutex<Vec<Connection>>,
+    /// The database's connections. Used only on the blocking pool (through [`AppState::write`]
+    /// and [`AppState::read`]) or outside a runtime (setup, tests).
+    pub pool: pool::Pool,
     pub data_dir: PathBuf,
     /// Where finished, verified blobs live (local files by default; S3 later is configuration).
     pub store: Arc<dyn ObjectStore>,
@@ -128,27 +131,31 @@ pub struct Inner {
 }
 
 impl AppState {
-    /// Opens (or creates) the data directory: `byline.db`, `blobs/`, `public/`, `uploads/`.
+    /// Opens (or creates) the data directory (`blobs/`, `public/`, `uploads/`, and `byline.db`
+    /// unless the database is PostgreSQL) and migrates the database.
     pub fn open(data_dir: &Path, config: Config) -> Result<AppState> {
         std::fs::create_dir_all(data_dir.join("blobs"))?;
         std::fs::create_dir_all(data_dir.join("public"))?;
         std::fs::create_dir_all(data_dir.join("uploads"))?;
         let data_dir = data_dir.canonicalize()?;
-        let conn = db::open(&data_dir.join("byline.db"))?;
+        let pool = pool::Pool::open(&config.database, &data_dir)?;
         let store = LocalFileSystem::new_with_prefix(data_dir.join("blobs"))?;
         let public = LocalFileSystem::new_with_prefix(data_dir.join("public"))?;
-        sweep_orphan_parts(&conn, &data_dir.join("uploads"))?;
-        let expired = ops::expire_uploads(&conn, &data_dir.join("uploads"), config.upload_expiry)?;
-        if expired > 0 {
-            tracing::info!(expired, "stale uploads removed at start");
-        }
-        let (changes, _) = tokio::sync::watch::channel(feed::last_cursor(&conn)?);
+        let uploads = data_dir.join("uploads");
+        let last = pool.with_writer(|conn| {
+            sweep_orphan_parts(conn, &uploads)?;
+            let expired = ops::expire_uploads(conn, &uploads, config.upload_expiry)?;
+            if expired > 0 {
+                tracing::info!(expired, "stale uploads removed at start");
+            }
+            feed::last_cursor(conn)
+        })?;
+        let (changes, _) = tokio::sync::watch::channel(last);
         let (stopping, _) = tokio::sync::watch::channel(false);
         let limiter = RateLimiter::new(config.rate_burst, config.rate_per_sec);
-        Ok(AppState {
+        let state = AppState {
             inner: Arc::new(Inner {
-                db: Mutex::new(conn),
-                readers: Mutex::new(Vec::new()),
+                pool,
                 data_dir,
                 store: Arc::new(store),
                 public: Arc::new(public),
@@ -159,65 +166,34 @@ impl AppState {
                 changes,
                 stopping,
             }),
-        })
+        };
+        feed::listen(&state);
+        Ok(state)
     }
 
-    /// Runs `f` with the writing connection on the calling thread, which it may block: for
-    /// setup and tests. Handlers use [`AppState::write`]. A poisoned lock (a panic mid-request)
-    /// is recovered: SQLite rolled the transaction back when its guard dropped.
-    pub fn with_db<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut guard = self.inner.db.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut guard)
+    /// Runs `f` with a writing connection on the calling thread, which it may block: for setup
+    /// and tests. Handlers use [`AppState::write`].
+    pub fn with_db<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
+        self.inner.pool.with_writer(f)
     }
 
-    /// Runs `f` with the writing connection on the blocking pool.
+    /// Runs `f` with a writing connection on the blocking pool.
     pub async fn write<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+        f: impl FnOnce(&mut Conn) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let state = self.clone();
         blocking(move || state.with_db(f)).await
     }
 
-    /// Runs `f` on a read-only connection, inside one read transaction (so a query in several
-    /// statements sees one snapshot), on the blocking pool. Under WAL it neither waits for nor
-    /// delays the writer.
+    /// Runs `f` on a connection inside one read transaction (so a query in several statements
+    /// sees one snapshot), on the blocking pool. It neither waits for nor delays a writer.
     pub async fn read<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+        f: impl FnOnce(&Conn) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let state = self.clone();
-        blocking(move || {
-            let idle = state
-                .inner
-                .readers
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .pop();
-            let mut conn = match idle {
-                Some(c) => c,
-                None => db::open_reader(&state.inner.data_dir.join("byline.db"))?,
-            };
-            let out = conn
-                .transaction()
-                .map_err(ServerError::from)
-                .and_then(|tx| {
-                    let out = f(&tx)?;
-                    tx.commit()?;
-                    Ok(out)
-                });
-            let mut idle = state
-                .inner
-                .readers
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            // Past a handful, a burst's extra connections are closed rather than hoarded.
-            if idle.len() < MAX_IDLE_READERS {
-                idle.push(conn);
-            }
-            out
-        })
-        .await
+        blocking(move || state.inner.pool.with_reader(f)).await
     }
 
     /// Ends every long-poll now and any that starts later with what it has (an empty page):
@@ -234,9 +210,6 @@ impl AppState {
         self.inner.data_dir.join("uploads")
     }
 }
-
-/// Read connections kept open between requests.
-const MAX_IDLE_READERS: usize = 4;
 
 /// Runs blocking work (SQLite, file I/O) on tokio's blocking pool and awaits it. A panic inside
 /// is re-raised in the handler, as if the work had run there.
@@ -255,15 +228,14 @@ pub async fn blocking<T: Send + 'static>(
 
 /// Removes part files that no upload row owns (left by a crash between discarding the row and
 /// the file), so the uploads directory cannot grow without bound.
-fn sweep_orphan_parts(conn: &Connection, dir: &Path) -> Result<()> {
+fn sweep_orphan_parts(conn: &Conn, dir: &Path) -> Result<()> {
     for entry in std::fs::read_dir(dir)?.flatten() {
         let name = entry.file_name();
         let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".part")) else {
             continue;
         };
         let known = conn
-            .query_row("SELECT 1 FROM uploads WHERE id = ?1", [id], |_| Ok(()))
-            .optional()?
+            .query_opt("SELECT 1 FROM uploads WHERE id = ?1", args![id])?
             .is_some();
         if !known {
             tracing::info!(file = %entry.path().display(), "removing orphaned part file");

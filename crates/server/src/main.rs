@@ -19,6 +19,11 @@ struct Cli {
         default_value = "byline-data"
     )]
     data_dir: PathBuf,
+    /// The database: `sqlite` (DIR/byline.db, the default) or postgres://USER[:PASS]@HOST[:PORT]/DB
+    /// (`?host=/socket/dir` for a Unix socket). Servers sharing one PostgreSQL database and one
+    /// blob store act as one server.
+    #[arg(long, env = "BYLINE_DATABASE_URL", global = true, default_value = "sqlite", value_parser = database_url)]
+    database: db::DatabaseUrl,
     /// Address to listen on (port 0: any free port; the real address is printed on stdout).
     #[arg(long, env = "BYLINE_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -87,9 +92,11 @@ fn main() -> anyhow::Result<()> {
             action: UserCmd::Add { name, role },
         }) => {
             std::fs::create_dir_all(&cli.data_dir)?;
-            let conn = db::open(&cli.data_dir.join("byline.db"))?;
+            let data_dir = cli.data_dir.canonicalize()?;
+            let pool = byline_server::pool::Pool::open(&cli.database, &data_dir)
+                .context("opening the database")?;
             let role = Role::parse(&role).context("role")?;
-            let token = db::add_user(&conn, &name, role)?;
+            let token = pool.with_writer(|c| db::add_user(c, &name, role))?;
             println!("{token}");
             Ok(())
         }
@@ -110,6 +117,7 @@ fn serve(cli: Cli) -> anyhow::Result<()> {
             .context("--upload-expiry-hours must be a positive number of hours")?,
         max_in_flight_per_user: cli.max_upload_in_flight_mb << 20,
         min_free_space: cli.min_free_space_mb << 20,
+        database: cli.database.clone(),
         ..Config::default()
     };
     let state = AppState::open(&cli.data_dir, config).context("opening the data directory")?;
@@ -136,6 +144,11 @@ fn public_url(s: &str) -> Result<String, String> {
         .map_err(|why| {
             format!("the address {s:?} {why}; give e.g. --public-url https://tin.example.vn")
         })
+}
+
+/// `--database`: `sqlite` or a postgres:// URL, refused here with the form to use.
+fn database_url(s: &str) -> Result<db::DatabaseUrl, String> {
+    db::DatabaseUrl::parse(s).map_err(|e| e.to_string())
 }
 
 /// Resolves on ctrl-c or SIGTERM; in-flight requests then finish before the process exits.

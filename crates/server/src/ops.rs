@@ -7,12 +7,13 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
+use crate::args;
+use crate::sql::Conn;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use byline_protocol::ErrorCode;
-use rusqlite::{Connection, params};
 
 use crate::error::{Result, ServerError};
 use crate::{AppState, Router, blocking};
@@ -27,7 +28,7 @@ pub async fn health() -> &'static str {
 /// folder takes a write; else 503 `{"ready":false,"reason":…}` naming what failed.
 pub async fn ready(State(state): State<AppState>) -> Response {
     let db = state
-        .read(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?))
+        .read(|c| c.query_one("SELECT 1", args![]).map(|_| ()))
         .await;
     let reason = match db {
         Err(e) => Some(format!("the database does not answer: {e}")),
@@ -113,12 +114,13 @@ async fn sweep_periodically(state: AppState) {
 /// Removes every upload (row and part file) that has taken no bytes for `expiry`: its last
 /// activity is its part file's modification time, or its creation when the file is gone.
 /// Returns how many expired.
-pub fn expire_uploads(c: &Connection, dir: &Path, expiry: Duration) -> Result<usize> {
+pub fn expire_uploads(c: &Conn, dir: &Path, expiry: Duration) -> Result<usize> {
     let now = SystemTime::now();
     let rows = c
-        .prepare("SELECT id, created_at FROM uploads")?
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .query("SELECT id, created_at FROM uploads", args![])?
+        .iter()
+        .map(|r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)))
+        .collect::<Result<Vec<_>>>()?;
     let mut expired = 0;
     for (id, created_at) in rows {
         let part = dir.join(format!("{id}.part"));
@@ -131,7 +133,7 @@ pub fn expire_uploads(c: &Connection, dir: &Path, expiry: Duration) -> Result<us
         if now.duration_since(last).unwrap_or_default() < expiry {
             continue;
         }
-        c.execute("DELETE FROM uploads WHERE id = ?1", params![id])?;
+        c.execute("DELETE FROM uploads WHERE id = ?1", args![id])?;
         match std::fs::remove_file(&part) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -167,7 +169,7 @@ pub async fn check_free_space(state: &AppState) -> Result<()> {
 /// Refuses a new upload of `length` bytes when it alone exceeds the per-user cap (413) or when
 /// the user's unfinished uploads would then hold more than it (429). Runs inside the write
 /// that records the upload, so two concurrent creations cannot both slip under the cap.
-pub fn check_in_flight(c: &Connection, user: &str, length: u64, cap: u64) -> Result<()> {
+pub fn check_in_flight(c: &Conn, user: &str, length: u64, cap: u64) -> Result<()> {
     let limit = format!(
         "the server's limit of {} of unfinished uploads per user (--max-upload-in-flight-mb)",
         size(cap)
@@ -178,11 +180,13 @@ pub fn check_in_flight(c: &Connection, user: &str, length: u64, cap: u64) -> Res
             format!("a {} upload exceeds {limit}", size(length)),
         ));
     }
-    let open: u64 = c.query_row(
-        "SELECT COALESCE(SUM(length), 0) FROM uploads WHERE created_by = ?1",
-        [user],
-        |r| r.get(0),
-    )?;
+    // Cast: PostgreSQL sums BIGINTs as NUMERIC.
+    let open: u64 = c
+        .query_one(
+            "SELECT CAST(COALESCE(SUM(length), 0) AS BIGINT) FROM uploads WHERE created_by = ?1",
+            args![user],
+        )?
+        .get(0)?;
     if open.saturating_add(length) > cap {
         return Err(ServerError::new(
             ErrorCode::RateLimited,

@@ -17,14 +17,14 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use byline_protocol::ErrorCode;
 use object_store::ObjectStoreExt;
-use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use crate::auth::Auth;
 use crate::blobs::{check_sha, photo_headers, sniff_image};
 use crate::db::{Role, now_rfc3339};
 use crate::error::{Result, ServerError};
-use crate::{AppState, published, read_body};
+use crate::sql::Conn;
+use crate::{AppState, args, published, read_body};
 
 /// Where a preview's bytes live in the blob store: a folder of their own beside the originals'
 /// two-hex-digit folders, so no preview can ever be taken for an original.
@@ -80,7 +80,7 @@ pub async fn put_preview(
     let (key, psha, user) = (sha.clone(), preview_sha.clone(), auth.0.name.clone());
     let (created, unused) = state
         .write(move |c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = c.write_tx()?;
             let out = store_row(&tx, &key, &psha, size, (width, height), &user)?;
             tx.commit()?;
             Ok(out)
@@ -101,7 +101,7 @@ pub async fn put_preview(
 /// Points photo `sha` at the preview `preview_sha`. Returns whether the photo had no preview
 /// before, and the replaced preview when no photo uses it any more.
 fn store_row(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Conn,
     sha: &str,
     preview_sha: &str,
     size: u64,
@@ -109,26 +109,27 @@ fn store_row(
     user: &str,
 ) -> Result<(bool, Option<String>)> {
     let old: Option<String> = tx
-        .query_row(
+        .query_opt(
             "SELECT preview_sha256 FROM photo_previews WHERE sha256 = ?1",
-            [sha],
-            |r| r.get(0),
-        )
-        .optional()?;
+            args![sha],
+        )?
+        .map(|r| r.get(0))
+        .transpose()?;
     tx.execute(
         "INSERT INTO photo_previews (sha256, preview_sha256, size, width, height, updated_by, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT(sha256) DO UPDATE SET preview_sha256 = excluded.preview_sha256,
            size = excluded.size, width = excluded.width, height = excluded.height,
            updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-        params![sha, preview_sha, size, width, height, user, now_rfc3339()],
+        args![sha, preview_sha, size, width, height, user, now_rfc3339()],
     )?;
     let unused = match &old {
-        Some(o) if o != preview_sha => !tx.query_row(
-            "SELECT EXISTS(SELECT 1 FROM photo_previews WHERE preview_sha256 = ?1)",
-            [o],
-            |r| r.get::<_, bool>(0),
-        )?,
+        Some(o) if o != preview_sha => tx
+            .query_opt(
+                "SELECT 1 FROM photo_previews WHERE preview_sha256 = ?1",
+                args![o],
+            )?
+            .is_none(),
         _ => false,
     };
     Ok((old.is_none(), old.filter(|_| unused)))
@@ -139,12 +140,12 @@ async fn stored(state: &AppState, sha: &str) -> Result<Option<String>> {
     let sha = sha.to_string();
     state
         .read(move |c| {
-            Ok(c.query_row(
+            c.query_opt(
                 "SELECT preview_sha256 FROM photo_previews WHERE sha256 = ?1",
-                [&sha],
-                |r| r.get(0),
-            )
-            .optional()?)
+                args![sha],
+            )?
+            .map(|r| r.get(0))
+            .transpose()
         })
         .await
 }
@@ -196,13 +197,14 @@ pub(crate) async fn shown_as_preview(
     }
     state
         .read(move |c| {
-            let mut st = c.prepare(
-                "SELECT 1 FROM photo_previews p WHERE p.sha256 = ?1
-                 AND NOT EXISTS (SELECT 1 FROM photo_meta m WHERE m.sha256 = ?1)",
-            )?;
             let mut out = HashSet::new();
             for sha in shas {
-                if st.exists([&sha])? {
+                let shown = c.query_opt(
+                    "SELECT 1 FROM photo_previews p WHERE p.sha256 = ?1
+                     AND NOT EXISTS (SELECT 1 FROM photo_meta m WHERE m.sha256 = ?1)",
+                    args![sha],
+                )?;
+                if shown.is_some() {
                     out.insert(sha);
                 }
             }

@@ -10,12 +10,12 @@ use byline_protocol::sync::{
     ArticleEnvelope, Live, Takedown, UnpublishRequest, VersionInfo, VersionList,
 };
 use byline_protocol::{Article, ErrorCode, Status};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::auth::Auth;
 use crate::db::{Role, User, now_rfc3339};
 use crate::error::{Result, ServerError};
-use crate::{AppState, parse_json, read_body};
+use crate::sql::Conn;
+use crate::{AppState, args, parse_json, read_body};
 
 /// A correction notice as the page shows it: the date it was published and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,45 +35,43 @@ pub enum Page {
 }
 
 /// The public side of a story for its envelope (`None`: never published).
-pub fn live(c: &Connection, id: &str) -> Result<Option<Live>> {
-    let last: Option<(u64, u64)> = c
-        .query_row(
-            "SELECT version, revision FROM published_versions WHERE id = ?1
-             ORDER BY version DESC LIMIT 1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let Some((version, revision)) = last else {
+pub fn live(c: &Conn, id: &str) -> Result<Option<Live>> {
+    let last = c.query_opt(
+        "SELECT version, revision FROM published_versions WHERE id = ?1
+         ORDER BY version DESC LIMIT 1",
+        args![id],
+    )?;
+    let Some(last) = last else {
         return Ok(None);
     };
     Ok(Some(Live {
-        version,
-        revision,
+        version: last.get(0)?,
+        revision: last.get(1)?,
         withdrawn: takedown(c, id)?.is_some(),
     }))
 }
 
-fn takedown(c: &Connection, id: &str) -> Result<Option<Takedown>> {
-    Ok(c.query_row(
-        "SELECT at, by, reason FROM takedowns WHERE id = ?1",
-        [id],
-        |r| {
-            Ok(Takedown {
-                at: r.get(0)?,
-                by: r.get(1)?,
-                reason: r.get(2)?,
-            })
-        },
-    )
-    .optional()?)
+fn takedown(c: &Conn, id: &str) -> Result<Option<Takedown>> {
+    // `by` quoted: it is a reserved word in PostgreSQL.
+    let row = c.query_opt(
+        r#"SELECT at, "by", reason FROM takedowns WHERE id = ?1"#,
+        args![id],
+    )?;
+    row.map(|r| {
+        Ok(Takedown {
+            at: r.get(0)?,
+            by: r.get(1)?,
+            reason: r.get(2)?,
+        })
+    })
+    .transpose()
 }
 
 /// Records `article` (already saved as the working copy at `revision`) as the next published
 /// version, unless the last version is the same article and no correction comes with it (a
 /// retried or repeated publish). Lifts a takedown. Returns the version the page now serves.
 pub fn publish(
-    tx: &Transaction<'_>,
+    tx: &Conn,
     user: &User,
     article: &Article,
     revision: u64,
@@ -81,14 +79,14 @@ pub fn publish(
 ) -> Result<u64> {
     let body = serde_json::to_string(article)?;
     let last: Option<(u64, String)> = tx
-        .query_row(
+        .query_opt(
             "SELECT version, body FROM published_versions WHERE id = ?1
              ORDER BY version DESC LIMIT 1",
-            [&article.id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let lifted = tx.execute("DELETE FROM takedowns WHERE id = ?1", [&article.id])? > 0;
+            args![article.id],
+        )?
+        .map(|r| Ok::<_, ServerError>((r.get(0)?, r.get(1)?)))
+        .transpose()?;
+    let lifted = tx.execute("DELETE FROM takedowns WHERE id = ?1", args![article.id])? > 0;
     if let Some((version, last_body)) = &last
         && *last_body == body
         && correction.is_none()
@@ -100,7 +98,7 @@ pub fn publish(
     tx.execute(
         "INSERT INTO published_versions (id, version, revision, body, published_at, published_by, correction)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![article.id, version, revision, body, now_rfc3339(), user.name, correction],
+        args![article.id, version, revision, body, now_rfc3339(), user.name, correction],
     )?;
     // The page changed even when the text did not (a correction alone, a lifted takedown):
     // the desks following the feed learn the new live version.
@@ -111,23 +109,25 @@ pub fn publish(
 
 /// The page: the last published version with every correction published up to it, 410 after a
 /// takedown, 404 for a story never published.
-pub fn page(c: &Connection, id: &str) -> Result<Page> {
+pub fn page(c: &Conn, id: &str) -> Result<Page> {
     if takedown(c, id)?.is_some() {
         return Ok(Page::Gone);
     }
-    let mut st = c.prepare(
-        "SELECT body, published_at, correction FROM published_versions WHERE id = ?1
-         ORDER BY version",
-    )?;
-    let rows = st
-        .query_map([id], |r| {
+    let rows = c
+        .query(
+            "SELECT body, published_at, correction FROM published_versions WHERE id = ?1
+             ORDER BY version",
+            args![id],
+        )?
+        .iter()
+        .map(|r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<Option<String>>(2)?,
             ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        })
+        .collect::<Result<Vec<_>>>()?;
     let Some((body, _, _)) = rows.last() else {
         return Ok(Page::Missing);
     };
@@ -156,46 +156,44 @@ pub struct Listed {
 
 /// The last published version of the `limit` stories first published most recently, leaving
 /// out stories taken down; newest first.
-pub fn published_list(c: &Connection, limit: usize) -> Result<Vec<Listed>> {
-    let mut st = c.prepare(
+pub fn published_list(c: &Conn, limit: usize) -> Result<Vec<Listed>> {
+    let rows = c.query(
         "SELECT p.body, p.published_at,
                 (SELECT MIN(f.published_at) FROM published_versions f WHERE f.id = p.id) AS first
          FROM published_versions p
          WHERE p.version = (SELECT MAX(v.version) FROM published_versions v WHERE v.id = p.id)
            AND NOT EXISTS (SELECT 1 FROM takedowns t WHERE t.id = p.id)
          ORDER BY first DESC, p.id LIMIT ?1",
+        args![limit],
     )?;
-    let rows = st
-        .query_map([limit as i64], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(body, at)| {
+    rows.iter()
+        .map(|r| {
             Ok(Listed {
-                article: serde_json::from_str(&body)?,
-                last_published_at: at,
+                article: serde_json::from_str(&r.get::<String>(0)?)?,
+                last_published_at: r.get(1)?,
             })
         })
         .collect()
 }
 
-fn list(c: &Connection, id: &str) -> Result<VersionList> {
+fn list(c: &Conn, id: &str) -> Result<VersionList> {
     crate::articles::envelope(c, id)?;
-    let mut st = c.prepare(
-        "SELECT version, published_at, published_by, correction FROM published_versions
-         WHERE id = ?1 ORDER BY version",
-    )?;
-    let versions = st
-        .query_map([id], |r| {
+    let versions = c
+        .query(
+            "SELECT version, published_at, published_by, correction FROM published_versions
+             WHERE id = ?1 ORDER BY version",
+            args![id],
+        )?
+        .iter()
+        .map(|r| {
             Ok(VersionInfo {
                 version: r.get(0)?,
                 published_at: r.get(1)?,
                 published_by: r.get(2)?,
                 correction: r.get(3)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(VersionList {
         versions,
         takedown: takedown(c, id)?,
@@ -228,12 +226,12 @@ pub async fn get_version(
     require_desk(&auth)?;
     let body: Option<String> = state
         .read(move |c| {
-            Ok(c.query_row(
+            c.query_opt(
                 "SELECT body FROM published_versions WHERE id = ?1 AND version = ?2",
-                params![id, n],
-                |r| r.get(0),
-            )
-            .optional()?)
+                args![id, n],
+            )?
+            .map(|r| r.get(0))
+            .transpose()
         })
         .await?;
     let body = body.ok_or_else(|| {
@@ -270,7 +268,7 @@ pub async fn unpublish(
     let announcer = state.clone();
     let env = state
         .write(move |c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = c.write_tx()?;
             if live(&tx, &id)?.is_none() {
                 return Err(ServerError::new(
                     ErrorCode::NotFound,
@@ -278,10 +276,10 @@ pub async fn unpublish(
                 ));
             }
             tx.execute(
-                "INSERT INTO takedowns (id, reason, by, at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(id) DO UPDATE SET reason = excluded.reason, by = excluded.by,
-                   at = excluded.at",
-                params![id, req.reason, user.name, now_rfc3339()],
+                r#"INSERT INTO takedowns (id, reason, "by", at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(id) DO UPDATE SET reason = excluded.reason, "by" = excluded."by",
+                   at = excluded.at"#,
+                args![id, req.reason, user.name, now_rfc3339()],
             )?;
             crate::articles::set_status(&tx, &user, &id, Status::Withdrawn)?;
             let env = crate::articles::envelope(&tx, &id)?;

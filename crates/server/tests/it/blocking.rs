@@ -5,10 +5,11 @@ use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
 use byline_protocol::sync::PutArticleRequest;
-use byline_server::app;
+use byline_server::sql::{Conn, PgConn, PgRuntime, WRITER_LOCK};
+use byline_server::{DatabaseUrl, app, args};
 use rusqlite::functions::FunctionFlags;
 
-use crate::{Fixture, model_article};
+use crate::{Fixture, model_article, on_postgres};
 
 /// Long enough that only a stalled server misses it; short enough to fail instead of hanging.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -25,30 +26,100 @@ impl Drop for ServerRuntime {
     }
 }
 
+/// A write transaction held inside the database until released: on SQLite a temporary trigger
+/// on the server's writing connection calls a function that reports it was entered and waits;
+/// on PostgreSQL the test holds the writers' advisory lock itself, and the write is "entered"
+/// once the server's transaction waits for that lock. No test-only path in the server; the
+/// handler just finds the database slow, as with a busy disk or a long fsync.
+enum Hold {
+    Sqlite {
+        entered: mpsc::Receiver<()>,
+        release: mpsc::Sender<()>,
+    },
+    Postgres {
+        conn: Conn,
+        _rt: PgRuntime,
+    },
+}
+
+impl Hold {
+    fn install(f: &Fixture) -> Hold {
+        if on_postgres() {
+            let rt = PgRuntime::new().expect("runtime");
+            let DatabaseUrl::Postgres(url) = f.state.config().database.clone() else {
+                unreachable!("the fixture is on PostgreSQL")
+            };
+            let conn = Conn::Postgres(PgConn::connect(&url, &rt.handle()).expect("connect"));
+            conn.execute("SELECT pg_advisory_lock(?1)", args![WRITER_LOCK])
+                .expect("the test takes the writers' lock");
+            return Hold::Postgres { conn, _rt: rt };
+        }
+        let (entered_tx, entered_rx) = mpsc::channel::<()>();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let (entered_tx, release_rx) = (Mutex::new(entered_tx), Mutex::new(release_rx));
+        f.state
+            .with_db(move |c| {
+                let Conn::Sqlite(c) = c else {
+                    unreachable!("the fixture is on SQLite")
+                };
+                c.create_scalar_function("hold_write", 0, FunctionFlags::SQLITE_UTF8, move |_| {
+                    let _ = entered_tx.lock().map(|t| t.send(()));
+                    let _ = release_rx
+                        .lock()
+                        .map(|r| r.recv_timeout(Duration::from_secs(60)));
+                    Ok(0)
+                })?;
+                c.execute_batch(
+                    "CREATE TEMP TRIGGER hold AFTER INSERT ON articles BEGIN SELECT hold_write(); END",
+                )?;
+                Ok(())
+            })
+            .expect("the hook installs on the writing connection");
+        Hold::Sqlite {
+            entered: entered_rx,
+            release: release_tx,
+        }
+    }
+
+    /// Waits (on this thread) until a write is held; false after [`PATIENCE`].
+    fn wait_entered(&self) -> bool {
+        match self {
+            Hold::Sqlite { entered, .. } => entered.recv_timeout(PATIENCE).is_ok(),
+            Hold::Postgres { conn, .. } => {
+                let deadline = std::time::Instant::now() + PATIENCE;
+                while std::time::Instant::now() < deadline {
+                    let waiting: i64 = conn
+                        .query_one(
+                            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+                            args![],
+                        )
+                        .and_then(|r| r.get(0))
+                        .expect("pg_locks");
+                    if waiting > 0 {
+                        return true;
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                false
+            }
+        }
+    }
+
+    fn release(&self) {
+        match self {
+            Hold::Sqlite { release, .. } => release.send(()).expect("the trigger is still waiting"),
+            Hold::Postgres { conn, .. } => {
+                conn.execute("SELECT pg_advisory_unlock(?1)", args![WRITER_LOCK])
+                    .expect("the test releases the writers' lock");
+            }
+        }
+    }
+}
+
 #[tokio::test]
-async fn a_write_held_inside_sqlite_leaves_the_only_worker_free_for_other_requests() {
+async fn a_write_held_inside_the_database_leaves_the_only_worker_free_for_other_requests() {
     let f = Fixture::new();
-    // The slow transaction: a temporary trigger on the server's writing connection calls a
-    // function that reports it was entered and then waits to be released. No test-only path in
-    // the server; the handler just finds SQLite slow, as with a busy disk or a long fsync.
-    let (entered_tx, entered_rx) = mpsc::channel::<()>();
-    let (release_tx, release_rx) = mpsc::channel::<()>();
-    let (entered_tx, release_rx) = (Mutex::new(entered_tx), Mutex::new(release_rx));
-    f.state
-        .with_db(move |c| {
-            c.create_scalar_function("hold_write", 0, FunctionFlags::SQLITE_UTF8, move |_| {
-                let _ = entered_tx.lock().map(|t| t.send(()));
-                let _ = release_rx
-                    .lock()
-                    .map(|r| r.recv_timeout(Duration::from_secs(60)));
-                Ok(0)
-            })?;
-            c.execute_batch(
-                "CREATE TEMP TRIGGER hold AFTER INSERT ON articles BEGIN SELECT hold_write(); END",
-            )?;
-            Ok(())
-        })
-        .expect("the hook installs on the writing connection");
+    let hold = std::sync::Arc::new(Mutex::new(Hold::install(&f)));
 
     // The server gets one worker: if a handler blocks it, nothing else on the server moves.
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -80,12 +151,13 @@ async fn a_write_held_inside_sqlite_leaves_the_only_worker_free_for_other_reques
             });
         async move { request.send().await }
     });
-    let entered = tokio::task::spawn_blocking(move || entered_rx.recv_timeout(PATIENCE))
+    let waiter = hold.clone();
+    let entered = tokio::task::spawn_blocking(move || waiter.lock().expect("hold").wait_entered())
         .await
         .expect("waiter");
     assert!(
-        entered.is_ok(),
-        "the article write must reach the database and stop in the trigger"
+        entered,
+        "the article write must reach the database and be held there"
     );
 
     let others = async {
@@ -100,10 +172,10 @@ async fn a_write_held_inside_sqlite_leaves_the_only_worker_free_for_other_reques
     };
     let answered = tokio::time::timeout(PATIENCE, others).await;
     let write_was_still_held = !put.is_finished();
-    release_tx.send(()).expect("the trigger is still waiting");
+    hold.lock().expect("hold").release();
 
     let (openapi, health, read) = answered
-        .expect("other requests must answer while a write is stuck in SQLite, not after it")
+        .expect("other requests must answer while a write is stuck in the database, not after it")
         .expect("other requests reach the server");
     assert!(
         write_was_still_held,

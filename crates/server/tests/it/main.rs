@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Request, StatusCode};
-use byline_server::db::{self, Role};
+use byline_server::db::{self, DatabaseUrl, Role};
 use byline_server::{AppState, Config, app};
 use tower::ServiceExt;
 
@@ -43,8 +43,12 @@ impl Fixture {
         Fixture::default()
     }
 
-    pub fn with_config(config: Config) -> Fixture {
+    /// A fixture on the backend under test (see [`backend`]) unless `config` names one.
+    pub fn with_config(mut config: Config) -> Fixture {
         let tmp = tempfile::tempdir().expect("temp dir");
+        if config.database == DatabaseUrl::Sqlite {
+            config.database = backend();
+        }
         let state = AppState::open(&tmp.path().join("data"), config).expect("open state");
         let (editor, reporter, photographer) = state
             .with_db(|c| {
@@ -62,6 +66,16 @@ impl Fixture {
             reporter,
             photographer,
         }
+    }
+
+    /// The same server started again (same data dir and database) with `config`: a restart,
+    /// or another replica.
+    pub fn reopen(&self, config: Config) -> AppState {
+        let config = Config {
+            database: self.state.config().database.clone(),
+            ..config
+        };
+        AppState::open(&self.data_dir(), config).expect("reopen state")
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -95,6 +109,22 @@ impl Fixture {
         });
         format!("http://{addr}")
     }
+}
+
+/// The database the suite runs on: `BYLINE_TEST_DATABASE=postgres` gives each fixture a fresh
+/// database on a throwaway PostgreSQL cluster (scripts/test.sh runs the suite both ways);
+/// otherwise the embedded SQLite in the fixture's data dir.
+pub fn backend() -> DatabaseUrl {
+    match std::env::var("BYLINE_TEST_DATABASE").as_deref() {
+        Ok("postgres") => DatabaseUrl::Postgres(byline_testkit::pg::database()),
+        Ok("sqlite") | Err(_) => DatabaseUrl::Sqlite,
+        Ok(other) => panic!("BYLINE_TEST_DATABASE={other}: expected sqlite or postgres"),
+    }
+}
+
+/// True when the suite runs on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("BYLINE_TEST_DATABASE").as_deref() == Ok("postgres")
 }
 
 pub fn req(method: &str, uri: &str, token: Option<&str>) -> axum::http::request::Builder {

@@ -137,7 +137,7 @@ async fn a_stale_upload_expires_at_start_while_a_recent_one_is_kept() {
         .expect("the upload has a part file");
     tokio::time::sleep(Duration::from_millis(400)).await;
 
-    let kept = AppState::open(&f.data_dir(), Config::default()).unwrap();
+    let kept = f.reopen(Config::default());
     assert_eq!(
         head_status(&kept, &loc, &f.photographer).await,
         StatusCode::OK,
@@ -147,7 +147,7 @@ async fn a_stale_upload_expires_at_start_while_a_recent_one_is_kept() {
         upload_expiry: Duration::from_millis(200),
         ..Config::default()
     };
-    let swept = AppState::open(&f.data_dir(), short).unwrap();
+    let swept = f.reopen(short);
     assert_eq!(
         head_status(&swept, &loc, &f.photographer).await,
         StatusCode::NOT_FOUND,
@@ -267,11 +267,11 @@ async fn shutdown_lets_a_request_in_flight_finish_and_then_stops() {
     let stored = f
         .state
         .with_db(|c| {
-            Ok(c.query_row(
+            c.query_one(
                 "SELECT COUNT(*) FROM articles WHERE id = ?1",
-                [&a.id],
-                |r| r.get::<_, i64>(0),
-            )?)
+                byline_server::args![a.id],
+            )?
+            .get::<i64>(0)
         })
         .unwrap();
     assert_eq!(stored, 1, "the story is stored");
