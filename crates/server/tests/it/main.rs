@@ -11,6 +11,7 @@ mod migrations;
 mod openapi;
 mod ops;
 mod preview;
+mod replicas;
 mod site;
 mod tus;
 
