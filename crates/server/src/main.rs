@@ -51,11 +51,21 @@ struct Cli {
     /// refused with 429 (413 when it alone is larger).
     #[arg(long, env = "BYLINE_MAX_UPLOAD_IN_FLIGHT_MB", default_value_t = 2048)]
     max_upload_in_flight_mb: u64,
+    /// Log lines on stderr: `text` for people, `json` (one object per line: timestamp, level,
+    /// fields, target) for a log collector.
+    #[arg(long, env = "BYLINE_LOG_FORMAT", global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     /// Uploads are refused with 507 while the blob store's filesystem has fewer free MiB.
     #[arg(long, env = "BYLINE_MIN_FREE_SPACE_MB", default_value_t = 256)]
     min_free_space_mb: u64,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -79,14 +89,18 @@ enum UserCmd {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,tower_http=info".into()),
         )
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Json => logs.json().init(),
+        LogFormat::Text => logs
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+    }
     match cli.command {
         Some(Command::User {
             action: UserCmd::Add { name, role },

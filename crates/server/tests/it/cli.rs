@@ -185,3 +185,128 @@ impl Drop for KillOnDrop {
         }
     }
 }
+
+/// Starts the server with `args` on port 0 and returns it with its stderr lines.
+fn start(
+    args: &[&str],
+    data: &std::path::Path,
+) -> (
+    KillOnDrop,
+    std::io::Lines<BufReader<std::process::ChildStderr>>,
+) {
+    let mut child = KillOnDrop(
+        Command::new(BIN)
+            .args(["--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data)
+            .args(args)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve"),
+    );
+    let lines = BufReader::new(child.0.stderr.take().unwrap()).lines();
+    (child, lines)
+}
+
+#[test]
+fn json_logs_are_one_object_per_line_with_level_message_and_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_child, mut lines) = start(&["--log-format", "json"], &tmp.path().join("data"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let listening = loop {
+        assert!(Instant::now() < deadline, "no listening line in time");
+        let line = lines.next().expect("stderr open").expect("line");
+        let v: serde_json::Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("every log line is one JSON object ({e}): {line}"));
+        if v["fields"]["message"] == "listening" {
+            break v;
+        }
+    };
+    assert_eq!(
+        listening["level"], "INFO",
+        "the level is a field: {listening}"
+    );
+    assert!(
+        listening["fields"]["addr"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("127.0.0.1:")),
+        "structured fields stay fields, not text: {listening}"
+    );
+    assert!(
+        listening["timestamp"].as_str().is_some(),
+        "each line carries its time: {listening}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_added_on_postgresql_signs_in_to_a_server_started_on_that_database_and_a_bad_url_is_refused()
+ {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            "mysql://x@y/z",
+            "--data-dir",
+        ])
+        .arg(tmp.path())
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("--database") && err.contains("postgres://"),
+        "an unknown database is refused with the form to use: {err}"
+    );
+    if !byline_testkit::pg::available() {
+        return;
+    }
+    let url = byline_testkit::pg::database();
+    let data = tmp.path().join("data");
+    let out = Command::new(BIN)
+        .args([
+            "user",
+            "add",
+            "Biên tập",
+            "--role",
+            "editor",
+            "--database",
+            &url,
+            "--data-dir",
+        ])
+        .arg(&data)
+        .output()
+        .expect("user add");
+    assert!(
+        out.status.success(),
+        "user add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(
+        !data.join("byline.db").exists(),
+        "on PostgreSQL no SQLite file is made in the data dir"
+    );
+    let (_child, mut lines) = start(&["--database", &url], &data);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let addr = loop {
+        assert!(Instant::now() < deadline, "no address in time");
+        let line = lines.next().expect("stderr open").expect("line");
+        if let Some(rest) = line.split("addr=").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    byline_sync::ensure_crypto_provider();
+    let me = reqwest::Client::new()
+        .get(format!("http://{addr}/api/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("me");
+    assert_eq!(me.status(), 200, "the token added on PostgreSQL signs in");
+    let me: serde_json::Value = me.json().await.unwrap();
+    assert_eq!(me["role"], "editor", "{me}");
+    let ready = reqwest::get(format!("http://{addr}/ready"))
+        .await
+        .expect("ready");
+    assert_eq!(ready.status(), 200, "ready: PostgreSQL answers");
+}
