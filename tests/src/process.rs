@@ -13,17 +13,33 @@ pub struct ServerProcess {
     pub url: String,
     pub data_dir: PathBuf,
     child: Option<Child>,
+    /// Flags and environment beyond the data dir and address (`--database`, `--blobs`, AWS_*).
+    setup: Setup,
+}
+
+/// What a server is started with besides its data dir and address.
+#[derive(Clone, Default)]
+pub struct Setup {
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
 }
 
 impl ServerProcess {
     /// Starts the server on a free loopback port, generous rate limits (the tests are bursts).
     pub fn start(data_dir: &Path) -> ServerProcess {
-        let (child, url) = spawn_server(data_dir, "127.0.0.1:0")
+        ServerProcess::start_with(data_dir, Setup::default())
+    }
+
+    /// Starts the server with extra flags and environment (a replica on a shared database and
+    /// blob store).
+    pub fn start_with(data_dir: &Path, setup: Setup) -> ServerProcess {
+        let (child, url) = spawn_server(data_dir, "127.0.0.1:0", &setup)
             .unwrap_or_else(|line| panic!("unexpected first line from byline-server: {line:?}"));
         ServerProcess {
             url,
             data_dir: data_dir.to_owned(),
             child: Some(child),
+            setup,
         }
     }
 
@@ -43,7 +59,7 @@ impl ServerProcess {
         let listen = self.url.trim_start_matches("http://").to_owned();
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            match spawn_server(&self.data_dir, &listen) {
+            match spawn_server(&self.data_dir, &listen, &self.setup) {
                 Ok((child, url)) => {
                     assert_eq!(url, self.url, "the restarted server listens where it did");
                     self.child = Some(child);
@@ -102,6 +118,8 @@ impl ServerProcess {
         let out = Command::new(bin("BYLINE_SERVER_BIN", "byline-server"))
             .arg("--data-dir")
             .arg(&self.data_dir)
+            .args(&self.setup.args)
+            .envs(self.setup.env.iter().map(|(k, v)| (k, v)))
             .args(["user", "add", name, "--role", role])
             .output()
             .expect("byline-server user add runs");
@@ -125,7 +143,7 @@ impl Drop for ServerProcess {
 
 /// Starts `byline-server` on `listen`; the child and its URL, or the first line it printed
 /// instead of its address (it exits when it cannot bind).
-fn spawn_server(data_dir: &Path, listen: &str) -> Result<(Child, String), String> {
+fn spawn_server(data_dir: &Path, listen: &str, setup: &Setup) -> Result<(Child, String), String> {
     let mut child = Command::new(bin("BYLINE_SERVER_BIN", "byline-server"))
         .args(["--data-dir"])
         .arg(data_dir)
@@ -137,6 +155,8 @@ fn spawn_server(data_dir: &Path, listen: &str) -> Result<(Child, String), String
             "--rate-per-sec",
             "100000",
         ])
+        .args(&setup.args)
+        .envs(setup.env.iter().map(|(k, v)| (k, v)))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

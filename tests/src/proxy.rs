@@ -45,7 +45,13 @@ impl Drop for Proxy {
 
 /// A loopback proxy in front of `upstream` that applies `plan(n)` to the n-th connection.
 pub fn proxy(upstream: &str, plan: impl Fn(u64) -> Fault + Send + Sync + 'static) -> Proxy {
-    start(upstream, plan, Arc::new(AtomicU64::new(0)))
+    start(&[upstream], plan, Arc::new(AtomicU64::new(0)))
+}
+
+/// A loopback proxy in front of several servers that act as one (replicas): the n-th
+/// connection goes to `upstreams[n % len]`, as a round-robin balancer sends it, with `plan(n)`.
+pub fn balancer(upstreams: &[&str], plan: impl Fn(u64) -> Fault + Send + Sync + 'static) -> Proxy {
+    start(upstreams, plan, Arc::new(AtomicU64::new(0)))
 }
 
 /// A loopback proxy in front of `upstream` that carries at most `bytes_per_sec` per connection
@@ -53,18 +59,21 @@ pub fn proxy(upstream: &str, plan: impl Fn(u64) -> Fault + Send + Sync + 'static
 /// connections follow at their next read.
 pub fn throttled(upstream: &str, bytes_per_sec: u64) -> Proxy {
     start(
-        upstream,
+        &[upstream],
         |_| Fault::Pass,
         Arc::new(AtomicU64::new(bytes_per_sec)),
     )
 }
 
 fn start(
-    upstream: &str,
+    upstreams: &[&str],
     plan: impl Fn(u64) -> Fault + Send + Sync + 'static,
     rate: Arc<AtomicU64>,
 ) -> Proxy {
-    let up = upstream.trim_start_matches("http://").to_owned();
+    let ups: Vec<String> = upstreams
+        .iter()
+        .map(|u| u.trim_start_matches("http://").to_owned())
+        .collect();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let connections = Arc::new(AtomicU64::new(0));
@@ -81,7 +90,7 @@ fn start(
             let Ok(client) = client else { continue };
             let n = count.fetch_add(1, Ordering::SeqCst);
             let fault = plan(n);
-            let up = up.clone();
+            let up = ups[(n as usize) % ups.len()].clone();
             let link = Link {
                 limit: limit.clone(),
                 bytes_up: up_count.clone(),
