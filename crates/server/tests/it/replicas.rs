@@ -25,8 +25,8 @@ async fn serve(state: AppState) -> String {
 }
 
 fn story(writer: usize, n: usize) -> Article {
-    let mut a = Article::new(&format!("Tin {writer}-{n}"));
-    a.blocks = vec![Block::paragraph(&format!(
+    let mut a = Article::new(format!("Tin {writer}-{n}"));
+    a.blocks = vec![Block::paragraph(format!(
         "Đoạn {n} của người viết {writer}."
     ))];
     a
