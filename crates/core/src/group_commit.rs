@@ -3,9 +3,9 @@
 //!
 //! An import recorded each photo in a transaction of its own: hundreds of commits a second,
 //! each holding the library's one writer through a WAL fsync, and an autosave that arrived
-//! meanwhile waited for it (a third of saves, at the tail, paid one). In groups the writer is
-//! taken ten times a second and a save waits for at most one short commit, while the grid
-//! still fills as the import runs (nothing waits longer than one interval).
+//! meanwhile waited for it. In groups the writer is taken at most ten times a second and a
+//! save waits for at most one short commit, while the grid still fills as the import runs
+//! (nothing waits longer than one interval).
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
