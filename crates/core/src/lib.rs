@@ -18,6 +18,7 @@ pub mod editorial;
 pub mod engine;
 pub mod error;
 pub mod events;
+mod group_commit;
 pub mod ingest;
 pub mod io;
 pub mod marks;

@@ -1,10 +1,11 @@
 //! Photo import: cards and folders walked, each new file copied in by content (duplicates
 //! recognised before anything is decoded), decoded once on all cores into a 320 px thumbnail
-//! and a 1600 px preview, and recorded the moment its renditions exist.
+//! and a 1600 px preview, and recorded once its renditions exist, in small groups (at most
+//! 100 ms after it was made; see `group_commit`).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError, mpsc};
 
 use byline_media::{BatchJob, BatchOptions, BatchProgress, DecodePath, Metadata};
 
@@ -15,7 +16,7 @@ use crate::photodesk::{
 };
 use crate::photos::StoredMeta;
 use crate::settings::LibrarySettings;
-use crate::{Library, capture_time, photos};
+use crate::{Library, capture_time, group_commit, photos};
 
 /// Extensions of photo files: a file with one of these always imports or fails, even when its
 /// content is damaged beyond recognition.
@@ -66,8 +67,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 
 /// Imports files and folders: a bad file fails alone, known files are duplicates, the rest are
 /// copied, decoded once into a thumbnail and a preview, and each is recorded (with the
-/// photographer's defaults from Settings) in its own transaction the moment its renditions
-/// exist, so the grid fills while the import runs.
+/// photographer's defaults from Settings) once its renditions exist, in groups at most 100 ms
+/// apart, so the grid fills while the import runs and the writer stays free for autosave.
 pub fn import(
     lib: &Library,
     paths: &[PathBuf],
@@ -134,31 +135,50 @@ pub(crate) fn run<S: Send>(
     let jobs = rendition_jobs(lib.root(), &fresh)?;
     let defaults = Defaults::from(&lib.settings().unwrap_or_default());
     let outcomes: Mutex<Vec<(usize, std::result::Result<String, String>)>> = Mutex::default();
-    let fresh_total = jobs.len();
-    let on_done = |p: &BatchProgress<'_>| {
-        let Some(i) = jobs.iter().position(|j| j.source == p.source) else {
-            return;
-        };
-        let (src, copied) = &fresh[i];
-        let outcome = record(lib, src, copied, p.result, &defaults, adjust);
-        if outcome.is_ok() {
-            lib.notify_photos(vec![copied.id.clone()]);
-        }
+    let done = AtomicUsize::new(0);
+    // A photo is final once it failed or its row committed: then the window hears of it.
+    let finish = |i: usize, outcome: std::result::Result<String, String>| {
         outcomes
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push((i, outcome));
         progress(&Progress {
-            done: p.done,
-            total: fresh_total,
-            current: src.clone(),
+            done: done.fetch_add(1, Ordering::SeqCst) + 1,
+            total: jobs.len(),
+            current: fresh[i].0.clone(),
             stage: Stage::Rendering,
         });
     };
+    let (made_tx, made_rx) = mpsc::channel::<(usize, StoredMeta)>();
     let side_out = std::thread::scope(|s| {
         let side = s.spawn(|| side(&fresh));
-        byline_media::process_batch(&jobs, &BatchOptions::default(), cancel, &on_done);
-        side.join()
+        let (fresh, finish) = (&fresh, &finish);
+        let recorder = s.spawn(move || {
+            group_commit::in_groups(&made_rx, group_commit::EVERY, |group| {
+                record_group(lib, fresh, &group, finish);
+            });
+        });
+        {
+            let on_done = |p: &BatchProgress<'_>| {
+                let Some(i) = jobs.iter().position(|j| j.source == p.source) else {
+                    return;
+                };
+                let (src, copied) = &fresh[i];
+                match made(lib, src, copied, p.result, &defaults, adjust) {
+                    // Its renditions are durable: the recorder may commit its row.
+                    Ok(meta) => {
+                        if made_tx.send((i, meta)).is_err() {
+                            finish(i, Err("the import's recorder stopped; import again".into()));
+                        }
+                    }
+                    Err(e) => finish(i, Err(e)),
+                }
+            };
+            byline_media::process_batch(&jobs, &BatchOptions::default(), cancel, &on_done);
+        }
+        drop(made_tx);
+        let recorded = recorder.join();
+        side.join().and_then(|out| recorded.map(|()| out))
     })
     .map_err(|_| CoreError::Invalid("the import's side task stopped unexpectedly".into()))?;
     let mut outcomes = outcomes
@@ -252,16 +272,16 @@ fn rendition_jobs(root: &Path, fresh: &[(PathBuf, photos::Copied)]) -> Result<Ve
     Ok(jobs)
 }
 
-/// Stage 3, on the worker that decoded the file: read its metadata and record it, in one
-/// transaction with its first caption revision and the photographer's defaults.
-fn record(
+/// Stage 3, on the worker that decoded the file: read its metadata, with the photographer's
+/// defaults and the import's adjustments, ready to record.
+fn made(
     lib: &Library,
     src: &Path,
     copied: &photos::Copied,
     result: &std::result::Result<byline_media::BatchOutput, byline_media::MediaError>,
     defaults: &Defaults,
     adjust: &Adjust,
-) -> std::result::Result<String, String> {
+) -> std::result::Result<StoredMeta, String> {
     let lib_path = lib
         .root()
         .join(photos::relative_path(&copied.id, copied.format));
@@ -287,14 +307,49 @@ fn record(
         let vars = template_vars(&meta.fields, meta.taken_at.as_deref(), name);
         meta.fields.caption = byline_media::expand_template(t, &vars).map_err(|e| e.to_string())?;
     }
-    lib.db()
-        .transaction(|tx| {
-            photos::insert(tx, copied, src, &meta)?;
-            record_revision(tx, &copied.id, lib.author(), &meta.fields)?;
-            Ok(())
-        })
-        .map_err(|e| e.to_string())?;
-    Ok(copied.id.clone())
+    Ok(meta)
+}
+
+/// Stage 4, on the recorder thread: a group of made photos in one transaction, each row with
+/// its first caption revision. When the group fails, each photo is tried alone, so one bad row
+/// fails only itself, as when every photo had its own transaction.
+fn record_group(
+    lib: &Library,
+    fresh: &[(PathBuf, photos::Copied)],
+    group: &[(usize, StoredMeta)],
+    finish: &(dyn Fn(usize, std::result::Result<String, String>) + Sync),
+) {
+    let insert = |tx: &rusqlite::Connection, (i, meta): &(usize, StoredMeta)| {
+        let (src, copied) = &fresh[*i];
+        photos::insert(tx, copied, src, meta)?;
+        record_revision(tx, &copied.id, lib.author(), &meta.fields).map(|_| ())
+    };
+    let together = lib
+        .db()
+        .transaction(|tx| group.iter().try_for_each(|m| insert(tx, m)));
+    let outcomes: Vec<std::result::Result<String, String>> = match together {
+        Ok(()) => group
+            .iter()
+            .map(|(i, _)| Ok(fresh[*i].1.id.clone()))
+            .collect(),
+        Err(e) if group.len() == 1 => vec![Err(e.to_string())],
+        Err(_) => group
+            .iter()
+            .map(|m| {
+                lib.db()
+                    .transaction(|tx| insert(tx, m))
+                    .map(|()| fresh[m.0].1.id.clone())
+                    .map_err(|e| e.to_string())
+            })
+            .collect(),
+    };
+    let landed: Vec<String> = outcomes.iter().filter_map(|o| o.clone().ok()).collect();
+    if !landed.is_empty() {
+        lib.notify_photos(landed);
+    }
+    for ((i, _), outcome) in group.iter().zip(outcomes) {
+        finish(*i, outcome);
+    }
 }
 
 /// Removes what a failed file left in the library (the card still has it).

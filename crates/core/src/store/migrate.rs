@@ -47,6 +47,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "20261207_0150_editorial",
         include_str!("../../migrations/20261207_0150_editorial.sql"),
     ),
+    (
+        "20261214_0001_revisions_rowid",
+        include_str!("../../migrations/20261214_0001_revisions_rowid.sql"),
+    ),
 ];
 
 /// Applies the migrations not yet recorded. Returns the names applied now.

@@ -1,6 +1,6 @@
-//! The library as a shared handle: readers never wait for the writer, photo import commits each
-//! photo as it is made, the photographer's defaults apply in the core, and an editor's copy is
-//! merged with what changed underneath it.
+//! The library as a shared handle: readers never wait for the writer, photo import commits
+//! photos while it runs (the first at once), the photographer's defaults apply in the core, and
+//! an editor's copy is merged with what changed underneath it.
 
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc;
@@ -55,7 +55,7 @@ fn listing_and_reading_stories_do_not_wait_for_a_writer_holding_its_transaction(
 }
 
 #[test]
-fn an_import_commits_each_photo_as_it_is_made_with_the_photographers_defaults() {
+fn an_import_commits_photos_while_it_runs_with_the_photographers_defaults() {
     let (_d, lib) = library();
     lib.save_settings(LibrarySettings {
         photo_credit: "Ảnh: Cảnh Toàn".into(),

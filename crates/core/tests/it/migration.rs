@@ -127,3 +127,81 @@ fn photos_from_before_marks_upgrade_unmarked_and_can_be_culled() {
     );
     assert_eq!(found[0].marks.rating, 3);
 }
+
+/// Revisions written into the old WITHOUT ROWID table survive the move to an ordinary table
+/// (whose seeks no longer read whole 30-40 KB rows), and saving goes on from where it was.
+#[test]
+fn revisions_move_to_an_ordinary_table_with_their_history_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    std::fs::create_dir_all(&root).unwrap();
+    let before = store::migrate::MIGRATIONS
+        .iter()
+        .position(|(name, _)| *name == "20261214_0001_revisions_rowid")
+        .expect("the migration is listed");
+    let mut a = Article::new("Liên đoàn Lao động tỉnh tổng kết năm");
+    {
+        let mut conn = store::open_unmigrated(&root.join(byline_core::DB_FILE)).unwrap();
+        store::migrate::migrate_to(&mut conn, before).unwrap();
+        byline_core::drafts::create(&mut conn, &mut a, "old").unwrap();
+        a.blocks.push(Block::paragraph("Đoàn viên nhận thưởng."));
+        byline_core::drafts::save(&mut conn, &mut a, "old").unwrap();
+        let old: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'revisions'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            old.contains("WITHOUT ROWID"),
+            "the test starts from the old table: {old}"
+        );
+    }
+    let lib = Library::open(&root).expect("the library upgrades in place");
+    let new: String = lib
+        .db()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'revisions'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert!(
+        !new.contains("WITHOUT ROWID"),
+        "revisions is an ordinary table now: {new}"
+    );
+    let history = lib.revisions(&a.id).unwrap();
+    assert_eq!(
+        history.iter().map(|r| r.revision).collect::<Vec<_>>(),
+        [1, 2],
+        "both revisions were carried over"
+    );
+    assert_eq!(
+        lib.article_revision(&a.id, 1).unwrap().blocks.len(),
+        0,
+        "revision 1 as saved"
+    );
+    let mut current = lib.article(&a.id).unwrap();
+    assert_eq!(current, a, "the current revision reads back whole");
+    current.lead = "Sau nâng cấp.".into();
+    let out = lib.save_article(&mut current).unwrap();
+    assert_eq!(out.revision, 3, "saving continues the history");
+    let err = lib
+        .db()
+        .transaction(|c| {
+            Ok(c.execute(
+                "INSERT INTO revisions(article_id, revision, author, saved_at, content_hash, content)
+                 VALUES (?1, 3, 'x', '', '', '{}')",
+                [&a.id],
+            )?)
+        })
+        .expect_err("a second revision 3 must be refused");
+    assert!(
+        err.to_string().contains("UNIQUE"),
+        "the key is still unique: {err}"
+    );
+    lib.db().read(store::integrity_check).unwrap();
+}
