@@ -51,15 +51,16 @@ story=$("$BYLINE" --data-dir "$lib" article import fixtures/seed-article/article
   | jq -c '.blocks |= map(select(.type != "figure"))' >"$work/article.json"
 
 port=18500
-start_server() { # name database → prints base URL; the server's pid joins $pids
+start_server() { # name database → its base URL appended to $urls; its pid joins $pids
   local name=$1 db=$2
   port=$((port + 1))
+  while curl -s -o /dev/null "http://127.0.0.1:$port/health"; do port=$((port + 1)); done
   "$SERVER" --data-dir "$work/$name" --database "$db" --listen "127.0.0.1:$port" \
     --rate-burst 10000000 --rate-per-sec 10000000 2>"$work/$name.log" >/dev/null &
   pids+=($!)
   for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
   curl -fsS "http://127.0.0.1:$port/health" >/dev/null
-  echo "http://127.0.0.1:$port"
+  urls+=("http://127.0.0.1:$port")
 }
 
 seed() { # url token → writes $work/ids-<n> with THREADS*POOL published story ids
@@ -115,7 +116,7 @@ EOF
 : >"$work/results"
 p99_ms() { awk '/^ +99%/ { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } print v }' "$1"; }
 rps() { awk '/Requests\/sec/ { print $2 }' "$1"; }
-non2xx() { awk '/Non-2xx/ { print $NF } END { }' "$1" | tail -1; }
+non2xx() { awk '/Non-2xx/ { n = $NF } END { print n + 0 }' "$1"; }
 
 measure() { # label kind script url... → one wrk per url at once, CONNS split between them
   local label=$1 kind=$2 script=$3; shift 3
@@ -132,7 +133,7 @@ measure() { # label kind script url... → one wrk per url at once, CONNS split 
   for f in "${files[@]}"; do
     total=$(awk -v a="$total" -v b="$(rps "$f")" 'BEGIN { print a + b }')
     worst=$(awk -v a="$worst" -v b="$(p99_ms "$f")" 'BEGIN { print (b > a) ? b : a }')
-    bad=$((bad + $(non2xx "$f" || echo 0)))
+    bad=$((bad + $(non2xx "$f")))
   done
   echo "$label $kind $total $worst $bad" | tee -a "$work/results"
 }
@@ -147,7 +148,7 @@ for setup in sqlite pg1 pg2; do
   TOKENS=("$("$SERVER" --data-dir "$work/$setup-1" --database "$db" user add bench --role editor 2>/dev/null)")
   urls=()
   for i in $(seq $n); do
-    urls+=("$(start_server "$setup-$i" "$db")")
+    start_server "$setup-$i" "$db"
     TOKENS[$((i - 1))]=${TOKENS[0]}
   done
   seed "${urls[0]}" "${TOKENS[0]}" "$work/ids-$setup"

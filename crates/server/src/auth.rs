@@ -51,7 +51,7 @@ impl FromRequestParts<AppState> for Auth {
             .ok_or_else(|| unauthorized("malformed Authorization header"))?;
         let token = token.to_string();
         let user = state
-            .read(move |c| db::user_by_token(c, &token))
+            .read_statement(move |c| db::user_by_token(c, &token))
             .await?
             .ok_or_else(|| unauthorized("unknown token"))?;
         state.inner.limiter.check(&user.token_hash)?;

@@ -196,6 +196,16 @@ impl AppState {
         blocking(move || state.inner.pool.with_reader(f)).await
     }
 
+    /// Runs `f`, which reads with a single statement, on the blocking pool (see
+    /// [`pool::Pool::with_statement`]): sign-in on every request.
+    pub async fn read_statement<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Conn) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let state = self.clone();
+        blocking(move || state.inner.pool.with_statement(f)).await
+    }
+
     /// Ends every long-poll now and any that starts later with what it has (an empty page):
     /// called when shutdown begins, so in-flight requests finish quickly.
     pub fn stop_waiting(&self) {

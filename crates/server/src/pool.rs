@@ -102,6 +102,16 @@ impl Pool {
         }
     }
 
+    /// Runs `f`, which reads with ONE statement, on a connection outside any explicit
+    /// transaction: a single statement sees one snapshot anyway, and on PostgreSQL this saves
+    /// the BEGIN and COMMIT round trips.
+    pub fn with_statement<T>(&self, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+        match self {
+            Pool::Sqlite { .. } => self.with_reader(f),
+            Pool::Postgres { .. } => self.with_pg(|c| f(c)),
+        }
+    }
+
     fn with_pg<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
         let Pool::Postgres { url, idle, rt } = self else {
             unreachable!("with_pg on the PostgreSQL pool only")
