@@ -27,6 +27,7 @@ use tokio::io::AsyncWriteExt;
 use crate::auth::Auth;
 use crate::db::{Role, now_rfc3339};
 use crate::error::{Result, ServerError};
+use crate::storage::{Area, blob_path, put_blob};
 use crate::{AppState, parse_json, published, read_body};
 
 const TUS: &str = "1.0.0";
@@ -37,10 +38,6 @@ pub(crate) fn check_sha(sha: &str) -> Result<()> {
     } else {
         Err(ServerError::bad("expected a lowercase hex SHA-256"))
     }
-}
-
-fn blob_path(sha: &str) -> object_store::path::Path {
-    object_store::path::Path::from(format!("{}/{sha}", &sha[..2]))
 }
 
 fn blob_known(c: &rusqlite::Connection, sha: &str) -> Result<bool> {
@@ -468,22 +465,6 @@ pub fn sniff_image(bytes: &[u8], max_pixels: u64) -> Result<(&'static str, u32, 
     ))
 }
 
-/// Writes a content-addressed file where the `LocalFileSystem` store rooted at `root` serves it
-/// (`root/ab/abcd…`), durably, before the row naming it commits. Not `ObjectStore::put`: its
-/// local backend renames without any fsync, so after a power cut a committed row could name a
-/// missing or empty file.
-async fn put_durable(root: std::path::PathBuf, sha: &str, bytes: Vec<u8>) -> Result<()> {
-    let dir = root.join(&sha[..2]);
-    let path = dir.join(sha);
-    tokio::task::spawn_blocking(move || {
-        std::fs::create_dir_all(&dir)?;
-        byline_durable::write(&path, &bytes)
-    })
-    .await
-    .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
-    Ok(())
-}
-
 /// Verifies a complete upload and moves it into the blob store; any failure discards it.
 async fn finalize(state: &AppState, up: &Upload, user: &str) -> Result<()> {
     let path = part_path(state, &up.id);
@@ -516,7 +497,7 @@ async fn finalize(state: &AppState, up: &Upload, user: &str) -> Result<()> {
     };
     if !blob_exists(state, &up.sha256).await? {
         let size = bytes.len() as u64;
-        put_durable(state.inner.data_dir.join("blobs"), &up.sha256, bytes).await?;
+        put_blob(state, Area::Originals, &up.sha256, bytes).await?;
         let (sha, user) = (up.sha256.clone(), user.to_string());
         state
             .write(move |c| {
@@ -634,7 +615,7 @@ pub async fn put_meta(
             let public_sha = hex::encode(Sha256::digest(&copy));
             // Content-addressed, so writing it again is harmless; a crash before the row
             // commits leaves an unreferenced file, never a row without its file.
-            put_durable(state.inner.data_dir.join("public"), &public_sha, copy).await?;
+            put_blob(&state, Area::Public, &public_sha, copy).await?;
             Some(public_sha)
         }
         None => None,

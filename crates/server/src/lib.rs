@@ -22,6 +22,7 @@ pub mod openapi;
 pub mod ops;
 pub mod previews;
 pub mod published;
+pub mod storage;
 pub mod versions;
 pub mod workflow;
 
@@ -33,7 +34,6 @@ use axum::body::{Body, Bytes};
 use axum::routing::{get, post, put};
 use byline_protocol::ErrorCode;
 use object_store::ObjectStore;
-use object_store::local::LocalFileSystem;
 use rusqlite::{Connection, OptionalExtension};
 
 pub use auth::RateLimiter;
@@ -63,8 +63,14 @@ pub struct Config {
     pub upload_expiry: std::time::Duration,
     /// Most bytes one user's unfinished uploads may declare together.
     pub max_in_flight_per_user: u64,
-    /// Uploads are refused (507) while the blob store's filesystem has less free space.
+    /// Uploads are refused (507) while the blob store's filesystem has less free space (files
+    /// only: a bucket's free space is not the server's to measure).
     pub min_free_space: u64,
+    /// Where blobs live (`--blobs`): the data directory's files, or an S3 bucket.
+    pub blobs: storage::BlobsUrl,
+    /// `AWS_*` settings (as the variables are named) applied over the environment's when the
+    /// blobs live in a bucket: for tests and embedding, which cannot set a process's variables.
+    pub s3_settings: Vec<(String, String)>,
     /// The server's public address (`https://tin.example.vn`), for the feed's links and related
     /// stories; `None`: taken from each request's `Host`.
     pub public_url: Option<String>,
@@ -92,6 +98,8 @@ impl Default for Config {
             upload_expiry: std::time::Duration::from_secs(24 * 3600),
             max_in_flight_per_user: 2 << 30,
             min_free_space: 256 << 20,
+            blobs: storage::BlobsUrl::Files,
+            s3_settings: Vec::new(),
         }
     }
 }
@@ -109,10 +117,12 @@ pub struct Inner {
     /// Idle read-only connections (see [`AppState::read`]).
     readers: Mutex<Vec<Connection>>,
     pub data_dir: PathBuf,
-    /// Where finished, verified blobs live (local files by default; S3 later is configuration).
+    /// Where finished, verified blobs live (`storage`: local files or an S3 bucket).
     pub store: Arc<dyn ObjectStore>,
     /// The public copies of photos (see `published`), also named by their SHA-256.
     pub public: Arc<dyn ObjectStore>,
+    /// The S3 bucket at its prefix (`--blobs s3://…`), where unfinished uploads live too.
+    pub bucket: Option<Arc<object_store::prefix::PrefixStore<object_store::aws::AmazonS3>>>,
     pub config: Config,
     pub limiter: RateLimiter,
     /// Idempotency keys whose first request is still running (a concurrent retry gets 409).
@@ -128,15 +138,13 @@ pub struct Inner {
 }
 
 impl AppState {
-    /// Opens (or creates) the data directory: `byline.db`, `blobs/`, `public/`, `uploads/`.
+    /// Opens (or creates) the data directory (`byline.db`, `uploads/`, and `blobs/` and
+    /// `public/` unless the blobs live in a bucket) and the blob store `config.blobs` names.
     pub fn open(data_dir: &Path, config: Config) -> Result<AppState> {
-        std::fs::create_dir_all(data_dir.join("blobs"))?;
-        std::fs::create_dir_all(data_dir.join("public"))?;
         std::fs::create_dir_all(data_dir.join("uploads"))?;
         let data_dir = data_dir.canonicalize()?;
         let conn = db::open(&data_dir.join("byline.db"))?;
-        let store = LocalFileSystem::new_with_prefix(data_dir.join("blobs"))?;
-        let public = LocalFileSystem::new_with_prefix(data_dir.join("public"))?;
+        let stores = storage::open(&config, &data_dir)?;
         sweep_orphan_parts(&conn, &data_dir.join("uploads"))?;
         let expired = ops::expire_uploads(&conn, &data_dir.join("uploads"), config.upload_expiry)?;
         if expired > 0 {
@@ -150,8 +158,9 @@ impl AppState {
                 db: Mutex::new(conn),
                 readers: Mutex::new(Vec::new()),
                 data_dir,
-                store: Arc::new(store),
-                public: Arc::new(public),
+                store: stores.store,
+                public: stores.public,
+                bucket: stores.bucket,
                 config,
                 limiter,
                 in_flight: Mutex::new(HashSet::new()),

@@ -31,13 +31,10 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         .await;
     let reason = match db {
         Err(e) => Some(format!("the database does not answer: {e}")),
-        Ok(()) => {
-            let dir = state.inner.data_dir.join("blobs");
-            blocking(move || probe_write(&dir))
-                .await
-                .err()
-                .map(|e| format!("the blob store does not take writes: {e}"))
-        }
+        Ok(()) => crate::storage::probe(&state)
+            .await
+            .err()
+            .map(|e| format!("the blob store does not take writes: {e}")),
     };
     match reason {
         None => Json(serde_json::json!({"ready": true})).into_response(),
@@ -50,21 +47,6 @@ pub async fn ready(State(state): State<AppState>) -> Response {
                 .into_response()
         }
     }
-}
-
-/// Writes, syncs and removes a small file in `dir`.
-fn probe_write(dir: &Path) -> Result<()> {
-    let path = dir.join(format!(".ready-{}", uuid::Uuid::now_v7()));
-    let out = std::fs::write(&path, b"ready")
-        .and_then(|()| std::fs::File::open(&path)?.sync_all())
-        .map_err(|e| {
-            ServerError::from(std::io::Error::new(
-                e.kind(),
-                format!("{}: {e}", dir.display()),
-            ))
-        });
-    let _ = std::fs::remove_file(&path);
-    out
 }
 
 /// Serves `router` on `listener` until `signal` resolves, then stops accepting connections,
@@ -144,8 +126,12 @@ pub fn expire_uploads(c: &Connection, dir: &Path, expiry: Duration) -> Result<us
 }
 
 /// Refuses an upload (507 `disk_full`) while the blob store's filesystem has less free space
-/// than the newsroom's minimum (`--min-free-space-mb`).
+/// than the newsroom's minimum (`--min-free-space-mb`). A bucket (`--blobs s3://…`) has no
+/// free space the server could measure: its quota is the store's to enforce, so this passes.
 pub async fn check_free_space(state: &AppState) -> Result<()> {
+    if state.inner.bucket.is_some() {
+        return Ok(());
+    }
     let min = state.config().min_free_space;
     let dir = state.inner.data_dir.join("blobs");
     let free = blocking(move || Ok(byline_durable::free_space(&dir))).await?;
