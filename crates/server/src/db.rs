@@ -31,6 +31,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "20261207150000_editorial",
         include_str!("../migrations/20261207150000_editorial.sql"),
     ),
+    (
+        "20261213090000_s3_uploads",
+        include_str!("../migrations/20261213090000_s3_uploads.sql"),
+    ),
 ];
 
 /// Opens (creating if needed) the database and brings its schema up to date.

@@ -20,6 +20,7 @@ pub mod front;
 pub mod html;
 pub mod openapi;
 pub mod ops;
+pub mod parts;
 pub mod previews;
 pub mod published;
 pub mod storage;
@@ -34,7 +35,7 @@ use axum::body::{Body, Bytes};
 use axum::routing::{get, post, put};
 use byline_protocol::ErrorCode;
 use object_store::ObjectStore;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 pub use auth::RateLimiter;
 pub use error::{Result, ServerError};
@@ -145,11 +146,6 @@ impl AppState {
         let data_dir = data_dir.canonicalize()?;
         let conn = db::open(&data_dir.join("byline.db"))?;
         let stores = storage::open(&config, &data_dir)?;
-        sweep_orphan_parts(&conn, &data_dir.join("uploads"))?;
-        let expired = ops::expire_uploads(&conn, &data_dir.join("uploads"), config.upload_expiry)?;
-        if expired > 0 {
-            tracing::info!(expired, "stale uploads removed at start");
-        }
         let (changes, _) = tokio::sync::watch::channel(feed::last_cursor(&conn)?);
         let (stopping, _) = tokio::sync::watch::channel(false);
         let limiter = RateLimiter::new(config.rate_burst, config.rate_per_sec);
@@ -260,26 +256,6 @@ pub async fn blocking<T: Send + 'static>(
             format!("blocking task did not finish: {e}"),
         )),
     }
-}
-
-/// Removes part files that no upload row owns (left by a crash between discarding the row and
-/// the file), so the uploads directory cannot grow without bound.
-fn sweep_orphan_parts(conn: &Connection, dir: &Path) -> Result<()> {
-    for entry in std::fs::read_dir(dir)?.flatten() {
-        let name = entry.file_name();
-        let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".part")) else {
-            continue;
-        };
-        let known = conn
-            .query_row("SELECT 1 FROM uploads WHERE id = ?1", [id], |_| Ok(()))
-            .optional()?
-            .is_some();
-        if !known {
-            tracing::info!(file = %entry.path().display(), "removing orphaned part file");
-            std::fs::remove_file(entry.path())?;
-        }
-    }
-    Ok(())
 }
 
 /// Reads a request body up to `limit` bytes; beyond it answers 413 `too_large` (as JSON, unlike

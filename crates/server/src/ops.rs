@@ -4,7 +4,6 @@
 //! upload bytes only while the user's unfinished uploads stay under their cap and the blob
 //! store's filesystem keeps its minimum free space.
 
-use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use axum::Json;
@@ -12,9 +11,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use byline_protocol::ErrorCode;
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
 use crate::error::{Result, ServerError};
+use crate::parts::Parts;
 use crate::{AppState, Router, blocking};
 
 /// `GET /health`: the process is alive and answering. No I/O, so a load balancer's probe costs
@@ -79,46 +79,56 @@ fn sweep_interval(expiry: Duration) -> Duration {
 async fn sweep_periodically(state: AppState) {
     let every = sweep_interval(state.config().upload_expiry);
     loop {
-        tokio::time::sleep(every).await;
-        let st = state.clone();
-        let swept = blocking(move || {
-            let (dir, expiry) = (st.uploads_dir(), st.config().upload_expiry);
-            st.with_db(|c| expire_uploads(c, &dir, expiry))
-        })
-        .await;
-        if let Err(e) = swept {
-            tracing::warn!(error = %e, "sweeping stale uploads failed; trying again later");
+        match expire_uploads(&state).await {
+            Ok(0) => {}
+            Ok(expired) => tracing::info!(expired, "stale uploads removed"),
+            Err(e) => {
+                tracing::warn!(error = %e, "sweeping stale uploads failed; trying again later")
+            }
         }
+        tokio::time::sleep(every).await;
     }
 }
 
-/// Removes every upload (row and part file) that has taken no bytes for `expiry`: its last
-/// activity is its part file's modification time, or its creation when the file is gone.
-/// Returns how many expired.
-pub fn expire_uploads(c: &Connection, dir: &Path, expiry: Duration) -> Result<usize> {
-    let now = SystemTime::now();
-    let rows = c
-        .prepare("SELECT id, created_at FROM uploads")?
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut expired = 0;
-    for (id, created_at) in rows {
-        let part = dir.join(format!("{id}.part"));
-        let created = chrono::DateTime::parse_from_rfc3339(&created_at)
+/// The sweep a server runs at its start and then periodically: removes the bytes of uploads
+/// no row owns any more, then every upload (bytes and row) that has taken no bytes for the
+/// expiry: its last activity is its part file's modification time (files) or its last committed
+/// PATCH (S3), else its creation. On S3 this aborts its multipart upload and deletes its
+/// leftover. Returns how many expired.
+pub async fn expire_uploads(state: &AppState) -> Result<usize> {
+    let parts = Parts::of(state);
+    parts.sweep_orphans(state).await?;
+    let rows = state
+        .read(|c| {
+            Ok(c.prepare("SELECT id, created_at, updated_at FROM uploads")?
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await?;
+    let time = |t: &str| {
+        chrono::DateTime::parse_from_rfc3339(t)
             .map(SystemTime::from)
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        let last = std::fs::metadata(&part)
-            .and_then(|m| m.modified())
-            .map_or(created, |m| m.max(created));
+            .unwrap_or(SystemTime::UNIX_EPOCH)
+    };
+    let (now, expiry) = (SystemTime::now(), state.config().upload_expiry);
+    let mut expired = 0;
+    for (id, created_at, updated_at) in rows {
+        let last = parts
+            .last_activity(&id, time(&created_at), updated_at.as_deref().map(time))
+            .await;
+        let Ok(uid) = uuid::Uuid::parse_str(&id) else {
+            continue;
+        };
         if now.duration_since(last).unwrap_or_default() < expiry {
             continue;
         }
-        c.execute("DELETE FROM uploads WHERE id = ?1", params![id])?;
-        match std::fs::remove_file(&part) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e.into()),
-        }
+        crate::blobs::remove_upload(state, &uid).await?;
         tracing::info!(upload = %id, "stale upload expired");
         expired += 1;
     }

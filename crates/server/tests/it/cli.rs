@@ -97,10 +97,13 @@ async fn user_add_prints_a_token_the_server_accepts_and_sigterm_stops_it_cleanly
         "the token itself is not stored"
     );
 
+    let (blobs, env) = crate::process_blobs();
     let mut child = KillOnDrop(
         Command::new(BIN)
             .args(["--listen", "127.0.0.1:0", "--data-dir"])
             .arg(&data)
+            .args(&blobs)
+            .envs(env)
             .stderr(Stdio::piped())
             .spawn()
             .expect("serve"),

@@ -120,12 +120,10 @@ async fn a_photo_uploaded_in_two_chunks_is_verified_stored_and_served_with_its_s
         StatusCode::NOT_FOUND,
         "an uploaded photo is not public before its metadata (and GPS policy) went through"
     );
-    let list: Vec<_> = std::fs::read_dir(f.data_dir().join("uploads"))
-        .unwrap()
-        .collect();
-    assert!(
-        list.is_empty(),
-        "the part file is gone once the blob is stored"
+    assert_eq!(
+        f.stored("uploads").await,
+        Vec::<String>::new(),
+        "the upload's bytes (part file, or parts and leftover in the bucket) are gone once the blob is stored"
     );
     let batch = vec![
         BlobRef {
