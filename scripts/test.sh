@@ -37,6 +37,8 @@ AARCH64_APPLE_DARWIN_TURBOJPEG_SOURCE=explicit AARCH64_APPLE_DARWIN_TURBOJPEG_LI
   cargo clippy --workspace --all-targets --target aarch64-apple-darwin --locked -- -D warnings
 step "workspace tests (crates, tests/sync against real server processes)"
 cargo test --workspace --locked
+step "server suite again with its blobs on S3 (a throwaway Garage the test kit starts)"
+BYLINE_TEST_BLOBS=garage cargo test --workspace --locked --test server
 step "desktop: TypeScript bindings up to date"
 cargo build --workspace --bins --examples --locked
 bash scripts/gen-bindings.sh --check

@@ -1,6 +1,10 @@
 //! Byline's newsroom server: versioned articles merged block by block, content-addressed photos
 //! uploaded over tus, published articles as HTML. [`app`] builds the router; `main.rs` runs it.
 //!
+//! Blobs live in the data directory or in an S3 bucket (`storage`, `--blobs`); unfinished uploads
+//! beside them (`parts`: part files, or S3 multipart uploads whose state is in the database, so
+//! a PATCH continues on any replica).
+//!
 //! Blocking work stays off the async workers. SQLite calls (a transaction can wait on fsync or
 //! on `busy_timeout`) and part-file I/O run on tokio's blocking pool ([`blocking`]); a handler
 //! only awaits them. Writes share one connection behind a mutex, as SQLite allows one writer

@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "byline-server", version, about = "Byline newsroom server")]
 struct Cli {
-    /// Directory holding byline.db, blobs/ and uploads/.
+    /// Directory holding byline.db, uploads/ and (unless --blobs names a bucket) blobs/.
     #[arg(
         long,
         env = "BYLINE_DATA_DIR",
@@ -46,7 +46,8 @@ struct Cli {
     /// refused with 429 (413 when it alone is larger).
     #[arg(long, env = "BYLINE_MAX_UPLOAD_IN_FLIGHT_MB", default_value_t = 2048)]
     max_upload_in_flight_mb: u64,
-    /// Uploads are refused with 507 while the blob store's filesystem has fewer free MiB.
+    /// Uploads are refused with 507 while the blob store's filesystem has fewer free MiB (local
+    /// files only; a bucket's space is its store's to manage).
     #[arg(long, env = "BYLINE_MIN_FREE_SPACE_MB", default_value_t = 256)]
     min_free_space_mb: u64,
     /// Where photos live: `files` (DIR/blobs, the default) or `s3://BUCKET[/prefix]`, an

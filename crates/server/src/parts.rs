@@ -193,7 +193,17 @@ impl Parts {
                     return Err(ServerError::ChecksumMismatch("chunk discarded".into()));
                 }
                 let interrupted = chunk.interrupted;
-                let offset = append_s3(state, b, up, st, chunk.data).await?;
+                let offset = match append_s3(state, b, up, st, chunk.data).await {
+                    Ok(o) => o,
+                    // A store error after another writer moved the upload (e.g. completed its
+                    // multipart upload) is that writer's win, not a failure of the store.
+                    Err(e @ ServerError::Store(_)) => match s3_state(state, up).await {
+                        Ok(now) if now.received != claimed => return Err(busy(now.received)),
+                        Err(gone) => return Err(gone),
+                        Ok(_) => return Err(e),
+                    },
+                    Err(e) => return Err(e),
+                };
                 if interrupted {
                     tracing::info!(upload = %up.id, kept = offset - claimed, "chunk interrupted");
                     return Err(ServerError::bad("request body interrupted"));

@@ -27,6 +27,7 @@ fn help_names_the_site_and_upload_flags_and_bad_values_are_refused_with_the_fix(
         "--upload-expiry-hours",
         "--max-upload-in-flight-mb",
         "--min-free-space-mb",
+        "--blobs",
     ] {
         assert!(text.contains(flag), "--help documents {flag}: {text}");
     }
@@ -50,6 +51,22 @@ fn help_names_the_site_and_upload_flags_and_bad_values_are_refused_with_the_fix(
     assert!(
         err.contains("--public-url") && err.contains("https://"),
         "the refusal names the flag and shows a valid value: {err}"
+    );
+    let out = Command::new(BIN)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--blobs",
+            "https://s3.example/photos",
+        ])
+        .arg("--data-dir")
+        .arg(tmp.path())
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("--blobs") && err.contains("s3://BUCKET"),
+        "a blob store that is neither files nor a bucket is refused with the forms to use: {err}"
     );
     let out = Command::new(BIN)
         .args(["--listen", "127.0.0.1:0", "--upload-expiry-hours", "0"])

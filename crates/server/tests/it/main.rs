@@ -11,6 +11,7 @@ mod migrations;
 mod openapi;
 mod ops;
 mod preview;
+mod s3;
 mod site;
 mod tus;
 
@@ -116,11 +117,7 @@ impl Fixture {
                 .filter(|p| root.join(p).is_file())
                 .collect();
         };
-        let mut b = object_store::aws::AmazonS3Builder::new().with_bucket_name(&t.bucket);
-        for (k, v) in &t.settings {
-            b = b.with_config(k.to_ascii_lowercase().parse().expect("an S3 setting"), v);
-        }
-        let s3 = b.build().expect("an S3 client for the fixture");
+        let s3 = bucket_client(t);
         let prefix = object_store::path::Path::from(format!("{}/{under}", t.prefix));
         let mut out: Vec<String> = object_store::ObjectStore::list(&s3, Some(&prefix))
             .map_ok(|m| m.location.as_ref()[prefix.as_ref().len() + 1..].to_owned())
@@ -170,6 +167,15 @@ pub fn process_blobs() -> (Vec<String>, Vec<(String, String)>) {
         }
         _ => (Vec::new(), Vec::new()),
     }
+}
+
+/// An S3 client for `t`'s whole bucket (paths include the fixture's prefix).
+pub fn bucket_client(t: &S3Target) -> object_store::aws::AmazonS3 {
+    let mut b = object_store::aws::AmazonS3Builder::new().with_bucket_name(&t.bucket);
+    for (k, v) in &t.settings {
+        b = b.with_config(k.to_ascii_lowercase().parse().expect("an S3 setting"), v);
+    }
+    b.build().expect("an S3 client for the fixture")
 }
 
 pub fn req(method: &str, uri: &str, token: Option<&str>) -> axum::http::request::Builder {
