@@ -143,10 +143,10 @@ pub struct Inner {
 }
 
 impl AppState {
-    /// Opens (or creates) the data directory (`byline.db`, `uploads/`, and `blobs/` and
-    /// `public/` unless the blobs live in a bucket) and the blob store `config.blobs` names.
+    /// Opens (or creates) the data directory (`byline.db`, and `blobs/`, `public/`, `uploads/`
+    /// unless the blobs live in a bucket) and the blob store `config.blobs` names.
     pub fn open(data_dir: &Path, config: Config) -> Result<AppState> {
-        std::fs::create_dir_all(data_dir.join("uploads"))?;
+        std::fs::create_dir_all(data_dir)?;
         let data_dir = data_dir.canonicalize()?;
         let conn = db::open(&data_dir.join("byline.db"))?;
         let stores = storage::open(&config, &data_dir)?;
