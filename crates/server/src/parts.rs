@@ -49,6 +49,9 @@ pub const PART_SIZE: u64 = 5 << 20;
 /// follows EXIF/XMP/ICC segments, which are far smaller than this in camera files).
 const HEADER_BYTES: usize = 16 << 20;
 
+/// How old unowned bytes must be before the sweep takes them for an orphan's.
+const ORPHAN_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The bucket at the server's prefix.
 pub type Bucket = Arc<PrefixStore<AmazonS3>>;
 
@@ -304,24 +307,36 @@ impl Parts {
 
     /// Removes bytes no upload row owns (left by a crash between discarding the row and the
     /// bytes, or by a writer whose upload was removed under it), so `uploads/` cannot grow
-    /// without bound. Returns how many uploads' leftovers went.
+    /// without bound; bytes younger than [`ORPHAN_AGE`] (or the expiry) are left alone. Returns
+    /// how many uploads' bytes went.
     pub async fn sweep_orphans(&self, state: &AppState) -> Result<usize> {
+        // Only bytes older than a minute (or the expiry, when shorter): a new upload's part
+        // file is made just before its row, and the sweep runs while requests are served.
+        let settled = SystemTime::now() - ORPHAN_AGE.min(state.config().upload_expiry);
         let names: Vec<String> = match self {
             Parts::Files(dir) => {
                 let mut names = Vec::new();
                 let mut rd = tokio::fs::read_dir(dir).await?;
                 while let Some(e) = rd.next_entry().await? {
-                    if let Some(id) = e.file_name().to_str().and_then(|n| n.strip_suffix(".part")) {
+                    let old = e.metadata().await?.modified()? < settled;
+                    let name = e.file_name();
+                    if let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".part"))
+                        && old
+                    {
                         names.push(id.to_owned());
                     }
                 }
                 names
             }
             Parts::S3(b) => {
+                let settled = chrono::DateTime::<chrono::Utc>::from(settled);
                 let mut ids: Vec<String> = b
                     .list(Some(&ObjPath::from("uploads")))
-                    .map_ok(|m| m.location.parts().nth(1).map(|p| p.as_ref().to_owned()))
-                    .try_filter_map(|id| async move { Ok(id) })
+                    .try_filter_map(|m| async move {
+                        Ok((m.last_modified < settled)
+                            .then(|| m.location.parts().nth(1).map(|p| p.as_ref().to_owned()))
+                            .flatten())
+                    })
                     .try_collect()
                     .await?;
                 ids.dedup();

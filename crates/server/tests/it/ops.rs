@@ -182,6 +182,41 @@ async fn a_stale_upload_expires_in_the_sweep_at_start_while_a_recent_one_is_kept
     );
 }
 
+#[tokio::test]
+async fn bytes_no_upload_owns_any_more_are_swept_once_settled_and_fresh_ones_are_kept() {
+    let f = Fixture::with_config(Config {
+        upload_expiry: Duration::from_millis(300),
+        ..Config::default()
+    });
+    let bytes = std::fs::read(fixture_photo("dai-dien.jpg")).unwrap();
+    let (_, loc) = create(&f, &sha_hex(&bytes), bytes.len()).await;
+    let (s, _, _) = patch(&f, &loc, 0, &bytes[..1000], None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    // A crash between removing the upload's row and its bytes.
+    let id = loc.rsplit('/').next().unwrap().to_owned();
+    f.state
+        .with_db(move |c| {
+            c.execute("DELETE FROM upload_parts WHERE upload_id = ?1", [&id])?;
+            Ok(c.execute("DELETE FROM uploads WHERE id = ?1", [&id])?)
+        })
+        .unwrap();
+    let orphaned = f.stored("uploads").await;
+    assert!(!orphaned.is_empty(), "the bytes outlive their row");
+    byline_server::ops::expire_uploads(&f.state).await.unwrap();
+    assert_eq!(
+        f.stored("uploads").await,
+        orphaned,
+        "bytes younger than the grace may belong to an upload whose row is being written"
+    );
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    byline_server::ops::expire_uploads(&f.state).await.unwrap();
+    assert_eq!(
+        f.stored("uploads").await,
+        Vec::<String>::new(),
+        "settled bytes without a row are swept"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_running_server_expires_idle_uploads_periodically() {
     let f = Fixture::with_config(Config {
