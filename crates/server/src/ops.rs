@@ -1,8 +1,9 @@
 //! Running the server: liveness (`/health`, no I/O) and readiness (`/ready`: the database
 //! answers and the blob store takes a write), serving until a shutdown signal while in-flight
-//! requests finish, expiring stale tus uploads (at start and periodically), and admitting new
-//! upload bytes only while the user's unfinished uploads stay under their cap and the blob
-//! store's filesystem keeps its minimum free space.
+//! requests finish, sweeping tus uploads (at start and periodically: orphaned bytes, then
+//! uploads idle past the expiry), and admitting new upload bytes only while the user's
+//! unfinished uploads stay under their cap and a local blob store's filesystem keeps its minimum
+//! free space (a bucket's is not the server's to measure).
 
 use std::time::{Duration, SystemTime};
 
