@@ -144,7 +144,17 @@ async fn user_add_prints_a_token_the_server_accepts_and_sigterm_stops_it_cleanly
         .send()
         .await
         .expect("health");
-    assert_eq!(health.status(), 200, "the server is ready");
+    assert_eq!(health.status(), 200, "the server is alive");
+    let ready = client
+        .get(format!("http://{addr}/ready"))
+        .send()
+        .await
+        .expect("ready");
+    assert_eq!(
+        ready.status(),
+        200,
+        "the database and the blob store (files, or the bucket --blobs names) answer"
+    );
     let feed = client
         .get(format!("http://{addr}/api/articles"))
         .bearer_auth(&token)
