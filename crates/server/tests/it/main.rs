@@ -65,6 +65,12 @@ impl Fixture {
         Some(Fixture::on(config, Some(garage.prefix())))
     }
 
+    /// A fixture on local files whatever `BYLINE_TEST_BLOBS` says, for tests that arrange a
+    /// state through the files themselves.
+    pub fn on_files(config: Config) -> Fixture {
+        Fixture::on(config, None)
+    }
+
     fn on(mut config: Config, s3: Option<S3Target>) -> Fixture {
         if let Some(t) = &s3 {
             config.blobs = t.url().parse().expect("the fixture's bucket URL parses");
