@@ -1,10 +1,10 @@
 //! Photos: content-addressed blobs (SHA-256), the "which do you lack?" batch, resumable uploads
 //! over tus 1.0 (core + creation + checksum + termination), metadata and serving.
 //!
-//! A partial upload is a file `uploads/<uuid>.part` in the data directory whose length *is* the
-//! upload offset; only a completed, hash-verified, header-checked image moves into the object
-//! store under `<sha[0..2]>/<sha>`. No client-supplied string ever becomes a path component.
-//! Part files go through `tokio::fs` and the database through [`AppState::read`]/`write`, so a
+//! An unfinished upload's bytes live where `parts` keeps them (a part file, or an S3 multipart
+//! upload and leftover whose state is in the database); only a completed, hash-verified,
+//! header-checked image becomes a blob under `<sha[0..2]>/<sha>`. No client-supplied string
+//! ever becomes a path component. The database goes through [`AppState::read`]/`write`, so a
 //! slow disk holds up the upload it serves, not the async workers.
 
 use std::sync::Arc;

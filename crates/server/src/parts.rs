@@ -307,7 +307,7 @@ impl Parts {
 
     /// Removes bytes no upload row owns (left by a crash between discarding the row and the
     /// bytes, or by a writer whose upload was removed under it), so `uploads/` cannot grow
-    /// without bound; bytes younger than [`ORPHAN_AGE`] (or the expiry) are left alone. Returns
+    /// without bound; bytes younger than `ORPHAN_AGE` (or the expiry) are left alone. Returns
     /// how many uploads' bytes went.
     pub async fn sweep_orphans(&self, state: &AppState) -> Result<usize> {
         // Only bytes older than a minute (or the expiry, when shorter): a new upload's part
