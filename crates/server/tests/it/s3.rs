@@ -109,6 +109,32 @@ fn upload_row(f: &Fixture, loc: &str) -> (u64, u64, u64, u64) {
         .expect("the upload's row")
 }
 
+/// A client for the fixture's bucket, and the multipart upload (path in the bucket, id) that the
+/// upload at `loc` records.
+fn multipart_of(
+    f: &Fixture,
+    loc: &str,
+) -> (
+    object_store::aws::AmazonS3,
+    object_store::path::Path,
+    String,
+) {
+    let id = loc.rsplit('/').next().unwrap().to_owned();
+    let (key, mp): (String, String) = f
+        .state
+        .with_db(move |c| {
+            Ok(c.query_row(
+                "SELECT multipart_key, multipart_id FROM uploads WHERE id = ?1",
+                [&id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .unwrap();
+    let t = f.s3.as_ref().expect("a fixture on Garage");
+    let path = object_store::path::Path::from(format!("{}/{key}", t.prefix));
+    (bucket_client(t), path, mp)
+}
+
 fn leftovers(objects: &[String]) -> Vec<&String> {
     objects
         .iter()
@@ -334,20 +360,7 @@ async fn expiry_aborts_an_s3_uploads_multipart_upload_and_deletes_its_leftover()
         1,
         "one part is in the multipart upload"
     );
-    let id = loc.rsplit('/').next().unwrap().to_owned();
-    let (key, mp): (String, String) = f
-        .state
-        .with_db(move |c| {
-            Ok(c.query_row(
-                "SELECT multipart_key, multipart_id FROM uploads WHERE id = ?1",
-                [&id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?)
-        })
-        .unwrap();
-    let t = f.s3.as_ref().unwrap();
-    let s3 = bucket_client(t);
-    let path = object_store::path::Path::from(format!("{}/{key}", t.prefix));
+    let (s3, path, mp) = multipart_of(&f, &loc);
     s3.put_part(&path, &mp, 9000, "still open".into())
         .await
         .expect("before expiry the multipart upload takes parts");
@@ -372,4 +385,33 @@ async fn expiry_aborts_an_s3_uploads_multipart_upload_and_deletes_its_leftover()
         "the leftover is gone"
     );
     assert_eq!(head_on(&short, &f, &loc).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tus_delete_aborts_the_multipart_upload_and_deletes_the_leftover() {
+    let Some(f) = Fixture::on_garage(Config::default(), "s3::tus delete") else {
+        return;
+    };
+    let bytes = big_image(8 * MIB);
+    let (_, loc) = create(&f, &sha_hex(&bytes), bytes.len()).await;
+    let (s, _, code) = patch_on(&f.state, &f, &loc, 0, &bytes[..6 * MIB]).await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{code}");
+    let (s3, path, mp) = multipart_of(&f, &loc);
+    s3.put_part(&path, &mp, 9000, "still open".into())
+        .await
+        .expect("before the DELETE the multipart upload takes parts");
+    assert_eq!(leftovers(&f.stored("uploads").await).len(), 1);
+
+    let (s, _, code) = send(&f.state, &f.photographer, "DELETE", &loc, 0, Body::empty()).await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{code}");
+    assert!(
+        s3.put_part(&path, &mp, 9001, "gone".into()).await.is_err(),
+        "the multipart upload was aborted"
+    );
+    assert_eq!(
+        f.stored("uploads").await,
+        Vec::<String>::new(),
+        "the leftover is gone"
+    );
+    assert_eq!(head_on(&f.state, &f, &loc).await.0, StatusCode::NOT_FOUND);
 }
