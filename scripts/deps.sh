@@ -60,6 +60,12 @@ done
 # Desktop E2E: tauri-driver (WebDriver proxy for Tauri apps).
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 
+# Server tests on S3: Garage, an S3-compatible store the test kit starts as a throwaway single
+# node (crates/testkit/src/garage.rs). Built from crates.io: about 10 minutes on 2 cores, once.
+if ! command -v garage >/dev/null && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/garage" ]; then
+  cargo install garage --version 2.5.0 --locked --no-default-features --features bundled-libs,sqlite
+fi
+
 # Desktop UI: Vite/TypeScript toolchain pinned by ui/package-lock.json (Tauri CLI 2.11.5 from npm, matching the tauri crate).
 command -v npm >/dev/null || { echo "deps: npm not found; install Node.js 20+ first" >&2; exit 1; }
 # `npm ci`: exactly the lockfile, which lists every platform's optional native packages (rollup,

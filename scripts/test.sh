@@ -37,8 +37,8 @@ AARCH64_APPLE_DARWIN_TURBOJPEG_SOURCE=explicit AARCH64_APPLE_DARWIN_TURBOJPEG_LI
   cargo clippy --workspace --all-targets --target aarch64-apple-darwin --locked -- -D warnings
 step "workspace tests (crates, tests/sync against real server processes)"
 cargo test --workspace --locked
-step "server suite again on PostgreSQL (a throwaway cluster the tests start)"
-BYLINE_TEST_DATABASE=postgres cargo test --workspace --locked --test server
+step "server suite again on PostgreSQL and Garage (S3): a throwaway cluster and node the test kit starts"
+BYLINE_TEST_DATABASE=postgres BYLINE_TEST_BLOBS=garage cargo test --workspace --locked --test server
 step "desktop: TypeScript bindings up to date"
 cargo build --workspace --bins --examples --locked
 bash scripts/gen-bindings.sh --check

@@ -1,13 +1,12 @@
 //! Photos: content-addressed blobs (SHA-256), the "which do you lack?" batch, resumable uploads
 //! over tus 1.0 (core + creation + checksum + termination), metadata and serving.
 //!
-//! A partial upload is a file `uploads/<uuid>.part` in the data directory whose length *is* the
-//! upload offset; only a completed, hash-verified, header-checked image moves into the object
-//! store under `<sha[0..2]>/<sha>`. No client-supplied string ever becomes a path component.
-//! Part files go through `tokio::fs` and the database through [`AppState::read`]/`write`, so a
+//! An unfinished upload's bytes live where `parts` keeps them (a part file, or an S3 multipart
+//! upload and leftover whose state is in the database); only a completed, hash-verified,
+//! header-checked image becomes a blob under `<sha[0..2]>/<sha>`. No client-supplied string
+//! ever becomes a path component. The database goes through [`AppState::read`]/`write`, so a
 //! slow disk holds up the upload it serves, not the async workers.
 
-use std::io::{Read, Seek};
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -18,15 +17,15 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use byline_protocol::ErrorCode;
 use byline_protocol::sync::{BlobBatchResponse, BlobRef, PhotoInfo, PhotoMeta, is_sha256_hex};
-use futures_util::StreamExt;
 use object_store::{ObjectStore, ObjectStoreExt};
 use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt;
 
 use crate::auth::Auth;
 use crate::db::{Role, now_rfc3339};
 use crate::error::{Result, ServerError};
+use crate::parts::{Parts, Upload};
 use crate::sql::Conn;
+use crate::storage::{Area, blob_path, put_blob};
 use crate::{AppState, args, parse_json, published, read_body};
 
 const TUS: &str = "1.0.0";
@@ -37,10 +36,6 @@ pub(crate) fn check_sha(sha: &str) -> Result<()> {
     } else {
         Err(ServerError::bad("expected a lowercase hex SHA-256"))
     }
-}
-
-fn blob_path(sha: &str) -> object_store::path::Path {
-    object_store::path::Path::from(format!("{}/{sha}", &sha[..2]))
 }
 
 fn blob_known(c: &Conn, sha: &str) -> Result<bool> {
@@ -160,19 +155,6 @@ fn metadata_sha(headers: &HeaderMap) -> Result<String> {
     ))
 }
 
-fn part_path(state: &AppState, id: &uuid::Uuid) -> std::path::PathBuf {
-    // The file name is the server's own UUID, re-formatted, never the client's string.
-    state
-        .uploads_dir()
-        .join(format!("{}.part", id.hyphenated()))
-}
-
-struct Upload {
-    id: uuid::Uuid,
-    sha256: String,
-    length: u64,
-}
-
 async fn load_upload(state: &AppState, id: &str) -> Result<Upload> {
     let uid = uuid::Uuid::parse_str(id).map_err(|_| ServerError::not_found("no such upload"))?;
     let row: Option<(String, u64)> = state
@@ -218,22 +200,28 @@ pub async fn tus_create(
     let id = uuid::Uuid::now_v7();
     let (row_sha, user) = (sha.clone(), auth.0.name.clone());
     let cap = state.config().max_in_flight_per_user;
-    let part = part_path(&state, &id);
-    state
+    // The bytes' home before its row: a crash between leaves an orphan the sweep removes.
+    let parts = Parts::of(&state);
+    let multipart = parts.begin(&id).await?;
+    let row = state
         .write(move |c| {
             // The writers' lock: two concurrent creations cannot both slip under the cap.
             let tx = c.write_tx()?;
             crate::ops::check_in_flight(&tx, &user, length, cap)?;
-            // The part file before its row: a crash between leaves an orphan the start sweeps.
-            std::fs::File::create(&part)?;
+            let (key, mp) = multipart.unzip();
             tx.execute(
-                "INSERT INTO uploads (id, sha256, length, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                args![id.to_string(), row_sha, length, user, now_rfc3339()],
+                "INSERT INTO uploads (id, sha256, length, created_by, created_at, multipart_key, multipart_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                args![id.to_string(), row_sha, length, user, now_rfc3339(), key, mp],
             )?;
             tx.commit()?;
             Ok(())
         })
-        .await?;
+        .await;
+    if let Err(e) = row {
+        let _ = parts.discard(&state, &id).await;
+        return Err(e);
+    }
     tracing::info!(upload = %id, %sha, length, user = %auth.0.name, "upload created");
     let mut r = StatusCode::CREATED.into_response();
     let loc = format!("/api/uploads/{id}");
@@ -248,17 +236,10 @@ pub async fn tus_create(
     Ok(r)
 }
 
-async fn offset_of(state: &AppState, up: &Upload) -> Result<u64> {
-    Ok(tokio::fs::metadata(part_path(state, &up.id))
-        .await
-        .map(|m| m.len())
-        .unwrap_or(0))
-}
-
 /// `HEAD /api/uploads/{id}`: the offset to resume from.
 pub async fn tus_head(
     State(state): State<AppState>,
-    _auth: Auth,
+    auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Response> {
     let up = load_upload(&state, &id).await?;
@@ -266,8 +247,14 @@ pub async fn tus_head(
     // still be draining on this side. Waiting for that writer (briefly) reports the offset it
     // ends at, so the resumed PATCH is not refused with 409 and sent again and again.
     let lock = lock_for(&state, &up.id);
-    let _settled = tokio::time::timeout(std::time::Duration::from_secs(10), lock.lock()).await;
-    let offset = offset_of(&state, &up).await?;
+    let settled = tokio::time::timeout(std::time::Duration::from_secs(10), lock.lock()).await;
+    let offset = Parts::of(&state).offset(&state, &up).await?;
+    if offset == up.length && settled.is_ok() {
+        // Every byte arrived but the upload was not finished (a server killed between its last
+        // commit and the blob's row, here or on another replica). A client that reads a full
+        // offset sends nothing more, so finishing falls to this request; it is idempotent.
+        finalize(&state, &up, &auth.0.name).await?;
+    }
     let mut r = StatusCode::OK.into_response();
     let h = r.headers_mut();
     h.insert("upload-offset", HeaderValue::from(offset));
@@ -344,63 +331,15 @@ pub async fn tus_patch(
             "another request is writing this upload",
         ));
     };
-    let path = part_path(&state, &up.id);
-    let start = offset_of(&state, &up).await?;
-    if claimed != start {
-        return Err(ServerError::new(
-            ErrorCode::Conflict,
-            format!("Upload-Offset is {start}, not {claimed}"),
-        ));
-    }
-    let mut file = tokio::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .await?;
-    let mut hasher = Sha256::new();
-    let mut written: u64 = 0;
-    let limit = state.config().chunk_limit as u64;
-    let mut stream = body.into_data_stream();
-    while let Some(frame) = stream.next().await {
-        let data = match frame {
-            Ok(d) => d,
-            Err(e) => {
-                // The client went away: keep what arrived so the resume starts after it.
-                file.flush().await?;
-                file.sync_data().await?;
-                tracing::info!(upload = %up.id, kept = written, error = %e, "chunk interrupted");
-                return Err(ServerError::bad("request body interrupted"));
-            }
-        };
-        let len = data.len() as u64;
-        if written + len > limit {
-            file.set_len(start).await?;
-            return Err(ServerError::new(
-                ErrorCode::TooLarge,
-                format!("a chunk may carry at most {limit} bytes"),
-            ));
-        }
-        if start + written + len > up.length {
-            file.set_len(start).await?;
-            return Err(ServerError::new(
-                ErrorCode::TooLarge,
-                "chunk goes past Upload-Length",
-            ));
-        }
-        file.write_all(&data).await?;
-        hasher.update(&data);
-        written += len;
-    }
-    if let Some(want) = checksum
-        && hasher.finalize().as_slice() != want.as_slice()
-    {
-        file.set_len(start).await?;
-        return Err(ServerError::ChecksumMismatch("chunk discarded".into()));
-    }
-    // flush surfaces a failed background write, which sync_data would not report.
-    file.flush().await?;
-    file.sync_data().await?;
-    drop(file);
-    let offset = start + written;
+    let parts = Parts::of(&state);
+    let start = parts.offset(&state, &up).await?;
+    let offset = if claimed == start && start == up.length {
+        // Complete already: an earlier finalize stopped half-way (a crash, a lost store); it
+        // is safe to run again.
+        start
+    } else {
+        parts.append(&state, &up, claimed, body, checksum).await?
+    };
     if offset == up.length {
         finalize(&state, &up, &_auth.0.name).await?;
     }
@@ -415,11 +354,22 @@ pub async fn tus_patch(
 }
 
 async fn discard(state: &AppState, up: &Upload) -> Result<()> {
-    let _ = tokio::fs::remove_file(part_path(state, &up.id)).await;
-    let id = up.id.to_string();
-    state
-        .write(move |c| c.execute("DELETE FROM uploads WHERE id = ?1", args![id]))
-        .await?;
+    remove_upload(state, &up.id).await
+}
+
+/// Removes an upload: its bytes (`parts`, which reads the row to find them), then its row.
+pub(crate) async fn remove_upload(state: &AppState, id: &uuid::Uuid) -> Result<()> {
+    Parts::of(state).discard(state, id).await?;
+    let id = id.to_string();
+    state.write(move |c| delete_upload_rows(c, &id)).await
+}
+
+/// Deletes an upload's row and its S3 parts' rows, in one transaction.
+fn delete_upload_rows(c: &mut Conn, id: &str) -> Result<()> {
+    let tx = c.write_tx()?;
+    tx.execute("DELETE FROM upload_parts WHERE upload_id = ?1", args![id])?;
+    tx.execute("DELETE FROM uploads WHERE id = ?1", args![id])?;
+    tx.commit()?;
     Ok(())
 }
 
@@ -468,46 +418,20 @@ pub fn sniff_image(bytes: &[u8], max_pixels: u64) -> Result<(&'static str, u32, 
     ))
 }
 
-/// Writes a content-addressed file where the `LocalFileSystem` store rooted at `root` serves it
-/// (`root/ab/abcd…`), durably, before the row naming it commits. Not `ObjectStore::put`: its
-/// local backend renames without any fsync, so after a power cut a committed row could name a
-/// missing or empty file.
-async fn put_durable(root: std::path::PathBuf, sha: &str, bytes: Vec<u8>) -> Result<()> {
-    let dir = root.join(&sha[..2]);
-    let path = dir.join(sha);
-    tokio::task::spawn_blocking(move || {
-        std::fs::create_dir_all(&dir)?;
-        byline_durable::write(&path, &bytes)
-    })
-    .await
-    .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
-    Ok(())
-}
-
-/// Verifies a complete upload and moves it into the blob store; any failure discards it.
+/// Verifies a complete upload (whole-file SHA-256, then the image header) and only then makes
+/// it a blob: bytes at the content-addressed key first, the row naming them after. Any failure
+/// of the check discards the upload, and nothing of it becomes visible.
 async fn finalize(state: &AppState, up: &Upload, user: &str) -> Result<()> {
-    let path = part_path(state, &up.id);
-    let capacity = usize::try_from(up.length).unwrap_or(0);
-    // Reading and hashing a large photo is CPU and disk work: keep it off the async workers.
-    let (bytes, actual) =
-        tokio::task::spawn_blocking(move || -> std::io::Result<(Vec<u8>, String)> {
-            let mut bytes = Vec::with_capacity(capacity);
-            let mut f = std::fs::File::open(&path)?;
-            f.rewind()?;
-            f.read_to_end(&mut bytes)?;
-            let actual = hex::encode(Sha256::digest(&bytes));
-            Ok((bytes, actual))
-        })
-        .await
-        .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
-    if actual != up.sha256 {
+    let parts = Parts::of(state);
+    let assembled = parts.assemble(state, up).await?;
+    if assembled.sha256 != up.sha256 {
         discard(state, up).await?;
         return Err(ServerError::ChecksumMismatch(format!(
-            "the upload's SHA-256 is {actual}, not the declared {}; upload discarded",
-            up.sha256
+            "the upload's SHA-256 is {}, not the declared {}; upload discarded",
+            assembled.sha256, up.sha256
         )));
     }
-    let (ct, w, h) = match sniff_image(&bytes, state.config().max_pixels) {
+    let (ct, w, h) = match sniff_image(&assembled.head, state.config().max_pixels) {
         Ok(v) => v,
         Err(e) => {
             discard(state, up).await?;
@@ -515,8 +439,8 @@ async fn finalize(state: &AppState, up: &Upload, user: &str) -> Result<()> {
         }
     };
     if !blob_exists(state, &up.sha256).await? {
-        let size = bytes.len() as u64;
-        put_durable(state.inner.data_dir.join("blobs"), &up.sha256, bytes).await?;
+        let size = assembled.size;
+        parts.publish(state, assembled, &up.sha256).await?;
         let (sha, user) = (up.sha256.clone(), user.to_string());
         state
             .write(move |c| {
@@ -625,7 +549,7 @@ pub async fn put_meta(
             let public_sha = hex::encode(Sha256::digest(&copy));
             // Content-addressed, so writing it again is harmless; a crash before the row
             // commits leaves an unreferenced file, never a row without its file.
-            put_durable(state.inner.data_dir.join("public"), &public_sha, copy).await?;
+            put_blob(&state, Area::Public, &public_sha, copy).await?;
             Some(public_sha)
         }
         None => None,

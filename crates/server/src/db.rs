@@ -33,14 +33,24 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "20261207150000_editorial",
         include_str!("../migrations/20261207150000_editorial.sql"),
     ),
+    (
+        "20261213090000_s3_uploads",
+        include_str!("../migrations/20261213090000_s3_uploads.sql"),
+    ),
 ];
 
 /// The PostgreSQL schema, the same tables as [`MIGRATIONS`] builds on SQLite (a test compares
 /// the two), in PostgreSQL's types. Never edit one that shipped: add a new file.
-pub const PG_MIGRATIONS: &[(&str, &str)] = &[(
-    "20261213100000_init",
-    include_str!("../migrations/postgres/20261213100000_init.sql"),
-)];
+pub const PG_MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "20261213100000_init",
+        include_str!("../migrations/postgres/20261213100000_init.sql"),
+    ),
+    (
+        "20261213110000_s3_uploads",
+        include_str!("../migrations/postgres/20261213110000_s3_uploads.sql"),
+    ),
+];
 
 /// Where the server keeps its database (`--database`).
 #[derive(Clone, PartialEq, Eq)]

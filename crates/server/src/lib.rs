@@ -1,6 +1,10 @@
 //! Byline's newsroom server: versioned articles merged block by block, content-addressed photos
 //! uploaded over tus, published articles as HTML. [`app`] builds the router; `main.rs` runs it.
 //!
+//! Blobs live in the data directory or in an S3 bucket (`storage`, `--blobs`); unfinished uploads
+//! beside them (`parts`: part files, or S3 multipart uploads whose state is in the database, so
+//! a PATCH continues on any replica).
+//!
 //! Blocking work stays off the async workers. Database calls (a transaction can wait on fsync,
 //! on `busy_timeout` or on PostgreSQL's writers' lock) and part-file I/O run on tokio's blocking
 //! pool ([`blocking`]); a handler only awaits them. The database is SQLite (the embedded
@@ -20,10 +24,12 @@ pub mod front;
 pub mod html;
 pub mod openapi;
 pub mod ops;
+pub mod parts;
 pub mod pool;
 pub mod previews;
 pub mod published;
 pub mod sql;
+pub mod storage;
 pub mod versions;
 pub mod workflow;
 
@@ -38,7 +44,6 @@ use byline_protocol::ErrorCode;
 pub use db::DatabaseUrl;
 pub use error::{Result, ServerError};
 use object_store::ObjectStore;
-use object_store::local::LocalFileSystem;
 pub use sql::Conn;
 
 /// Tunables; tests lower them to exercise the limits quickly.
@@ -65,8 +70,14 @@ pub struct Config {
     pub upload_expiry: std::time::Duration,
     /// Most bytes one user's unfinished uploads may declare together.
     pub max_in_flight_per_user: u64,
-    /// Uploads are refused (507) while the blob store's filesystem has less free space.
+    /// Uploads are refused (507) while the blob store's filesystem has less free space (files
+    /// only: a bucket's free space is not the server's to measure).
     pub min_free_space: u64,
+    /// Where blobs live (`--blobs`): the data directory's files, or an S3 bucket.
+    pub blobs: storage::BlobsUrl,
+    /// `AWS_*` settings (as the variables are named) applied over the environment's when the
+    /// blobs live in a bucket: for tests and embedding, which cannot set a process's variables.
+    pub s3_settings: Vec<(String, String)>,
     /// The server's public address (`https://tin.example.vn`), for the feed's links and related
     /// stories; `None`: taken from each request's `Host`.
     pub public_url: Option<String>,
@@ -97,6 +108,8 @@ impl Default for Config {
             max_in_flight_per_user: 2 << 30,
             min_free_space: 256 << 20,
             database: DatabaseUrl::Sqlite,
+            blobs: storage::BlobsUrl::Files,
+            s3_settings: Vec::new(),
         }
     }
 }
@@ -112,10 +125,12 @@ pub struct Inner {
     /// and [`AppState::read`]) or outside a runtime (setup, tests).
     pub pool: pool::Pool,
     pub data_dir: PathBuf,
-    /// Where finished, verified blobs live (local files by default; S3 later is configuration).
+    /// Where finished, verified blobs live (`storage`: local files or an S3 bucket).
     pub store: Arc<dyn ObjectStore>,
     /// The public copies of photos (see `published`), also named by their SHA-256.
     pub public: Arc<dyn ObjectStore>,
+    /// The S3 bucket at its prefix (`--blobs s3://…`), where unfinished uploads live too.
+    pub bucket: Option<Arc<object_store::prefix::PrefixStore<object_store::aws::AmazonS3>>>,
     pub config: Config,
     pub limiter: RateLimiter,
     /// Idempotency keys whose first request is still running (a concurrent retry gets 409).
@@ -131,25 +146,15 @@ pub struct Inner {
 }
 
 impl AppState {
-    /// Opens (or creates) the data directory (`blobs/`, `public/`, `uploads/`, and `byline.db`
-    /// unless the database is PostgreSQL) and migrates the database.
+    /// Opens (or creates) the data directory (`byline.db` unless the database is PostgreSQL;
+    /// `blobs/`, `public/`, `uploads/` unless the blobs live in a bucket), migrates the database
+    /// and opens the blob store `config.blobs` names.
     pub fn open(data_dir: &Path, config: Config) -> Result<AppState> {
-        std::fs::create_dir_all(data_dir.join("blobs"))?;
-        std::fs::create_dir_all(data_dir.join("public"))?;
-        std::fs::create_dir_all(data_dir.join("uploads"))?;
+        std::fs::create_dir_all(data_dir)?;
         let data_dir = data_dir.canonicalize()?;
         let pool = pool::Pool::open(&config.database, &data_dir)?;
-        let store = LocalFileSystem::new_with_prefix(data_dir.join("blobs"))?;
-        let public = LocalFileSystem::new_with_prefix(data_dir.join("public"))?;
-        let uploads = data_dir.join("uploads");
-        let last = pool.with_writer(|conn| {
-            sweep_orphan_parts(conn, &uploads)?;
-            let expired = ops::expire_uploads(conn, &uploads, config.upload_expiry)?;
-            if expired > 0 {
-                tracing::info!(expired, "stale uploads removed at start");
-            }
-            feed::last_cursor(conn)
-        })?;
+        let stores = storage::open(&config, &data_dir)?;
+        let last = pool.with_writer(|conn| feed::last_cursor(conn))?;
         let (changes, _) = tokio::sync::watch::channel(last);
         let (stopping, _) = tokio::sync::watch::channel(false);
         let limiter = RateLimiter::new(config.rate_burst, config.rate_per_sec);
@@ -157,8 +162,9 @@ impl AppState {
             inner: Arc::new(Inner {
                 pool,
                 data_dir,
-                store: Arc::new(store),
-                public: Arc::new(public),
+                store: stores.store,
+                public: stores.public,
+                bucket: stores.bucket,
                 config,
                 limiter,
                 in_flight: Mutex::new(HashSet::new()),
@@ -234,25 +240,6 @@ pub async fn blocking<T: Send + 'static>(
             format!("blocking task did not finish: {e}"),
         )),
     }
-}
-
-/// Removes part files that no upload row owns (left by a crash between discarding the row and
-/// the file), so the uploads directory cannot grow without bound.
-fn sweep_orphan_parts(conn: &Conn, dir: &Path) -> Result<()> {
-    for entry in std::fs::read_dir(dir)?.flatten() {
-        let name = entry.file_name();
-        let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".part")) else {
-            continue;
-        };
-        let known = conn
-            .query_opt("SELECT 1 FROM uploads WHERE id = ?1", args![id])?
-            .is_some();
-        if !known {
-            tracing::info!(file = %entry.path().display(), "removing orphaned part file");
-            std::fs::remove_file(entry.path())?;
-        }
-    }
-    Ok(())
 }
 
 /// Reads a request body up to `limit` bytes; beyond it answers 413 `too_large` (as JSON, unlike

@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "byline-server", version, about = "Byline newsroom server")]
 struct Cli {
-    /// Directory holding byline.db, blobs/ and uploads/.
+    /// Directory holding byline.db, uploads/ and (unless --blobs names a bucket) blobs/.
     #[arg(
         long,
         env = "BYLINE_DATA_DIR",
@@ -55,9 +55,15 @@ struct Cli {
     /// fields, target) for a log collector.
     #[arg(long, env = "BYLINE_LOG_FORMAT", global = true, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
-    /// Uploads are refused with 507 while the blob store's filesystem has fewer free MiB.
+    /// Uploads are refused with 507 while the blob store's filesystem has fewer free MiB (local
+    /// files only; a bucket's space is its store's to manage).
     #[arg(long, env = "BYLINE_MIN_FREE_SPACE_MB", default_value_t = 256)]
     min_free_space_mb: u64,
+    /// Where photos live: `files` (DIR/blobs, the default) or `s3://BUCKET[/prefix]`, an
+    /// S3-compatible bucket configured by AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY, AWS_REGION (and AWS_ALLOW_HTTP=true for an http:// endpoint).
+    #[arg(long, env = "BYLINE_BLOBS", default_value = "files")]
+    blobs: byline_server::storage::BlobsUrl,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -132,6 +138,7 @@ fn serve(cli: Cli) -> anyhow::Result<()> {
         max_in_flight_per_user: cli.max_upload_in_flight_mb << 20,
         min_free_space: cli.min_free_space_mb << 20,
         database: cli.database.clone(),
+        blobs: cli.blobs.clone(),
         ..Config::default()
     };
     let state = AppState::open(&cli.data_dir, config).context("opening the data directory")?;
@@ -141,7 +148,7 @@ fn serve(cli: Cli) -> anyhow::Result<()> {
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(cli.listen).await?;
         let addr = listener.local_addr()?;
-        tracing::info!(%addr, data_dir = %cli.data_dir.display(), "listening");
+        tracing::info!(%addr, data_dir = %cli.data_dir.display(), blobs = %cli.blobs, "listening");
         // One line on stdout, so scripts and tests that ask for port 0 learn the real one.
         println!("listening on http://{addr}");
         std::io::Write::flush(&mut std::io::stdout())?;

@@ -118,13 +118,13 @@ pub fn document() -> Value {
         "/api/uploads": {
           "options": {"summary": "tus capabilities", "responses": {"204": {"description": "Tus-Version, Tus-Extension, Tus-Max-Size, Tus-Checksum-Algorithm"}}},
           "post": op("tus creation", &json!({"parameters": [hdr("Tus-Resumable", "1.0.0", true), hdr("Upload-Length", "total bytes", true), hdr("Upload-Metadata", "sha256 <base64 of hex digest>", true)],
-            "responses": {"201": {"description": "created; Location: /api/uploads/{id}; Upload-Expires: removed if idle until then"}, "400": err("bad metadata"), "412": err("tus version"), "413": err("over Tus-Max-Size or alone over the per-user in-flight cap"), "429": err("the user's unfinished uploads would exceed the in-flight cap"), "507": err("disk_full: the blob store is below its minimum free space")}}))
+            "responses": {"201": {"description": "created; Location: /api/uploads/{id}; Upload-Expires: removed if idle until then"}, "400": err("bad metadata"), "412": err("tus version"), "413": err("over Tus-Max-Size or alone over the per-user in-flight cap"), "429": err("the user's unfinished uploads would exceed the in-flight cap"), "507": err("disk_full: the blob store (local files) is below its minimum free space")}}))
         },
         "/api/uploads/{id}": {
           "head": op("current offset", &json!({"parameters": [path_param("id")], "responses": {"200": {"description": "Upload-Offset, Upload-Length, Cache-Control: no-store"}, "404": err("no such upload")}})),
           "patch": op("append a chunk", &json!({"parameters": [path_param("id"), hdr("Tus-Resumable", "1.0.0", true), hdr("Upload-Offset", "must equal the server's offset", true), hdr("Upload-Checksum", "sha256 <base64>", false)],
             "requestBody": {"required": true, "content": {"application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
-            "responses": {"204": {"description": "appended; Upload-Offset; Upload-Expires while unfinished"}, "409": err("offset mismatch or upload busy"), "413": err("chunk too large or image over the pixel limit"), "415": err("wrong Content-Type or not an image"), "460": err("checksum mismatch; chunk or upload discarded"), "507": err("disk_full: the blob store is below its minimum free space")}})),
+            "responses": {"204": {"description": "appended; Upload-Offset; Upload-Expires while unfinished"}, "409": err("offset mismatch or upload busy"), "413": err("chunk too large or image over the pixel limit"), "415": err("wrong Content-Type or not an image"), "460": err("checksum mismatch; chunk or upload discarded"), "507": err("disk_full: the blob store (local files) is below its minimum free space")}})),
           "delete": op("tus termination", &json!({"parameters": [path_param("id")], "responses": {"204": {"description": "terminated"}}}))
         },
         "/api/photos/{sha}/meta": {

@@ -1,10 +1,10 @@
 //! Running the server: liveness (`/health`, no I/O) and readiness (`/ready`: the database
 //! answers and the blob store takes a write), serving until a shutdown signal while in-flight
-//! requests finish, expiring stale tus uploads (at start and periodically), and admitting new
-//! upload bytes only while the user's unfinished uploads stay under their cap and the blob
-//! store's filesystem keeps its minimum free space.
+//! requests finish, sweeping tus uploads (at start and periodically: orphaned bytes, then
+//! uploads idle past the expiry), and admitting new upload bytes only while the user's
+//! unfinished uploads stay under their cap and a local blob store's filesystem keeps its minimum
+//! free space (a bucket's is not the server's to measure).
 
-use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use crate::args;
@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use byline_protocol::ErrorCode;
 
 use crate::error::{Result, ServerError};
+use crate::parts::Parts;
 use crate::{AppState, Router, blocking};
 
 /// `GET /health`: the process is alive and answering. No I/O, so a load balancer's probe costs
@@ -32,13 +33,10 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         .await;
     let reason = match db {
         Err(e) => Some(format!("the database does not answer: {e}")),
-        Ok(()) => {
-            let dir = state.inner.data_dir.join("blobs");
-            blocking(move || probe_write(&dir))
-                .await
-                .err()
-                .map(|e| format!("the blob store does not take writes: {e}"))
-        }
+        Ok(()) => crate::storage::probe(&state)
+            .await
+            .err()
+            .map(|e| format!("the blob store does not take writes: {e}")),
     };
     match reason {
         None => Json(serde_json::json!({"ready": true})).into_response(),
@@ -51,21 +49,6 @@ pub async fn ready(State(state): State<AppState>) -> Response {
                 .into_response()
         }
     }
-}
-
-/// Writes, syncs and removes a small file in `dir`.
-fn probe_write(dir: &Path) -> Result<()> {
-    let path = dir.join(format!(".ready-{}", uuid::Uuid::now_v7()));
-    let out = std::fs::write(&path, b"ready")
-        .and_then(|()| std::fs::File::open(&path)?.sync_all())
-        .map_err(|e| {
-            ServerError::from(std::io::Error::new(
-                e.kind(),
-                format!("{}: {e}", dir.display()),
-            ))
-        });
-    let _ = std::fs::remove_file(&path);
-    out
 }
 
 /// Serves `router` on `listener` until `signal` resolves, then stops accepting connections,
@@ -98,47 +81,51 @@ fn sweep_interval(expiry: Duration) -> Duration {
 async fn sweep_periodically(state: AppState) {
     let every = sweep_interval(state.config().upload_expiry);
     loop {
-        tokio::time::sleep(every).await;
-        let st = state.clone();
-        let swept = blocking(move || {
-            let (dir, expiry) = (st.uploads_dir(), st.config().upload_expiry);
-            st.with_db(|c| expire_uploads(c, &dir, expiry))
-        })
-        .await;
-        if let Err(e) = swept {
-            tracing::warn!(error = %e, "sweeping stale uploads failed; trying again later");
+        match expire_uploads(&state).await {
+            Ok(0) => {}
+            Ok(expired) => tracing::info!(expired, "stale uploads removed"),
+            Err(e) => {
+                tracing::warn!(error = %e, "sweeping stale uploads failed; trying again later")
+            }
         }
+        tokio::time::sleep(every).await;
     }
 }
 
-/// Removes every upload (row and part file) that has taken no bytes for `expiry`: its last
-/// activity is its part file's modification time, or its creation when the file is gone.
-/// Returns how many expired.
-pub fn expire_uploads(c: &Conn, dir: &Path, expiry: Duration) -> Result<usize> {
-    let now = SystemTime::now();
-    let rows = c
-        .query("SELECT id, created_at FROM uploads", args![])?
-        .iter()
-        .map(|r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)))
-        .collect::<Result<Vec<_>>>()?;
-    let mut expired = 0;
-    for (id, created_at) in rows {
-        let part = dir.join(format!("{id}.part"));
-        let created = chrono::DateTime::parse_from_rfc3339(&created_at)
+/// The sweep a server runs at its start and then periodically: removes the bytes of uploads
+/// no row owns any more, then every upload (bytes and row) that has taken no bytes for the
+/// expiry: its last activity is its part file's modification time (files) or its last committed
+/// PATCH (S3), else its creation. On S3 this aborts its multipart upload and deletes its
+/// leftover. Returns how many expired.
+pub async fn expire_uploads(state: &AppState) -> Result<usize> {
+    let parts = Parts::of(state);
+    parts.sweep_orphans(state).await?;
+    let rows = state
+        .read(|c| {
+            c.query("SELECT id, created_at, updated_at FROM uploads", args![])?
+                .iter()
+                .map(|r| Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<Option<String>>(2)?)))
+                .collect::<Result<Vec<_>>>()
+        })
+        .await?;
+    let time = |t: &str| {
+        chrono::DateTime::parse_from_rfc3339(t)
             .map(SystemTime::from)
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        let last = std::fs::metadata(&part)
-            .and_then(|m| m.modified())
-            .map_or(created, |m| m.max(created));
+            .unwrap_or(SystemTime::UNIX_EPOCH)
+    };
+    let (now, expiry) = (SystemTime::now(), state.config().upload_expiry);
+    let mut expired = 0;
+    for (id, created_at, updated_at) in rows {
+        let last = parts
+            .last_activity(&id, time(&created_at), updated_at.as_deref().map(time))
+            .await;
+        let Ok(uid) = uuid::Uuid::parse_str(&id) else {
+            continue;
+        };
         if now.duration_since(last).unwrap_or_default() < expiry {
             continue;
         }
-        c.execute("DELETE FROM uploads WHERE id = ?1", args![id])?;
-        match std::fs::remove_file(&part) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e.into()),
-        }
+        crate::blobs::remove_upload(state, &uid).await?;
         tracing::info!(upload = %id, "stale upload expired");
         expired += 1;
     }
@@ -146,8 +133,12 @@ pub fn expire_uploads(c: &Conn, dir: &Path, expiry: Duration) -> Result<usize> {
 }
 
 /// Refuses an upload (507 `disk_full`) while the blob store's filesystem has less free space
-/// than the newsroom's minimum (`--min-free-space-mb`).
+/// than the newsroom's minimum (`--min-free-space-mb`). A bucket (`--blobs s3://…`) has no
+/// free space the server could measure: its quota is the store's to enforce, so this passes.
 pub async fn check_free_space(state: &AppState) -> Result<()> {
+    if state.inner.bucket.is_some() {
+        return Ok(());
+    }
     let min = state.config().min_free_space;
     let dir = state.inner.data_dir.join("blobs");
     let free = blocking(move || Ok(byline_durable::free_space(&dir))).await?;

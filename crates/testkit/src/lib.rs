@@ -2,6 +2,7 @@
 //! cluster, a single-node Garage) started once per test process and stopped when it ends, and
 //! [`require`], the rule for a missing tool: CI fails, a developer's machine skips with a notice.
 
+pub mod garage;
 pub mod pg;
 
 use std::path::PathBuf;
@@ -48,4 +49,10 @@ pub fn reap_after_exit(stop: &str, dir: &std::path::Path) -> std::io::Result<()>
         .stderr(std::process::Stdio::null())
         .spawn()?;
     Ok(())
+}
+
+/// Fails (in CI: env `CI` set) or skips (a developer's machine) a test whose tool is missing:
+/// CI must never pass a test it did not run. Returns normally only when skipping.
+pub fn missing_tool(tool: &str, test: &str) {
+    require(tool, false, &format!("{test} needs it: run `bash scripts/deps.sh`"));
 }

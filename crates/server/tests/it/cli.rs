@@ -27,6 +27,7 @@ fn help_names_the_site_and_upload_flags_and_bad_values_are_refused_with_the_fix(
         "--upload-expiry-hours",
         "--max-upload-in-flight-mb",
         "--min-free-space-mb",
+        "--blobs",
     ] {
         assert!(text.contains(flag), "--help documents {flag}: {text}");
     }
@@ -50,6 +51,22 @@ fn help_names_the_site_and_upload_flags_and_bad_values_are_refused_with_the_fix(
     assert!(
         err.contains("--public-url") && err.contains("https://"),
         "the refusal names the flag and shows a valid value: {err}"
+    );
+    let out = Command::new(BIN)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--blobs",
+            "https://s3.example/photos",
+        ])
+        .arg("--data-dir")
+        .arg(tmp.path())
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("--blobs") && err.contains("s3://BUCKET"),
+        "a blob store that is neither files nor a bucket is refused with the forms to use: {err}"
     );
     let out = Command::new(BIN)
         .args(["--listen", "127.0.0.1:0", "--upload-expiry-hours", "0"])
@@ -97,10 +114,13 @@ async fn user_add_prints_a_token_the_server_accepts_and_sigterm_stops_it_cleanly
         "the token itself is not stored"
     );
 
+    let (blobs, env) = crate::process_blobs();
     let mut child = KillOnDrop(
         Command::new(BIN)
             .args(["--listen", "127.0.0.1:0", "--data-dir"])
             .arg(&data)
+            .args(&blobs)
+            .envs(env)
             .stderr(Stdio::piped())
             .spawn()
             .expect("serve"),
@@ -124,7 +144,17 @@ async fn user_add_prints_a_token_the_server_accepts_and_sigterm_stops_it_cleanly
         .send()
         .await
         .expect("health");
-    assert_eq!(health.status(), 200, "the server is ready");
+    assert_eq!(health.status(), 200, "the server is alive");
+    let ready = client
+        .get(format!("http://{addr}/ready"))
+        .send()
+        .await
+        .expect("ready");
+    assert_eq!(
+        ready.status(),
+        200,
+        "the database and the blob store (files, or the bucket --blobs names) answer"
+    );
     let feed = client
         .get(format!("http://{addr}/api/articles"))
         .bearer_auth(&token)

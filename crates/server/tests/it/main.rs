@@ -12,6 +12,7 @@ mod openapi;
 mod ops;
 mod preview;
 mod replicas;
+mod s3;
 mod site;
 mod tus;
 
@@ -21,13 +22,18 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Request, StatusCode};
 use byline_server::db::{self, DatabaseUrl, Role};
 use byline_server::{AppState, Config, app};
+use byline_testkit::garage::S3Target;
 use tower::ServiceExt;
 
 /// A server state in a temp dir with one user per role. The data dir is `<tmp>/data` so tests
-/// can check nothing appears in `<tmp>` outside it.
+/// can check nothing appears in `<tmp>` outside it. The blobs live in the data dir, or with
+/// `BYLINE_TEST_BLOBS=garage` under a fresh prefix of this test process's Garage bucket (the
+/// whole suite then runs on S3).
 pub struct Fixture {
     pub tmp: tempfile::TempDir,
     pub state: AppState,
+    /// Where the blobs are when they are in a bucket.
+    pub s3: Option<S3Target>,
     pub editor: String,
     pub reporter: String,
     pub photographer: String,
@@ -44,8 +50,35 @@ impl Fixture {
         Fixture::default()
     }
 
-    /// A fixture on the backend under test (see [`backend`]) unless `config` names one.
-    pub fn with_config(mut config: Config) -> Fixture {
+    /// A fixture on the backends under test (see [`backend`] and `BYLINE_TEST_BLOBS`) unless
+    /// `config` names a database.
+    pub fn with_config(config: Config) -> Fixture {
+        let s3 = match std::env::var("BYLINE_TEST_BLOBS").as_deref() {
+            Ok("garage") => Some(byline_testkit::garage::require().prefix()),
+            Ok("files") | Err(_) => None,
+            Ok(other) => panic!("BYLINE_TEST_BLOBS={other}: use files (the default) or garage"),
+        };
+        Fixture::on(config, s3)
+    }
+
+    /// A fixture on Garage whatever `BYLINE_TEST_BLOBS` says, for tests of the S3 backend
+    /// itself; `None` (skipped with a notice) where Garage is not installed, outside CI.
+    pub fn on_garage(config: Config, test: &str) -> Option<Fixture> {
+        let garage = byline_testkit::garage::or_skip(test)?;
+        Some(Fixture::on(config, Some(garage.prefix())))
+    }
+
+    /// A fixture on local files whatever `BYLINE_TEST_BLOBS` says, for tests that arrange a
+    /// state through the files themselves.
+    pub fn on_files(config: Config) -> Fixture {
+        Fixture::on(config, None)
+    }
+
+    fn on(mut config: Config, s3: Option<S3Target>) -> Fixture {
+        if let Some(t) = &s3 {
+            config.blobs = t.url().parse().expect("the fixture's bucket URL parses");
+            config.s3_settings = t.settings.clone();
+        }
         let tmp = tempfile::tempdir().expect("temp dir");
         if config.database == DatabaseUrl::Sqlite {
             config.database = backend();
@@ -63,24 +96,49 @@ impl Fixture {
         Fixture {
             tmp,
             state,
+            s3,
             editor,
             reporter,
             photographer,
         }
     }
 
-    /// The same server started again (same data dir and database) with `config`: a restart,
-    /// or another replica.
-    pub fn reopen(&self, config: Config) -> AppState {
-        let config = Config {
-            database: self.state.config().database.clone(),
-            ..config
-        };
+    pub fn data_dir(&self) -> PathBuf {
+        self.tmp.path().join("data")
+    }
+
+    /// Another server on this fixture's database and blob store (a replica, or the same server
+    /// restarted), with `config`'s limits.
+    pub fn reopen(&self, mut config: Config) -> AppState {
+        config.database = self.state.config().database.clone();
+        config.blobs = self.state.config().blobs.clone();
+        config.s3_settings = self.state.config().s3_settings.clone();
         AppState::open(&self.data_dir(), config).expect("reopen state")
     }
 
-    pub fn data_dir(&self) -> PathBuf {
-        self.tmp.path().join("data")
+    /// Every object of the blob store under `under` (`uploads`, `blobs/previews`…), relative to
+    /// it and sorted: files in the data dir, or objects under the fixture's bucket prefix.
+    pub async fn stored(&self, under: &str) -> Vec<String> {
+        use futures_util::TryStreamExt;
+        let Some(t) = &self.s3 else {
+            let root = self.data_dir().join(under);
+            if !root.exists() {
+                return Vec::new();
+            }
+            return tree_outside(&root, &root.join("\0"))
+                .into_iter()
+                .filter(|p| root.join(p).is_file())
+                .collect();
+        };
+        let s3 = bucket_client(t);
+        let prefix = object_store::path::Path::from(format!("{}/{under}", t.prefix));
+        let mut out: Vec<String> = object_store::ObjectStore::list(&s3, Some(&prefix))
+            .map_ok(|m| m.location.as_ref()[prefix.as_ref().len() + 1..].to_owned())
+            .try_collect()
+            .await
+            .expect("the bucket lists");
+        out.sort();
+        out
     }
 
     /// Sends one request through the router in-process.
@@ -126,6 +184,27 @@ pub fn backend() -> DatabaseUrl {
 /// True when the suite runs on PostgreSQL.
 pub fn on_postgres() -> bool {
     std::env::var("BYLINE_TEST_DATABASE").as_deref() == Ok("postgres")
+}
+
+/// `--blobs` and the environment for a `byline-server` process of this suite: none (files), or
+/// a fresh prefix of the Garage bucket with `BYLINE_TEST_BLOBS=garage`.
+pub fn process_blobs() -> (Vec<String>, Vec<(String, String)>) {
+    match std::env::var("BYLINE_TEST_BLOBS").as_deref() {
+        Ok("garage") => {
+            let t = byline_testkit::garage::require().prefix();
+            (vec!["--blobs".into(), t.url()], t.settings)
+        }
+        _ => (Vec::new(), Vec::new()),
+    }
+}
+
+/// An S3 client for `t`'s whole bucket (paths include the fixture's prefix).
+pub fn bucket_client(t: &S3Target) -> object_store::aws::AmazonS3 {
+    let mut b = object_store::aws::AmazonS3Builder::new().with_bucket_name(&t.bucket);
+    for (k, v) in &t.settings {
+        b = b.with_config(k.to_ascii_lowercase().parse().expect("an S3 setting"), v);
+    }
+    b.build().expect("an S3 client for the fixture")
 }
 
 pub fn req(method: &str, uri: &str, token: Option<&str>) -> axum::http::request::Builder {

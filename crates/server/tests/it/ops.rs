@@ -71,11 +71,31 @@ async fn ready_answers_200_and_503_naming_the_blob_store_when_it_cannot_be_writt
     let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
     assert_eq!(v, serde_json::json!({"ready": true}));
 
-    // A file where the blob folder was: nothing can be written there, even as root.
-    let blobs = f.data_dir().join("blobs");
-    std::fs::remove_dir_all(&blobs).unwrap();
-    std::fs::write(&blobs, b"not a folder").unwrap();
-    let (s, _, b) = f.call(get("/ready")).await;
+    let broken = if f.s3.is_some() {
+        // The bucket refuses a wrong secret, as it would a revoked key.
+        let mut config = f.state.config().clone();
+        config
+            .s3_settings
+            .push(("AWS_SECRET_ACCESS_KEY".into(), "not-the-secret".into()));
+        AppState::open(&f.data_dir(), config).unwrap()
+    } else {
+        // A file where the blob folder was: nothing can be written there, even as root.
+        let blobs = f.data_dir().join("blobs");
+        std::fs::remove_dir_all(&blobs).unwrap();
+        std::fs::write(&blobs, b"not a folder").unwrap();
+        f.state.clone()
+    };
+    let (s, b) = {
+        use tower::ServiceExt;
+        let resp = app(broken).oneshot(get("/ready")).await.unwrap();
+        let s = resp.status();
+        (
+            s,
+            axum::body::to_bytes(resp.into_body(), usize::MAX)
+                .await
+                .unwrap(),
+        )
+    };
     assert_eq!(
         s,
         StatusCode::SERVICE_UNAVAILABLE,
@@ -123,21 +143,21 @@ async fn a_new_upload_says_when_it_expires_if_left_idle() {
 }
 
 #[tokio::test]
-async fn a_stale_upload_expires_at_start_while_a_recent_one_is_kept() {
+async fn a_stale_upload_expires_in_the_sweep_at_start_while_a_recent_one_is_kept() {
     let f = Fixture::new();
     let bytes = std::fs::read(fixture_photo("dai-dien.jpg")).unwrap();
     let (s, loc) = create(&f, &sha_hex(&bytes), bytes.len()).await;
     assert_eq!(s, StatusCode::CREATED);
     patch(&f, &loc, 0, &bytes[..1000], None).await;
-    let part = std::fs::read_dir(f.data_dir().join("uploads"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "part"))
-        .expect("the upload has a part file");
+    let held = f.stored("uploads").await;
+    assert!(
+        !held.is_empty(),
+        "the upload's bytes are held (a part file, or a leftover in the bucket)"
+    );
     tokio::time::sleep(Duration::from_millis(400)).await;
 
     let kept = f.reopen(Config::default());
+    byline_server::ops::expire_uploads(&kept).await.unwrap();
     assert_eq!(
         head_status(&kept, &loc, &f.photographer).await,
         StatusCode::OK,
@@ -148,12 +168,53 @@ async fn a_stale_upload_expires_at_start_while_a_recent_one_is_kept() {
         ..Config::default()
     };
     let swept = f.reopen(short);
+    let expired = byline_server::ops::expire_uploads(&swept).await.unwrap();
+    assert_eq!(expired, 1, "one upload was idle longer than the expiry");
     assert_eq!(
         head_status(&swept, &loc, &f.photographer).await,
         StatusCode::NOT_FOUND,
-        "idle longer than the expiry: removed when the server starts"
+        "idle longer than the expiry: removed by the sweep a server runs at its start"
     );
-    assert!(!part.exists(), "its part file is gone too");
+    assert_eq!(
+        f.stored("uploads").await,
+        Vec::<String>::new(),
+        "its bytes are gone too"
+    );
+}
+
+#[tokio::test]
+async fn bytes_no_upload_owns_any_more_are_swept_once_settled_and_fresh_ones_are_kept() {
+    let f = Fixture::with_config(Config {
+        upload_expiry: Duration::from_millis(300),
+        ..Config::default()
+    });
+    let bytes = std::fs::read(fixture_photo("dai-dien.jpg")).unwrap();
+    let (_, loc) = create(&f, &sha_hex(&bytes), bytes.len()).await;
+    let (s, _, _) = patch(&f, &loc, 0, &bytes[..1000], None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    // A crash between removing the upload's row and its bytes.
+    let id = loc.rsplit('/').next().unwrap().to_owned();
+    f.state
+        .with_db(move |c| {
+            c.execute("DELETE FROM upload_parts WHERE upload_id = ?1", byline_server::args![id])?;
+            c.execute("DELETE FROM uploads WHERE id = ?1", byline_server::args![id])
+        })
+        .unwrap();
+    let orphaned = f.stored("uploads").await;
+    assert!(!orphaned.is_empty(), "the bytes outlive their row");
+    byline_server::ops::expire_uploads(&f.state).await.unwrap();
+    assert_eq!(
+        f.stored("uploads").await,
+        orphaned,
+        "bytes younger than the grace may belong to an upload whose row is being written"
+    );
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    byline_server::ops::expire_uploads(&f.state).await.unwrap();
+    assert_eq!(
+        f.stored("uploads").await,
+        Vec::<String>::new(),
+        "settled bytes without a row are swept"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -323,14 +384,24 @@ async fn uploads_are_refused_with_507_below_the_minimum_free_space() {
         ..Config::default()
     });
     let (s, code, msg, _) = declare(&f, 600).await;
+    if f.s3.is_some() {
+        // A bucket's free space is not the server's to measure (its quota is the store's).
+        assert_eq!(
+            s,
+            StatusCode::CREATED,
+            "no minimum applies to a bucket: {msg}"
+        );
+        return;
+    }
     assert_eq!(s, StatusCode::INSUFFICIENT_STORAGE, "{msg}");
     assert_eq!(code, "disk_full");
     assert!(
         msg.contains("--min-free-space-mb") && msg.contains("free"),
         "the message names the minimum's flag and the free space: {msg}"
     );
-    let uploads = std::fs::read_dir(f.data_dir().join("uploads"))
-        .unwrap()
-        .count();
-    assert_eq!(uploads, 0, "nothing was reserved for the refused upload");
+    assert_eq!(
+        f.stored("uploads").await,
+        Vec::<String>::new(),
+        "nothing was reserved for the refused upload"
+    );
 }

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use byline_protocol::sync::PhotoMeta;
 use byline_sync::{Client, hash_file};
 
-use crate::{Fixture, error_code, fixture_photo, model_article, png_header, req, tree_outside};
+use crate::{Fixture, error_code, fixture_photo, model_article, png_header, req};
 
 /// A JPEG that carries a GPS position (an Olympus camera file from the media tests), standing
 /// in for a preview rendered from a phone photo with its location still in it.
@@ -41,16 +41,9 @@ async fn page(f: &Fixture, uri: &str) -> String {
     String::from_utf8(get(f, uri).await.2).expect("UTF-8 page")
 }
 
-/// Every preview file in the blob store.
-fn preview_files(f: &Fixture) -> Vec<String> {
-    let root = f.data_dir().join("blobs/previews");
-    if !root.exists() {
-        return Vec::new();
-    }
-    tree_outside(&root, &root.join("-"))
-        .into_iter()
-        .filter(|p| root.join(p).is_file())
-        .collect()
+/// Every preview in the blob store (files, or objects in the fixture's bucket).
+async fn preview_files(f: &Fixture) -> Vec<String> {
+    f.stored("blobs/previews").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -77,10 +70,10 @@ async fn a_preview_stands_in_on_the_page_until_the_original_and_its_metadata_arr
         "the same preview again is not a second one"
     );
     assert_eq!(
-        preview_files(&f).len(),
+        preview_files(&f).await.len(),
         1,
         "stored once: {:?}",
-        preview_files(&f)
+        preview_files(&f).await
     );
 
     let (s, h, served) = get(&f, &format!("/photos/{sha}/preview")).await;
@@ -169,5 +162,5 @@ async fn previews_must_be_jpegs_within_the_limit_from_signed_in_users() {
     );
     let (s, _, _) = get(&f, &format!("/photos/{sha}/preview")).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "nothing was stored");
-    assert!(preview_files(&f).is_empty());
+    assert!(preview_files(&f).await.is_empty());
 }

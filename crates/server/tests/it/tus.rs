@@ -120,12 +120,10 @@ async fn a_photo_uploaded_in_two_chunks_is_verified_stored_and_served_with_its_s
         StatusCode::NOT_FOUND,
         "an uploaded photo is not public before its metadata (and GPS policy) went through"
     );
-    let list: Vec<_> = std::fs::read_dir(f.data_dir().join("uploads"))
-        .unwrap()
-        .collect();
-    assert!(
-        list.is_empty(),
-        "the part file is gone once the blob is stored"
+    assert_eq!(
+        f.stored("uploads").await,
+        Vec::<String>::new(),
+        "the upload's bytes (part file, or parts and leftover in the bucket) are gone once the blob is stored"
     );
     let batch = vec![
         BlobRef {
@@ -327,5 +325,56 @@ async fn two_clients_racing_on_one_upload_cannot_interleave_bytes() {
         &served[..],
         &bytes[..],
         "the stored photo is exactly the first client's bytes"
+    );
+}
+
+#[tokio::test]
+async fn an_upload_whose_bytes_all_arrived_but_was_never_finished_is_finished_by_the_next_head() {
+    // Arranged through the part file: the server was killed after the last bytes were
+    // written and before the photo was verified and stored. (The S3 backend reaches the same
+    // state after its last commit; HEAD finishes both through one code path.)
+    let f = Fixture::on_files(byline_server::Config::default());
+    let bytes = std::fs::read(fixture_photo("dai-dien.jpg")).unwrap();
+    let sha = sha_hex(&bytes);
+    let (_, loc) = create(&f, &sha, bytes.len()).await;
+    let half = bytes.len() / 2;
+    let (s, _, _) = patch(&f, &loc, 0, &bytes[..half], None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let id = loc.rsplit('/').next().unwrap();
+    let part = f.data_dir().join("uploads").join(format!("{id}.part"));
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&part)
+        .unwrap();
+    std::io::Write::write_all(&mut file, &bytes[half..]).unwrap();
+    drop(file);
+    let get = || {
+        req("GET", &format!("/api/blobs/{sha}"), Some(&f.photographer))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(
+        f.call(get()).await.0,
+        StatusCode::NOT_FOUND,
+        "not stored yet"
+    );
+
+    let (s, off, _) = head_offset(&f, &loc).await;
+    assert_eq!(
+        (s, off),
+        (StatusCode::OK, Some(bytes.len() as u64)),
+        "the client reads a full offset and sends nothing more"
+    );
+    let (s, _, served) = f.call(get()).await;
+    assert_eq!(
+        s,
+        StatusCode::OK,
+        "so that HEAD verified and stored the photo"
+    );
+    assert_eq!(&served[..], &bytes[..]);
+    assert_eq!(
+        f.stored("uploads").await,
+        Vec::<String>::new(),
+        "and removed the part file"
     );
 }
