@@ -13,3 +13,6 @@ mod engine;
 mod public_copy;
 mod publish;
 mod render;
+// Kills a client and a replica with SIGKILL, like the kill tests above: Unix only.
+#[cfg(unix)]
+mod replicas;

@@ -104,7 +104,13 @@ pub async fn expire_uploads(state: &AppState) -> Result<usize> {
         .read(|c| {
             c.query("SELECT id, created_at, updated_at FROM uploads", args![])?
                 .iter()
-                .map(|r| Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<Option<String>>(2)?)))
+                .map(|r| {
+                    Ok((
+                        r.get::<String>(0)?,
+                        r.get::<String>(1)?,
+                        r.get::<Option<String>>(2)?,
+                    ))
+                })
                 .collect::<Result<Vec<_>>>()
         })
         .await?;

@@ -37,9 +37,9 @@ use object_store::{ObjectStore, ObjectStoreExt};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
+use crate::error::{Result, ServerError};
 use crate::sql::Conn;
 use crate::{AppState, args};
-use crate::error::{Result, ServerError};
 use byline_protocol::ErrorCode;
 
 /// Every S3 part but the last: S3's minimum part size.

@@ -54,5 +54,9 @@ pub fn reap_after_exit(stop: &str, dir: &std::path::Path) -> std::io::Result<()>
 /// Fails (in CI: env `CI` set) or skips (a developer's machine) a test whose tool is missing:
 /// CI must never pass a test it did not run. Returns normally only when skipping.
 pub fn missing_tool(tool: &str, test: &str) {
-    require(tool, false, &format!("{test} needs it: run `bash scripts/deps.sh`"));
+    require(
+        tool,
+        false,
+        &format!("{test} needs it: run `bash scripts/deps.sh`"),
+    );
 }

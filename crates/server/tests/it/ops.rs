@@ -196,8 +196,14 @@ async fn bytes_no_upload_owns_any_more_are_swept_once_settled_and_fresh_ones_are
     let id = loc.rsplit('/').next().unwrap().to_owned();
     f.state
         .with_db(move |c| {
-            c.execute("DELETE FROM upload_parts WHERE upload_id = ?1", byline_server::args![id])?;
-            c.execute("DELETE FROM uploads WHERE id = ?1", byline_server::args![id])
+            c.execute(
+                "DELETE FROM upload_parts WHERE upload_id = ?1",
+                byline_server::args![id],
+            )?;
+            c.execute(
+                "DELETE FROM uploads WHERE id = ?1",
+                byline_server::args![id],
+            )
         })
         .unwrap();
     let orphaned = f.stored("uploads").await;
