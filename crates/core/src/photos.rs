@@ -64,31 +64,21 @@ pub struct Copied {
     pub duplicate: bool,
 }
 
-/// Recognises image formats by their magic bytes, never by extension.
+/// Recognises image formats by their magic bytes, never by extension: the media crate's one
+/// sniffer, under the library's format names. A lone `FF D8` is not taken for a JPEG here: the
+/// head read is 32 bytes, so a file that short is a truncated one.
 pub fn sniff(head: &[u8]) -> Option<&'static str> {
-    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("jpeg")
-    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("png")
-    } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
-        Some("webp")
-    } else if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
-        Some("tiff")
-    } else if head.len() >= 12
-        && &head[4..8] == b"ftyp"
-        && matches!(
-            &head[8..12],
-            b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"heis" | b"avif"
-        )
-    {
-        Some(if &head[8..12] == b"avif" {
-            "avif"
-        } else {
-            "heic"
-        })
-    } else {
-        None
+    use byline_media::Format;
+    if head.len() < 3 {
+        return None;
     }
+    byline_media::sniff(head).map(|f| match f {
+        Format::Jpeg => "jpeg",
+        Format::Png => "png",
+        Format::Webp => "webp",
+        Format::Tiff => "tiff",
+        Format::Heif => "heic",
+    })
 }
 
 /// Whether a file's first bytes are those of a supported image.
@@ -110,19 +100,15 @@ pub fn relative_path(id: &str, format: &str) -> PathBuf {
         .join(format!("{id}.{ext}"))
 }
 
-/// SHA-256 of a file, streamed.
+/// SHA-256 of a file, streamed (the one file hasher, `byline_sync::hash_file`, which the
+/// server's upload offers also use), naming the file on error.
 pub fn hash_file(path: &Path) -> Result<String> {
-    let mut f = File::open(path).map_err(|e| CoreError::io(path, e))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf).map_err(|e| CoreError::io(path, e))?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(hex::encode(h.finalize()))
+    byline_sync::hash_file(path)
+        .map(|(sha, _)| sha)
+        .map_err(|e| match e {
+            byline_sync::SyncError::Io(io) => CoreError::io(path, io),
+            other => CoreError::io(path, std::io::Error::other(other.to_string())),
+        })
 }
 
 /// Copies `src` into the library's file store under `root` (write temp → [`byline_durable::persist`]:

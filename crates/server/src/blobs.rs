@@ -373,26 +373,20 @@ fn delete_upload_rows(c: &mut Conn, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// A recognised photo type and its pixel size, read from the header without decoding.
+/// A recognised photo type and its pixel size, read from the header without decoding. The type
+/// is the media crate's one sniffer (the desktop's too); the size is `imagesize`'s header read.
 pub fn sniff_image(bytes: &[u8], max_pixels: u64) -> Result<(&'static str, u32, u32)> {
-    use imagesize::ImageType as T;
-    let kind = imagesize::image_type(bytes).map_err(|_| {
-        ServerError::new(
-            ErrorCode::Unsupported,
-            "not a JPEG, PNG, WebP, TIFF or HEIC image",
-        )
-    })?;
-    let ct = match kind {
-        T::Jpeg => "image/jpeg",
-        T::Png => "image/png",
-        T::Webp => "image/webp",
-        T::Tiff => "image/tiff",
-        T::Heif(_) => "image/heic",
-        #[allow(unreachable_patterns)]
-        _ => {
+    use byline_media::Format;
+    let ct = match byline_media::sniff(bytes) {
+        Some(Format::Jpeg) => "image/jpeg",
+        Some(Format::Png) => "image/png",
+        Some(Format::Webp) => "image/webp",
+        Some(Format::Tiff) => "image/tiff",
+        Some(Format::Heif) => "image/heic",
+        None => {
             return Err(ServerError::new(
                 ErrorCode::Unsupported,
-                "unsupported image type",
+                "not a JPEG, PNG, WebP, TIFF or HEIC image",
             ));
         }
     };
