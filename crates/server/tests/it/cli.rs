@@ -86,24 +86,7 @@ async fn user_add_prints_a_token_the_server_accepts_and_sigterm_stops_it_cleanly
  {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let out = Command::new(BIN)
-        .args([
-            "user",
-            "add",
-            "Thanh Hà",
-            "--role",
-            "reporter",
-            "--data-dir",
-        ])
-        .arg(&data)
-        .output()
-        .expect("user add");
-    assert!(
-        out.status.success(),
-        "user add: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let token = user_add("Thanh Hà", "reporter", &[], &data);
     assert!(
         token.starts_with("byl_") && token.len() > 40,
         "a long random token: {token}"
@@ -126,17 +109,7 @@ async fn user_add_prints_a_token_the_server_accepts_and_sigterm_stops_it_cleanly
             .expect("serve"),
     );
     let mut lines = BufReader::new(child.0.stderr.take().unwrap()).lines();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let addr = loop {
-        assert!(
-            Instant::now() < deadline,
-            "server did not report its address in time"
-        );
-        let line = lines.next().expect("stderr open").expect("line");
-        if let Some(rest) = line.split("addr=").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
+    let addr = listening_addr(&mut lines);
     byline_sync::ensure_crypto_provider();
     let client = reqwest::Client::new();
     let health = client
@@ -212,6 +185,38 @@ impl Drop for KillOnDrop {
         if self.0.try_wait().ok().flatten().is_none() {
             let _ = self.0.kill();
             let _ = self.0.wait();
+        }
+    }
+}
+
+/// `byline-server user add NAME --role ROLE [extra…] --data-dir DATA`: the token it prints.
+fn user_add(name: &str, role: &str, extra: &[&str], data: &std::path::Path) -> String {
+    let out = Command::new(BIN)
+        .args(["user", "add", name, "--role", role])
+        .args(extra)
+        .arg("--data-dir")
+        .arg(data)
+        .output()
+        .expect("user add");
+    assert!(
+        out.status.success(),
+        "user add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// The address a server logs (`addr=…`), read from its stderr lines.
+fn listening_addr(lines: &mut std::io::Lines<BufReader<std::process::ChildStderr>>) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        assert!(
+            Instant::now() < deadline,
+            "server did not report its address in time"
+        );
+        let line = lines.next().expect("stderr open").expect("line");
+        if let Some(rest) = line.split("addr=").nth(1) {
+            return rest.split_whitespace().next().unwrap().to_string();
         }
     }
 }
@@ -292,39 +297,13 @@ async fn a_user_added_on_postgresql_signs_in_to_a_server_started_on_that_databas
     }
     let url = byline_testkit::pg::database();
     let data = tmp.path().join("data");
-    let out = Command::new(BIN)
-        .args([
-            "user",
-            "add",
-            "Biên tập",
-            "--role",
-            "editor",
-            "--database",
-            &url,
-            "--data-dir",
-        ])
-        .arg(&data)
-        .output()
-        .expect("user add");
-    assert!(
-        out.status.success(),
-        "user add: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let token = user_add("Biên tập", "editor", &["--database", &url], &data);
     assert!(
         !data.join("byline.db").exists(),
         "on PostgreSQL no SQLite file is made in the data dir"
     );
     let (_child, mut lines) = start(&["--database", &url], &data);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let addr = loop {
-        assert!(Instant::now() < deadline, "no address in time");
-        let line = lines.next().expect("stderr open").expect("line");
-        if let Some(rest) = line.split("addr=").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
+    let addr = listening_addr(&mut lines);
     byline_sync::ensure_crypto_provider();
     let me = reqwest::Client::new()
         .get(format!("http://{addr}/api/me"))
