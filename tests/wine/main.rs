@@ -48,6 +48,17 @@ impl Windows {
         }
         build_bcryptprimitives_stub(bin.path());
         let prefix = tempfile::tempdir().unwrap();
+        // The harness lives in a static, so these temp dirs are never dropped: a prefix is
+        // ~700 MB, and a leak per run filled /tmp. Removed once the test process has ended.
+        byline_testkit::reap_after_exit(
+            &format!(
+                "WINEPREFIX='{}' wineserver -k 2>/dev/null",
+                prefix.path().display()
+            ),
+            prefix.path(),
+        )
+        .expect("reaper for the Wine prefix");
+        byline_testkit::reap_after_exit("true", bin.path()).expect("reaper for the binaries");
         let w = Windows { prefix, bin };
         // The first process creates the prefix (C:\users\…, the registry): do it once, alone.
         let out = w.run("byline.exe", &["--version"]);
