@@ -131,23 +131,14 @@ fn free_port() -> Result<u16, String> {
     Ok(l.local_addr().map_err(|e| e.to_string())?.port())
 }
 
-/// Spawns `sh` watching this process: once it is gone, Garage is stopped and `dir` removed.
+/// Once this process is gone, Garage is stopped (TERM, then KILL) and `dir` removed: the test
+/// kit's one reaper.
 fn reap_after_us(garage: u32, dir: &Path) -> Result<(), String> {
-    let script = format!(
-        "while kill -0 {me} 2>/dev/null; do sleep 1; done; kill {garage} 2>/dev/null; \
-         sleep 1; kill -9 {garage} 2>/dev/null; rm -rf '{dir}'",
-        me = std::process::id(),
-        dir = dir.display()
-    );
-    Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map(drop)
-        .map_err(|e| format!("starting Garage's reaper: {e}"))
+    crate::reap_after_exit(
+        &format!("kill {garage} 2>/dev/null; sleep 1; kill -9 {garage} 2>/dev/null"),
+        dir,
+    )
+    .map_err(|e| format!("starting Garage's reaper: {e}"))
 }
 
 impl Garage {
