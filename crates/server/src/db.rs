@@ -1,5 +1,6 @@
 //! The database: which one (`--database`), opening SQLite with durable settings, the embedded
-//! timestamped migrations of each backend and their one runner, users and tokens.
+//! timestamped migrations of each backend (applied by the shared runner, `byline-migrate`), users
+//! and tokens.
 
 use sha2::{Digest, Sha256};
 
@@ -8,7 +9,7 @@ use crate::error::{Result, ServerError};
 use crate::sql::{Backend, Conn};
 
 /// Migrations in order, embedded in the binary. Never edit one that shipped: add a new file.
-pub const MIGRATIONS: &[(&str, &str)] = &[
+pub const MIGRATIONS: &[byline_migrate::Migration] = &[
     (
         "20261120090000_init",
         include_str!("../migrations/20261120090000_init.sql"),
@@ -41,7 +42,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
 
 /// The PostgreSQL schema, the same tables as [`MIGRATIONS`] builds on SQLite (a test compares
 /// the two), in PostgreSQL's types. Never edit one that shipped: add a new file.
-pub const PG_MIGRATIONS: &[(&str, &str)] = &[
+pub const PG_MIGRATIONS: &[byline_migrate::Migration] = &[
     (
         "20261213100000_init",
         include_str!("../migrations/postgres/20261213100000_init.sql"),
@@ -110,44 +111,70 @@ pub fn open_reader(path: &std::path::Path) -> Result<Conn> {
 }
 
 /// The migrations of a connection's backend.
-pub fn migrations_for(conn: &Conn) -> &'static [(&'static str, &'static str)] {
+pub fn migrations_for(conn: &Conn) -> &'static [byline_migrate::Migration] {
     match conn.backend() {
         Backend::Sqlite => MIGRATIONS,
         Backend::Postgres => PG_MIGRATIONS,
     }
 }
 
-/// Applies every migration of `list` not yet recorded in `schema_migrations`, each in its own
-/// write transaction together with its record, so a crash never leaves a half-applied step and
-/// two servers starting at once on one PostgreSQL database apply each step once.
-pub fn migrate(conn: &mut Conn, list: &[(&str, &str)]) -> Result<()> {
-    // Inside the writers' lock: two PostgreSQL servers starting at once would otherwise race
-    // on the catalog even with IF NOT EXISTS.
-    let tx = conn.write_tx()?;
-    tx.batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
-    )?;
-    tx.commit()?;
-    for (version, sql) in list {
-        let tx = conn.write_tx()?;
-        let done = tx
+/// Applies every migration of `list` not yet recorded, through the shared runner
+/// (`byline-migrate`): each in its own write transaction together with its record, inside the
+/// writers' lock, so a crash never leaves a half-applied step and two servers starting at once
+/// on one PostgreSQL database apply each step once (with IF NOT EXISTS alone they would still
+/// race on the catalog).
+pub fn migrate(conn: &mut Conn, list: &[byline_migrate::Migration]) -> Result<()> {
+    for version in byline_migrate::migrate(conn, list)? {
+        tracing::info!(version, "applied migration");
+    }
+    Ok(())
+}
+
+/// The server's database as the shared runner sees it: the record is
+/// `schema_migrations(version)`.
+impl byline_migrate::Database for Conn {
+    type Error = ServerError;
+
+    fn prepare(&mut self) -> Result<()> {
+        let tx = self.write_tx()?;
+        tx.batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )?;
+        tx.commit()
+    }
+
+    fn in_write_tx<T>(
+        &mut self,
+        step: impl FnOnce(&mut dyn byline_migrate::Step<ServerError>) -> Result<T>,
+    ) -> Result<T> {
+        let mut tx = self.write_tx()?;
+        let out = step(&mut tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+impl byline_migrate::Step<ServerError> for crate::sql::Tx<'_> {
+    fn is_recorded(&mut self, version: &str) -> Result<bool> {
+        Ok(self
             .query_opt(
                 "SELECT version FROM schema_migrations WHERE version = ?1",
                 args![version],
             )?
-            .is_some();
-        if done {
-            continue;
-        }
-        tx.batch(sql)?;
-        tx.execute(
+            .is_some())
+    }
+
+    fn run(&mut self, sql: &str) -> Result<()> {
+        self.batch(sql)
+    }
+
+    fn record(&mut self, version: &str) -> Result<()> {
+        self.execute(
             "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
             args![version, now_rfc3339()],
         )?;
-        tx.commit()?;
-        tracing::info!(version, "applied migration");
+        Ok(())
     }
-    Ok(())
 }
 
 pub fn now_rfc3339() -> String {

@@ -1,12 +1,14 @@
-//! Schema migrations: timestamped SQL files embedded in the binary, applied in name order, each
-//! in its own transaction and recorded in `schema_migrations`, so an old library upgrades in place.
+//! The library's schema migrations: timestamped SQL files embedded in the binary, applied by the
+//! shared runner (`byline-migrate`) and recorded in `schema_migrations`, so an old library
+//! upgrades in place.
 
-use rusqlite::{Connection, params};
+use byline_migrate::Step;
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 
 /// Every migration, oldest first. Names are `YYYYMMDD_NNNN_what`; never edit one that shipped.
-pub const MIGRATIONS: &[(&str, &str)] = &[
+pub const MIGRATIONS: &[byline_migrate::Migration] = &[
     (
         "20261124_0001_articles",
         include_str!("../../migrations/20261124_0001_articles.sql"),
@@ -60,32 +62,61 @@ pub fn migrate(conn: &mut Connection) -> Result<Vec<&'static str>> {
 
 /// Applies migrations up to (not including) index `upto`; tests use it to build old libraries.
 pub fn migrate_to(conn: &mut Connection, upto: usize) -> Result<Vec<&'static str>> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
-            name TEXT PRIMARY KEY NOT NULL,
-            applied_at TEXT NOT NULL
-        )",
-    )?;
-    let mut applied = Vec::new();
-    for &(name, sql) in &MIGRATIONS[..upto.min(MIGRATIONS.len())] {
-        let done: bool = conn.query_row(
+    byline_migrate::migrate(
+        &mut Library(conn),
+        &MIGRATIONS[..upto.min(MIGRATIONS.len())],
+    )
+}
+
+/// A library's database as the shared runner sees it: the record is `schema_migrations(name)`.
+struct Library<'c>(&'c mut Connection);
+
+impl byline_migrate::Database for Library<'_> {
+    type Error = CoreError;
+
+    fn prepare(&mut self) -> Result<()> {
+        self.0.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                name TEXT PRIMARY KEY NOT NULL,
+                applied_at TEXT NOT NULL
+            )",
+        )?;
+        Ok(())
+    }
+
+    fn in_write_tx<T>(
+        &mut self,
+        step: impl FnOnce(&mut dyn Step<CoreError>) -> Result<T>,
+    ) -> Result<T> {
+        let mut tx = self
+            .0
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = step(&mut tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+impl Step<CoreError> for Transaction<'_> {
+    fn is_recorded(&mut self, name: &str) -> Result<bool> {
+        Ok(self.query_row(
             "SELECT EXISTS(SELECT 1 FROM schema_migrations WHERE name = ?1)",
             [name],
             |r| r.get(0),
-        )?;
-        if done {
-            continue;
-        }
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.execute(
+        )?)
+    }
+
+    fn run(&mut self, sql: &str) -> Result<()> {
+        Ok(self.execute_batch(sql)?)
+    }
+
+    fn record(&mut self, name: &str) -> Result<()> {
+        self.execute(
             "INSERT INTO schema_migrations(name, applied_at) VALUES (?1, ?2)",
             params![name, chrono::Utc::now().to_rfc3339()],
         )?;
-        tx.commit()?;
-        applied.push(name);
+        Ok(())
     }
-    Ok(applied)
 }
 
 /// Names of the migrations a database has recorded.

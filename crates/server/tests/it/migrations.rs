@@ -18,6 +18,20 @@ fn strings(conn: &Conn, sql: &str) -> Vec<String> {
 }
 
 #[test]
+fn both_backends_migration_lists_are_unique_dated_and_in_order() {
+    for (backend, list) in [
+        ("SQLite", db::MIGRATIONS),
+        ("PostgreSQL", db::PG_MIGRATIONS),
+    ] {
+        assert_eq!(
+            byline_migrate::check(list),
+            Ok(()),
+            "{backend}: the shared runner applies migrations in the order listed"
+        );
+    }
+}
+
+#[test]
 fn a_database_at_the_first_migration_is_upgraded_and_keeps_its_users() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("byline.db");
