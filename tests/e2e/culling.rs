@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use byline_tests::repo;
+use byline_testkit::repo;
 use fantoccini::Client;
 
 use crate::window::{self, Res, find, shot, wait_for, wait_js, wait_js_within};

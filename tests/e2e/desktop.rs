@@ -27,8 +27,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use byline_tests::process::{ServerProcess, http};
-use byline_tests::{bin, repo};
+use byline_testkit::process::{ServerProcess, http};
+use byline_testkit::{bin, repo};
 use fantoccini::Client;
 use serde_json::json;
 use window::{Res, find, shot, wait_for, wait_js};
@@ -752,7 +752,7 @@ async fn always_on_sync() -> Res {
         let make = |n: u32| {
             s.spawn(move || {
                 let path = dir.join(format!("bao-{n}.jpg"));
-                byline_tests::camera_photo(&path, 3000, 2000, PHOTO_GRAIN, n)
+                byline_testkit::camera_photo(&path, 3000, 2000, PHOTO_GRAIN, n)
             })
         };
         let (a, b) = (make(1), make(2));
@@ -803,7 +803,7 @@ async fn always_on_sync() -> Res {
     let server_data = tempfile::tempdir()?;
     let server = ServerProcess::start(server_data.path());
     let editor_token = server.add_user("Biên tập", "editor");
-    let link = byline_tests::proxy::throttled(&server.url, SLOW_LINK);
+    let link = byline_testkit::proxy::throttled(&server.url, SLOW_LINK);
 
     let (_driver, c, _spawned) = window::launch(&app, data.path()).await?;
     let result = slow_publish(
@@ -856,7 +856,7 @@ async fn slow_publish(
     c: &Client,
     shots: &Path,
     byline: &dyn Fn(&[&str]) -> Res<serde_json::Value>,
-    (server, link, editor_token): (&ServerProcess, &byline_tests::proxy::Proxy, &str),
+    (server, link, editor_token): (&ServerProcess, &byline_testkit::proxy::Proxy, &str),
     (storm, model): (&str, &str),
 ) -> Res {
     // No server yet: the indicator says what to do and links to Settings.

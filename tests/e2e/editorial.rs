@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use byline_tests::process::{ServerProcess, http};
+use byline_testkit::process::{ServerProcess, http};
 use fantoccini::Client;
 use serde_json::{Value, json};
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use byline_tests::free_port;
+use byline_testkit::free_port;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
@@ -162,9 +162,9 @@ pub struct Setup {
 }
 
 pub fn setup() -> Res<Setup> {
-    let root = byline_tests::repo();
-    let app = byline_tests::bin("BYLINE_APP", "byline-desktop").canonicalize()?;
-    let cli = byline_tests::bin("BYLINE_CLI", "byline");
+    let root = byline_testkit::repo();
+    let app = byline_testkit::bin("BYLINE_APP", "byline-desktop").canonicalize()?;
+    let cli = byline_testkit::bin("BYLINE_CLI", "byline");
     assert!(std::env::var_os("DISPLAY").is_some(), "run under xvfb-run");
     let shots = root.join("tests/screenshots");
     std::fs::create_dir_all(&shots)?;

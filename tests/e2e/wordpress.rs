@@ -6,8 +6,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use byline_tests::free_port;
-use byline_tests::wordpress::WordPress;
+use byline_testkit::free_port;
+use byline_testkit::wordpress::WordPress;
 use fantoccini::Client;
 
 use crate::window::{self, Res, find, shot, wait_for, wait_js};

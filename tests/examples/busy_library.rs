@@ -21,8 +21,8 @@ use byline_core::engine::Target;
 use byline_core::photodesk::FieldEdit;
 use byline_core::{Library, Scope};
 use byline_protocol::{Article, Block, BlockKind};
-use byline_tests::proxy::{self, Fault};
-use byline_tests::{in_process, ready_story, repo};
+use byline_testkit::proxy::{self, Fault};
+use byline_testkit::{in_process, ready_story, repo};
 
 fn pct(v: &[Duration], p: f64) -> Duration {
     let mut s = v.to_vec();

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 use byline_core::engine::Target;
 use byline_core::sync::{Patience, Remote};
 use byline_core::{Library, Scope};
-use byline_tests::process::ServerProcess;
-use byline_tests::{bin, ready_story};
+use byline_testkit::process::ServerProcess;
+use byline_testkit::{bin, ready_story};
 
 fn listed(lib: &Library, id: &str) -> bool {
     lib.articles(Scope::Live)

@@ -6,10 +6,10 @@
 use std::time::{Duration, Instant};
 
 #[cfg(unix)]
-use byline_tests::big_photo;
-use byline_tests::process::{Cli, ServerProcess, http};
+use byline_testkit::big_photo;
+use byline_testkit::process::{Cli, ServerProcess, http};
 #[cfg(unix)]
-use byline_tests::proxy::{self, Fault};
+use byline_testkit::proxy::{self, Fault};
 use serde_json::Value;
 
 // Only the kill test (Unix) reads a command's output this way now.

@@ -10,8 +10,8 @@ use byline_core::publishing::PublishState;
 use byline_core::sync::{Patience, Remote};
 use byline_sync::Backoff;
 
-use byline_tests::in_process as server;
-use byline_tests::{library, seed_article};
+use byline_testkit::in_process as server;
+use byline_testkit::{library, seed_article};
 
 fn fast() -> Patience {
     Patience {

@@ -3,7 +3,7 @@
 //! reporter's edit reaches the desk, never the page; corrections are dated on the page; every
 //! published version is kept; a takedown answers 410 and keeps them.
 
-use byline_tests::process::{Cli, ServerProcess, http};
+use byline_testkit::process::{Cli, ServerProcess, http};
 use serde_json::Value;
 
 fn page(srv: &ServerProcess, id: &str) -> (u16, String) {
@@ -182,7 +182,7 @@ fn the_page_shows_only_what_an_editor_published_with_corrections_versions_and_ta
 fn the_diff_of_the_model_story_between_import_and_fix_lists_only_removed_spaces() {
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli::new(&dir.path().join("desk"));
-    let seed = byline_tests::seed_article();
+    let seed = byline_testkit::seed_article();
     let id = cli.ok(&["article", "import", seed.to_str().unwrap()]);
     cli.ok(&["fix", &id]);
     let before = cli.json(&["article", "show", &id, "--revision", "1"]);
@@ -243,12 +243,12 @@ fn the_diff_of_the_model_story_between_import_and_fix_lists_only_removed_spaces(
 fn the_desktops_autosave_of_a_published_story_never_changes_the_public_page() {
     use byline_core::engine::Target;
     use byline_core::sync::Patience;
-    use byline_tests::{in_process, library, wait_until};
+    use byline_testkit::{in_process, library, wait_until};
 
     let sdir = tempfile::tempdir().unwrap();
     let srv = in_process::start(sdir.path());
     let (_d, lib) = library();
-    let id = byline_tests::ready_story(&lib);
+    let id = byline_testkit::ready_story(&lib);
     let remote = srv.remote(&srv.editor);
     lib.publish(&id, &remote, &Patience::default())
         .expect("the editor publishes");
@@ -298,13 +298,13 @@ fn the_desktops_autosave_of_a_published_story_never_changes_the_public_page() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_cores_network_calls_work_from_inside_an_async_runtime() {
     let sdir = tempfile::tempdir().unwrap();
-    let srv = byline_tests::in_process::start(sdir.path());
+    let srv = byline_testkit::in_process::start(sdir.path());
     let remote = srv.remote(&srv.editor);
     let who =
         byline_core::editorial::me(&remote).expect("who-am-I answers from inside an async runtime");
     assert_eq!(who.role, "editor", "the token's role: {who:?}");
-    let (_d, lib) = byline_tests::library();
-    let id = byline_tests::ready_story(&lib);
+    let (_d, lib) = byline_testkit::library();
+    let id = byline_testkit::ready_story(&lib);
     let report = lib
         .publish(&id, &remote, &byline_core::sync::Patience::default())
         .expect("a publish from inside an async runtime");

@@ -14,9 +14,9 @@ use byline_core::photodesk::FieldEdit;
 use byline_core::sync::Remote;
 use byline_core::{ArticleSummary, Scope};
 use byline_protocol::{Block, BlockKind};
-use byline_tests::process::{Cli, ServerProcess, http, http_bytes};
-use byline_tests::proxy::{self, Fault};
-use byline_tests::{big_photo, in_process, library, ready_story, wait_event, wait_until};
+use byline_testkit::process::{Cli, ServerProcess, http, http_bytes};
+use byline_testkit::proxy::{self, Fault};
+use byline_testkit::{big_photo, in_process, library, ready_story, wait_event, wait_until};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 

@@ -9,9 +9,9 @@ use byline_core::photodesk::FieldEdit;
 use byline_core::sync::Patience;
 use byline_protocol::{Label, Marks};
 use byline_sync::Backoff;
-use byline_tests::in_process as server;
-use byline_tests::process::http_bytes;
-use byline_tests::{library, seed_article};
+use byline_testkit::in_process as server;
+use byline_testkit::process::http_bytes;
+use byline_testkit::{library, seed_article};
 
 fn fast() -> Patience {
     Patience {

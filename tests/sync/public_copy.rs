@@ -9,9 +9,9 @@ use byline_core::Library;
 use byline_core::photodesk::FieldEdit;
 use byline_core::sync::{Patience, Remote};
 use byline_protocol::sync::PhotoMeta;
-use byline_tests::in_process as server;
-use byline_tests::process::http_bytes;
-use byline_tests::{library, repo, seed_article};
+use byline_testkit::in_process as server;
+use byline_testkit::process::http_bytes;
+use byline_testkit::{library, repo, seed_article};
 use serde_json::Value;
 
 /// `exiftool -json -G1 -a` of a file, as one object.

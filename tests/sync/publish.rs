@@ -10,9 +10,9 @@ use byline_protocol::{Block, BlockKind, ErrorCode};
 use byline_server::args;
 use byline_sync::Backoff;
 
-use byline_tests::in_process as server;
-use byline_tests::proxy::{self, Fault};
-use byline_tests::{library, seed_article};
+use byline_testkit::in_process as server;
+use byline_testkit::proxy::{self, Fault};
+use byline_testkit::{library, seed_article};
 
 fn fast() -> Patience {
     Patience {
@@ -404,7 +404,7 @@ fn a_client_killed_mid_upload_resumes_and_publishes_once() {
     let (d, mut lib) = library();
     let id = ready_story(&mut lib);
     let photo = d.path().join("lon.jpg");
-    let size = byline_tests::big_photo(&photo);
+    let size = byline_testkit::big_photo(&photo);
     assert!(
         size > 5_000_000,
         "the test photo must need several 4 MB chunks ({size} bytes)"
@@ -522,7 +522,7 @@ fn a_photographer_adds_captioned_photos_to_an_editors_story_and_the_editor_sees_
 
     let (_d2, photographer) = library();
     photographer.sync(&as_photographer, &fast()).unwrap();
-    let data = byline_tests::repo().join("crates/media/tests/data/portrait_8.jpg");
+    let data = byline_testkit::repo().join("crates/media/tests/data/portrait_8.jpg");
     let r = photographer
         .import_photos(&[data], &std::sync::atomic::AtomicBool::new(false), &|_| {})
         .unwrap();
@@ -595,7 +595,7 @@ fn the_desk_sees_the_page_with_previews_before_the_originals_arrive() {
             "the published page lays out the preview of {sha} at once:\n{page}"
         );
         let (status, bytes) =
-            byline_tests::process::http_bytes(&format!("{}/photos/{sha}/preview", srv.url), None);
+            byline_testkit::process::http_bytes(&format!("{}/photos/{sha}/preview", srv.url), None);
         assert_eq!(status, 200, "the preview is served");
         assert_eq!(&bytes[..2], &[0xFF, 0xD8], "as a JPEG");
     }

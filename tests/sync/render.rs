@@ -6,9 +6,9 @@ use byline_core::ExportFormat;
 use byline_core::photodesk::FieldEdit;
 use byline_core::sync::Patience;
 use byline_protocol::Related;
-use byline_tests::in_process as server;
-use byline_tests::process::http;
-use byline_tests::{library, ready_story};
+use byline_testkit::in_process as server;
+use byline_testkit::process::http;
+use byline_testkit::{library, ready_story};
 
 /// The `<article>` element of a page, each image's `src` blanked (the only thing allowed to differ).
 fn article_without_srcs(html: &str) -> String {

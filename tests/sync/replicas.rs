@@ -12,9 +12,9 @@ use byline_core::photodesk::FieldEdit;
 use byline_core::sync::{Patience, Remote};
 use byline_server::{DatabaseUrl, args};
 use byline_sync::Backoff;
-use byline_tests::process::{ServerProcess, Setup, http, http_bytes};
-use byline_tests::proxy::{self, Fault};
-use byline_tests::{camera_photo, library, ready_story};
+use byline_testkit::process::{ServerProcess, Setup, http, http_bytes};
+use byline_testkit::proxy::{self, Fault};
+use byline_testkit::{camera_photo, library, ready_story};
 
 /// Patient enough to outlast a replica's restart behind the balancer.
 fn patient() -> Patience {

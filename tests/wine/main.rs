@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use byline_tests::process::http;
+use byline_testkit::process::http;
 use serde_json::Value;
 
 const TARGET: &str = "x86_64-pc-windows-gnu";

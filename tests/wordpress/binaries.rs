@@ -4,8 +4,8 @@
 
 use std::sync::atomic::Ordering;
 
-use byline_tests::process::Cli;
-use byline_tests::seed_article;
+use byline_testkit::process::Cli;
+use byline_testkit::seed_article;
 
 use crate::faulty_wordpress;
 

@@ -13,9 +13,9 @@ use std::time::Duration;
 use byline_core::Library;
 use byline_core::sync::Patience;
 use byline_sync::Backoff;
-use byline_tests::proxy::{self, Fault, Proxy};
-use byline_tests::wordpress::WordPress;
-use byline_tests::{free_port, library, seed_article};
+use byline_testkit::proxy::{self, Fault, Proxy};
+use byline_testkit::wordpress::WordPress;
+use byline_testkit::{free_port, library, seed_article};
 
 mod binaries;
 

@@ -1,9 +1,24 @@
-//! Byline's test kit, for tests only: real servers the tests need (a throwaway PostgreSQL
-//! cluster, a single-node Garage) started once per test process and stopped when it ends, and
-//! [`require`], the rule for a missing tool: CI fails, a developer's machine skips with a notice.
+//! Byline's test kit, for tests only: what the tests of several crates share. The model story
+//! and photos made on the spot; a newsroom server in the test process ([`in_process`]) or as a
+//! real process beside the `byline` CLI ([`process`]); the loopback fault proxy ([`proxy`]);
+//! real servers the tests need (a throwaway PostgreSQL cluster, a single-node Garage, a local
+//! WordPress) started once per test process and stopped when it ends; and [`require`], the rule
+//! for a missing tool: CI fails, a developer's machine skips with a notice.
 
 pub mod garage;
+pub mod in_process;
 pub mod pg;
+pub mod photos;
+pub mod process;
+pub mod proxy;
+pub mod story;
+pub mod wait;
+pub mod wordpress;
+
+pub use photos::{big_photo, camera_photo};
+pub use process::{bin, free_port};
+pub use story::{library, ready_story, repo, seed_article, seed_photo};
+pub use wait::{wait_event, wait_until};
 
 use std::path::PathBuf;
 

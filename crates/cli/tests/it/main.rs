@@ -8,12 +8,10 @@ mod desk;
 mod disk_full;
 mod photo;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-pub fn seed_article() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/seed-article/article.md")
-}
+pub use byline_testkit::seed_article;
 
 /// Runs `byline --data-dir DIR args…`.
 pub fn byline(dir: &Path, args: &[&str]) -> Output {

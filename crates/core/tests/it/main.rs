@@ -13,12 +13,7 @@ mod revisions;
 mod search;
 mod words;
 
-use std::path::PathBuf;
-
-/// The repository's copy of the model story (tests must not need ../shared).
-pub fn seed_article() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/seed-article/article.md")
-}
+pub use byline_testkit::seed_article;
 
 pub fn library() -> (tempfile::TempDir, byline_core::Library) {
     let dir = tempfile::tempdir().expect("temp dir");

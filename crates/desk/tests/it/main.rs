@@ -13,11 +13,8 @@ use std::sync::OnceLock;
 /// The model story as a reporter files it: front matter skipped, `# ` title, first paragraph is
 /// the lead, then figures (alt text = caption, no credit) and paragraphs exactly as in the file.
 pub fn seed_article() -> Article {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/seed-article/article.md"
-    );
-    let md = std::fs::read_to_string(path).expect("fixtures/seed-article/article.md must exist");
+    let md = std::fs::read_to_string(byline_testkit::seed_article())
+        .expect("fixtures/seed-article/article.md must exist");
     let body = md
         .splitn(3, "---\n")
         .nth(2)

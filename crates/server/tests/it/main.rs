@@ -245,9 +245,7 @@ pub fn tree_outside(root: &Path, skip: &Path) -> Vec<String> {
 }
 
 pub fn fixture_photo(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/seed-article/photos")
-        .join(name)
+    byline_testkit::seed_photo(name)
 }
 
 pub fn sha_hex(bytes: &[u8]) -> String {

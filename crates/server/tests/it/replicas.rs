@@ -181,3 +181,58 @@ async fn one_idempotency_key_sent_to_both_replicas_at_once_is_executed_once() {
         );
     }
 }
+
+/// On PostgreSQL another replica's commit reaches a waiting reader through `NOTIFY`: the
+/// long-poll answers as the write commits, not when its wait runs out. (SQLite is one server's
+/// database; its waiters are woken in-process, which the feed tests cover.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_reader_waiting_on_one_postgresql_replica_is_woken_by_a_commit_on_the_other() {
+    if !byline_testkit::pg::available() {
+        return;
+    }
+    let database = byline_server::db::DatabaseUrl::Postgres(byline_testkit::pg::database());
+    let f = Fixture::with_config(Config {
+        database,
+        ..unlimited()
+    });
+    let (writer, waiter) = (
+        serve(f.state.clone()).await,
+        serve(f.reopen(unlimited())).await,
+    );
+    let reader = Client::new(&waiter, &f.editor).expect("client");
+    let start = reader
+        .changes(0, Duration::ZERO)
+        .await
+        .expect("feed")
+        .next_cursor;
+    let wait = Duration::from_secs(20);
+    let listening = tokio::spawn(async move {
+        let asked = tokio::time::Instant::now();
+        let page = reader
+            .changes(start, wait)
+            .await
+            .expect("a page of the feed");
+        (page, asked.elapsed())
+    });
+    // Let the reader's request reach its wait before the other replica writes.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let a = story(0, 0);
+    Client::new(&writer, &f.reporter)
+        .expect("client")
+        .put_article(&a, None, "wake-1")
+        .await
+        .expect("the write commits");
+    let (page, took) = listening.await.expect("reader task");
+    assert!(
+        page.changes.iter().any(|c| matches!(
+            c,
+            byline_protocol::sync::Change::Article { article, .. } if article.article.id == a.id
+        )),
+        "the waiting reader receives the other replica's write: {:?}",
+        page.changes.len()
+    );
+    assert!(
+        took < wait / 2,
+        "the reader was woken by the commit ({took:?}), not by its {wait:?} wait running out"
+    );
+}

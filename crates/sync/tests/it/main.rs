@@ -1,55 +1,22 @@
-//! Integration tests of the sync client against a real server on 127.0.0.1:0, some through a
-//! fault-injecting TCP proxy.
+//! Integration tests of the sync client against a real server on 127.0.0.1:0 (the test kit's
+//! in-process server), some through the kit's loopback fault proxy.
 
 mod client;
 mod feed;
-mod proxy;
 mod resume;
 
-use byline_server::db::{self, Role};
-use byline_server::{AppState, Config, app};
+use byline_testkit::in_process::{self, Server};
 
-/// A running server with an editor and a reporter.
-pub struct Server {
-    pub _tmp: tempfile::TempDir,
-    pub state: AppState,
-    pub url: String,
-    pub addr: std::net::SocketAddr,
-    pub editor: String,
-    pub reporter: String,
+/// A running server with one user per role, on a temp data directory of its own.
+pub fn start(config: &byline_server::Config) -> Server {
+    in_process::start_in_temp(config)
 }
 
-pub async fn start(config: Config) -> Server {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let state = AppState::open(&tmp.path().join("data"), config).expect("state");
-    let (editor, reporter) = state
-        .with_db(|c| {
-            Ok((
-                db::add_user(c, "ed", Role::Editor)?,
-                db::add_user(c, "rep", Role::Reporter)?,
-            ))
-        })
-        .expect("users");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let router = app(state.clone());
-    tokio::spawn(async move {
-        let _ = byline_server::serve(listener, router).await;
-    });
-    Server {
-        _tmp: tmp,
-        state,
-        url: format!("http://{addr}"),
-        addr,
-        editor,
-        reporter,
+/// The server's defaults with rate limits off (the tests send in bursts).
+pub fn unlimited() -> byline_server::Config {
+    byline_server::Config {
+        rate_burst: 1e9,
+        rate_per_sec: 1e9,
+        ..Default::default()
     }
-}
-
-pub fn photo(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/seed-article/photos")
-        .join(name)
 }

@@ -5,17 +5,17 @@ use std::time::Duration;
 
 use byline_sync::{Backoff, Client, hash_file};
 
-use crate::proxy::FaultProxy;
-use crate::{photo, start};
+use crate::{start, unlimited};
+use byline_testkit::proxy::{self, Fault};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_cut_at_half_resumes_and_sends_at_most_5_percent_extra() {
-    let server = start(byline_server::Config::default()).await;
-    let proxy = FaultProxy::start(server.addr).await;
-    let path = photo("toan-canh.jpg");
+    let server = start(&unlimited());
+    let proxy = proxy::proxy(&server.url, |_| Fault::Pass);
+    let path = byline_testkit::seed_photo("toan-canh.jpg");
     let (sha, size) = hash_file(&path).expect("hash");
     // Cut once the client has sent about half the photo (requests before the PATCH are small).
-    proxy.cut_at.store(size / 2, Ordering::SeqCst);
+    proxy.cut_after.store(size / 2, Ordering::SeqCst);
     let mut client = Client::new(&proxy.url, &server.reporter).expect("client");
     client.backoff = Backoff::new(Duration::from_millis(50), Duration::from_millis(200));
     let report = tokio::time::timeout(
@@ -30,7 +30,7 @@ async fn an_upload_cut_at_half_resumes_and_sends_at_most_5_percent_extra() {
         "the proxy did cut the connection"
     );
     assert!(report.retries >= 1, "the cut forced a retry");
-    let on_wire = proxy.sent.load(Ordering::SeqCst);
+    let on_wire = proxy.bytes_up.load(Ordering::SeqCst);
     let ratio = on_wire as f64 / size as f64;
     println!(
         "payload {size} B, client sent {on_wire} B through the proxy ({ratio:.4}×), retries {}",
@@ -58,15 +58,15 @@ async fn an_upload_cut_at_half_resumes_and_sends_at_most_5_percent_extra() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn re_uploading_a_blob_the_server_has_sends_no_payload_bytes() {
-    let server = start(byline_server::Config::default()).await;
-    let path = photo("lanh-dao.jpg");
+    let server = start(&unlimited());
+    let path = byline_testkit::seed_photo("lanh-dao.jpg");
     let (sha, size) = hash_file(&path).expect("hash");
     Client::new(&server.url, &server.reporter)
         .unwrap()
         .upload_blob(&path, &sha, size, |_, _| {})
         .await
         .expect("first upload");
-    let proxy = FaultProxy::start(server.addr).await;
+    let proxy = proxy::proxy(&server.url, |_| Fault::Pass);
     let client = Client::new(&proxy.url, &server.reporter).unwrap();
     let report = client
         .upload_blob(&path, &sha, size, |_, _| {})
@@ -74,7 +74,7 @@ async fn re_uploading_a_blob_the_server_has_sends_no_payload_bytes() {
         .expect("second upload");
     assert!(report.already_present, "the server said it has the blob");
     assert_eq!(report.bytes_sent, 0, "no payload goes out again");
-    let wire = proxy.sent.load(Ordering::SeqCst);
+    let wire = proxy.bytes_up.load(Ordering::SeqCst);
     assert!(
         wire < 1024,
         "only the small batch query crossed the wire ({wire} bytes)"

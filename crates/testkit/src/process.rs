@@ -6,7 +6,35 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::bin;
+/// A built binary of this workspace: `$env` if set, else next to the running test in
+/// `target/<profile>/`. `cargo test --workspace` builds every binary first; run alone, the test
+/// says what to build.
+pub fn bin(env: &str, name: &str) -> PathBuf {
+    if let Some(p) = std::env::var_os(env) {
+        return PathBuf::from(p);
+    }
+    // target/<profile>/deps/<test-binary> → target/<profile>/<name>
+    let exe = std::env::current_exe().expect("the test binary knows its path");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test binaries live in target/<profile>/deps");
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is not built; run `cargo build -p byline-cli -p byline-server` (or set {env})",
+        path.display()
+    );
+    path
+}
+
+/// A port that was free a moment ago (for processes that need one on their command line).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a loopback port")
+        .port()
+}
 
 /// A running `byline-server` process.
 pub struct ServerProcess {

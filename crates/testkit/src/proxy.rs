@@ -1,6 +1,7 @@
 //! A loopback fault proxy: drops connections, cuts the response after the server committed,
 //! resets mid-request and throttles, chosen per connection by a plan; or a slow link
-//! ([`throttled`]) whose rate a test can change while connections are open.
+//! ([`throttled`]) whose rate a test can change while connections are open; any of them can also
+//! cut the link once, when the clients have sent a given number of bytes ([`Proxy::cut_after`]).
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -34,6 +35,11 @@ pub struct Proxy {
     /// Bytes forwarded from clients to the server, over all connections (requests with their
     /// headers and bodies): what a client really sent through this proxy.
     pub bytes_up: Arc<AtomicU64>,
+    /// Cut the connection that carries the client's byte number `cut_after` (counted as
+    /// `bytes_up`), once; 0 = never. A test sets it at any time, e.g. to half an upload.
+    pub cut_after: Arc<AtomicU64>,
+    /// Whether that cut happened.
+    pub cut_done: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
 }
 
@@ -78,9 +84,13 @@ fn start(
     let url = format!("http://{}", listener.local_addr().unwrap());
     let connections = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
-    let bytes_up = Arc::new(AtomicU64::new(0));
-    let (count, halt, limit) = (connections.clone(), stop.clone(), rate.clone());
-    let up_count = bytes_up.clone();
+    let link = Arc::new(Link {
+        limit: rate.clone(),
+        bytes_up: Arc::new(AtomicU64::new(0)),
+        cut_after: Arc::new(AtomicU64::new(0)),
+        cut_done: Arc::new(AtomicBool::new(false)),
+    });
+    let (count, halt, shared) = (connections.clone(), stop.clone(), link.clone());
     let plan = Arc::new(plan);
     std::thread::spawn(move || {
         for client in listener.incoming() {
@@ -91,10 +101,7 @@ fn start(
             let n = count.fetch_add(1, Ordering::SeqCst);
             let fault = plan(n);
             let up = ups[(n as usize) % ups.len()].clone();
-            let link = Link {
-                limit: limit.clone(),
-                bytes_up: up_count.clone(),
-            };
+            let link = shared.clone();
             std::thread::spawn(move || relay(client, &up, fault, &link));
         }
     });
@@ -102,7 +109,9 @@ fn start(
         url,
         connections,
         rate,
-        bytes_up,
+        bytes_up: link.bytes_up.clone(),
+        cut_after: link.cut_after.clone(),
+        cut_done: link.cut_done.clone(),
         stop,
     }
 }
@@ -145,13 +154,29 @@ impl Pace {
     }
 }
 
-/// What every connection of one proxy shares: its rate limit and its upload counter.
+/// What every connection of one proxy shares: its rate limit, its upload counter and its
+/// one-shot cut.
 struct Link {
     limit: Arc<AtomicU64>,
     bytes_up: Arc<AtomicU64>,
+    cut_after: Arc<AtomicU64>,
+    cut_done: Arc<AtomicBool>,
 }
 
-fn relay(client: TcpStream, upstream: &str, fault: Fault, link: &Link) {
+impl Link {
+    /// How many of the next `n` client bytes to forward before the one-shot cut, if this read
+    /// reaches it (and claims it: only one connection is ever cut).
+    fn cut_within(&self, n: usize) -> Option<usize> {
+        let at = self.cut_after.load(Ordering::SeqCst);
+        let sent = self.bytes_up.load(Ordering::SeqCst);
+        if at == 0 || sent + n as u64 <= at || self.cut_done.swap(true, Ordering::SeqCst) {
+            return None;
+        }
+        Some(at.saturating_sub(sent) as usize)
+    }
+}
+
+fn relay(client: TcpStream, upstream: &str, fault: Fault, link: &Arc<Link>) {
     let limit = &link.limit;
     if fault == Fault::Drop {
         let _ = client.shutdown(Shutdown::Both);
@@ -171,8 +196,7 @@ fn relay(client: TcpStream, upstream: &str, fault: Fault, link: &Link) {
         let _ = s.set_read_timeout(timeout);
     }
     let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-    let up_limit = limit.clone();
-    let counted = link.bytes_up.clone();
+    let shared = link.clone();
     // client → server
     let up = std::thread::spawn(move || {
         let (mut from, mut to) = (c2, s2);
@@ -190,6 +214,13 @@ fn relay(client: TcpStream, upstream: &str, fault: Fault, link: &Link) {
                 let _ = from.shutdown(Shutdown::Both);
                 return;
             }
+            if let Some(keep) = shared.cut_within(n) {
+                let _ = to.write_all(&buf[..keep]);
+                shared.bytes_up.fetch_add(keep as u64, Ordering::SeqCst);
+                let _ = to.shutdown(Shutdown::Both);
+                let _ = from.shutdown(Shutdown::Both);
+                return;
+            }
             match fault {
                 Fault::Throttle => std::thread::sleep(Duration::from_millis(2)),
                 Fault::Crawl => std::thread::sleep(Duration::from_millis(20)),
@@ -198,8 +229,8 @@ fn relay(client: TcpStream, upstream: &str, fault: Fault, link: &Link) {
             if to.write_all(&buf[..n]).is_err() {
                 break;
             }
-            counted.fetch_add(n as u64, Ordering::Relaxed);
-            pace.after(n, &up_limit);
+            shared.bytes_up.fetch_add(n as u64, Ordering::SeqCst);
+            pace.after(n, &shared.limit);
             sent += n;
         }
         let _ = to.shutdown(Shutdown::Write);

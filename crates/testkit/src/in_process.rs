@@ -1,6 +1,6 @@
 //! A real newsroom server in the test process: `byline-server`'s router on 127.0.0.1:0 with its
-//! own SQLite data directory, on a runtime thread of its own (for tests that also want to look
-//! at the server's state directly).
+//! own SQLite data directory and one user per role, on a runtime thread of its own, so plain and
+//! async tests alike can use it and also look at the server's state directly.
 
 use std::path::Path;
 use std::time::Duration;
@@ -10,24 +10,41 @@ use byline_server::{AppState, Config};
 
 pub struct Server {
     pub url: String,
+    /// The listening address (what a proxy in front of the server forwards to).
+    pub addr: std::net::SocketAddr,
     pub editor: String,
     pub reporter: String,
     pub photographer: String,
     pub state: AppState,
+    /// The data directory when the server made its own.
+    _tmp: Option<tempfile::TempDir>,
 }
 
+/// A server on `dir` with the default limits, rate limits off (tests send in bursts).
 pub fn start(dir: &Path) -> Server {
-    start_with(dir, &Config::default())
+    start_with(
+        dir,
+        &Config {
+            rate_burst: 1e9,
+            rate_per_sec: 1e9,
+            ..Config::default()
+        },
+    )
 }
 
-/// [`start`] with the server's limits changed (rate limits are always off in tests).
+/// A server on a temp data directory of its own, removed when the server is dropped.
+pub fn start_in_temp(config: &Config) -> Server {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let server = start_with(&tmp.path().join("data"), config);
+    Server {
+        _tmp: Some(tmp),
+        ..server
+    }
+}
+
+/// A server on `dir` with `config` as given (rate limits included).
 pub fn start_with(dir: &Path, config: &Config) -> Server {
-    let config = Config {
-        rate_burst: 1e9,
-        rate_per_sec: 1e9,
-        ..config.clone()
-    };
-    let state = AppState::open(dir, config).expect("server data dir opens");
+    let state = AppState::open(dir, config.clone()).expect("server data dir opens");
     let tok = |name: &str, role| state.with_db(|c| db::add_user(c, name, role)).unwrap();
     let (editor, reporter, photographer) = (
         tok("ed", Role::Editor),
@@ -55,10 +72,12 @@ pub fn start_with(dir: &Path, config: &Config) -> Server {
         .expect("server starts");
     Server {
         url: format!("http://{addr}"),
+        addr,
         editor,
         reporter,
         photographer,
         state,
+        _tmp: None,
     }
 }
 
