@@ -27,6 +27,7 @@ APT_PACKAGES=(
   wine64                # Windows tests: runs byline.exe and byline-server.exe (tests/wine)
   clang                 # macOS cross check: compiles ring's C for aarch64-apple-darwin (no Apple SDK needed for that)
   postgresql            # server tests on PostgreSQL: a throwaway cluster (initdb, pg_ctl) per test process
+  openssl               # ...its TLS certificates (a test CA and a server certificate for TLS to PostgreSQL)
   wordpress             # WordPress destination tests and scripts/wordpress-dev.sh: a real WordPress on 127.0.0.1
   mariadb-server        # ...its database (a private mariadbd, never the system one)
   php-cli               # ...served by PHP's built-in server

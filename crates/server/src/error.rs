@@ -16,7 +16,9 @@ pub enum ServerError {
     RateLimited { retry_after_secs: u64 },
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
-    #[error("database: {0}")]
+    /// With its causes: tokio-postgres's own text is a bare "db error" or "error performing
+    /// TLS handshake"; what PostgreSQL or the TLS layer said is in the source.
+    #[error("database: {}", with_causes(.0))]
     Pg(#[from] tokio_postgres::Error),
     #[error("blob store: {0}")]
     Store(#[from] object_store::Error),
@@ -27,6 +29,18 @@ pub enum ServerError {
 }
 
 pub type Result<T, E = ServerError> = std::result::Result<T, E>;
+
+/// An error's text followed by each cause's, `: `-separated.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
 
 impl ServerError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {

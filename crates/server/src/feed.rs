@@ -189,11 +189,16 @@ pub(crate) fn listen(state: &AppState) {
     let Some((rt, url)) = state.inner.pool.pg_runtime() else {
         return;
     };
-    let url = url.to_string();
+    let target = match crate::pg_tls::Target::parse(url) {
+        Ok(t) => t.named("byline-server change listener"),
+        // The pool connected with this URL, so it parses; were it not, polls still see every
+        // change when their wait ends.
+        Err(e) => return tracing::error!(error = %e, "change listener not started"),
+    };
     let weak = std::sync::Arc::downgrade(&state.inner);
     rt.spawn(async move {
         loop {
-            if let Err(e) = listen_once(&url, &weak).await {
+            if let Err(e) = listen_once(&target, &weak).await {
                 tracing::warn!(error = %e, "change listener lost its connection; reconnecting");
             }
             if weak.strong_count() == 0 {
@@ -205,12 +210,11 @@ pub(crate) fn listen(state: &AppState) {
 }
 
 async fn listen_once(
-    url: &str,
+    target: &crate::pg_tls::Target,
     weak: &std::sync::Weak<crate::Inner>,
 ) -> std::result::Result<(), tokio_postgres::Error> {
     use futures_util::StreamExt;
-    let config: tokio_postgres::Config = url.parse()?;
-    let (client, mut connection) = config.connect(tokio_postgres::NoTls).await?;
+    let (client, mut connection) = target.connect().await?;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
     tokio::spawn(async move {

@@ -25,6 +25,7 @@ pub mod html;
 pub mod openapi;
 pub mod ops;
 pub mod parts;
+pub mod pg_tls;
 pub mod pool;
 pub mod previews;
 pub mod published;

@@ -402,19 +402,11 @@ pub fn wait_on<T: Send + 'static>(
 }
 
 impl PgConn {
-    /// Connects to `url` (`postgres://user@host/db`, or `?host=/socket/dir`).
+    /// Connects to `url` (`postgres://user@host/db`, or `?host=/socket/dir`; TLS as
+    /// `sslmode` and `sslrootcert` ask, see [`crate::pg_tls`]).
     pub fn connect(url: &str, rt: &tokio::runtime::Handle) -> Result<PgConn> {
-        let config: tokio_postgres::Config = url.parse().map_err(|e| {
-            ServerError::bad(format!(
-                "--database {}: not a PostgreSQL URL ({e}); expected postgres://USER[:PASS]@HOST[:PORT]/DB",
-                redact(url)
-            ))
-        })?;
-        let (client, connection) =
-            wait_on(
-                rt,
-                async move { config.connect(tokio_postgres::NoTls).await },
-            )??;
+        let target = crate::pg_tls::Target::parse(url)?;
+        let (client, connection) = wait_on(rt, async move { target.connect().await })??;
         rt.spawn(async move {
             if let Err(e) = connection.await {
                 tracing::warn!(error = %e, "PostgreSQL connection ended");

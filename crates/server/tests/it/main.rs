@@ -10,6 +10,7 @@ mod hostile;
 mod migrations;
 mod openapi;
 mod ops;
+mod pg_tls;
 mod preview;
 mod replicas;
 mod s3;
