@@ -287,32 +287,92 @@ fn apply_write(
     incoming
         .check_links()
         .map_err(|e| ServerError::new(ErrorCode::InvalidInput, e.to_string()))?;
-    let current = load(tx, &incoming.id)?;
-    let Some(cur) = current else {
-        if user.role == Role::Photographer {
-            return Err(ServerError::new(
-                ErrorCode::Forbidden,
-                "a photographer may add photos to an existing story but not create one; \
-                 ask a reporter or editor to file it first",
-            ));
+    let Some(cur) = load(tx, &incoming.id)? else {
+        return create(tx, user, incoming);
+    };
+    let rebased = rebase(tx, &cur, incoming, base)?;
+    let mut next = rebased.article;
+    next.id = cur.article.id.clone();
+    next.created_at = cur.article.created_at;
+    crate::workflow::check_write(user, Some(&cur.article), &next)?;
+    let mut all_conflicts = if rebased.merged {
+        cur.conflicts.clone()
+    } else {
+        vec![]
+    };
+    // A resent stale write finds the same conflicts again: keep each one once.
+    for c in &rebased.conflicts {
+        if !all_conflicts.contains(c) {
+            all_conflicts.push(c.clone());
         }
-        crate::workflow::check_write(user, None, &incoming)?;
-        incoming.revision = 1;
-        save(tx, user, &incoming, &[])?;
-        return Ok((
-            StatusCode::CREATED,
-            PutArticleResponse {
-                server_revision: 1,
-                merged: false,
+    }
+    // Nothing new (e.g. a resend under a fresh key): no new revision.
+    next.revision = cur.revision;
+    if next != cur.article || all_conflicts != cur.conflicts {
+        next.revision = cur.revision + 1;
+        save(tx, user, &next, &all_conflicts)?;
+    }
+    Ok((
+        StatusCode::OK,
+        PutArticleResponse {
+            server_revision: next.revision,
+            merged: rebased.merged,
+            article: next,
+            conflicts: rebased.conflicts,
+            live: None,
+        },
+    ))
+}
+
+/// The first write of a story: revision 1, by a reporter or an editor.
+fn create(
+    tx: &Conn,
+    user: &User,
+    mut incoming: Article,
+) -> Result<(StatusCode, PutArticleResponse)> {
+    if user.role == Role::Photographer {
+        return Err(ServerError::new(
+            ErrorCode::Forbidden,
+            "a photographer may add photos to an existing story but not create one; \
+             ask a reporter or editor to file it first",
+        ));
+    }
+    crate::workflow::check_write(user, None, &incoming)?;
+    incoming.revision = 1;
+    save(tx, user, &incoming, &[])?;
+    Ok((
+        StatusCode::CREATED,
+        PutArticleResponse {
+            server_revision: 1,
+            merged: false,
+            article: incoming,
+            conflicts: vec![],
+            live: None,
+        },
+    ))
+}
+
+/// A write brought onto the current revision: as sent when its base is current, else merged
+/// block by block with what changed since its base (without an ancestor when it names none:
+/// never a blind overwrite).
+struct Rebased {
+    article: Article,
+    /// Conflicts this write found.
+    conflicts: Vec<Conflict>,
+    /// Merged: the story's earlier open conflicts stay open too.
+    merged: bool,
+}
+
+fn rebase(tx: &Conn, cur: &Current, incoming: Article, base: Option<u64>) -> Result<Rebased> {
+    let base_article = match base {
+        // Up to date: the client saw the current version and any conflicts on it.
+        Some(b) if b == cur.revision => {
+            return Ok(Rebased {
                 article: incoming,
                 conflicts: vec![],
-                live: None,
-            },
-        ));
-    };
-    let (mut next, new_conflicts, merged, keep_old_conflicts) = match base {
-        // Up to date: the client saw the current version and any conflicts on it.
-        Some(b) if b == cur.revision => (incoming, vec![], false, false),
+                merged: false,
+            });
+        }
         Some(b) if b > cur.revision => {
             return Err(ServerError::new(
                 ErrorCode::PreconditionFailed,
@@ -322,63 +382,20 @@ fn apply_write(
                 ),
             ));
         }
-        Some(b) => {
-            let base_article = load_revision(tx, &cur.article.id, b)?.ok_or_else(|| {
-                ServerError::new(
-                    ErrorCode::PreconditionFailed,
-                    format!("unknown base revision {b}"),
-                )
-            })?;
-            let m = merge(Some(&base_article), &cur.article, &incoming);
-            (m.article, m.conflicts, true, true)
-        }
-        // No base on an existing article: never a blind overwrite; merge without ancestor.
-        None => {
-            let m = merge(None, &cur.article, &incoming);
-            (m.article, m.conflicts, true, true)
-        }
+        Some(b) => Some(load_revision(tx, &cur.article.id, b)?.ok_or_else(|| {
+            ServerError::new(
+                ErrorCode::PreconditionFailed,
+                format!("unknown base revision {b}"),
+            )
+        })?),
+        None => None,
     };
-    next.id = cur.article.id.clone();
-    next.created_at = cur.article.created_at;
-    crate::workflow::check_write(user, Some(&cur.article), &next)?;
-    let mut all_conflicts = if keep_old_conflicts {
-        cur.conflicts.clone()
-    } else {
-        vec![]
-    };
-    // A resent stale write finds the same conflicts again: keep each one once.
-    for c in &new_conflicts {
-        if !all_conflicts.contains(c) {
-            all_conflicts.push(c.clone());
-        }
-    }
-
-    // Nothing new (e.g. a resend under a fresh key): no new revision.
-    next.revision = cur.revision;
-    if next == cur.article && all_conflicts == cur.conflicts {
-        return Ok((
-            StatusCode::OK,
-            PutArticleResponse {
-                server_revision: cur.revision,
-                merged,
-                article: next,
-                conflicts: new_conflicts,
-                live: None,
-            },
-        ));
-    }
-    next.revision = cur.revision + 1;
-    save(tx, user, &next, &all_conflicts)?;
-    Ok((
-        StatusCode::OK,
-        PutArticleResponse {
-            server_revision: next.revision,
-            merged,
-            article: next,
-            conflicts: new_conflicts,
-            live: None,
-        },
-    ))
+    let m = merge(base_article.as_ref(), &cur.article, &incoming);
+    Ok(Rebased {
+        article: m.article,
+        conflicts: m.conflicts,
+        merged: true,
+    })
 }
 
 fn respond(status: StatusCode, body: Vec<u8>, rev: u64) -> Response {

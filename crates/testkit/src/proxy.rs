@@ -177,7 +177,6 @@ impl Link {
 }
 
 fn relay(client: TcpStream, upstream: &str, fault: Fault, link: &Arc<Link>) {
-    let limit = &link.limit;
     if fault == Fault::Drop {
         let _ = client.shutdown(Shutdown::Both);
         return;
@@ -186,7 +185,7 @@ fn relay(client: TcpStream, upstream: &str, fault: Fault, link: &Arc<Link>) {
         return;
     };
     // A slow link keeps a connection quiet for as long as a whole upload takes to creep up.
-    let quiet = if limit.load(Ordering::SeqCst) > 0 {
+    let quiet = if link.limit.load(Ordering::SeqCst) > 0 {
         180
     } else {
         20
@@ -197,46 +196,51 @@ fn relay(client: TcpStream, upstream: &str, fault: Fault, link: &Arc<Link>) {
     }
     let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
     let shared = link.clone();
-    // client → server
-    let up = std::thread::spawn(move || {
-        let (mut from, mut to) = (c2, s2);
-        let mut pace = Pace::new();
-        let mut buf = [0u8; 16 * 1024];
-        let mut sent = 0usize;
-        loop {
-            let n = match from.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => n,
-            };
-            if fault == Fault::ResetMidRequest && sent + n > 600 {
-                let _ = to.write_all(&buf[..(600 - sent.min(600))]);
-                let _ = to.shutdown(Shutdown::Both);
-                let _ = from.shutdown(Shutdown::Both);
-                return;
-            }
-            if let Some(keep) = shared.cut_within(n) {
-                let _ = to.write_all(&buf[..keep]);
-                shared.bytes_up.fetch_add(keep as u64, Ordering::SeqCst);
-                let _ = to.shutdown(Shutdown::Both);
-                let _ = from.shutdown(Shutdown::Both);
-                return;
-            }
-            match fault {
-                Fault::Throttle => std::thread::sleep(Duration::from_millis(2)),
-                Fault::Crawl => std::thread::sleep(Duration::from_millis(20)),
-                _ => {}
-            }
-            if to.write_all(&buf[..n]).is_err() {
-                break;
-            }
-            shared.bytes_up.fetch_add(n as u64, Ordering::SeqCst);
-            pace.after(n, &shared.limit);
-            sent += n;
+    let up = std::thread::spawn(move || upstream_side(c2, s2, fault, &shared));
+    downstream_side(server, client, fault, &link.limit);
+    let _ = up.join();
+}
+
+/// Client → server: counts what the client sends, and applies the request-side faults and the
+/// one-shot cut.
+fn upstream_side(mut from: TcpStream, mut to: TcpStream, fault: Fault, link: &Link) {
+    let mut pace = Pace::new();
+    let mut buf = [0u8; 16 * 1024];
+    let mut sent = 0usize;
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let cut = if fault == Fault::ResetMidRequest && sent + n > 600 {
+            Some(600 - sent.min(600))
+        } else {
+            link.cut_within(n)
+        };
+        if let Some(keep) = cut {
+            let _ = to.write_all(&buf[..keep]);
+            link.bytes_up.fetch_add(keep as u64, Ordering::SeqCst);
+            let _ = to.shutdown(Shutdown::Both);
+            let _ = from.shutdown(Shutdown::Both);
+            return;
         }
-        let _ = to.shutdown(Shutdown::Write);
-    });
-    // server → client
-    let (mut from, mut to) = (server, client);
+        match fault {
+            Fault::Throttle => std::thread::sleep(Duration::from_millis(2)),
+            Fault::Crawl => std::thread::sleep(Duration::from_millis(20)),
+            _ => {}
+        }
+        if to.write_all(&buf[..n]).is_err() {
+            break;
+        }
+        link.bytes_up.fetch_add(n as u64, Ordering::SeqCst);
+        pace.after(n, &link.limit);
+        sent += n;
+    }
+    let _ = to.shutdown(Shutdown::Write);
+}
+
+/// Server → client: the answer, unless the fault is to lose it.
+fn downstream_side(mut from: TcpStream, mut to: TcpStream, fault: Fault, limit: &AtomicU64) {
     let mut pace = Pace::new();
     let mut buf = [0u8; 16 * 1024];
     loop {
@@ -255,5 +259,4 @@ fn relay(client: TcpStream, upstream: &str, fault: Fault, link: &Arc<Link>) {
         pace.after(n, limit);
     }
     let _ = to.shutdown(Shutdown::Both);
-    let _ = up.join();
 }
