@@ -124,56 +124,7 @@ pub fn run(lib: &Library, cmd: ArticleCmd, out: &Out) -> Result<()> {
             status,
             trash,
             limit,
-        } => {
-            let status = match status {
-                Some(s) => Some(Status::parse(&s).ok_or_else(|| {
-                    crate::invalid(format!(
-                        "status `{s}` is not one of draft, ready, submitted, edited, approved, published, withdrawn"
-                    ))
-                })?),
-                None => None,
-            };
-            if let Some(q) = search {
-                let hits: Vec<SearchHit> = lib
-                    .search(&q, limit)?
-                    .into_iter()
-                    .filter(|h| status.is_none_or(|s| h.article.status == s))
-                    .collect();
-                out.print(&hits, |hits| {
-                    if hits.is_empty() {
-                        eprintln!("no stories match `{q}`");
-                    }
-                    for h in hits {
-                        println!(
-                            "{}  {:<9}  {}",
-                            h.article.id,
-                            h.article.status.as_str(),
-                            h.article.title
-                        );
-                        println!("    {}", marked(&h.snippet.text, &h.snippet.highlights));
-                    }
-                });
-            } else {
-                let scope = if trash { Scope::Trash } else { Scope::Live };
-                let rows: Vec<_> = lib
-                    .articles(scope)?
-                    .into_iter()
-                    .filter(|a| status.is_none_or(|s| a.status == s))
-                    .take(limit)
-                    .collect();
-                out.print(&rows, |rows| {
-                    for a in rows {
-                        println!(
-                            "{}  {:<9}  {}  {}",
-                            a.id,
-                            a.status.as_str(),
-                            &a.updated_at[..16.min(a.updated_at.len())],
-                            ellipsize(&a.title, 70)
-                        );
-                    }
-                });
-            }
-        }
+        } => list(lib, search, status.as_deref(), trash, limit, out)?,
         ArticleCmd::Export {
             id,
             format,
@@ -190,41 +141,8 @@ pub fn run(lib: &Library, cmd: ArticleCmd, out: &Out) -> Result<()> {
             let a = lib.set_field(&id, Field::parse(&field)?, &value)?;
             out.print(&a, |a| println!("{} now at revision {}", a.id, a.revision));
         }
-        ArticleCmd::Revisions { id } => {
-            let revs = lib.revisions(&id)?;
-            out.print(&revs, |revs| {
-                for r in revs {
-                    println!(
-                        "{:>4}  {}  {}  {}",
-                        r.revision,
-                        r.saved_at,
-                        r.author,
-                        &r.content_hash[..12]
-                    );
-                }
-            });
-        }
-        ArticleCmd::Restore { id, revision } => {
-            let outcome = lib.restore(&id, revision)?;
-            #[derive(Serialize)]
-            struct Restored {
-                id: String,
-                restored: u64,
-                revision: u64,
-            }
-            let id = lib.resolve_article_id(&id)?;
-            let r = Restored {
-                id,
-                restored: revision,
-                revision: outcome.revision,
-            };
-            out.print(&r, |r| {
-                println!(
-                    "restored revision {} of {} as revision {}",
-                    r.restored, r.id, r.revision
-                )
-            });
-        }
+        ArticleCmd::Revisions { id } => revisions(lib, &id, out)?,
+        ArticleCmd::Restore { id, revision } => restore(lib, &id, revision, out)?,
         ArticleCmd::Attach {
             article_id,
             photo_id,
@@ -266,6 +184,106 @@ pub fn run(lib: &Library, cmd: ArticleCmd, out: &Out) -> Result<()> {
         } => crate::editorial::diff(lib, &id, &rev_a, &rev_b, &server, out)?,
         ArticleCmd::Versions { id, server } => crate::editorial::versions(lib, &id, &server, out)?,
     }
+    Ok(())
+}
+
+/// `article list`: the story list, or search hits with `--search`, filtered by status.
+fn list(
+    lib: &Library,
+    search: Option<String>,
+    status: Option<&str>,
+    trash: bool,
+    limit: usize,
+    out: &Out,
+) -> Result<()> {
+    let status = match status {
+        Some(s) => Some(Status::parse(s).ok_or_else(|| {
+            crate::invalid(format!(
+                "status `{s}` is not one of draft, ready, submitted, edited, approved, published, withdrawn"
+            ))
+        })?),
+        None => None,
+    };
+    let Some(q) = search else {
+        let scope = if trash { Scope::Trash } else { Scope::Live };
+        let rows: Vec<_> = lib
+            .articles(scope)?
+            .into_iter()
+            .filter(|a| status.is_none_or(|s| a.status == s))
+            .take(limit)
+            .collect();
+        out.print(&rows, |rows| {
+            for a in rows {
+                println!(
+                    "{}  {:<9}  {}  {}",
+                    a.id,
+                    a.status.as_str(),
+                    &a.updated_at[..16.min(a.updated_at.len())],
+                    ellipsize(&a.title, 70)
+                );
+            }
+        });
+        return Ok(());
+    };
+    let hits: Vec<SearchHit> = lib
+        .search(&q, limit)?
+        .into_iter()
+        .filter(|h| status.is_none_or(|s| h.article.status == s))
+        .collect();
+    out.print(&hits, |hits| {
+        if hits.is_empty() {
+            eprintln!("no stories match `{q}`");
+        }
+        for h in hits {
+            println!(
+                "{}  {:<9}  {}",
+                h.article.id,
+                h.article.status.as_str(),
+                h.article.title
+            );
+            println!("    {}", marked(&h.snippet.text, &h.snippet.highlights));
+        }
+    });
+    Ok(())
+}
+
+/// `article revisions`: the history, oldest first.
+fn revisions(lib: &Library, id: &str, out: &Out) -> Result<()> {
+    let revs = lib.revisions(id)?;
+    out.print(&revs, |revs| {
+        for r in revs {
+            println!(
+                "{:>4}  {}  {}  {}",
+                r.revision,
+                r.saved_at,
+                r.author,
+                &r.content_hash[..12]
+            );
+        }
+    });
+    Ok(())
+}
+
+/// `article restore`: an old revision saved again as the newest.
+fn restore(lib: &Library, id: &str, revision: u64, out: &Out) -> Result<()> {
+    #[derive(Serialize)]
+    struct Restored {
+        id: String,
+        restored: u64,
+        revision: u64,
+    }
+    let outcome = lib.restore(id, revision)?;
+    let r = Restored {
+        id: lib.resolve_article_id(id)?,
+        restored: revision,
+        revision: outcome.revision,
+    };
+    out.print(&r, |r| {
+        println!(
+            "restored revision {} of {} as revision {}",
+            r.restored, r.id, r.revision
+        )
+    });
     Ok(())
 }
 

@@ -111,21 +111,13 @@ pub fn run(lib: &Library, cmd: PhotoCmd, out: &Out) -> Result<()> {
             time_offsets,
             caption_template,
         } => {
-            let cancel = AtomicBool::new(false);
             let opts = IngestOptions {
                 backup,
                 rename,
                 time_offsets,
                 caption_template,
             };
-            let report = lib.ingest_photos(&paths, &opts, &cancel, &progress)?;
-            out.print(&report, |r| {
-                print_import(&r.import);
-                for b in &r.backed_up {
-                    println!("backup     {}  {}", &b.id[..12], b.path.display());
-                }
-            });
-            failed_exit(&report.import)?;
+            ingest(lib, &paths, &opts, out)?;
         }
         PhotoCmd::Show { id } => {
             let v = lib.photo_view(&id)?;
@@ -198,38 +190,55 @@ pub fn run(lib: &Library, cmd: PhotoCmd, out: &Out) -> Result<()> {
                 }
             });
         }
-        PhotoCmd::History { id } => {
-            let h = lib.photo_history(&id)?;
-            #[derive(serde::Serialize)]
-            struct Row<'a> {
-                revision: u64,
-                saved_at: &'a str,
-                author: &'a str,
-                fields: &'a byline_core::photodesk::EditableFields,
-            }
-            let rows: Vec<Row<'_>> = h
-                .iter()
-                .map(|(revision, saved_at, author, fields)| Row {
-                    revision: *revision,
-                    saved_at,
-                    author,
-                    fields,
-                })
-                .collect();
-            out.print(&rows, |rows| {
-                for r in rows {
-                    println!(
-                        "{:>3}  {}  {}  {}",
-                        r.revision, r.saved_at, r.author, r.fields.caption
-                    );
-                }
-            });
-        }
+        PhotoCmd::History { id } => history(lib, &id, out)?,
         PhotoCmd::Export { id, out: file } => {
             lib.export_photo(&id, &file)?;
             eprintln!("wrote {}", file.display());
         }
     }
+    Ok(())
+}
+
+/// `photo ingest`: an import plus the verified backup copies.
+fn ingest(lib: &Library, paths: &[PathBuf], opts: &IngestOptions, out: &Out) -> Result<()> {
+    let cancel = AtomicBool::new(false);
+    let report = lib.ingest_photos(paths, opts, &cancel, &progress)?;
+    out.print(&report, |r| {
+        print_import(&r.import);
+        for b in &r.backed_up {
+            println!("backup     {}  {}", &b.id[..12], b.path.display());
+        }
+    });
+    failed_exit(&report.import)
+}
+
+/// `photo history`: each caption revision of a photo, oldest first.
+fn history(lib: &Library, id: &str, out: &Out) -> Result<()> {
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        revision: u64,
+        saved_at: &'a str,
+        author: &'a str,
+        fields: &'a byline_core::photodesk::EditableFields,
+    }
+    let h = lib.photo_history(id)?;
+    let rows: Vec<Row<'_>> = h
+        .iter()
+        .map(|(revision, saved_at, author, fields)| Row {
+            revision: *revision,
+            saved_at,
+            author,
+            fields,
+        })
+        .collect();
+    out.print(&rows, |rows| {
+        for r in rows {
+            println!(
+                "{:>3}  {}  {}  {}",
+                r.revision, r.saved_at, r.author, r.fields.caption
+            );
+        }
+    });
     Ok(())
 }
 
