@@ -3,7 +3,7 @@
 
 use crate::finding::{Field, Loc, Raw, Rule};
 use crate::settings::{GpsPolicy, Settings};
-use byline_protocol::{Article, BlockKind};
+use byline_protocol::{Article, Block, BlockKind};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -45,6 +45,15 @@ pub(crate) fn checklist(
     settings: &Settings,
     out: &mut Vec<Raw>,
 ) {
+    headline(article, settings, out);
+    bylines(article, out);
+    for (i, b) in article.blocks.iter().enumerate() {
+        figure(article, i, b, photos, settings, out);
+    }
+}
+
+/// Title and lead: present, and of the lengths the newsroom allows.
+fn headline(article: &Article, settings: &Settings, out: &mut Vec<Raw>) {
     // Lengths and offsets count the NFC text, like every other offset the desk reports.
     let title = byline_text::nfc(&article.title);
     let lead = byline_text::nfc(&article.lead);
@@ -92,7 +101,10 @@ pub(crate) fn checklist(
             ),
         ));
     }
+}
 
+/// A byline, and a role for every name in it.
+fn bylines(article: &Article, out: &mut Vec<Raw>) {
     let byline_loc = |i: Option<usize>| Loc {
         field: Field::Byline,
         block: i,
@@ -119,107 +131,130 @@ pub(crate) fn checklist(
             ));
         }
     }
+}
 
-    for (i, b) in article.blocks.iter().enumerate() {
-        let BlockKind::Figure {
-            photo_id,
-            caption,
-            credit,
-            src,
-        } = &b.kind
-        else {
-            continue;
+/// A figure: a caption, a credit (its own, the library's or the byline's photographer), a
+/// capture time before the publish time, and what its GPS coordinates need.
+fn figure(
+    article: &Article,
+    i: usize,
+    b: &Block,
+    photos: &PhotoMap,
+    settings: &Settings,
+    out: &mut Vec<Raw>,
+) {
+    let BlockKind::Figure {
+        photo_id,
+        caption,
+        credit,
+        src,
+    } = &b.kind
+    else {
+        return;
+    };
+    let facts = photo_id.as_ref().and_then(|id| photos.get(id));
+    let name = src
+        .clone()
+        .or_else(|| photo_id.clone())
+        .unwrap_or_else(|| format!("#{i}"));
+    let loc = Loc::block(i);
+    // Figure findings point at the block as a whole, not at a span of its caption.
+    let len = 0;
+    if caption.trim().is_empty() {
+        let mut r = article_raw(
+            Rule::MissingCaption,
+            loc,
+            len,
+            String::new(),
+            format!("Ảnh {name} chưa có chú thích."),
+            format!("Photo {name} has no caption."),
+        );
+        // The library's caption is a starting point, not a decision: suggest, never fill in.
+        r.replacement = facts
+            .and_then(|f| f.caption.clone())
+            .filter(|c| !c.trim().is_empty());
+        out.push(r);
+    }
+    let has_credit = !credit.trim().is_empty()
+        || facts.is_some_and(|f| filled(f.credit.as_ref()) || filled(f.creator.as_ref()));
+    let inherited = article.photo_credit();
+    if !has_credit && !inherited.is_empty() {
+        // As the newspaper prints it: the byline's photographer credits every photo that
+        // names no one else. Shown so the desk can give a photo its own credit instead.
+        let mut r = article_raw(
+            Rule::InheritedCredit,
+            loc,
+            len,
+            String::new(),
+            format!(
+                "Ảnh {name} ghi nguồn theo tác giả ảnh của bài: {inherited} (ghi nguồn riêng cho ảnh để thay)."
+            ),
+            format!(
+                "Photo {name} is credited to the story's photographer: {inherited} (give the photo its own credit to override)."
+            ),
+        );
+        r.replacement = Some(inherited);
+        out.push(r);
+    } else if !has_credit {
+        out.push(article_raw(
+            Rule::MissingCredit,
+            loc,
+            len,
+            String::new(),
+            format!(
+                "Ảnh {name} chưa ghi nguồn/tác giả ảnh (trong bài, trong thư viện ảnh hoặc tác giả ảnh của bài)."
+            ),
+            format!(
+                "Photo {name} has no credit (neither in the story, nor in the photo library, nor a photographer in the byline)."
+            ),
+        ));
+    }
+    if let Some(f) = facts {
+        photo_facts(article, &name, loc, f, settings, out);
+    }
+}
+
+/// What the library knows of a figure's photo: when it was taken, and whether it carries GPS.
+fn photo_facts(
+    article: &Article,
+    name: &str,
+    loc: Loc,
+    f: &PhotoFacts,
+    settings: &Settings,
+    out: &mut Vec<Raw>,
+) {
+    let len = 0;
+    if let (Some(taken), Some(published)) = (f.taken_at, article.published_at)
+        && taken > published
+    {
+        out.push(article_raw(
+            Rule::PhotoDateAfterPublish,
+            loc,
+            len,
+            String::new(),
+            format!("Ảnh {name} chụp lúc {taken}, sau giờ đăng {published}: kiểm tra ảnh hoặc giờ đăng."),
+            format!("Photo {name} was taken at {taken}, after the publish time {published}: check the photo or the time."),
+        ));
+    }
+    if f.has_gps && settings.photos.gps != GpsPolicy::Keep {
+        let (vi, en) = if settings.photos.gps == GpsPolicy::Strip {
+            (
+                format!(
+                    "Ảnh {name} có tọa độ GPS; sẽ được xóa khi đăng (giữ tác giả và bản quyền)."
+                ),
+                format!(
+                    "Photo {name} carries GPS coordinates; they are removed at publish (creator and copyright kept)."
+                ),
+            )
+        } else {
+            (
+                format!("Ảnh {name} có tọa độ GPS; xóa tọa độ trước khi đăng."),
+                format!("Photo {name} carries GPS coordinates; remove them before publishing."),
+            )
         };
-        let facts = photo_id.as_ref().and_then(|id| photos.get(id));
-        let name = src
-            .clone()
-            .or_else(|| photo_id.clone())
-            .unwrap_or_else(|| format!("#{i}"));
-        let loc = Loc::block(i);
-        // Figure findings point at the block as a whole, not at a span of its caption.
-        let len = 0;
-        if caption.trim().is_empty() {
-            let mut r = article_raw(
-                Rule::MissingCaption,
-                loc,
-                len,
-                String::new(),
-                format!("Ảnh {name} chưa có chú thích."),
-                format!("Photo {name} has no caption."),
-            );
-            // The library's caption is a starting point, not a decision: suggest, never fill in.
-            r.replacement = facts
-                .and_then(|f| f.caption.clone())
-                .filter(|c| !c.trim().is_empty());
-            out.push(r);
-        }
-        let has_credit = !credit.trim().is_empty()
-            || facts.is_some_and(|f| filled(f.credit.as_ref()) || filled(f.creator.as_ref()));
-        let inherited = article.photo_credit();
-        if !has_credit && !inherited.is_empty() {
-            // As the newspaper prints it: the byline's photographer credits every photo that
-            // names no one else. Shown so the desk can give a photo its own credit instead.
-            let mut r = article_raw(
-                Rule::InheritedCredit,
-                loc,
-                len,
-                String::new(),
-                format!(
-                    "Ảnh {name} ghi nguồn theo tác giả ảnh của bài: {inherited} (ghi nguồn riêng cho ảnh để thay)."
-                ),
-                format!(
-                    "Photo {name} is credited to the story's photographer: {inherited} (give the photo its own credit to override)."
-                ),
-            );
-            r.replacement = Some(inherited);
-            out.push(r);
-        } else if !has_credit {
-            out.push(article_raw(
-                Rule::MissingCredit,
-                loc,
-                len,
-                String::new(),
-                format!(
-                    "Ảnh {name} chưa ghi nguồn/tác giả ảnh (trong bài, trong thư viện ảnh hoặc tác giả ảnh của bài)."
-                ),
-                format!(
-                    "Photo {name} has no credit (neither in the story, nor in the photo library, nor a photographer in the byline)."
-                ),
-            ));
-        }
-        let Some(f) = facts else { continue };
-        if let (Some(taken), Some(published)) = (f.taken_at, article.published_at)
-            && taken > published
-        {
-            out.push(article_raw(
-                Rule::PhotoDateAfterPublish,
-                loc,
-                len,
-                String::new(),
-                format!("Ảnh {name} chụp lúc {taken}, sau giờ đăng {published}: kiểm tra ảnh hoặc giờ đăng."),
-                format!("Photo {name} was taken at {taken}, after the publish time {published}: check the photo or the time."),
-            ));
-        }
-        if f.has_gps && settings.photos.gps != GpsPolicy::Keep {
-            let (vi, en) = if settings.photos.gps == GpsPolicy::Strip {
-                (
-                    format!(
-                        "Ảnh {name} có tọa độ GPS; sẽ được xóa khi đăng (giữ tác giả và bản quyền)."
-                    ),
-                    format!(
-                        "Photo {name} carries GPS coordinates; they are removed at publish (creator and copyright kept)."
-                    ),
-                )
-            } else {
-                (
-                    format!("Ảnh {name} có tọa độ GPS; xóa tọa độ trước khi đăng."),
-                    format!("Photo {name} carries GPS coordinates; remove them before publishing."),
-                )
-            };
-            let mut r = article_raw(Rule::PhotoGps, loc, len, String::new(), vi, en);
-            // With the strip policy the publisher repairs it; nobody has to act.
-            r.fixable = settings.photos.gps == GpsPolicy::Strip;
-            out.push(r);
-        }
+        let mut r = article_raw(Rule::PhotoGps, loc, len, String::new(), vi, en);
+        // With the strip policy the publisher repairs it; nobody has to act.
+        r.fixable = settings.photos.gps == GpsPolicy::Strip;
+        out.push(r);
     }
 }
