@@ -81,9 +81,10 @@ fn iim_limit(dataset: u8) -> usize {
     }
 }
 
+const WHAT: &str = "photo";
+
 /// Returns a copy of `original` with the caption fields written; the image data is untouched.
 pub fn write_caption(original: &[u8], fields: &CaptionFields) -> Result<Vec<u8>, MediaError> {
-    const WHAT: &str = "photo";
     match sniff(original) {
         Some(Format::Jpeg) => {}
         Some(f) => {
@@ -104,29 +105,49 @@ pub fn write_caption(original: &[u8], fields: &CaptionFields) -> Result<Vec<u8>,
         ));
     }
     let set = normalised(fields);
-    if let Some(code) = set.country_code.as_deref()
-        && !code.is_empty()
-        && !((2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase()))
-    {
+    check_country_code(set.country_code.as_deref())?;
+    let irb = photoshop_block(&l.segments, &set)?;
+    let packet = xmp::rewrite(jpeg::xmp_payload(&l.segments), &xmp_props(&set)).map_err(|e| {
+        MediaError::corrupt(WHAT, "JPEG", format!("{e}; not rewriting damaged XMP"))
+    })?;
+    if packet.len() + XMP_SIG.len() > MAX_SEGMENT {
         return Err(MediaError::field(
-            "country_code",
-            format!("\"{code}\" is not a country code; use the ISO 3166 letters, e.g. VN"),
+            "caption",
+            "the XMP metadata would exceed 64 KB; shorten the caption or keywords",
         ));
     }
+    Ok(splice(&l, &irb, &packet, original.len()))
+}
 
-    let mut resources = match jpeg::photoshop_payload(&l.segments) {
-        Some(p) => iptc::parse_resources(&p).map_err(|e| {
-            MediaError::corrupt(WHAT, "JPEG", format!("{e}; not rewriting damaged IPTC"))
-        })?,
+/// An ISO 3166 code (2 or 3 capital letters), or nothing.
+fn check_country_code(code: Option<&str>) -> Result<(), MediaError> {
+    let code = code.unwrap_or_default();
+    let valid = (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase());
+    if code.is_empty() || valid {
+        return Ok(());
+    }
+    Err(MediaError::field(
+        "country_code",
+        format!("\"{code}\" is not a country code; use the ISO 3166 letters, e.g. VN"),
+    ))
+}
+
+/// The Photoshop resource block with the IPTC datasets rewritten: other resources are kept,
+/// the stale IPTC digest dropped.
+fn photoshop_block(
+    segments: &[jpeg::Segment<'_>],
+    set: &CaptionFields,
+) -> Result<Vec<u8>, MediaError> {
+    let damaged = |e| MediaError::corrupt(WHAT, "JPEG", format!("{e}; not rewriting damaged IPTC"));
+    let mut resources = match jpeg::photoshop_payload(segments) {
+        Some(p) => iptc::parse_resources(&p).map_err(damaged)?,
         None => Vec::new(),
     };
     let old_sets = match resources.iter().find(|r| r.id == iptc::IIM_RESOURCE) {
-        Some(r) => iptc::parse_iim(&r.data).map_err(|e| {
-            MediaError::corrupt(WHAT, "JPEG", format!("{e}; not rewriting damaged IPTC"))
-        })?,
+        Some(r) => iptc::parse_iim(&r.data).map_err(damaged)?,
         None => Vec::new(),
     };
-    let iim = iptc::build_iim(&new_datasets(&old_sets, &set));
+    let iim = iptc::build_iim(&new_datasets(&old_sets, set));
     // A stale digest makes Photoshop and exiftool believe another tool changed the IPTC behind
     // their back; without one they simply trust the data.
     resources.retain(|r| r.id != iptc::IIM_DIGEST);
@@ -138,64 +159,46 @@ pub fn write_caption(original: &[u8], fields: &CaptionFields) -> Result<Vec<u8>,
             data: iim,
         }),
     }
-    let irb = iptc::build_resources(&resources);
+    Ok(iptc::build_resources(&resources))
+}
 
-    let props = xmp_props(&set);
-    let packet = xmp::rewrite(jpeg::xmp_payload(&l.segments), &props).map_err(|e| {
-        MediaError::corrupt(WHAT, "JPEG", format!("{e}; not rewriting damaged XMP"))
-    })?;
-    if packet.len() + XMP_SIG.len() > MAX_SEGMENT {
-        return Err(MediaError::field(
-            "caption",
-            "the XMP metadata would exceed 64 KB; shorten the caption or keywords",
-        ));
-    }
-
-    let mut out = Vec::with_capacity(original.len() + irb.len() + packet.len() + 64);
+/// The file again with the new XMP packet and Photoshop block where the old ones were, or after
+/// the application segments (before tables and frame header) when there were none.
+fn splice(l: &jpeg::JpegLayout<'_>, irb: &[u8], packet: &[u8], size: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(size + irb.len() + packet.len() + 64);
     out.extend_from_slice(&[0xFF, 0xD8]);
     let (mut wrote_irb, mut wrote_xmp) = (false, false);
-    let emit_irb = |out: &mut Vec<u8>| {
-        for chunk in irb.chunks(MAX_SEGMENT - PHOTOSHOP_SIG.len()) {
-            jpeg::push_segment(out, APP13, &[PHOTOSHOP_SIG, chunk]);
+    let mut emit_irb = |out: &mut Vec<u8>| {
+        if !std::mem::replace(&mut wrote_irb, true) {
+            for chunk in irb.chunks(MAX_SEGMENT - PHOTOSHOP_SIG.len()) {
+                jpeg::push_segment(out, APP13, &[PHOTOSHOP_SIG, chunk]);
+            }
+        }
+    };
+    let mut emit_xmp = |out: &mut Vec<u8>| {
+        if !std::mem::replace(&mut wrote_xmp, true) {
+            jpeg::push_segment(out, APP1, &[XMP_SIG, packet]);
         }
     };
     for s in &l.segments {
         let is_irb = s.marker == APP13 && s.data.starts_with(PHOTOSHOP_SIG);
         let is_xmp = s.marker == APP1 && s.data.starts_with(XMP_SIG);
-        let is_app = (0xE0..=0xEF).contains(&s.marker);
-        if !is_app {
-            // New blocks go after the application segments, before tables and frame header.
-            if !wrote_xmp {
-                jpeg::push_segment(&mut out, APP1, &[XMP_SIG, &packet]);
-                wrote_xmp = true;
-            }
-            if !wrote_irb {
-                emit_irb(&mut out);
-                wrote_irb = true;
-            }
+        if !(0xE0..=0xEF).contains(&s.marker) {
+            emit_xmp(&mut out);
+            emit_irb(&mut out);
         }
         if is_irb {
-            if !wrote_irb {
-                emit_irb(&mut out);
-                wrote_irb = true;
-            }
+            emit_irb(&mut out);
         } else if is_xmp {
-            if !wrote_xmp {
-                jpeg::push_segment(&mut out, APP1, &[XMP_SIG, &packet]);
-                wrote_xmp = true;
-            }
+            emit_xmp(&mut out);
         } else {
             jpeg::push_segment(&mut out, s.marker, &[s.data]);
         }
     }
-    if !wrote_xmp {
-        jpeg::push_segment(&mut out, APP1, &[XMP_SIG, &packet]);
-    }
-    if !wrote_irb {
-        emit_irb(&mut out);
-    }
+    emit_xmp(&mut out);
+    emit_irb(&mut out);
     out.extend_from_slice(l.scan_and_rest);
-    Ok(out)
+    out
 }
 
 /// NFC, trimmed; empty list entries dropped.
