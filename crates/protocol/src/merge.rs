@@ -134,68 +134,85 @@ fn merge_blocks(
     conflicts: &mut Vec<Conflict>,
 ) -> Vec<Block> {
     let empty: &[Block] = &[];
-    let base_blocks = base.unwrap_or(empty);
     let by_id = |bs: &[Block]| -> HashMap<String, Block> {
         bs.iter().map(|b| (b.id.clone(), b.clone())).collect()
     };
-    let (b_map, o_map, t_map) = (by_id(base_blocks), by_id(ours), by_id(theirs));
-
+    let (b_map, o_map, t_map) = (by_id(base.unwrap_or(empty)), by_id(ours), by_id(theirs));
     // Decide each block's content (or deletion) independently of order.
     let mut kept: HashMap<String, Block> = HashMap::new();
-    let mut all_ids: Vec<&str> = ours.iter().map(|b| b.id.as_str()).collect();
-    all_ids.extend(theirs.iter().map(|b| b.id.as_str()));
     let mut seen = HashSet::new();
-    for id in all_ids {
+    for id in ours.iter().chain(theirs).map(|b| b.id.as_str()) {
         if !seen.insert(id) {
             continue;
         }
         let (b, o, t) = (b_map.get(id), o_map.get(id), t_map.get(id));
-        let winner = match (b, o, t) {
-            (_, Some(o), Some(t)) if o == t => Some(o.clone()),
-            (Some(b), Some(o), Some(t)) => {
-                if t == b {
-                    Some(o.clone())
-                } else if o == b {
-                    Some(t.clone())
-                } else {
-                    conflicts.push(block_conflict(id, Some(o), Some(t)));
-                    Some(o.clone())
-                }
-            }
-            // New on both sides under one id (or no base): server wins, incoming kept aside.
-            (None, Some(o), Some(t)) => {
-                conflicts.push(block_conflict(id, Some(o), Some(t)));
-                Some(o.clone())
-            }
-            // Deleted by theirs: honour it unless ours edited the block meanwhile.
-            (Some(b), Some(o), None) => {
-                if o == b {
-                    None
-                } else {
-                    conflicts.push(block_conflict(id, Some(o), None));
-                    Some(o.clone())
-                }
-            }
-            // Deleted on the server: honour it unless theirs edited the block.
-            (Some(b), None, Some(t)) => {
-                if t == b {
-                    None
-                } else {
-                    conflicts.push(block_conflict(id, None, Some(t)));
-                    Some(t.clone())
-                }
-            }
-            // Inserted by one side only (or, without a base, present on one side only).
-            (None, Some(o), None) => Some(o.clone()),
-            (None, None, Some(t)) => Some(t.clone()),
-            (_, None, None) => None,
-        };
-        if let Some(w) = winner {
+        if let Some(w) = merge_block(id, b, o, t, conflicts) {
             kept.insert(id.to_string(), w);
         }
     }
+    order_blocks(base, ours, theirs, &kept)
+        .into_iter()
+        .filter_map(|id| kept.remove(&id))
+        .collect()
+}
 
-    // Order: follow the server's order unless only the incoming side reordered.
+/// One block's fate from its base, server (`o`) and incoming (`t`) versions: a block edited on
+/// one side only takes that edit; edited differently on both, or edited on one side and deleted
+/// on the other, it is kept and the difference recorded as a conflict.
+fn merge_block(
+    id: &str,
+    b: Option<&Block>,
+    o: Option<&Block>,
+    t: Option<&Block>,
+    conflicts: &mut Vec<Conflict>,
+) -> Option<Block> {
+    let mut conflict = |o: Option<&Block>, t: Option<&Block>| {
+        conflicts.push(block_conflict(id, o, t));
+    };
+    match (b, o, t) {
+        (_, Some(o), Some(t)) if o == t => Some(o.clone()),
+        (Some(b), Some(o), Some(t)) => {
+            if t == b {
+                Some(o.clone())
+            } else if o == b {
+                Some(t.clone())
+            } else {
+                conflict(Some(o), Some(t));
+                Some(o.clone())
+            }
+        }
+        // New on both sides under one id (or no base): server wins, incoming kept aside.
+        (None, Some(o), Some(t)) => {
+            conflict(Some(o), Some(t));
+            Some(o.clone())
+        }
+        // Deleted by theirs: honour it unless ours edited the block meanwhile.
+        (Some(b), Some(o), None) if o == b => None,
+        (Some(_), Some(o), None) => {
+            conflict(Some(o), None);
+            Some(o.clone())
+        }
+        // Deleted on the server: honour it unless theirs edited the block.
+        (Some(b), None, Some(t)) if t == b => None,
+        (Some(_), None, Some(t)) => {
+            conflict(None, Some(t));
+            Some(t.clone())
+        }
+        // Inserted by one side only (or, without a base, present on one side only).
+        (None, Some(o), None) => Some(o.clone()),
+        (None, None, Some(t)) => Some(t.clone()),
+        (_, None, None) => None,
+    }
+}
+
+/// The order of the kept blocks: the server's, unless only the incoming side reordered; blocks
+/// only the other side has go right after their nearest predecessor there.
+fn order_blocks(
+    base: Option<&[Block]>,
+    ours: &[Block],
+    theirs: &[Block],
+    kept: &HashMap<String, Block>,
+) -> Vec<String> {
     let (primary, secondary) = match base {
         Some(bb) if reordered(bb, theirs) && !reordered(bb, ours) => (theirs, ours),
         _ => (ours, theirs),
@@ -205,7 +222,6 @@ fn merge_blocks(
         .filter(|b| kept.contains_key(&b.id))
         .map(|b| b.id.clone())
         .collect();
-    // Blocks only the other side has go right after their nearest predecessor there.
     for (i, b) in secondary.iter().enumerate() {
         if !kept.contains_key(&b.id) || order.contains(&b.id) {
             continue;
@@ -218,9 +234,6 @@ fn merge_blocks(
         order.insert(pos, b.id.clone());
     }
     order
-        .into_iter()
-        .filter_map(|id| kept.remove(&id))
-        .collect()
 }
 
 #[cfg(test)]
