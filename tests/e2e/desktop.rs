@@ -5,7 +5,7 @@
 //!
 //! BYLINE_APP / BYLINE_CLI / BYLINE_SERVER_BIN override the binaries (default: next to this test
 //! in target/debug). The newsroom server is the real `byline-server` on a free loopback port with
-//! its own data directory and an editor token (the harness in `tests/src`).
+//! its own data directory and an editor token (the test kit, `crates/testkit`).
 //!
 //! Real OS input: `os_input.rs` pastes from and copies to the X CLIPBOARD with Ctrl+V / Ctrl+C
 //! pressed through XTEST (xdotool), drops a photo folder dragged over XDND from another X
