@@ -146,81 +146,63 @@ fn whitespace(chars: &[char], loc: Loc, out: &mut Vec<Raw>) {
         while i < chars.len() && is_space_like(chars[i]) {
             i += 1;
         }
-        let e = i;
-        let n = e - s;
-        let next = chars.get(e).copied().filter(|&c| c != '\n');
-        // The same precedence as `clean`: edges first, then punctuation, then collapsing.
-        let r = if s == line_start {
-            fixable(
-                raw(
-                    Rule::LeadingSpace,
-                    loc,
-                    chars,
-                    s,
-                    e,
-                    "Khoảng trắng thừa ở đầu dòng.".into(),
-                    "Leading space at the start of the line.".into(),
-                ),
-                "",
-            )
-        } else if next.is_none() {
-            fixable(
-                raw(
-                    Rule::TrailingSpace,
-                    loc,
-                    chars,
-                    s,
-                    e,
-                    "Khoảng trắng thừa ở cuối dòng (kể cả khoảng trắng không ngắt).".into(),
-                    "Trailing space at the end of the line (no-break spaces included).".into(),
-                ),
-                "",
-            )
-        } else if let Some(p) = next.filter(|&c| closes(c)) {
-            fixable(
-                raw(
-                    Rule::SpaceBeforePunctuation,
-                    loc,
-                    chars,
-                    s,
-                    e,
-                    format!("Không đặt khoảng trắng trước dấu “{p}”."),
-                    format!("No space before “{p}”."),
-                ),
-                "",
-            )
-        } else if let Some(p) = Some(chars[s - 1]).filter(|&c| opens(c)) {
-            fixable(
-                raw(
-                    Rule::SpaceInsideBrackets,
-                    loc,
-                    chars,
-                    s,
-                    e,
-                    format!("Không đặt khoảng trắng ngay sau dấu mở ngoặc “{p}”."),
-                    format!("No space right after the opening bracket “{p}”."),
-                ),
-                "",
-            )
-        } else if n >= 2 {
-            fixable(
-                raw(
-                    Rule::DoubleSpace,
-                    loc,
-                    chars,
-                    s,
-                    e,
-                    format!(
-                        "{n} khoảng trắng liền nhau (kể cả khoảng trắng không ngắt); chỉ cần một."
-                    ),
-                    format!("{n} spaces in a row (no-break spaces included); one is enough."),
-                ),
-                " ",
-            )
-        } else {
-            continue;
-        };
-        out.push(r);
+        if let Some((rule, vi, en, with)) = space_run(chars, s, i, s == line_start) {
+            out.push(fixable(raw(rule, loc, chars, s, i, vi, en), with));
+        }
+    }
+}
+
+/// What is wrong with the run of spaces `chars[s..e]` (if anything), in `clean`'s precedence:
+/// edges first, then punctuation, then collapsing; with the Vietnamese and English notes and
+/// the replacement.
+fn space_run(
+    chars: &[char],
+    s: usize,
+    e: usize,
+    at_line_start: bool,
+) -> Option<(Rule, String, String, &'static str)> {
+    let n = e - s;
+    let next = chars.get(e).copied().filter(|&c| c != '\n');
+    if at_line_start {
+        return Some((
+            Rule::LeadingSpace,
+            "Khoảng trắng thừa ở đầu dòng.".into(),
+            "Leading space at the start of the line.".into(),
+            "",
+        ));
+    }
+    let Some(next) = next else {
+        return Some((
+            Rule::TrailingSpace,
+            "Khoảng trắng thừa ở cuối dòng (kể cả khoảng trắng không ngắt).".into(),
+            "Trailing space at the end of the line (no-break spaces included).".into(),
+            "",
+        ));
+    };
+    let before = chars[s - 1];
+    if closes(next) {
+        Some((
+            Rule::SpaceBeforePunctuation,
+            format!("Không đặt khoảng trắng trước dấu “{next}”."),
+            format!("No space before “{next}”."),
+            "",
+        ))
+    } else if opens(before) {
+        Some((
+            Rule::SpaceInsideBrackets,
+            format!("Không đặt khoảng trắng ngay sau dấu mở ngoặc “{before}”."),
+            format!("No space right after the opening bracket “{before}”."),
+            "",
+        ))
+    } else if n >= 2 {
+        Some((
+            Rule::DoubleSpace,
+            format!("{n} khoảng trắng liền nhau (kể cả khoảng trắng không ngắt); chỉ cần một."),
+            format!("{n} spaces in a row (no-break spaces included); one is enough."),
+            " ",
+        ))
+    } else {
+        None
     }
 }
 
