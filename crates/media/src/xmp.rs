@@ -78,93 +78,95 @@ fn check_well_formed(text: &str) -> Result<(), String> {
 
 type OpenProp = (String, usize, Vec<(bool, String)>);
 
+/// Reading a packet's properties, event by event: where in the tree the reader is, and the
+/// property being read.
+#[derive(Default)]
+struct PropReader {
+    stack: Vec<String>,
+    props: XmpProps,
+    /// The property being read: name, depth, and its values flagged "is x-default".
+    prop: Option<OpenProp>,
+    in_li: bool,
+}
+
+impl PropReader {
+    fn start(&mut self, e: &BytesStart<'_>) {
+        let name = qname(e);
+        if name == DESCRIPTION {
+            attribute_props(e, &mut self.props);
+        } else if self.stack.last().is_some_and(|p| p == DESCRIPTION) && self.prop.is_none() {
+            self.prop = Some((name.clone(), self.stack.len(), Vec::new()));
+        } else if name == "rdf:li"
+            && let Some((_, _, vals)) = self.prop.as_mut()
+        {
+            let default = attr(e, "xml:lang").is_some_and(|l| l == "x-default");
+            vals.push((default, String::new()));
+            self.in_li = true;
+        }
+        self.stack.push(name);
+    }
+
+    fn text(&mut self, s: &str) {
+        if let Some((_, _, vals)) = self.prop.as_mut() {
+            push_text(vals, self.in_li, s);
+        }
+    }
+
+    fn end(&mut self) {
+        let name = self.stack.pop().unwrap_or_default();
+        if name == "rdf:li" {
+            self.in_li = false;
+        }
+        let depth = self.stack.len();
+        if self.prop.as_ref().is_some_and(|(_, d, _)| *d == depth)
+            && let Some((pname, _, vals)) = self.prop.take()
+        {
+            let mut vals: Vec<(bool, String)> = vals
+                .into_iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .collect();
+            // Lang-alt: x-default first, so "the" value is vals[0].
+            vals.sort_by_key(|(d, _)| !*d);
+            self.props.insert(
+                pname,
+                vals.into_iter()
+                    .map(|(_, v)| v.trim().to_string())
+                    .collect(),
+            );
+        }
+    }
+}
+
 pub(crate) fn read(packet: &[u8]) -> Result<XmpProps, String> {
     let text = packet_text(packet)?;
     check_well_formed(&text)?;
     let mut r = Reader::from_str(&text);
-    let mut stack: Vec<String> = Vec::new();
-    let mut props = XmpProps::new();
-    // The property being read: name, depth, and its values flagged "is x-default".
-    let mut prop: Option<OpenProp> = None;
-    let mut in_li = false;
+    let mut p = PropReader::default();
     loop {
         let ev = r
             .read_event()
             .map_err(|e| format!("XMP is not well-formed XML: {e}"))?;
         match ev {
-            Event::Start(e) => {
-                let name = qname(&e);
-                if name == DESCRIPTION {
-                    attribute_props(&e, &mut props);
-                } else if stack.last().is_some_and(|p| p == DESCRIPTION) && prop.is_none() {
-                    prop = Some((name.clone(), stack.len(), Vec::new()));
-                } else if name == "rdf:li"
-                    && let Some((_, _, vals)) = prop.as_mut()
-                {
-                    let default = attr(&e, "xml:lang").is_some_and(|l| l == "x-default");
-                    vals.push((default, String::new()));
-                    in_li = true;
-                }
-                stack.push(name);
+            Event::Start(e) => p.start(&e),
+            Event::Empty(e) if qname(&e) == DESCRIPTION => attribute_props(&e, &mut p.props),
+            Event::Text(t) if p.prop.is_some() => p.text(&t.decode().map_err(|e| e.to_string())?),
+            Event::CData(t) => p.text(&String::from_utf8_lossy(&t)),
+            Event::GeneralRef(g) if p.prop.is_some() => {
+                let s = match g.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    _ => {
+                        let name = g.decode().map_err(|e| e.to_string())?;
+                        resolve_predefined_entity(&name).unwrap_or("").to_string()
+                    }
+                };
+                p.text(&s);
             }
-            Event::Empty(e) => {
-                let name = qname(&e);
-                if name == DESCRIPTION {
-                    attribute_props(&e, &mut props);
-                }
-            }
-            Event::Text(t) => {
-                if let Some((_, _, vals)) = prop.as_mut() {
-                    let s = t.decode().map_err(|e| e.to_string())?;
-                    push_text(vals, in_li, &s);
-                }
-            }
-            Event::CData(t) => {
-                if let Some((_, _, vals)) = prop.as_mut() {
-                    push_text(vals, in_li, &String::from_utf8_lossy(&t));
-                }
-            }
-            Event::GeneralRef(g) => {
-                if let Some((_, _, vals)) = prop.as_mut() {
-                    let s = match g.resolve_char_ref() {
-                        Ok(Some(c)) => c.to_string(),
-                        _ => {
-                            let name = g.decode().map_err(|e| e.to_string())?;
-                            resolve_predefined_entity(&name).unwrap_or("").to_string()
-                        }
-                    };
-                    push_text(vals, in_li, &s);
-                }
-            }
-            Event::End(_) => {
-                let name = stack.pop().unwrap_or_default();
-                if name == "rdf:li" {
-                    in_li = false;
-                }
-                if prop
-                    .as_ref()
-                    .is_some_and(|(_, depth, _)| *depth == stack.len())
-                    && let Some((pname, _, vals)) = prop.take()
-                {
-                    let mut vals: Vec<(bool, String)> = vals
-                        .into_iter()
-                        .filter(|(_, v)| !v.trim().is_empty())
-                        .collect();
-                    // Lang-alt: x-default first, so "the" value is vals[0].
-                    vals.sort_by_key(|(d, _)| !*d);
-                    props.insert(
-                        pname,
-                        vals.into_iter()
-                            .map(|(_, v)| v.trim().to_string())
-                            .collect(),
-                    );
-                }
-            }
+            Event::End(_) => p.end(),
             Event::Eof => break,
             _ => {}
         }
     }
-    Ok(props)
+    Ok(p.props)
 }
 
 fn push_text(vals: &mut Vec<(bool, String)>, in_li: bool, s: &str) {
