@@ -184,7 +184,7 @@ fn verified(
         .map_err(|e| CoreError::io(tmp.path(), e))?;
     if back != id {
         return Err(CoreError::bad_file(
-            &to.dir.join(&to.name),
+            to.dir.join(&to.name),
             "the backup copy reads back different from the original (a failing drive?); \
              check the backup drive and ingest again",
         ));

@@ -118,6 +118,7 @@ impl Adjust {
 
 /// An ingest's backup: the folder, and the name of each selected file's copy (in the order of
 /// the files given, which are the card's photos in card order).
+#[derive(Clone, Copy)]
 pub(crate) struct BackupNames<'a> {
     pub dir: &'a Path,
     pub names: &'a (dyn Fn(&[PathBuf]) -> Vec<String> + Sync),
@@ -505,14 +506,13 @@ fn made(
     Ok(meta)
 }
 
+/// Hears of one recorded (or refused) photo of a group.
+type RecordedFn<'a> = dyn Fn(usize, &Made, std::result::Result<(), String>) + 'a;
+
 /// A group of made photos in one transaction, each row with its first caption revision. When
 /// the group fails, each photo is tried alone, so one bad row fails only itself, as when every
 /// photo had its own transaction. `done` hears of each photo's outcome.
-fn record_group(
-    lib: &Library,
-    group: &[(usize, Made)],
-    done: &dyn Fn(usize, &Made, std::result::Result<(), String>),
-) {
+fn record_group(lib: &Library, group: &[(usize, Made)], done: &RecordedFn<'_>) {
     let insert = |tx: &rusqlite::Connection, m: &Made| {
         photos::insert(tx, &m.copied, &m.src, &m.meta)?;
         record_revision(tx, &m.copied.id, lib.author(), &m.meta.fields).map(|_| ())
