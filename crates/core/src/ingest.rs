@@ -1,19 +1,22 @@
 //! Safe ingest from a card: the photo import (copy in by content, decode on all cores, each
-//! photo recorded as it lands) plus, while the photos decode, a second byte-identical copy of
-//! every new file in a backup folder, named by a template and verified by reading it back.
-//! Files the library already holds are copied nowhere. The card is only ever read; every file
-//! written goes through a temp file and a rename, so a cancel leaves no partial file.
+//! photo recorded as it lands) plus a second byte-identical copy of every new file in a backup
+//! folder, written from the same read of the card, named by a template and verified by reading
+//! it back before the photo is recorded (see `photo_import` and `landing`). This module owns
+//! the options, the names and the clock corrections. Files the library already holds are
+//! copied nowhere. The card is only ever read; every file written goes through a temp file and
+//! a rename, so a cancel leaves no partial file.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::Serialize;
 
 use crate::error::{CoreError, Result};
-use crate::photo_import::{self, Adjust};
-use crate::photodesk::{Failed, IdPath, ImportReport, Progress, Stage};
-use crate::{Library, capture_time, photos};
+use crate::photo_import::{self, Adjust, BackupNames};
+use crate::photodesk::{IdPath, ImportReport, Progress};
+use crate::{Library, capture_time};
 
 /// What an ingest does besides importing.
 #[derive(Debug, Clone, Default)]
@@ -55,29 +58,12 @@ pub fn ingest(
         .collect::<Result<_>>()?;
     adjust.caption_template = opts.caption_template.clone();
     let template = Template::parse(opts.rename.as_deref().unwrap_or("{original}"))?;
-    if let Some(dir) = &opts.backup {
-        std::fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
-    }
-    let (mut import, backups) =
-        photo_import::run(lib, paths, cancel, progress, &adjust, |fresh| {
-            match &opts.backup {
-                Some(dir) => back_up(lib.root(), fresh, dir, &template, &adjust, cancel, progress),
-                None => Vec::new(),
-            }
-        })?;
-    let mut backed_up = Vec::new();
-    for (src, outcome) in backups {
-        match outcome {
-            Ok(b) => backed_up.push(b),
-            Err(error) => {
-                // The library copy stands; the photographer must know the backup is missing.
-                import.failed.push(Failed {
-                    path: src,
-                    error: format!("backup copy failed: {error}"),
-                });
-            }
-        }
-    }
+    let names = |files: &[PathBuf]| backup_names(files, &template, &adjust);
+    let backup = opts
+        .backup
+        .as_deref()
+        .map(|dir| BackupNames { dir, names: &names });
+    let (import, backed_up) = photo_import::run(lib, paths, cancel, progress, &adjust, backup)?;
     Ok(IngestReport { import, backed_up })
 }
 
@@ -104,76 +90,48 @@ struct Facts {
     ext: String,
 }
 
-/// The backup pass, on its own thread: facts of every new file (capture order gives `{seq}`),
-/// then a verified copy of each.
-fn back_up(
-    root: &Path,
-    fresh: &[(PathBuf, photos::Copied)],
-    dir: &Path,
-    template: &Template,
-    adjust: &Adjust,
-    cancel: &AtomicBool,
-    progress: &(dyn Fn(&Progress) + Sync),
-) -> Vec<(PathBuf, std::result::Result<IdPath, String>)> {
-    let mut order: Vec<(usize, Facts)> = fresh
-        .iter()
-        .enumerate()
-        .map(|(i, (src, c))| {
-            (
-                i,
-                facts(
-                    src,
-                    &root.join(photos::relative_path(&c.id, c.format)),
-                    adjust,
-                ),
-            )
-        })
-        .collect();
-    order.sort_by(|(ia, a), (ib, b)| {
-        (a.taken.is_none(), a.taken, &fresh[*ia].0).cmp(&(
-            b.taken.is_none(),
-            b.taken,
-            &fresh[*ib].0,
-        ))
+/// The backup name of each of a card's files, before any is copied: `{seq}` numbers the
+/// whole card in capture order, so a file gets the same name whichever ingest copies it (a
+/// second one after a cancel finds the copies the first one finished). The capture facts come
+/// from the head of each file, a small read beside the copy's.
+fn backup_names(files: &[PathBuf], template: &Template, adjust: &Adjust) -> Vec<String> {
+    let facts: Vec<Facts> = files.iter().map(|f| facts(f, adjust)).collect();
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |i: usize| (facts[i].taken.is_none(), facts[i].taken, &files[i]);
+        key(a).cmp(&key(b))
     });
-    let mut out = Vec::new();
-    for (seq, (i, f)) in order.into_iter().enumerate() {
-        let (src, c) = &fresh[i];
-        if cancel.load(Ordering::Relaxed) {
-            out.push((
-                src.clone(),
-                Err("ingest cancelled before its backup copy".into()),
-            ));
-            continue;
-        }
-        let name = format!("{}{}", template.render(&f, seq + 1), f.ext);
-        let copied = copy_verified(
-            &root.join(photos::relative_path(&c.id, c.format)),
-            dir,
-            &name,
-            &c.id,
-        )
-        .map(|path| IdPath {
-            id: c.id.clone(),
-            path,
-        });
-        out.push((src.clone(), copied.map_err(|e| e.to_string())));
-        progress(&Progress {
-            done: seq + 1,
-            total: fresh.len(),
-            current: src.clone(),
-            stage: Stage::BackingUp,
-        });
+    let mut names = vec![String::new(); files.len()];
+    for (seq, i) in order.into_iter().enumerate() {
+        names[i] = format!("{}{}", template.render(&facts[i], seq + 1), facts[i].ext);
     }
-    out
+    names
 }
 
-/// Capture time (adjusted like the library's record), camera and name of one new file, read
-/// from the library's copy (the card is read once, by the copy in).
-fn facts(src: &Path, copy: &Path, adjust: &Adjust) -> Facts {
-    let md = std::fs::read(copy)
-        .ok()
-        .and_then(|b| byline_media::read_metadata(&b, &src.display().to_string()).ok());
+/// How much of a file is read for its capture facts: EXIF sits in the first 64 KB segment of a
+/// JPEG; XMP and IPTC follow soon after.
+const HEAD: u64 = 256 * 1024;
+
+/// Capture time (adjusted like the library's record), camera and name of one card file, read
+/// from its head (the whole file when the head is not enough to parse).
+fn facts(src: &Path, adjust: &Adjust) -> Facts {
+    let what = src.display().to_string();
+    let read = |limit: u64| {
+        let mut b = Vec::new();
+        std::fs::File::open(src)
+            .and_then(|f| f.take(limit).read_to_end(&mut b))
+            .ok()?;
+        Some(b)
+    };
+    let head = read(HEAD);
+    let whole = head.as_ref().is_some_and(|h| (h.len() as u64) < HEAD);
+    let md = head
+        .and_then(|b| byline_media::read_metadata(&b, &what).ok())
+        .filter(|m| whole || m.captured_at.is_some())
+        .or_else(|| {
+            let b = (!whole).then(|| read(u64::MAX)).flatten()?;
+            byline_media::read_metadata(&b, &what).ok()
+        });
     let taken = md
         .as_ref()
         .and_then(|m| adjust.taken_at(m))
@@ -195,43 +153,6 @@ fn facts(src: &Path, copy: &Path, adjust: &Adjust) -> Facts {
             .map(|e| format!(".{}", e.to_string_lossy()))
             .unwrap_or_default(),
     }
-}
-
-/// Copies `from` to `dir/name` through a temp file in `dir` (fsync, rename), then reads the
-/// copy back and checks its SHA-256. A file already there with these bytes is kept (a second
-/// ingest after a cancel); another file of that name makes the copy `name-2`, `name-3`….
-fn copy_verified(from: &Path, dir: &Path, name: &str, id: &str) -> Result<PathBuf> {
-    let (stem, ext) = match name.rfind('.') {
-        Some(i) if i > 0 => name.split_at(i),
-        _ => (name, ""),
-    };
-    let mut dest = dir.join(name);
-    for n in 2.. {
-        if !dest.exists() {
-            break;
-        }
-        if photos::hash_file(&dest)? == id {
-            return Ok(dest);
-        }
-        dest = dir.join(format!("{stem}-{n}{ext}"));
-    }
-    let mut input = std::fs::File::open(from).map_err(|e| CoreError::io(from, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".byline-ingest-")
-        .tempfile_in(dir)
-        .map_err(|e| CoreError::io(dir, e))?;
-    std::io::copy(&mut input, tmp.as_file_mut()).map_err(|e| CoreError::io(tmp.path(), e))?;
-    byline_durable::persist(tmp, &dest).map_err(|e| CoreError::io(&dest, e))?;
-    let back = photos::hash_file(&dest)?;
-    if back != id {
-        let _ = std::fs::remove_file(&dest);
-        return Err(CoreError::bad_file(
-            &dest,
-            "the backup copy reads back different from the original (a failing drive?); \
-             check the backup drive and ingest again",
-        ));
-    }
-    Ok(dest)
 }
 
 /// A backup file name template.

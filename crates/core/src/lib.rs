@@ -21,6 +21,7 @@ pub mod events;
 mod group_commit;
 pub mod ingest;
 pub mod io;
+mod landing;
 pub mod marks;
 pub mod outbox;
 pub mod photo_import;

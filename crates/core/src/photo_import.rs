@@ -3,13 +3,15 @@
 //! and a 1600 px preview, and recorded once its renditions exist, in small groups (at most
 //! 100 ms after it was made; see `group_commit`).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError, mpsc};
 
-use byline_media::{BatchJob, BatchOptions, BatchProgress, DecodePath, Metadata};
+use byline_media::{BatchJob, BatchOptions, DecodePath, Metadata};
 
 use crate::error::{CoreError, Result};
+use crate::landing::{self, BackupTo, Final, Landed};
 use crate::photodesk::{
     EditableFields, Failed, Gps, IdPath, ImportReport, PREVIEW_EDGE, Progress, Stage,
     THUMBNAIL_EDGE, record_revision, rendition_path, template_vars,
@@ -76,7 +78,7 @@ pub fn import(
     progress: &(dyn Fn(&Progress) + Sync),
 ) -> Result<ImportReport> {
     let adjust = Adjust::for_library(lib)?;
-    run(lib, paths, cancel, progress, &adjust, |_| ()).map(|(r, ())| r)
+    run(lib, paths, cancel, progress, &adjust, None).map(|(r, _)| r)
 }
 
 /// How photos are adjusted as they are recorded: the newsroom's zone for cameras that record
@@ -114,16 +116,39 @@ impl Adjust {
     }
 }
 
-/// The import with adjustments; `side` runs on its own thread over the newly copied files
-/// while they are decoded (an ingest's backup copies), and its result is returned.
-pub(crate) fn run<S: Send>(
+/// An ingest's backup: the folder, and the name of each selected file's copy (in the order of
+/// the files given, which are the card's photos in card order).
+#[derive(Clone, Copy)]
+pub(crate) struct BackupNames<'a> {
+    pub dir: &'a Path,
+    pub names: &'a (dyn Fn(&[PathBuf]) -> Vec<String> + Sync),
+}
+
+/// How many landed files are flushed together at most (and how far the card reader may run
+/// ahead of the flushes): bounds the bytes held in memory to a few dozen files.
+const BATCH: usize = 8;
+
+/// What became of one selected file.
+enum Outcome {
+    Imported { id: String, backup: Option<PathBuf> },
+    Duplicate(String),
+    Failed(String),
+}
+
+/// The import with adjustments and, for an ingest, backup copies. Four stages overlap: this
+/// thread reads the card in order and lands each new file (library and backup temps from one
+/// buffer); a flusher makes batches durable and verifies the backups; decoders on every core
+/// make the renditions from the bytes in memory; the recorder commits photos in groups. A
+/// photo is recorded only once its library copy, its verified backup and its renditions are
+/// on disk, so a photo in the library always has its backup.
+pub(crate) fn run(
     lib: &Library,
     paths: &[PathBuf],
     cancel: &AtomicBool,
     progress: &(dyn Fn(&Progress) + Sync),
     adjust: &Adjust,
-    side: impl FnOnce(&[(PathBuf, photos::Copied)]) -> S + Send,
-) -> Result<(ImportReport, S)> {
+    backup: Option<BackupNames<'_>>,
+) -> Result<(ImportReport, Vec<IdPath>)> {
     if paths.is_empty() {
         return Err(CoreError::Invalid(
             "no files to import: choose photos or a folder (a card's DCIM folder works)".into(),
@@ -131,72 +156,308 @@ pub(crate) fn run<S: Send>(
     }
     let mut report = ImportReport::default();
     let files = select_files(paths, &mut report)?;
-    let fresh = copy_in(lib, &files, cancel, progress, &mut report);
-    let jobs = rendition_jobs(lib.root(), &fresh)?;
-    let defaults = Defaults::from(&lib.settings().unwrap_or_default());
-    let outcomes: Mutex<Vec<(usize, std::result::Result<String, String>)>> = Mutex::default();
-    let done = AtomicUsize::new(0);
-    // A photo is final once it failed or its row committed: then the window hears of it.
-    let finish = |i: usize, outcome: std::result::Result<String, String>| {
-        outcomes
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((i, outcome));
-        progress(&Progress {
-            done: done.fetch_add(1, Ordering::SeqCst) + 1,
-            total: jobs.len(),
-            current: fresh[i].0.clone(),
-            stage: Stage::Rendering,
-        });
+    let names = backup.as_ref().map(|b| (b.names)(&files));
+    if let Some(b) = &backup {
+        std::fs::create_dir_all(b.dir).map_err(|e| CoreError::io(b.dir, e))?;
+    }
+    let pipe = Pipeline {
+        lib,
+        files: &files,
+        cancel,
+        progress,
+        adjust,
+        defaults: Defaults::from(&lib.settings().unwrap_or_default()),
+        expected: AtomicUsize::new(files.len()),
+        backed: AtomicUsize::new(0),
+        rendered: AtomicUsize::new(0),
+        outcomes: Mutex::default(),
     };
-    let (made_tx, made_rx) = mpsc::channel::<(usize, StoredMeta)>();
-    let side_out = std::thread::scope(|s| {
-        let side = s.spawn(|| side(&fresh));
-        let (fresh, finish) = (&fresh, &finish);
-        let recorder = s.spawn(move || {
-            group_commit::in_groups(&made_rx, group_commit::EVERY, |group| {
-                record_group(lib, fresh, &group, finish);
-            });
-        });
-        {
-            let on_done = |p: &BatchProgress<'_>| {
-                let Some(i) = jobs.iter().position(|j| j.source == p.source) else {
-                    return;
-                };
-                let (src, copied) = &fresh[i];
-                match made(lib, src, copied, p.result, &defaults, adjust) {
-                    // Its renditions are durable: the recorder may commit its row.
-                    Ok(meta) => {
-                        if made_tx.send((i, meta)).is_err() {
-                            finish(i, Err("the import's recorder stopped; import again".into()));
-                        }
-                    }
-                    Err(e) => finish(i, Err(e)),
-                }
-            };
-            byline_media::process_batch(&jobs, &BatchOptions::default(), cancel, &on_done);
-        }
-        drop(made_tx);
-        let recorded = recorder.join();
-        side.join().and_then(|out| recorded.map(|()| out))
-    })
-    .map_err(|_| CoreError::Invalid("the import's side task stopped unexpectedly".into()))?;
-    let mut outcomes = outcomes
+    let to = |i: usize| {
+        Some(BackupTo {
+            dir: backup.as_ref()?.dir.to_owned(),
+            name: names.as_ref()?.get(i)?.clone(),
+        })
+    };
+    pipe.run(&to)?;
+    let mut outcomes = pipe
+        .outcomes
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
     outcomes.sort_by_key(|(i, _)| *i);
+    let mut backed_up = Vec::new();
     for (i, outcome) in outcomes {
-        let src = fresh[i].0.clone();
+        let path = files[i].clone();
         match outcome {
-            Ok(id) => report.imported.push(IdPath { id, path: src }),
-            Err(error) => {
-                discard(&jobs[i]);
-                report.failed.push(Failed { path: src, error });
+            Outcome::Imported { id, backup } => {
+                if let Some(b) = backup {
+                    backed_up.push(IdPath {
+                        id: id.clone(),
+                        path: b,
+                    });
+                }
+                report.imported.push(IdPath { id, path });
+            }
+            Outcome::Duplicate(id) => report.duplicates.push(IdPath { id, path }),
+            Outcome::Failed(error) => report.failed.push(Failed { path, error }),
+        }
+    }
+    Ok((report, backed_up))
+}
+
+/// A photo with its renditions written, ready to record.
+struct Made {
+    src: PathBuf,
+    copied: photos::Copied,
+    backup: Option<PathBuf>,
+    renditions: Vec<PathBuf>,
+    meta: StoredMeta,
+}
+
+/// One import's shared state across its stages.
+struct Pipeline<'a> {
+    lib: &'a Library,
+    files: &'a [PathBuf],
+    cancel: &'a AtomicBool,
+    progress: &'a (dyn Fn(&Progress) + Sync),
+    adjust: &'a Adjust,
+    defaults: Defaults,
+    /// Files that may still become photos (the total of the later stages' progress).
+    expected: AtomicUsize,
+    backed: AtomicUsize,
+    rendered: AtomicUsize,
+    outcomes: Mutex<Vec<(usize, Outcome)>>,
+}
+
+impl Pipeline<'_> {
+    fn run(&self, backup_to: &(dyn Fn(usize) -> Option<BackupTo> + Sync)) -> Result<()> {
+        let (landed_tx, landed_rx) = mpsc::sync_channel::<(usize, Landed)>(BATCH);
+        let (final_tx, final_rx) = mpsc::sync_channel::<(usize, Final)>(BATCH / 2);
+        let (made_tx, made_rx) = mpsc::channel::<(usize, Made)>();
+        std::thread::scope(|s| {
+            let flusher = s.spawn(move || self.flush(&landed_rx, &final_tx));
+            let final_rx = Mutex::new(final_rx);
+            let decoders = s.spawn(move || {
+                byline_media::on_workers(0, &|| self.decode(&final_rx, &made_tx));
+            });
+            let recorder = s.spawn(move || {
+                group_commit::in_groups(&made_rx, group_commit::EVERY, |group| {
+                    self.record(group);
+                });
+            });
+            self.copy_in(backup_to, &landed_tx);
+            drop(landed_tx);
+            [flusher.join(), decoders.join(), recorder.join()]
+                .into_iter()
+                .collect::<std::result::Result<Vec<()>, _>>()
+        })
+        .map(|_| ())
+        .map_err(|_| CoreError::Invalid("the import's side task stopped unexpectedly".into()))
+    }
+
+    /// A file is final: the window hears of it.
+    fn finish(&self, i: usize, outcome: Outcome) {
+        let rendered = !matches!(outcome, Outcome::Duplicate(_));
+        let less = matches!(outcome, Outcome::Duplicate(_) | Outcome::Failed(_));
+        if less {
+            self.expected.fetch_sub(1, Ordering::SeqCst);
+        }
+        self.outcomes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((i, outcome));
+        if rendered {
+            let done = self.rendered.fetch_add(1, Ordering::SeqCst) + 1;
+            (self.progress)(&Progress {
+                done,
+                total: self.expected.load(Ordering::SeqCst).max(done),
+                current: self.files[i].clone(),
+                stage: Stage::Rendering,
+            });
+        }
+    }
+
+    /// Stage 1, on the caller's thread (one card, one reader): each file read once, duplicates
+    /// recognised by content, new ones landed in temp files and handed to the flusher.
+    fn copy_in(
+        &self,
+        backup_to: &(dyn Fn(usize) -> Option<BackupTo> + Sync),
+        tx: &mpsc::SyncSender<(usize, Landed)>,
+    ) {
+        let mut seen = HashSet::new();
+        for (i, src) in self.files.iter().enumerate() {
+            if self.cancel.load(Ordering::Relaxed) {
+                self.finish(i, Outcome::Failed("import cancelled".into()));
+                continue;
+            }
+            match landing::land(self.lib, src, backup_to(i), &mut seen) {
+                Ok(Ok(landed)) => {
+                    if let Err(mpsc::SendError((i, _))) = tx.send((i, landed)) {
+                        self.finish(i, Outcome::Failed(STOPPED.into()));
+                    }
+                }
+                Ok(Err(dup)) => self.finish(i, Outcome::Duplicate(dup.id)),
+                Err(e) => self.finish(i, Outcome::Failed(e.to_string())),
+            }
+            (self.progress)(&Progress {
+                done: i + 1,
+                total: self.files.len(),
+                current: src.clone(),
+                stage: Stage::Copying,
+            });
+        }
+    }
+
+    /// Stage 2, on its own thread: landed files made durable in batches (whatever arrived while
+    /// the last batch flushed), backups verified, then on to the decoders. After a cancel the
+    /// temps of files not yet durable are removed instead.
+    fn flush(&self, rx: &mpsc::Receiver<(usize, Landed)>, tx: &mpsc::SyncSender<(usize, Final)>) {
+        while let Ok(first) = rx.recv() {
+            let mut batch = vec![first];
+            while batch.len() < BATCH {
+                match rx.try_recv() {
+                    Ok(next) => batch.push(next),
+                    Err(_) => break,
+                }
+            }
+            if self.cancel.load(Ordering::Relaxed) {
+                for (i, _) in batch {
+                    self.finish(i, Outcome::Failed("import cancelled".into()));
+                }
+                continue;
+            }
+            let (index, landed): (Vec<usize>, Vec<Landed>) = batch.into_iter().unzip();
+            for (i, (_, settled)) in index
+                .into_iter()
+                .zip(landing::make_durable(self.lib.root(), landed))
+            {
+                match settled {
+                    Ok(f) => {
+                        if f.backup.is_some() {
+                            (self.progress)(&Progress {
+                                done: self.backed.fetch_add(1, Ordering::SeqCst) + 1,
+                                total: self.expected.load(Ordering::SeqCst),
+                                current: f.src.clone(),
+                                stage: Stage::BackingUp,
+                            });
+                        }
+                        if let Err(mpsc::SendError((i, f))) = tx.send((i, f)) {
+                            discard(self.lib.root(), &f.copied);
+                            self.finish(i, Outcome::Failed(STOPPED.into()));
+                        }
+                    }
+                    Err(e) => self.finish(i, Outcome::Failed(e)),
+                }
             }
         }
     }
-    Ok((report, side_out))
+
+    /// Stage 3, on every core: one durable file decoded from its bytes into both renditions
+    /// (written without a flush each; the recorder flushes a group's together).
+    fn decode(&self, rx: &Mutex<mpsc::Receiver<(usize, Final)>>, tx: &mpsc::Sender<(usize, Made)>) {
+        loop {
+            let next = rx.lock().unwrap_or_else(PoisonError::into_inner).recv();
+            let Ok((i, f)) = next else { return };
+            let made = if self.cancel.load(Ordering::Relaxed) {
+                Err("import cancelled".to_owned())
+            } else {
+                self.render(f.src.as_path(), &f.copied, &f.bytes)
+                    .map(|(meta, renditions)| Made {
+                        src: f.src.clone(),
+                        copied: f.copied.clone(),
+                        backup: f.backup.clone(),
+                        renditions,
+                        meta,
+                    })
+            };
+            match made {
+                Ok(m) => {
+                    if let Err(mpsc::SendError((i, m))) = tx.send((i, m)) {
+                        discard(self.lib.root(), &m.copied);
+                        self.finish(i, Outcome::Failed(STOPPED.into()));
+                    }
+                }
+                Err(e) => {
+                    // The backup copy stays: a whole, verified copy of the card file, which the
+                    // next ingest finds by its name.
+                    discard(self.lib.root(), &f.copied);
+                    self.finish(i, Outcome::Failed(e));
+                }
+            }
+        }
+    }
+
+    fn render(
+        &self,
+        src: &Path,
+        copied: &photos::Copied,
+        bytes: &[u8],
+    ) -> std::result::Result<(StoredMeta, Vec<PathBuf>), String> {
+        let root = self.lib.root();
+        let job = BatchJob {
+            source: root.join(photos::relative_path(&copied.id, copied.format)),
+            outputs: [THUMBNAIL_EDGE, PREVIEW_EDGE]
+                .iter()
+                .map(|&e| (e, root.join(rendition_path(&copied.id, e))))
+                .collect(),
+        };
+        for (_, p) in &job.outputs {
+            let dir = p.parent().expect("rendition has a folder");
+            std::fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e).to_string())?;
+        }
+        let opts = BatchOptions {
+            durable: false,
+            ..BatchOptions::default()
+        };
+        let result = byline_media::render_bytes(bytes, &job, &opts);
+        let meta = made(
+            src,
+            &job.source,
+            bytes,
+            &result,
+            &self.defaults,
+            self.adjust,
+        )?;
+        Ok((meta, job.outputs.into_iter().map(|(_, p)| p).collect()))
+    }
+
+    /// Stage 4, on the recorder thread: a group's renditions flushed together, then its rows
+    /// committed.
+    fn record(&self, group: Vec<(usize, Made)>) {
+        let flushed = byline_durable::sync_files(
+            group
+                .iter()
+                .flat_map(|(_, m)| m.renditions.iter().map(PathBuf::as_path)),
+        );
+        if let Err(e) = flushed {
+            for (i, m) in group {
+                discard(self.lib.root(), &m.copied);
+                self.finish(
+                    i,
+                    Outcome::Failed(format!(
+                        "{}: writing its thumbnail failed ({e}); check the disk and import again",
+                        m.src.display()
+                    )),
+                );
+            }
+            return;
+        }
+        record_group(self.lib, &group, &|i, m: &Made, r| match r {
+            Ok(()) => self.finish(
+                i,
+                Outcome::Imported {
+                    id: m.copied.id.clone(),
+                    backup: m.backup.clone(),
+                },
+            ),
+            Err(e) => {
+                discard(self.lib.root(), &m.copied);
+                self.finish(i, Outcome::Failed(e));
+            }
+        });
+    }
 }
+
+const STOPPED: &str = "the import's recorder stopped; import again";
 
 /// Photos among the files and folders given; what is plainly not a photo is skipped.
 pub(crate) fn select_files(paths: &[PathBuf], report: &mut ImportReport) -> Result<Vec<PathBuf>> {
@@ -211,80 +472,16 @@ pub(crate) fn select_files(paths: &[PathBuf], report: &mut ImportReport) -> Resu
     Ok(files)
 }
 
-/// Stage 1, sequential (one card, one reader): copy in by content.
-fn copy_in(
-    lib: &Library,
-    files: &[PathBuf],
-    cancel: &AtomicBool,
-    progress: &(dyn Fn(&Progress) + Sync),
-    report: &mut ImportReport,
-) -> Vec<(PathBuf, photos::Copied)> {
-    let mut fresh: Vec<(PathBuf, photos::Copied)> = Vec::new();
-    for (i, src) in files.iter().enumerate() {
-        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-            report.failed.push(Failed {
-                path: src.clone(),
-                error: "import cancelled".into(),
-            });
-            continue;
-        }
-        match lib.db().read(|c| photos::copy_file(c, lib.root(), src)) {
-            Ok(c) if c.duplicate || fresh.iter().any(|(_, f)| f.id == c.id) => {
-                report.duplicates.push(IdPath {
-                    id: c.id,
-                    path: src.clone(),
-                });
-            }
-            Ok(c) => fresh.push((src.clone(), c)),
-            Err(e) => report.failed.push(Failed {
-                path: src.clone(),
-                error: e.to_string(),
-            }),
-        }
-        progress(&Progress {
-            done: i + 1,
-            total: files.len(),
-            current: src.clone(),
-            stage: Stage::Copying,
-        });
-    }
-    fresh
-}
-
-/// Stage 2's work list: decode each new file once, write both renditions.
-fn rendition_jobs(root: &Path, fresh: &[(PathBuf, photos::Copied)]) -> Result<Vec<BatchJob>> {
-    let jobs: Vec<BatchJob> = fresh
-        .iter()
-        .map(|(_, c)| BatchJob {
-            source: root.join(photos::relative_path(&c.id, c.format)),
-            outputs: [THUMBNAIL_EDGE, PREVIEW_EDGE]
-                .iter()
-                .map(|&e| (e, root.join(rendition_path(&c.id, e))))
-                .collect(),
-        })
-        .collect();
-    for j in &jobs {
-        for (_, p) in &j.outputs {
-            let dir = p.parent().expect("rendition has a folder");
-            std::fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
-        }
-    }
-    Ok(jobs)
-}
-
-/// Stage 3, on the worker that decoded the file: read its metadata, with the photographer's
-/// defaults and the import's adjustments, ready to record.
+/// On the worker that decoded the file: its metadata, read from the bytes in memory, with the
+/// photographer's defaults and the import's adjustments, ready to record.
 fn made(
-    lib: &Library,
     src: &Path,
-    copied: &photos::Copied,
+    lib_path: &Path,
+    bytes: &[u8],
     result: &std::result::Result<byline_media::BatchOutput, byline_media::MediaError>,
     defaults: &Defaults,
     adjust: &Adjust,
 ) -> std::result::Result<StoredMeta, String> {
-    let lib_path = lib
-        .root()
-        .join(photos::relative_path(&copied.id, copied.format));
     // Errors from the decoder name the library copy; the photographer knows the card file.
     let named = |e: String| e.replace(&lib_path.display().to_string(), &src.display().to_string());
     let out = result.as_ref().map_err(|e| named(e.to_string()))?;
@@ -295,10 +492,9 @@ fn made(
             src.display()
         ));
     }
-    let bytes = std::fs::read(&lib_path).map_err(|e| e.to_string())?;
     let what = src.display().to_string();
-    let probe = byline_media::probe(&bytes, &what).map_err(|e| named(e.to_string()))?;
-    let md = byline_media::read_metadata(&bytes, &what).map_err(|e| named(e.to_string()))?;
+    let probe = byline_media::probe(bytes, &what).map_err(|e| named(e.to_string()))?;
+    let md = byline_media::read_metadata(bytes, &what).map_err(|e| named(e.to_string()))?;
     let mut meta = initial_meta(&probe, &md, out.decoded_with);
     meta.taken_at = adjust.taken_at(&md);
     defaults.fill(&mut meta.fields);
@@ -310,54 +506,53 @@ fn made(
     Ok(meta)
 }
 
-/// Stage 4, on the recorder thread: a group of made photos in one transaction, each row with
-/// its first caption revision. When the group fails, each photo is tried alone, so one bad row
-/// fails only itself, as when every photo had its own transaction.
-fn record_group(
-    lib: &Library,
-    fresh: &[(PathBuf, photos::Copied)],
-    group: &[(usize, StoredMeta)],
-    finish: &(dyn Fn(usize, std::result::Result<String, String>) + Sync),
-) {
-    let insert = |tx: &rusqlite::Connection, (i, meta): &(usize, StoredMeta)| {
-        let (src, copied) = &fresh[*i];
-        photos::insert(tx, copied, src, meta)?;
-        record_revision(tx, &copied.id, lib.author(), &meta.fields).map(|_| ())
+/// Hears of one recorded (or refused) photo of a group.
+type RecordedFn<'a> = dyn Fn(usize, &Made, std::result::Result<(), String>) + 'a;
+
+/// A group of made photos in one transaction, each row with its first caption revision. When
+/// the group fails, each photo is tried alone, so one bad row fails only itself, as when every
+/// photo had its own transaction. `done` hears of each photo's outcome.
+fn record_group(lib: &Library, group: &[(usize, Made)], done: &RecordedFn<'_>) {
+    let insert = |tx: &rusqlite::Connection, m: &Made| {
+        photos::insert(tx, &m.copied, &m.src, &m.meta)?;
+        record_revision(tx, &m.copied.id, lib.author(), &m.meta.fields).map(|_| ())
     };
     let together = lib
         .db()
-        .transaction(|tx| group.iter().try_for_each(|m| insert(tx, m)));
-    let outcomes: Vec<std::result::Result<String, String>> = match together {
-        Ok(()) => group
-            .iter()
-            .map(|(i, _)| Ok(fresh[*i].1.id.clone()))
-            .collect(),
+        .transaction(|tx| group.iter().try_for_each(|(_, m)| insert(tx, m)));
+    let outcomes: Vec<std::result::Result<(), String>> = match together {
+        Ok(()) => group.iter().map(|_| Ok(())).collect(),
         Err(e) if group.len() == 1 => vec![Err(e.to_string())],
         Err(_) => group
             .iter()
-            .map(|m| {
+            .map(|(_, m)| {
                 lib.db()
                     .transaction(|tx| insert(tx, m))
-                    .map(|()| fresh[m.0].1.id.clone())
                     .map_err(|e| e.to_string())
             })
             .collect(),
     };
-    let landed: Vec<String> = outcomes.iter().filter_map(|o| o.clone().ok()).collect();
+    let landed: Vec<String> = group
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| o.is_ok())
+        .map(|((_, m), _)| m.copied.id.clone())
+        .collect();
     if !landed.is_empty() {
         lib.notify_photos(landed);
     }
-    for ((i, _), outcome) in group.iter().zip(outcomes) {
-        finish(*i, outcome);
+    for ((i, m), outcome) in group.iter().zip(outcomes) {
+        done(*i, m, outcome);
     }
 }
 
-/// Removes what a failed file left in the library (the card still has it).
-fn discard(job: &BatchJob) {
-    for (_, p) in &job.outputs {
-        let _ = std::fs::remove_file(p);
+/// Removes what a failed photo left in the library: its copy and renditions (the card still
+/// has it).
+fn discard(root: &Path, c: &photos::Copied) {
+    for e in [THUMBNAIL_EDGE, PREVIEW_EDGE] {
+        let _ = std::fs::remove_file(root.join(rendition_path(&c.id, e)));
     }
-    let _ = std::fs::remove_file(&job.source);
+    let _ = std::fs::remove_file(root.join(photos::relative_path(&c.id, c.format)));
 }
 
 /// The photographer's defaults from Settings: filled into fields the camera left empty, by

@@ -118,21 +118,7 @@ pub fn copy_file(conn: &Connection, root: &Path, src: &Path) -> Result<Copied> {
     let mut input = File::open(src).map_err(|e| CoreError::io(src, e))?;
     let mut head = [0u8; 32];
     let n = read_up_to(&mut input, &mut head).map_err(|e| CoreError::io(src, e))?;
-    let format = sniff(&head[..n]).ok_or_else(|| {
-        CoreError::bad_file(
-            src,
-            if n == 0 {
-                "file is empty (0 bytes); copy it off the card again".to_owned()
-            } else if head[..n].starts_with(&[0xFF, 0xD8]) {
-                format!(
-                    "JPEG is truncated: the file ends after {n} bytes; copy it off the card again"
-                )
-            } else {
-                "not a JPEG, PNG, WebP, TIFF or HEIC image (checked by content, not by name)"
-                    .to_owned()
-            },
-        )
-    })?;
+    let format = format_of(src, &head[..n])?;
     let tmp_dir = root.join("photos").join("tmp");
     fs::create_dir_all(&tmp_dir).map_err(|e| CoreError::io(&tmp_dir, e))?;
     let mut tmp =
@@ -154,10 +140,7 @@ pub fn copy_file(conn: &Connection, root: &Path, src: &Path) -> Result<Copied> {
         size += k as u64;
     }
     let id = hex::encode(h.finalize());
-    let known: Option<String> = conn
-        .query_row("SELECT id FROM photos WHERE id = ?1", [&id], |r| r.get(0))
-        .optional()?;
-    if known.is_some() {
+    if is_known(conn, &id)? {
         return Ok(Copied {
             id,
             format,
@@ -178,6 +161,34 @@ pub fn copy_file(conn: &Connection, root: &Path, src: &Path) -> Result<Copied> {
         size,
         duplicate: false,
     })
+}
+
+/// The library's format name for a file starting with `head`, or why it is not a photo.
+pub(crate) fn format_of(src: &Path, head: &[u8]) -> Result<&'static str> {
+    let n = head.len();
+    sniff(head).ok_or_else(|| {
+        CoreError::bad_file(
+            src,
+            if n == 0 {
+                "file is empty (0 bytes); copy it off the card again".to_owned()
+            } else if head.starts_with(&[0xFF, 0xD8]) {
+                format!(
+                    "JPEG is truncated: the file ends after {n} bytes; copy it off the card again"
+                )
+            } else {
+                "not a JPEG, PNG, WebP, TIFF or HEIC image (checked by content, not by name)"
+                    .to_owned()
+            },
+        )
+    })
+}
+
+/// Whether the library already records the photo with these bytes.
+pub(crate) fn is_known(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .query_row("SELECT 1 FROM photos WHERE id = ?1", [id], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 /// Records a copied photo with its metadata.

@@ -108,6 +108,24 @@ pub fn process_batch(
     }
 }
 
+/// Runs `work` on `threads` threads at once (0 = one per core), each giving way to the
+/// foreground as a batch's workers do, and returns when all have returned: for an importer that
+/// feeds its own workers as files land instead of handing over a finished list.
+pub fn on_workers(threads: usize, work: &(dyn Fn() + Sync)) {
+    let n = match threads {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    std::thread::scope(|s| {
+        for _ in 0..n {
+            s.spawn(|| {
+                yield_to_foreground();
+                work();
+            });
+        }
+    });
+}
+
 /// Decoding a card's worth of photos is bulk work on every core. Its workers give way to the
 /// threads a person is waiting on (a save, the story list, the window), which otherwise queued
 /// behind them for whole time slices: the import only slows when something else wants the CPU.
@@ -136,6 +154,16 @@ fn yield_to_foreground() {
 
 fn process_one(job: &BatchJob, batch: &BatchOptions) -> Result<BatchOutput, MediaError> {
     let bytes = std::fs::read(&job.source).map_err(|e| MediaError::io(&job.source, e))?;
+    render_bytes(&bytes, job, batch)
+}
+
+/// One job of a batch from its source's bytes already in memory (an importer that has just
+/// read them from the card): decoded once, each rendition written to its path.
+pub fn render_bytes(
+    bytes: &[u8],
+    job: &BatchJob,
+    batch: &BatchOptions,
+) -> Result<BatchOutput, MediaError> {
     let what = job.source.display().to_string();
     let opts = RenditionOptions {
         long_edges: job.outputs.iter().map(|(e, _)| *e).collect(),
@@ -144,8 +172,7 @@ fn process_one(job: &BatchJob, batch: &BatchOptions) -> Result<BatchOutput, Medi
         decode_headroom: batch.decode_headroom,
         ..RenditionOptions::default()
     };
-    let r = make_renditions(&bytes, &what, &opts)?;
-    drop(bytes);
+    let r = make_renditions(bytes, &what, &opts)?;
     let mut written = Vec::with_capacity(r.renditions.len());
     for (rendition, (edge, path)) in r.renditions.iter().zip(&job.outputs) {
         write_file(path, &rendition.jpeg, batch.durable)?;

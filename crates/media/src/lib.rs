@@ -36,7 +36,8 @@ mod tiff;
 mod xmp;
 
 pub use batch::{
-    BatchJob, BatchOptions, BatchOutput, BatchProgress, process_batch, write_atomically,
+    BatchJob, BatchOptions, BatchOutput, BatchProgress, on_workers, process_batch, render_bytes,
+    write_atomically,
 };
 pub use caption::{CaptionFields, write_caption};
 pub use error::MediaError;

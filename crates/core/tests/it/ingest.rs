@@ -92,3 +92,100 @@ fn a_cancelled_ingest_leaves_no_partial_file_and_the_next_one_completes() {
         assert!(n.ends_with(".jpg"), "the extension is kept: {n}");
     }
 }
+
+#[test]
+fn a_photo_whose_backup_copy_fails_is_not_recorded_and_the_next_ingest_copies_it() {
+    let (dir, lib) = crate::library();
+    let backup = dir.path().join("backup");
+    // A folder where one copy's name should go: that backup copy cannot be made.
+    std::fs::create_dir_all(backup.join("lanh-dao.jpg")).unwrap();
+    let opts = IngestOptions {
+        backup: Some(backup.clone()),
+        ..IngestOptions::default()
+    };
+    let r = lib
+        .ingest_photos(&[card()], &opts, &AtomicBool::new(false), &|_| {})
+        .unwrap();
+    assert_eq!(r.import.imported.len(), 2, "the other two land: {r:?}");
+    assert_eq!(
+        r.backed_up.len(),
+        2,
+        "each recorded photo has its backup: {r:?}"
+    );
+    assert!(
+        r.import.failed.len() == 1 && r.import.failed[0].path.ends_with("lanh-dao.jpg"),
+        "the photo without a backup copy is reported failed: {r:?}"
+    );
+    assert_eq!(
+        lib.photos().unwrap().len(),
+        2,
+        "a photo is recorded only once its verified backup exists"
+    );
+    let originals = files(&lib.root().join("photos"));
+    assert_eq!(
+        originals.len(),
+        2,
+        "the failed photo's library copy is gone too: {originals:?}"
+    );
+
+    std::fs::remove_dir(backup.join("lanh-dao.jpg")).unwrap();
+    let again = lib
+        .ingest_photos(&[card()], &opts, &AtomicBool::new(false), &|_| {})
+        .unwrap();
+    assert_eq!(
+        (again.import.imported.len(), again.import.duplicates.len()),
+        (1, 2),
+        "the next ingest copies what the first could not back up, and nothing else: {again:?}"
+    );
+    assert_eq!(
+        std::fs::read(backup.join("lanh-dao.jpg")).unwrap(),
+        std::fs::read(card().join("lanh-dao.jpg")).unwrap(),
+        "its backup copy is byte-identical now"
+    );
+    assert_eq!(lib.photos().unwrap().len(), 3);
+}
+
+#[test]
+fn seq_numbers_the_whole_card_so_a_copy_keeps_its_name_whichever_ingest_makes_it() {
+    let (dir, lib) = crate::library();
+    let opts = |to: &Path| IngestOptions {
+        backup: Some(to.to_owned()),
+        rename: Some("{seq}_{original}".into()),
+        ..IngestOptions::default()
+    };
+    let names = |d: &Path| {
+        let mut n: Vec<String> = files(d)
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    // The whole card into one backup folder.
+    let whole = dir.path().join("whole");
+    lib.ingest_photos(&[card()], &opts(&whole), &AtomicBool::new(false), &|_| {})
+        .unwrap();
+    let whole_names = names(&whole);
+    assert_eq!(whole_names.len(), 3, "{whole_names:?}");
+    // Another library holds the card's first photo already, then ingests the card: the other
+    // two keep their numbers 0002 and 0003 (numbered among new files only, they would be
+    // 0001 and 0002).
+    let first = whole_names[0]
+        .strip_prefix("0001_")
+        .expect("numbered from 0001");
+    let (dir2, lib2) = crate::library();
+    let part = dir2.path().join("part");
+    lib2.import_photos(&[card().join(first)], &AtomicBool::new(false), &|_| {})
+        .unwrap();
+    let r = lib2
+        .ingest_photos(&[card()], &opts(&part), &AtomicBool::new(false), &|_| {})
+        .unwrap();
+    assert_eq!(r.import.duplicates.len(), 1, "{r:?}");
+    assert_eq!(names(&part).len(), 2, "the two new photos are backed up");
+    for n in names(&part) {
+        assert!(
+            whole_names.contains(&n),
+            "{n} has the name the whole-card ingest gave it: {whole_names:?}"
+        );
+    }
+}
