@@ -254,6 +254,20 @@ async fn scenario(
         x(a, 0) > 0.55,
         "the drag moved the view right of centre: {panned}"
     );
+    // Panned away from the top-left corner, each photo's name is still inside its pane.
+    let labels = c
+        .execute(
+            "return [0, 1].map(i => { const p = document.querySelector('#compare-' + i).getBoundingClientRect(); \
+             const l = document.querySelector('#compare-' + i).parentElement.querySelector('.compare-label').getBoundingClientRect(); \
+             return l.left >= p.left && l.right <= p.right && l.top >= p.top && l.bottom <= p.bottom; });",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        labels,
+        serde_json::json!([true, true]),
+        "the name labels stay in view while the panes are panned at 100 %"
+    );
     shot(c, shots, "23-compare-100.png").await?;
     find(c, "#compare-close").await?.click().await?;
     wait_js(c, "compare closed", "!document.querySelector('#compare')").await?;

@@ -180,20 +180,17 @@ function comparePicture(p: api.PhotoView, onOriginal: () => void) {
 export function openCompare(a: api.PhotoView, b: api.PhotoView): void {
   let zoomed = false;
   const pictures = [a, b].map((p) => comparePicture(p, () => zoomed && refit()));
-  const panes = [a, b].map((p, i) =>
-    h(
-      "div",
-      { class: "compare-pane", id: `compare-${i}`, "data-id": p.id },
-      pictures[i].element,
-      h("div", { class: "compare-label" }, `${p.original_name} · ${stars(p.rating)}`),
-    ),
+  const panes = [a, b].map((p, i) => h("div", { class: "compare-pane", id: `compare-${i}`, "data-id": p.id }, pictures[i].element));
+  // The name sits on the cell, outside the scrolling pane, so it stays in view while panning.
+  const cells = [a, b].map((p, i) =>
+    h("div", { class: "compare-cell" }, panes[i], h("div", { class: "compare-label" }, `${p.original_name} · ${stars(p.rating)}`)),
   );
   const zoomBtn = h("button", { class: "ghost", id: "compare-zoom" }, t("zoom100"));
   const root = h(
     "div",
     { class: "compare", id: "compare", role: "dialog", "aria-label": t("comparePhotos"), "data-zoom": "fit" },
     h("div", { class: "compare-bar" }, zoomBtn, h("button", { class: "ghost", id: "compare-close", onclick: () => close() }, t("backToGrid"))),
-    h("div", { class: "compare-panes" }, ...panes),
+    h("div", { class: "compare-panes" }, ...cells),
   );
 
   // Both panes show the same point of their photo: pan positions are shared as fractions.
