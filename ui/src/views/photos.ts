@@ -347,6 +347,10 @@ export async function photosView(): Promise<View> {
   });
 
   let panelSeq = 0;
+  // What the photographer has typed into the caption fields and not applied yet, for the photos
+  // it was typed for: a redraw of the panel (a selected photo changed meanwhile, an import
+  // landed) puts it back instead of throwing it away.
+  let typed = { for: "", values: new Map<string, string>() };
   async function renderPanel() {
     const my = ++panelSeq;
     const sel = photos.filter((p) => selected.has(p.id));
@@ -354,19 +358,25 @@ export async function photosView(): Promise<View> {
       sidePanel.replaceChildren(h("p", { class: "muted" }, t("selectHint")), h("p", { class: "muted" }, t("dropHint")));
       return;
     }
+    const selection = sel.map((p) => p.id).sort().join(" ");
+    if (typed.for !== selection) typed = { for: selection, values: new Map() };
+    const draft = typed;
     const common = (f: (p: api.PhotoView) => string) => {
       const v = f(sel[0]);
       return sel.every((p) => f(p) === v) ? v : null;
     };
-    const dirty = new Set<string>();
+    const dirty = new Set<string>(draft.values.keys());
     const input = (key: Key, name: string, get: (p: api.PhotoView) => string, area = false) => {
       const v = common(get);
       const el = area
         ? h("textarea", { id: `ph-${name}`, rows: "4", "aria-label": t(key) })
         : h("input", { id: `ph-${name}`, "aria-label": t(key) });
-      el.value = v ?? "";
+      el.value = draft.values.get(name) ?? v ?? "";
       el.placeholder = v === null ? t("mixed") : key === "template" ? t("templateHint") : "";
-      el.addEventListener("input", () => dirty.add(name));
+      el.addEventListener("input", () => {
+        dirty.add(name);
+        draft.values.set(name, el.value);
+      });
       return h("label", { class: "field" }, h("span", {}, t(key)), el);
     };
     const fields = [
@@ -392,6 +402,8 @@ export async function photosView(): Promise<View> {
       };
       try {
         const views = await api.captionPhotos([...selected], edit);
+        // Applied: what was typed is now the photos' own text.
+        draft.values.clear();
         for (const v of views) {
           const i = photos.findIndex((p) => p.id === v.id);
           if (i >= 0) photos[i] = v;
