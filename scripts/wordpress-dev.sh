@@ -23,7 +23,7 @@ USER_PASS=byline-dev-password
 
 die() { echo "wordpress-dev: $*" >&2; exit 1; }
 # die_log LOG MESSAGE: fails with the log's last lines, so a test's failure says why.
-die_log() { echo "wordpress-dev: $2 ($1):" >&2; tail -n 15 "$1" >&2 2>/dev/null || true; exit 1; }
+die_log() { echo "wordpress-dev: $2 ($1):" >&2; grep -i -m 8 "error\|fail\|cannot\|can't" "$1" >&2 2>/dev/null; tail -n 15 "$1" >&2 2>/dev/null || true; exit 1; }
 
 need_tools() {
   local missing=()
@@ -50,11 +50,15 @@ wait_for() { # wait_for SECONDS COMMAND...
 
 start_db() {
   local dir=$1
-  mkdir -p "$dir/db"
-  mariadb-install-db --no-defaults --datadir="$dir/db" --auth-root-authentication-method=normal \
+  mkdir -p "$dir/db" "$dir/db-tmp"
+  # A temp folder of its own: a MariaDB server deletes every `#sql*` file in its tmpdir when it
+  # starts, so two instances sharing /tmp (tests start several at once) could delete each
+  # other's temporary tables mid-install ("Unknown table 'mysql.tmp_user_sys'").
+  mariadb-install-db --no-defaults --datadir="$dir/db" --tmpdir="$dir/db-tmp" \
+    --auth-root-authentication-method=normal \
     --user=root >"$dir/db-install.log" 2>&1 || die_log "$dir/db-install.log" "mariadb-install-db failed"
-  "$(mariadbd_bin)" --no-defaults --datadir="$dir/db" --socket="$dir/db.sock" --skip-networking \
-    --user=root --pid-file="$dir/db.pid" --log-error="$dir/db.log" >/dev/null 2>&1 &
+  "$(mariadbd_bin)" --no-defaults --datadir="$dir/db" --tmpdir="$dir/db-tmp" --socket="$dir/db.sock" \
+    --skip-networking --user=root --pid-file="$dir/db.pid" --log-error="$dir/db.log" >/dev/null 2>&1 &
   echo $! >"$dir/db.server-pid"
   wait_for 30 mariadb --no-defaults -S "$dir/db.sock" -u root -e "SELECT 1" \
     || die_log "$dir/db.log" "MariaDB did not start"
