@@ -97,15 +97,21 @@ export function openLoupe(start: number, host: LoupeHost): void {
     host.closed(index);
   }
 
-  async function mark(edit: api.MarkEdit) {
+  // Marks go one after another: two quick keys (2 then 8) are two calls whose answers could
+  // otherwise arrive in either order, the later answer showing the photo without the other mark.
+  let marking: Promise<void> = Promise.resolve();
+  function mark(edit: api.MarkEdit): Promise<void> {
     const p = host.photos()[index];
-    try {
-      const [v] = await api.markPhotos([p.id], edit);
-      host.updated(v);
-      show();
-    } catch (e) {
-      toast(errorText(e), "error", { detail: errorDetail(e) });
-    }
+    marking = marking.then(async () => {
+      try {
+        const [v] = await api.markPhotos([p.id], edit);
+        host.updated(v);
+        show();
+      } catch (e) {
+        toast(errorText(e), "error", { detail: errorDetail(e) });
+      }
+    });
+    return marking;
   }
 
   function onKey(e: KeyboardEvent) {

@@ -351,11 +351,15 @@ export async function photosView(): Promise<View> {
   // it was typed for: a redraw of the panel (a selected photo changed meanwhile, an import
   // landed) puts it back instead of throwing it away.
   let typed = { for: "", values: new Map<string, string>() };
+  type ShownField = [string, HTMLInputElement | HTMLTextAreaElement, (p: api.PhotoView) => string];
+  /** The selection the panel's form shows, and its fields. */
+  let shown: { selection: string; fields: ShownField[] } | null = null;
   async function renderPanel() {
     const my = ++panelSeq;
     const sel = photos.filter((p) => selected.has(p.id));
     if (!sel.length) {
       sidePanel.replaceChildren(h("p", { class: "muted" }, t("selectHint")), h("p", { class: "muted" }, t("dropHint")));
+      shown = null;
       return;
     }
     const selection = sel.map((p) => p.id).sort().join(" ");
@@ -365,6 +369,18 @@ export async function photosView(): Promise<View> {
       const v = f(sel[0]);
       return sel.every((p) => f(p) === v) ? v : null;
     };
+    // The same photos again (one of them changed): refresh the fields nobody typed into, in
+    // place, so the field being typed in keeps its focus and its text.
+    if (shown?.selection === selection && sidePanel.contains(shown.fields[0]?.[1] ?? null)) {
+      for (const [name, el, get] of shown.fields) {
+        if (draft.values.has(name) || document.activeElement === el) continue;
+        const v = common(get);
+        el.value = v ?? "";
+        if (name !== "template") el.placeholder = v === null ? t("mixed") : "";
+      }
+      return;
+    }
+    const fieldEls: ShownField[] = [];
     const dirty = new Set<string>(draft.values.keys());
     const input = (key: Key, name: string, get: (p: api.PhotoView) => string, area = false) => {
       const v = common(get);
@@ -377,6 +393,7 @@ export async function photosView(): Promise<View> {
         dirty.add(name);
         draft.values.set(name, el.value);
       });
+      fieldEls.push([name, el, get]);
       return h("label", { class: "field" }, h("span", {}, t(key)), el);
     };
     const fields = [
@@ -404,6 +421,7 @@ export async function photosView(): Promise<View> {
         const views = await api.captionPhotos([...selected], edit);
         // Applied: what was typed is now the photos' own text.
         draft.values.clear();
+        dirty.clear();
         for (const v of views) {
           const i = photos.findIndex((p) => p.id === v.id);
           if (i >= 0) photos[i] = v;
@@ -441,6 +459,7 @@ export async function photosView(): Promise<View> {
       h("h2", { class: "sub" }, t("attachTo")),
       h("div", { class: "attach-row" }, pick, attach),
     );
+    shown = { selection, fields: fieldEls };
   }
 
   refreshGrid = () => {
