@@ -166,9 +166,17 @@ pub fn make_renditions(
             height,
             jpeg,
         });
-        bigger = Some(small);
+        if let Some(o) = oriented {
+            recycle(o.px);
+        }
+        if let Some(old) = bigger.replace(small) {
+            recycle(old.px);
+        }
     }
     recycle(rgb.px);
+    if let Some(b) = bigger {
+        recycle(b.px);
+    }
     let renditions = made.into_iter().flatten().collect();
     Ok(Renditions {
         probe,
@@ -311,17 +319,28 @@ fn decode_turbo(
     ))
 }
 
+/// Buffers a worker keeps between files: the decoded frame, the preview and an oriented copy.
+const SPARES: usize = 3;
+
 thread_local! {
-    /// The last decoded image's buffer, kept by the worker for its next file.
-    static SPARE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Pixel buffers this worker finished with, for its next file ([`reused_buffer`]).
+    static SPARE: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// A buffer of `len` bytes for a decoder to overwrite, reusing the worker's previous one: a
-/// card's frames decode to 10–40 MB each, and a fresh allocation of that size is mapped,
-/// faulted in and zeroed page by page every time (measured: 6 % of an ingest's CPU). Its old
-/// content is never read; the decoder writes every byte.
+/// A buffer of `len` bytes to overwrite, reusing one the worker finished with: a card's frames
+/// decode to 10–40 MB each and a preview is 5 MB, and a fresh allocation of that size is mapped,
+/// faulted in and zeroed page by page every time (measured: 6 % of an ingest's CPU for the
+/// frames, 3 % more for the previews). Its old content is never read; the writer (decoder,
+/// resizer, rotation) writes every byte.
 fn reused_buffer(len: usize) -> Vec<u8> {
-    let mut v = SPARE.with_borrow_mut(std::mem::take);
+    let mut v = SPARE.with_borrow_mut(|spares| {
+        // The smallest that fits, else the biggest (grown below).
+        let fits = (0..spares.len())
+            .filter(|&i| spares[i].capacity() >= len)
+            .min_by_key(|&i| spares[i].capacity());
+        let pick = fits.or_else(|| (0..spares.len()).max_by_key(|&i| spares[i].capacity()));
+        pick.map(|i| spares.swap_remove(i)).unwrap_or_default()
+    });
     if v.len() >= len {
         v.truncate(len);
     } else {
@@ -330,12 +349,19 @@ fn reused_buffer(len: usize) -> Vec<u8> {
     v
 }
 
-/// Hands a decoded image's buffer back for the worker's next file ([`reused_buffer`]); only
-/// one is kept per thread, so an idle worker holds at most one frame's worth.
+/// Hands a buffer back for the worker's next file ([`reused_buffer`]); a worker keeps at most
+/// [`SPARES`], the biggest, so an idle one holds about one frame and one preview.
 fn recycle(v: Vec<u8>) {
-    SPARE.with_borrow_mut(|spare| {
-        if v.capacity() > spare.capacity() {
-            *spare = v;
+    if v.capacity() == 0 {
+        return;
+    }
+    SPARE.with_borrow_mut(|spares| {
+        spares.push(v);
+        if spares.len() > SPARES {
+            let smallest = (0..spares.len()).min_by_key(|&i| spares[i].capacity());
+            if let Some(i) = smallest {
+                spares.swap_remove(i);
+            }
         }
     });
 }
@@ -459,7 +485,9 @@ fn resize(
     }
     let view = fir::images::ImageRef::new(src.w, src.h, &src.px, fir::PixelType::U8x3)
         .map_err(|e| internal(e.to_string()))?;
-    let mut dst = fir::images::Image::new(tw, th, fir::PixelType::U8x3);
+    let buf = reused_buffer(tw as usize * th as usize * 3);
+    let mut dst = fir::images::Image::from_vec_u8(tw, th, buf, fir::PixelType::U8x3)
+        .map_err(|e| internal(e.to_string()))?;
     let opts = fir::ResizeOptions::new()
         .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
     resizer
@@ -472,28 +500,15 @@ fn resize(
     })
 }
 
-/// [`orient`] of a copy, `None` when the orientation is already upright.
+/// A rotated or mirrored copy of `src` per its EXIF orientation, so the rendition displays
+/// upright without metadata; `None` when it already is.
 fn orient_copy(src: &Rgb, orientation: u8) -> Option<Rgb> {
-    (2..=8).contains(&orientation).then(|| {
-        orient(
-            Rgb {
-                w: src.w,
-                h: src.h,
-                px: src.px.clone(),
-            },
-            orientation,
-        )
-    })
-}
-
-/// Applies EXIF orientation so the rendition displays upright without metadata.
-fn orient(src: Rgb, orientation: u8) -> Rgb {
     if !(2..=8).contains(&orientation) {
-        return src;
+        return None;
     }
     let (w, h) = (src.w as usize, src.h as usize);
     let (dw, dh) = if orientation >= 5 { (h, w) } else { (w, h) };
-    let mut px = vec![0u8; src.px.len()];
+    let mut px = reused_buffer(src.px.len());
     for y in 0..dh {
         for x in 0..dw {
             // Source coordinates of display pixel (x, y) for each EXIF orientation.
@@ -511,11 +526,11 @@ fn orient(src: Rgb, orientation: u8) -> Rgb {
             px[d..d + 3].copy_from_slice(&src.px[s..s + 3]);
         }
     }
-    Rgb {
+    Some(Rgb {
         w: dw as u32,
         h: dh as u32,
         px,
-    }
+    })
 }
 
 fn encode(img: &Rgb, quality: u8, what: &str) -> Result<Vec<u8>, MediaError> {
@@ -575,7 +590,7 @@ mod tests {
             h: 1,
             px: vec![255, 0, 0, 0, 255, 0],
         };
-        let out = orient(src, 6);
+        let out = orient_copy(&src, 6).expect("6 turns the image");
         assert_eq!((out.w, out.h), (1, 2));
         assert_eq!(
             out.px,
@@ -587,7 +602,7 @@ mod tests {
             h: 1,
             px: vec![255, 0, 0, 0, 255, 0],
         };
-        let out = orient(src, 8);
+        let out = orient_copy(&src, 8).expect("8 turns the image");
         assert_eq!(
             out.px,
             vec![0, 255, 0, 255, 0, 0],
