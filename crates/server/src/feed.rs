@@ -186,15 +186,10 @@ fn load_change(c: &Conn, cursor: u64, kind: &str, key: &str) -> Result<Change> {
 /// on the database runtime LISTENs on its own connection, reconnecting after a loss, and reads
 /// the counter again after each (re)connection so nothing announced meanwhile waits long.
 pub(crate) fn listen(state: &AppState) {
-    let Some((rt, url)) = state.inner.pool.pg_runtime() else {
+    let Some((rt, target)) = state.inner.pool.pg_runtime() else {
         return;
     };
-    let target = match crate::pg_tls::Target::parse(url) {
-        Ok(t) => t.named("byline-server change listener"),
-        // The pool connected with this URL, so it parses; were it not, polls still see every
-        // change when their wait ends.
-        Err(e) => return tracing::error!(error = %e, "change listener not started"),
-    };
+    let target = target.clone().named("byline-server change listener");
     let weak = std::sync::Arc::downgrade(&state.inner);
     rt.spawn(async move {
         loop {

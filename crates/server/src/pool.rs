@@ -11,6 +11,7 @@ use std::sync::Mutex;
 
 use crate::db::{self, DatabaseUrl};
 use crate::error::Result;
+use crate::pg_tls::Target;
 use crate::sql::{Backend, Conn, PgConn, PgRuntime};
 
 /// Connections kept open between requests.
@@ -23,7 +24,8 @@ pub enum Pool {
         path: PathBuf,
     },
     Postgres {
-        url: String,
+        /// Parsed once: its TLS settings hold the CA file's certificates, read at start.
+        target: Box<Target>,
         idle: Mutex<Vec<Conn>>,
         // Dropped last: the connections above hand their I/O to it.
         rt: PgRuntime,
@@ -44,10 +46,11 @@ impl Pool {
             }
             DatabaseUrl::Postgres(url) => {
                 let rt = PgRuntime::new()?;
-                let mut conn = Conn::Postgres(PgConn::connect(url, &rt.handle())?);
+                let target = Box::new(Target::parse(url)?);
+                let mut conn = Conn::Postgres(PgConn::connect(&target, &rt.handle())?);
                 db::migrate(&mut conn, db::PG_MIGRATIONS)?;
                 Ok(Pool::Postgres {
-                    url: url.clone(),
+                    target,
                     idle: Mutex::new(vec![conn]),
                     rt,
                 })
@@ -113,7 +116,7 @@ impl Pool {
     }
 
     fn with_pg<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
-        let Pool::Postgres { url, idle, rt } = self else {
+        let Pool::Postgres { target, idle, rt } = self else {
             unreachable!("with_pg on the PostgreSQL pool only")
         };
         let taken = loop {
@@ -125,7 +128,7 @@ impl Pool {
         };
         let mut conn = match taken {
             Some(c) => c,
-            None => Conn::Postgres(PgConn::connect(url, &rt.handle())?),
+            None => Conn::Postgres(PgConn::connect(target, &rt.handle())?),
         };
         let out = f(&mut conn);
         let mut idle = idle.lock().unwrap_or_else(|p| p.into_inner());
@@ -136,9 +139,9 @@ impl Pool {
     }
 
     /// The runtime of the PostgreSQL connections (the change feed's listener runs there too).
-    pub fn pg_runtime(&self) -> Option<(tokio::runtime::Handle, &str)> {
+    pub fn pg_runtime(&self) -> Option<(tokio::runtime::Handle, &Target)> {
         match self {
-            Pool::Postgres { url, rt, .. } => Some((rt.handle(), url.as_str())),
+            Pool::Postgres { target, rt, .. } => Some((rt.handle(), target)),
             Pool::Sqlite { .. } => None,
         }
     }

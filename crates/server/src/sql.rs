@@ -402,10 +402,10 @@ pub fn wait_on<T: Send + 'static>(
 }
 
 impl PgConn {
-    /// Connects to `url` (`postgres://user@host/db`, or `?host=/socket/dir`; TLS as
-    /// `sslmode` and `sslrootcert` ask, see [`crate::pg_tls`]).
-    pub fn connect(url: &str, rt: &tokio::runtime::Handle) -> Result<PgConn> {
-        let target = crate::pg_tls::Target::parse(url)?;
+    /// Connects to the database `target` names (parsed from `postgres://user@host/db`, or
+    /// `?host=/socket/dir`; TLS as `sslmode` and `sslrootcert` ask, see [`crate::pg_tls`]).
+    pub fn connect(target: &crate::pg_tls::Target, rt: &tokio::runtime::Handle) -> Result<PgConn> {
+        let target = target.clone();
         let (client, connection) = wait_on(rt, async move { target.connect().await })??;
         rt.spawn(async move {
             if let Err(e) = connection.await {

@@ -22,14 +22,17 @@ pub struct Server {
 
 /// A server on `dir` with the default limits, rate limits off (tests send in bursts).
 pub fn start(dir: &Path) -> Server {
-    start_with(
-        dir,
-        &Config {
-            rate_burst: 1e9,
-            rate_per_sec: 1e9,
-            ..Config::default()
-        },
-    )
+    start_with(dir, &unlimited())
+}
+
+/// The default server configuration with rate limits out of the way: tests and benchmarks send
+/// bursts no person would, and measure the server, not its limiter.
+pub fn unlimited() -> Config {
+    Config {
+        rate_burst: 1e9,
+        rate_per_sec: 1e9,
+        ..Config::default()
+    }
 }
 
 /// A server on a temp data directory of its own, removed when the server is dropped.

@@ -49,7 +49,8 @@ impl Hold {
             let DatabaseUrl::Postgres(url) = f.state.config().database.clone() else {
                 unreachable!("the fixture is on PostgreSQL")
             };
-            let conn = Conn::Postgres(PgConn::connect(&url, &rt.handle()).expect("connect"));
+            let target = byline_server::pg_tls::Target::parse(&url).expect("the fixture's URL");
+            let conn = Conn::Postgres(PgConn::connect(&target, &rt.handle()).expect("connect"));
             conn.execute("SELECT pg_advisory_lock(?1)", args![WRITER_LOCK])
                 .expect("the test takes the writers' lock");
             return Hold::Postgres { conn, _rt: rt };

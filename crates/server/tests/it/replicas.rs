@@ -10,6 +10,9 @@ use byline_protocol::{Article, Block};
 use byline_server::{AppState, Config, app};
 use byline_sync::Client;
 
+// Rate limits are per server process (documented): lifted here, where writing fast is the point.
+use byline_testkit::in_process::unlimited;
+
 use crate::Fixture;
 
 /// Serves `state` on 127.0.0.1:0 for the test's lifetime; returns its base URL.
@@ -42,15 +45,6 @@ impl Dice {
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0 % n
-    }
-}
-
-/// Rate limits are per server process (documented): lifted here, where writing fast is the point.
-fn unlimited() -> Config {
-    Config {
-        rate_burst: 1e9,
-        rate_per_sec: 1e9,
-        ..Config::default()
     }
 }
 

@@ -3,7 +3,7 @@
 use byline_protocol::{Article, Block, ErrorCode};
 use byline_sync::{Client, SyncError};
 
-use crate::{start, unlimited};
+use crate::start;
 
 fn story() -> Article {
     let mut a = Article::new("Tin nhanh");
@@ -13,7 +13,7 @@ fn story() -> Article {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stale_push_comes_back_merged_with_the_newer_server_edit() {
-    let server = start(&unlimited());
+    let server = start();
     let rep = Client::new(&server.url, &server.reporter).unwrap();
     let ed = Client::new(&server.url, &server.editor).unwrap();
     let a = story();
@@ -52,7 +52,7 @@ async fn a_stale_push_comes_back_merged_with_the_newer_server_edit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_are_classified_for_the_outbox() {
-    let server = start(&byline_server::Config {
+    let server = byline_testkit::in_process::start_in_temp(&byline_server::Config {
         rate_burst: 1.0,
         rate_per_sec: 0.2,
         ..Default::default()

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use byline_protocol::{Article, Block, ErrorCode};
 use byline_sync::{Change, Client, SyncError};
 
-use crate::{start, unlimited};
+use crate::start;
 
 fn story(title: &str) -> Article {
     let mut a = Article::new(title);
@@ -16,7 +16,7 @@ fn story(title: &str) -> Article {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_returns_the_feed_and_long_polls_until_a_change_commits() {
-    let server = start(&unlimited());
+    let server = start();
     let rep = Client::new(&server.url, &server.reporter).unwrap();
     let first = story("Một");
     rep.put_article(&first, None, "k1").await.unwrap();
@@ -60,7 +60,7 @@ async fn changes_returns_the_feed_and_long_polls_until_a_change_commits() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn put_preview_stores_the_preview_once_and_the_public_can_fetch_it() {
-    let server = start(&unlimited());
+    let server = start();
     let rep = Client::new(&server.url, &server.reporter).unwrap();
     let bytes = std::fs::read(byline_testkit::seed_photo("lanh-dao.jpg")).unwrap();
     let sha = "0f".repeat(32);
@@ -85,7 +85,7 @@ async fn put_preview_stores_the_preview_once_and_the_public_can_fetch_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_token_or_role_is_an_auth_error_and_a_missing_item_is_not() {
-    let server = start(&unlimited());
+    let server = start();
     let stranger = Client::new(&server.url, "byl_not_a_token").unwrap();
     let e = stranger
         .changes(0, Duration::ZERO)

@@ -7,16 +7,8 @@ mod resume;
 
 use byline_testkit::in_process::{self, Server};
 
-/// A running server with one user per role, on a temp data directory of its own.
-pub fn start(config: &byline_server::Config) -> Server {
-    in_process::start_in_temp(config)
-}
-
-/// The server's defaults with rate limits off (the tests send in bursts).
-pub fn unlimited() -> byline_server::Config {
-    byline_server::Config {
-        rate_burst: 1e9,
-        rate_per_sec: 1e9,
-        ..Default::default()
-    }
+/// A running server with one user per role and rate limits off (the tests send in bursts), on
+/// a temp data directory of its own.
+pub fn start() -> Server {
+    in_process::start_in_temp(&in_process::unlimited())
 }

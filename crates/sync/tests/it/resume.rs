@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use byline_sync::{Backoff, Client, hash_file};
 
-use crate::{start, unlimited};
+use crate::start;
 use byline_testkit::proxy::{self, Fault};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_cut_at_half_resumes_and_sends_at_most_5_percent_extra() {
-    let server = start(&unlimited());
+    let server = start();
     let proxy = proxy::proxy(&server.url, |_| Fault::Pass);
     let path = byline_testkit::seed_photo("toan-canh.jpg");
     let (sha, size) = hash_file(&path).expect("hash");
@@ -58,7 +58,7 @@ async fn an_upload_cut_at_half_resumes_and_sends_at_most_5_percent_extra() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn re_uploading_a_blob_the_server_has_sends_no_payload_bytes() {
-    let server = start(&unlimited());
+    let server = start();
     let path = byline_testkit::seed_photo("lanh-dao.jpg");
     let (sha, size) = hash_file(&path).expect("hash");
     Client::new(&server.url, &server.reporter)
