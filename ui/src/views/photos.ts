@@ -347,33 +347,35 @@ export async function photosView(): Promise<View> {
   });
 
   let panelSeq = 0;
-  // What the photographer has typed into the caption fields and not applied yet, for the photos
-  // it was typed for: a redraw of the panel (a selected photo changed meanwhile, an import
-  // landed) puts it back instead of throwing it away.
-  let typed = { for: "", values: new Map<string, string>() };
   type ShownField = [string, HTMLInputElement | HTMLTextAreaElement, (p: api.PhotoView) => string];
-  /** The selection the panel's form shows, and its fields. */
-  let shown: { selection: string; fields: ShownField[] } | null = null;
+  /** The side panel's form: the selection it is for; what the photographer typed there and has
+   * not applied yet, which a redraw (a selected photo changed, an import landed) puts back
+   * instead of throwing away; and its fields while they are on screen. */
+  let form: { selection: string; typed: Map<string, string>; fields: ShownField[] } = {
+    selection: "",
+    typed: new Map(),
+    fields: [],
+  };
   async function renderPanel() {
     const my = ++panelSeq;
     const sel = photos.filter((p) => selected.has(p.id));
     if (!sel.length) {
       sidePanel.replaceChildren(h("p", { class: "muted" }, t("selectHint")), h("p", { class: "muted" }, t("dropHint")));
-      shown = null;
+      form.fields = [];
       return;
     }
     const selection = sel.map((p) => p.id).sort().join(" ");
-    if (typed.for !== selection) typed = { for: selection, values: new Map() };
-    const draft = typed;
+    if (form.selection !== selection) form = { selection, typed: new Map(), fields: [] };
+    const draft = form;
     const common = (f: (p: api.PhotoView) => string) => {
       const v = f(sel[0]);
       return sel.every((p) => f(p) === v) ? v : null;
     };
     // The same photos again (one of them changed): refresh the fields nobody typed into, in
     // place, so the field being typed in keeps its focus and its text.
-    if (shown?.selection === selection && sidePanel.contains(shown.fields[0]?.[1] ?? null)) {
-      for (const [name, el, get] of shown.fields) {
-        if (draft.values.has(name) || document.activeElement === el) continue;
+    if (sidePanel.contains(draft.fields[0]?.[1] ?? null)) {
+      for (const [name, el, get] of draft.fields) {
+        if (draft.typed.has(name) || document.activeElement === el) continue;
         const v = common(get);
         el.value = v ?? "";
         if (name !== "template") el.placeholder = v === null ? t("mixed") : "";
@@ -381,18 +383,14 @@ export async function photosView(): Promise<View> {
       return;
     }
     const fieldEls: ShownField[] = [];
-    const dirty = new Set<string>(draft.values.keys());
     const input = (key: Key, name: string, get: (p: api.PhotoView) => string, area = false) => {
       const v = common(get);
       const el = area
         ? h("textarea", { id: `ph-${name}`, rows: "4", "aria-label": t(key) })
         : h("input", { id: `ph-${name}`, "aria-label": t(key) });
-      el.value = draft.values.get(name) ?? v ?? "";
+      el.value = draft.typed.get(name) ?? v ?? "";
       el.placeholder = v === null ? t("mixed") : key === "template" ? t("templateHint") : "";
-      el.addEventListener("input", () => {
-        dirty.add(name);
-        draft.values.set(name, el.value);
-      });
+      el.addEventListener("input", () => draft.typed.set(name, el.value));
       fieldEls.push([name, el, get]);
       return h("label", { class: "field" }, h("span", {}, t(key)), el);
     };
@@ -406,7 +404,7 @@ export async function photosView(): Promise<View> {
       input("template", "template", () => ""),
     ];
     const apply = h("button", { class: "primary", id: "apply-captions", onclick: async () => {
-      const val = (n: string) => (dirty.has(n) ? sidePanel.querySelector<HTMLInputElement>(`#ph-${n}`)!.value : null);
+      const val = (n: string) => draft.typed.get(n) ?? null;
       const kw = val("keywords");
       const edit: api.CaptionEdit = {
         caption: val("caption"),
@@ -420,8 +418,7 @@ export async function photosView(): Promise<View> {
       try {
         const views = await api.captionPhotos([...selected], edit);
         // Applied: what was typed is now the photos' own text.
-        draft.values.clear();
-        dirty.clear();
+        draft.typed.clear();
         for (const v of views) {
           const i = photos.findIndex((p) => p.id === v.id);
           if (i >= 0) photos[i] = v;
@@ -459,7 +456,7 @@ export async function photosView(): Promise<View> {
       h("h2", { class: "sub" }, t("attachTo")),
       h("div", { class: "attach-row" }, pick, attach),
     );
-    shown = { selection, fields: fieldEls };
+    draft.fields = fieldEls;
   }
 
   refreshGrid = () => {
