@@ -6,7 +6,8 @@
 //! As in libpq, `prefer` (the default) and `require` encrypt without checking who answers, and
 //! `verify-full` checks the certificate chain against `sslrootcert` (a PEM file, or `system`
 //! for the operating system's roots) and that the certificate names the host. `verify-ca`
-//! (a chain check without the host name) is refused: use `verify-full`.
+//! (a chain check without the host name) is refused: use `verify-full`. A SCRAM password
+//! sign-in over TLS is bound to the session (`channel_binding`, see [`TlsStream`]).
 
 use std::future::Future;
 use std::io;
@@ -222,10 +223,79 @@ impl TlsConnect<Socket> for Connect {
 pub struct TlsStream(Box<tokio_rustls::client::TlsStream<Socket>>);
 
 impl tokio_postgres::tls::TlsStream for TlsStream {
+    /// SCRAM-SHA-256-PLUS: the password exchange is bound to this TLS session (RFC 5929's
+    /// `tls-server-end-point`, a hash of the certificate the server presented), so a man in the
+    /// middle that terminated TLS itself, which `prefer` and `require` cannot rule out since they
+    /// take any certificate, cannot relay the login. tokio-postgres uses it whenever the server
+    /// offers it; `channel_binding=require` in `--database` refuses a server that does not.
     fn channel_binding(&self) -> ChannelBinding {
-        // SCRAM runs without channel binding (tokio-postgres's default is to prefer it).
-        ChannelBinding::none()
+        let (_, session) = self.0.get_ref();
+        session
+            .peer_certificates()
+            .and_then(|chain| chain.first())
+            .and_then(|cert| server_end_point(cert.as_ref()))
+            .map_or_else(ChannelBinding::none, ChannelBinding::tls_server_end_point)
     }
+}
+
+/// RFC 5929 §4.1: the certificate hashed with the hash of its own signature algorithm, SHA-256
+/// when that is MD5 or SHA-1; `None` when the algorithm has no single hash (Ed25519, RSA-PSS),
+/// for which the binding is undefined.
+fn server_end_point(cert: &[u8]) -> Option<Vec<u8>> {
+    use sha2::Digest;
+    const RSA: [u8; 8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01]; // 1.2.840.113549.1.1
+    const ECDSA: [u8; 6] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04]; // 1.2.840.10045.4
+    let oid = signature_oid(cert)?;
+    let bits = match oid {
+        [rsa @ .., 4 | 5 | 11] if rsa == RSA => 256,
+        [rsa @ .., 12] if rsa == RSA => 384,
+        [rsa @ .., 13] if rsa == RSA => 512,
+        [ec @ .., 0x01] if ec == ECDSA => 256, // ecdsa-with-SHA1
+        [ec @ .., 0x03, 0x02] if ec == ECDSA => 256,
+        [ec @ .., 0x03, 0x03] if ec == ECDSA => 384,
+        [ec @ .., 0x03, 0x04] if ec == ECDSA => 512,
+        _ => return None,
+    };
+    Some(match bits {
+        256 => sha2::Sha256::digest(cert).to_vec(),
+        384 => sha2::Sha384::digest(cert).to_vec(),
+        _ => sha2::Sha512::digest(cert).to_vec(),
+    })
+}
+
+/// The OID of a DER certificate's `signatureAlgorithm` (X.509: `SEQUENCE { tbsCertificate,
+/// signatureAlgorithm SEQUENCE { OID, … }, signature }`).
+fn signature_oid(cert: &[u8]) -> Option<&[u8]> {
+    let (0x30, body, _) = der(cert)? else {
+        return None;
+    };
+    let (_, _tbs, rest) = der(body)?;
+    let (0x30, algorithm, _) = der(rest)? else {
+        return None;
+    };
+    let (0x06, oid, _) = der(algorithm)? else {
+        return None;
+    };
+    Some(oid)
+}
+
+/// One DER element at the start of `b`: its tag, its contents and what follows it.
+fn der(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, b) = b.split_first()?;
+    let (&first, b) = b.split_first()?;
+    let (len, b) = if first < 0x80 {
+        (usize::from(first), b)
+    } else {
+        let n = usize::from(first & 0x7F);
+        if n == 0 || n > 4 || b.len() < n {
+            return None;
+        }
+        let len = b[..n]
+            .iter()
+            .fold(0usize, |acc, &x| acc << 8 | usize::from(x));
+        (len, &b[n..])
+    };
+    (b.len() >= len).then(|| (tag, &b[..len], &b[len..]))
 }
 
 impl AsyncRead for TlsStream {
@@ -309,6 +379,48 @@ impl ServerCertVerifier for EncryptOnly {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A certificate's outline: an empty to-be-signed part, the algorithm `oid`, a signature.
+    fn cert_signed_with(oid: &[u8]) -> Vec<u8> {
+        let mut alg = vec![0x06, oid.len() as u8];
+        alg.extend_from_slice(oid);
+        let mut body = vec![0x30, 0x00, 0x30, alg.len() as u8];
+        body.extend_from_slice(&alg);
+        body.extend_from_slice(&[0x03, 0x02, 0x00, 0xAB]);
+        let mut cert = vec![0x30, 0x81, body.len() as u8];
+        cert.extend_from_slice(&body);
+        cert
+    }
+
+    #[test]
+    fn the_channel_binding_hashes_the_certificate_as_rfc_5929_says() {
+        use sha2::Digest;
+        let ecdsa_sha256 = cert_signed_with(&[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02]);
+        assert_eq!(
+            server_end_point(&ecdsa_sha256),
+            Some(sha2::Sha256::digest(&ecdsa_sha256).to_vec()),
+            "ecdsa-with-SHA256 is bound with SHA-256 (a long-form length is read too)"
+        );
+        let rsa_sha384 = cert_signed_with(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 12]);
+        assert_eq!(
+            server_end_point(&rsa_sha384),
+            Some(sha2::Sha384::digest(&rsa_sha384).to_vec()),
+            "sha384WithRSAEncryption is bound with SHA-384"
+        );
+        let rsa_sha1 = cert_signed_with(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 5]);
+        assert_eq!(
+            server_end_point(&rsa_sha1).map(|h| h.len()),
+            Some(32),
+            "SHA-1 signatures are bound with SHA-256, not SHA-1"
+        );
+        let ed25519 = cert_signed_with(&[0x2B, 0x65, 0x70]);
+        assert_eq!(server_end_point(&ed25519), None, "Ed25519 has no binding");
+        assert_eq!(
+            server_end_point(&ecdsa_sha256[..ecdsa_sha256.len() - 3]),
+            None,
+            "a truncated certificate gives no binding rather than a wrong one"
+        );
+    }
 
     fn err(url: &str) -> String {
         Target::parse(url).err().expect("refused").to_string()

@@ -2,10 +2,11 @@
 //! (`/usr/lib/postgresql/*/bin`), `initdb` + `pg_ctl` in a temp dir, run as the `postgres` user
 //! when the tests run as root (initdb refuses root). It listens on a Unix socket there and on
 //! 127.0.0.1 with TLS only (a certificate for `localhost` and 127.0.0.1 from a test CA made by
-//! `openssl`; plain TCP is rejected), for the tests of TLS to the database. fsync,
+//! `openssl`; plain TCP is rejected), for the tests of TLS to the database; there one user
+//! signs in with a password by SCRAM-SHA-256 ([`scram_database`]), the rest are trusted. fsync,
 //! synchronous_commit and full_page_writes are off: PostgreSQL's documented non-durable
-//! settings, for tests only. Each caller of [`database`] or [`tls_database`] gets a database of
-//! its own.
+//! settings, for tests only. Each caller of [`database`], [`tls_database`] or
+//! [`scram_database`] gets a database of its own.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -28,6 +29,10 @@ pub struct TlsDatabase {
     pub url: String,
     pub ca: PathBuf,
 }
+
+/// The one user that signs in with a password (SCRAM-SHA-256, over TLS on 127.0.0.1).
+const SCRAM_USER: &str = "byline_scram";
+const SCRAM_PASSWORD: &str = "scram-test-password";
 
 static CLUSTER: OnceLock<Result<Cluster, String>> = OnceLock::new();
 static NEXT_DB: AtomicU32 = AtomicU32::new(1);
@@ -130,10 +135,14 @@ fn start() -> Result<Cluster, String> {
             "--no-sync",
         ],
     )?;
-    // Local socket and TLS on 127.0.0.1 are trusted; plain TCP is refused.
+    // Local socket and TLS on 127.0.0.1 are trusted, but for the SCRAM user, who signs in with a
+    // password over TLS; plain TCP is refused.
     std::fs::write(
         data.join("pg_hba.conf"),
-        "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n",
+        format!(
+            "local all all trust\nhostssl all {SCRAM_USER} 127.0.0.1/32 scram-sha-256\n\
+             hostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n"
+        ),
     )
     .map_err(|e| e.to_string())?;
     let port = crate::free_port();
@@ -162,6 +171,17 @@ fn start() -> Result<Cluster, String> {
         as_postgres,
         "pg_ctl",
         &["-D", &data_s, "-w", "-l", &log, "-o", &opts, "start"],
+    )?;
+    // PostgreSQL 14 and later store new passwords as SCRAM-SHA-256.
+    let port_s = port.to_string();
+    let create = format!("CREATE ROLE {SCRAM_USER} LOGIN SUPERUSER PASSWORD '{SCRAM_PASSWORD}'");
+    run(
+        &bin,
+        as_postgres,
+        "psql",
+        &[
+            "-h", &sock_s, "-p", &port_s, "-U", "byline", "-d", "postgres", "-c", &create,
+        ],
     )?;
     Ok(Cluster {
         bin,
@@ -253,6 +273,19 @@ pub fn tls_database() -> TlsDatabase {
     let (cluster, name) = create();
     TlsDatabase {
         url: format!("postgres://byline@127.0.0.1:{}/{name}", cluster.port),
+        ca: cluster.ca.clone(),
+    }
+}
+
+/// A fresh, empty database on this process's cluster, reached over TCP on 127.0.0.1 with TLS
+/// as a user who signs in with a password by SCRAM-SHA-256 (the others are trusted).
+pub fn scram_database() -> TlsDatabase {
+    let (cluster, name) = create();
+    TlsDatabase {
+        url: format!(
+            "postgres://{SCRAM_USER}:{SCRAM_PASSWORD}@127.0.0.1:{}/{name}",
+            cluster.port
+        ),
         ca: cluster.ca.clone(),
     }
 }

@@ -114,3 +114,46 @@ fn require_encrypts_without_a_ca_and_disable_is_plain_which_this_cluster_refuses
         "PostgreSQL itself refused the unencrypted session: {err}"
     );
 }
+
+#[test]
+fn a_password_sign_in_is_bound_to_the_tls_session_when_channel_binding_is_required() {
+    if !pg::available() {
+        return;
+    }
+    let target = pg::scram_database();
+    let url = format!(
+        "{}?sslmode=verify-full&sslrootcert={}&channel_binding=require",
+        target.url,
+        target.ca.display()
+    );
+    // channel_binding=require fails the sign-in unless SCRAM-SHA-256-PLUS ran, which needs the
+    // certificate hash the connector hands tokio-postgres.
+    let (_tmp, state) = open(url);
+    let state = state
+        .expect("the server signs in by SCRAM with channel binding over verified TLS and migrates");
+    let token = state
+        .with_db(|c| db::add_user(c, "Phóng viên", Role::Reporter))
+        .expect("a write goes through");
+    assert!(
+        state
+            .with_db(|c| db::user_by_token(c, &token))
+            .expect("a read goes through")
+            .is_some(),
+        "the user written over the bound session reads back"
+    );
+    let wrong = pg::scram_database()
+        .url
+        .replace(":scram-test-password@", ":wrong@");
+    let (_tmp, refused) = open(format!(
+        "{wrong}?sslmode=verify-full&sslrootcert={}&channel_binding=require",
+        target.ca.display()
+    ));
+    let why = refused
+        .err()
+        .expect("a wrong password is refused")
+        .to_string();
+    assert!(
+        why.contains("password") && !why.contains(":wrong@"),
+        "the refusal says what failed and hides the password: {why}"
+    );
+}
