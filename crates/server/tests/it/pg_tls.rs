@@ -35,19 +35,16 @@ fn sessions(state: &AppState) -> (i64, i64, i64) {
         .expect("pg_stat_ssl reads")
 }
 
-#[test]
-fn a_server_reaches_postgresql_over_verified_tls_and_every_session_is_encrypted() {
-    if !pg::available() {
-        return;
-    }
-    let target = pg::tls_database();
-    let url = format!(
-        "{}?sslmode=verify-full&sslrootcert={}",
-        target.url,
-        target.ca.display()
-    );
-    let (_tmp, state) = open(url);
-    let state = state.expect("the server opens its database over verified TLS and migrates it");
+/// `url` with the cluster's CA checked (`verify-full`) and `extra` parameters.
+fn verified(url: &str, ca: &std::path::Path, extra: &str) -> String {
+    format!(
+        "{url}?sslmode=verify-full&sslrootcert={}{extra}",
+        ca.display()
+    )
+}
+
+/// A user written through `state` reads back through it.
+fn writes_and_reads_back(state: &AppState) {
     let token = state
         .with_db(|c| db::add_user(c, "Biên tập", Role::Editor))
         .expect("a write goes through");
@@ -58,6 +55,17 @@ fn a_server_reaches_postgresql_over_verified_tls_and_every_session_is_encrypted(
             .is_some(),
         "the user written over TLS reads back"
     );
+}
+
+#[test]
+fn a_server_reaches_postgresql_over_verified_tls_and_every_session_is_encrypted() {
+    if !pg::available() {
+        return;
+    }
+    let target = pg::tls_database();
+    let (_tmp, state) = open(verified(&target.url, &target.ca, ""));
+    let state = state.expect("the server opens its database over verified TLS and migrates it");
+    writes_and_reads_back(&state);
     // The change listener opens a connection of its own, through the same TLS settings.
     let deadline = Instant::now() + Duration::from_secs(20);
     let (all, plain, listening) = loop {
@@ -121,33 +129,17 @@ fn a_password_sign_in_is_bound_to_the_tls_session_when_channel_binding_is_requir
         return;
     }
     let target = pg::scram_database();
-    let url = format!(
-        "{}?sslmode=verify-full&sslrootcert={}&channel_binding=require",
-        target.url,
-        target.ca.display()
-    );
     // channel_binding=require fails the sign-in unless SCRAM-SHA-256-PLUS ran, which needs the
     // certificate hash the connector hands tokio-postgres.
-    let (_tmp, state) = open(url);
+    let bound = "&channel_binding=require";
+    let (_tmp, state) = open(verified(&target.url, &target.ca, bound));
     let state = state
         .expect("the server signs in by SCRAM with channel binding over verified TLS and migrates");
-    let token = state
-        .with_db(|c| db::add_user(c, "Phóng viên", Role::Reporter))
-        .expect("a write goes through");
-    assert!(
-        state
-            .with_db(|c| db::user_by_token(c, &token))
-            .expect("a read goes through")
-            .is_some(),
-        "the user written over the bound session reads back"
-    );
+    writes_and_reads_back(&state);
     let wrong = pg::scram_database()
         .url
         .replace(":scram-test-password@", ":wrong@");
-    let (_tmp, refused) = open(format!(
-        "{wrong}?sslmode=verify-full&sslrootcert={}&channel_binding=require",
-        target.ca.display()
-    ));
+    let (_tmp, refused) = open(verified(&wrong, &target.ca, bound));
     let why = refused
         .err()
         .expect("a wrong password is refused")
