@@ -126,7 +126,7 @@ fn main() {
     let n_photos: usize = args.next().map_or(1000, |s| s.parse().expect("PHOTOS"));
     let idle_rounds: usize = args
         .next()
-        .map_or(500, |s| s.parse().expect("IDLE_SAMPLES"));
+        .map_or(3000, |s| s.parse().expect("IDLE_SAMPLES"));
     let dir = tempfile::tempdir().expect("temp dir");
     let sdir = dir.path().join("server");
     let srv = in_process::start(&sdir);
