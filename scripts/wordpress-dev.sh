@@ -22,8 +22,14 @@ USER_NAME=byline
 USER_PASS=byline-dev-password
 
 die() { echo "wordpress-dev: $*" >&2; exit 1; }
-# die_log LOG MESSAGE: fails with the log's last lines, so a test's failure says why.
-die_log() { echo "wordpress-dev: $2 ($1):" >&2; grep -i -m 8 "error\|fail\|cannot\|can't" "$1" >&2 2>/dev/null; tail -n 15 "$1" >&2 2>/dev/null || true; exit 1; }
+# die_log LOG MESSAGE: fails with the log's error lines, then its last lines, so a test's failure
+# says why. (Under `set -e` a grep that matches nothing would end the script before the tail.)
+die_log() {
+  echo "wordpress-dev: $2 ($1):" >&2
+  grep -i -m 8 "error\|fail\|cannot\|can't" "$1" >&2 2>/dev/null || true
+  tail -n 15 "$1" >&2 2>/dev/null || true
+  exit 1
+}
 
 need_tools() {
   local missing=()
