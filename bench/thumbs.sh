@@ -108,6 +108,8 @@ for i in 0 1 2 3 4 5 6 7; do
     tee -a "$work/psnr"
   # The 320-only run may have come from an embedded preview.
   "$BIN" psnr "$orig" "$work/t320/${f}_320.jpg" | awk -v n="$name" '{ printf "%-28s 320 only (fast path on): byline %5.2f\n", n, $2 }'
+  # The ingest's thumbnail: 320 px alone from the main image (a 1/8-scale decode for most).
+  "$BIN" psnr "$orig" "$work/t320np/${f}_320.jpg" | awk -v n="$name" '{ printf "%-28s 320 only (fast path off, as an ingest makes it): byline %5.2f\n", n, $2 }'
 done
 awk '{ b320 += $4; v320 += $6; b1600 += $9; v1600 += $11; n++; d = $9 - $11; if (n == 1 || d < worst) worst = d }
   END { printf "mean PSNR, %d files: 320 px byline %.2f vips %.2f | 1600 px byline %.2f vips %.2f (worst file byline - vips at 1600: %+.2f dB)\n", n, b320/n, v320/n, b1600/n, v1600/n, worst }' "$work/psnr"

@@ -2,6 +2,7 @@
 //! here, so every command is tested without a window (see `tests` below and `tests/host.rs`).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use byline_core::conflicts::{Choice, ConflictView};
@@ -10,6 +11,7 @@ use byline_core::ingest::{IngestOptions, IngestReport};
 use byline_core::marks::MarkEdit;
 use byline_core::photo_query::PhotoQuery;
 use byline_core::photodesk::{self, FieldEdit, PhotoView, Progress};
+use byline_core::previews;
 use byline_core::publishing::{OutboxEntry, StoryState};
 use byline_core::settings::LibrarySettings;
 use byline_core::{ArticleSummary, Library, RevisionInfo, SearchHit, desk::FixReport};
@@ -199,11 +201,13 @@ pub struct IngestRequest {
 }
 
 /// Ingests a card: import plus verified backup copies; progress and cancel as for the import.
+/// The previews it leaves for later are then made in the background (`previews`).
 pub fn ingest_photos(
     lib: &Library,
     paths: &[PathBuf],
     req: IngestRequest,
     cancel: &AtomicBool,
+    previews: &Arc<previews::Background>,
     progress: &(dyn Fn(&Progress) + Sync),
 ) -> Res<IngestReport> {
     let opts = IngestOptions {
@@ -212,13 +216,26 @@ pub fn ingest_photos(
         time_offsets: req.time_offsets,
         caption_template: req.caption_template.filter(|t| !t.trim().is_empty()),
     };
-    lib.ingest_photos(paths, &opts, cancel, progress)
-        .map_err(api)
+    let report = lib.ingest_photos(paths, &opts, cancel, progress);
+    previews::start_background(lib, previews);
+    report.map_err(api)
 }
 
-/// What the `byline://` scheme serves: `thumb/<id>`, `preview/<id>` or `original/<id>`.
-pub fn rendition_file(root: &Path, url_path: &str) -> Option<photodesk::Served> {
-    photodesk::rendition_for_url(root, url_path)
+/// Makes the previews a CLI ingest left, in the background (the app calls it as it opens).
+pub fn start_previews(lib: &Library, previews: &Arc<previews::Background>) {
+    previews::start_background(lib, previews);
+}
+
+/// The file the `byline://` scheme serves when it is already on disk (everything but a preview
+/// an ingest left for later): answered without a thread.
+pub fn rendition_on_disk(lib: &Library, url_path: &str) -> Option<photodesk::Served> {
+    photodesk::rendition_for_url(lib.root(), url_path).filter(|f| f.path.is_file())
+}
+
+/// What the `byline://` scheme serves: `thumb/<id>`, `preview/<id>` or `original/<id>`. A
+/// preview an ingest left for later is made first: a decode, so never on the window's thread.
+pub fn rendition_file(lib: &Library, url_path: &str) -> Option<photodesk::Served> {
+    previews::serve(lib, url_path)
 }
 
 /// Settings as the UI sees them (the token itself never crosses to the UI).
@@ -455,9 +472,9 @@ mod tests {
             BlockKind::Figure { caption, .. } => assert_eq!(caption, "Mưa lớn ở Hà Nội"),
             k => panic!("expected a figure, got {k:?}"),
         }
-        let thumb = rendition_file(l.root(), &format!("/thumb/{}", ids[0])).unwrap();
+        let thumb = rendition_file(&l, &format!("/thumb/{}", ids[0])).unwrap();
         assert!(thumb.path.exists(), "{thumb:?}");
-        let original = rendition_file(l.root(), &format!("/original/{}", ids[0])).unwrap();
+        let original = rendition_file(&l, &format!("/original/{}", ids[0])).unwrap();
         assert_eq!(
             (original.path.as_path(), original.content_type),
             (
@@ -517,7 +534,9 @@ mod tests {
         let root = Path::new("/lib");
         let id = "ab".repeat(32);
         assert_eq!(
-            rendition_file(root, &format!("/thumb/{id}")).unwrap().path,
+            photodesk::rendition_for_url(root, &format!("/thumb/{id}"))
+                .unwrap()
+                .path,
             root.join(format!("thumbs/ab/{id}_320.jpg"))
         );
         for bad in [
@@ -529,8 +548,33 @@ mod tests {
             &format!("/thumb/{}", "AB".repeat(32)),
             &format!("/db/{id}"),
         ] {
-            assert!(rendition_file(root, bad).is_none(), "{bad}");
+            assert!(photodesk::rendition_for_url(root, bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_ingested_photo_s_preview_is_made_when_the_window_first_asks_for_it() {
+        let (_d, l) = lib();
+        let file = repo("crates/media/tests/data/landscape_1.jpg");
+        let opts = IngestOptions::default();
+        let r = l
+            .ingest_photos(&[file], &opts, &AtomicBool::new(false), &|_| {})
+            .unwrap();
+        let url = format!("/preview/{}", r.import.imported[0].id);
+        assert!(
+            rendition_on_disk(&l, &url).is_none(),
+            "an ingest leaves the preview for later, so the scheme must hand this one to a thread"
+        );
+        let served = rendition_file(&l, &url).expect("the preview is made on demand");
+        let bytes = std::fs::read(&served.path).unwrap();
+        assert!(
+            bytes.starts_with(&[0xFF, 0xD8]) && served.content_type == "image/jpeg",
+            "a JPEG preview is served: {served:?}"
+        );
+        assert!(
+            rendition_on_disk(&l, &url).is_some(),
+            "once made, the next request is answered without a thread"
+        );
     }
 
     #[test]

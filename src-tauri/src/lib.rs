@@ -47,6 +47,10 @@ pub struct LastConnection(pub Arc<Mutex<Option<Event>>>);
 #[derive(Default)]
 pub struct ImportCancel(pub Arc<AtomicBool>);
 
+/// The background maker of the previews an ingest leaves for later.
+#[derive(Default)]
+pub struct PreviewPass(pub Arc<byline_core::previews::Background>);
+
 #[tauri::command(async)]
 fn list_stories(lib: State<'_, Lib>, status: Option<Status>) -> Res<Vec<ArticleSummary>> {
     host::list_stories(&lib.0, status)
@@ -148,13 +152,14 @@ fn mark_photos(lib: State<'_, Lib>, ids: Vec<String>, edit: MarkEdit) -> Res<Vec
 fn ingest_photos(
     lib: State<'_, Lib>,
     cancel: State<'_, ImportCancel>,
+    previews: State<'_, PreviewPass>,
     paths: Vec<PathBuf>,
     request: IngestRequest,
     on_progress: Channel<Progress>,
 ) -> Res<IngestReport> {
     cancel.0.store(false, Ordering::SeqCst);
     let report = |p: &Progress| drop(on_progress.send(p.clone()));
-    host::ingest_photos(&lib.0, &paths, request, &cancel.0, &report)
+    host::ingest_photos(&lib.0, &paths, request, &cancel.0, &previews.0, &report)
 }
 #[tauri::command]
 fn cancel_import(cancel: State<'_, ImportCancel>) {
@@ -410,6 +415,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    let served = library.clone();
     single_instance(tauri::Builder::default())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
@@ -417,8 +423,9 @@ pub fn run() {
         .manage(SyncEngine(Mutex::new(None)))
         .manage(LastConnection::default())
         .manage(ImportCancel::default())
-        .register_uri_scheme_protocol("byline", move |_ctx, request| {
-            serve_photo_file(&root, request.uri().path())
+        .manage(PreviewPass::default())
+        .register_asynchronous_uri_scheme_protocol("byline", move |_ctx, request, responder| {
+            serve_photo_file(&served, request.uri().path(), responder);
         })
         .menu(menu)
         .on_menu_event(|app, event| {
@@ -426,6 +433,7 @@ pub fn run() {
         })
         .setup(move |app| {
             paint_policy(app);
+            host::start_previews(&library, &app.state::<PreviewPass>().0);
             start_sync(app, &library);
             Ok(())
         })
@@ -453,8 +461,24 @@ fn single_instance(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<tauri:
 }
 
 /// `byline://localhost/…`: a photo's thumbnail, preview or original from the library, else 404.
-fn serve_photo_file(root: &std::path::Path, path: &str) -> tauri::http::Response<Vec<u8>> {
-    let file = host::rendition_file(root, path);
+/// A file on disk is answered at once; a preview an ingest left for later is made on a thread of
+/// its own, so the window never waits on a decode.
+fn serve_photo_file(lib: &Library, path: &str, responder: tauri::UriSchemeResponder) {
+    if let Some(file) = host::rendition_on_disk(lib, path) {
+        return responder.respond(photo_response(Some(file)));
+    }
+    let (lib, path) = (lib.clone(), path.to_owned());
+    let spawned = std::thread::Builder::new()
+        .name("byline-preview".into())
+        .spawn(move || responder.respond(photo_response(host::rendition_file(&lib, &path))));
+    if let Err(e) = spawned {
+        eprintln!(
+            "byline: a preview could not be made ({e}); close some programs and reopen the photo"
+        );
+    }
+}
+
+fn photo_response(file: Option<byline_core::photodesk::Served>) -> tauri::http::Response<Vec<u8>> {
     match file.and_then(|f| Some((std::fs::read(&f.path).ok()?, f.content_type))) {
         Some((bytes, content_type)) => tauri::http::Response::builder()
             .header("Content-Type", content_type)

@@ -273,6 +273,12 @@ async fn scenario(
     wait_js(c, "compare closed", "!document.querySelector('#compare')").await?;
 
     // 4. Ingest a card into the library and a backup, with progress.
+    let before = c
+        .execute(
+            "return [...document.querySelectorAll('#photo-grid .cell')].map(e => e.dataset.id);",
+            vec![],
+        )
+        .await?;
     find(c, "#ingest-btn").await?.click().await?;
     wait_for(c, "#ingest-dialog").await?;
     find(c, "#ingest-source")
@@ -306,5 +312,28 @@ async fn scenario(
         text.contains('3'),
         "the progress box reports the ingest: {text}"
     );
+
+    // 5. An ingested photo in the loupe: the ingest made only its thumbnail; its preview is made
+    //    when the loupe asks for it (or by the pass that follows the ingest) and painted.
+    let index = c
+        .execute(
+            "const before = arguments[0]; \
+             const cell = [...document.querySelectorAll('#photo-grid .cell')].find(e => !before.includes(e.dataset.id)); \
+             return cell ? cell.dataset.index : null;",
+            vec![before],
+        )
+        .await?;
+    let index = index
+        .as_str()
+        .expect("an ingested photo is in the grid")
+        .to_owned();
+    find(c, &format!(".cell[data-index='{index}']"))
+        .await?
+        .click()
+        .await?;
+    find(c, "#photo-grid").await?.send_keys("l").await?;
+    wait_for(c, "#loupe").await?;
+    wait_js_within(c, "the ingested photo's preview painted in the loupe", &format!("(() => {{ const l = document.querySelector('#loupe'); const i = l && l.querySelector('.loupe-img'); return l.dataset.index === '{index}' && i.complete && i.naturalWidth > 320; }})()"), Duration::from_secs(30)).await?;
+    shot(c, shots, "26-ingested-in-loupe.png").await?;
     Ok(())
 }

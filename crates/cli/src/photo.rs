@@ -10,6 +10,7 @@ use byline_core::ingest::IngestOptions;
 use byline_core::marks::{MarkEdit, parse_label};
 use byline_core::photo_query::{Missing, PhotoQuery, Sort};
 use byline_core::photodesk::{FieldEdit, ImportReport, PhotoView, Progress};
+use byline_core::previews::PreviewReport;
 use byline_core::{CoreError, Library, Result};
 
 use crate::output::Out;
@@ -86,6 +87,9 @@ pub enum PhotoCmd {
         #[arg(long)]
         template: Option<String>,
     },
+    /// Make the 1600 px previews an ingest left for later (the app makes them by itself after
+    /// an ingest; `photo show` and `photo list` make the ones they print).
+    Previews,
     /// Caption history of a photo.
     History { id: String },
     /// Write the original with its caption and credits embedded (IPTC IIM + XMP), pixels untouched.
@@ -120,6 +124,10 @@ pub fn run(lib: &Library, cmd: PhotoCmd, out: &Out) -> Result<()> {
             ingest(lib, &paths, &opts, out)?;
         }
         PhotoCmd::Show { id } => {
+            // The contract promises a preview file on disk; an ingest may have left it for later.
+            if let Err(e) = lib.ensure_preview(&id) {
+                eprintln!("warning: {e}");
+            }
             let v = lib.photo_view(&id)?;
             out.print(&v, print_photo);
         }
@@ -148,6 +156,12 @@ pub fn run(lib: &Library, cmd: PhotoCmd, out: &Out) -> Result<()> {
         }
         PhotoCmd::List { filter } => {
             let all = lib.find_photos(&filter.query()?)?;
+            // The contract promises preview files on disk; an ingest may have left them for later.
+            if all.iter().any(|p| !p.preview.is_file()) {
+                for f in make_previews(lib)?.failed {
+                    eprintln!("warning: {}: {}", f.path.display(), f.error);
+                }
+            }
             out.print(&all, |all| {
                 for p in all {
                     println!(
@@ -190,6 +204,7 @@ pub fn run(lib: &Library, cmd: PhotoCmd, out: &Out) -> Result<()> {
                 }
             });
         }
+        PhotoCmd::Previews => previews(lib, out)?,
         PhotoCmd::History { id } => history(lib, &id, out)?,
         PhotoCmd::Export { id, out: file } => {
             lib.export_photo(&id, &file)?;
@@ -209,7 +224,39 @@ fn ingest(lib: &Library, paths: &[PathBuf], opts: &IngestOptions, out: &Out) -> 
             println!("backup     {}  {}", &b.id[..12], b.path.display());
         }
     });
+    if !report.import.imported.is_empty() {
+        eprintln!(
+            "the {} new photos have their thumbnails; their 1600 px previews are made when Byline \
+             next opens, or now with `byline photo previews`",
+            report.import.imported.len()
+        );
+    }
     failed_exit(&report.import)
+}
+
+/// `photo previews`: the previews an ingest left for later, made on all cores.
+fn previews(lib: &Library, out: &Out) -> Result<()> {
+    let report = make_previews(lib)?;
+    out.print(&report, |r| {
+        for f in &r.failed {
+            println!("FAILED     {}: {}", f.path.display(), f.error);
+        }
+        println!("{} previews made, {} failed", r.made.len(), r.failed.len());
+    });
+    if report.failed.is_empty() {
+        return Ok(());
+    }
+    Err(CoreError::Invalid(format!(
+        "{} previews could not be made (listed above); the photos and their thumbnails are fine",
+        report.failed.len()
+    )))
+}
+
+fn make_previews(lib: &Library) -> Result<PreviewReport> {
+    let cancel = AtomicBool::new(false);
+    lib.make_missing_previews(&cancel, &|done, total| {
+        eprintln!("making previews {done}/{total}");
+    })
 }
 
 /// `photo history`: each caption revision of a photo, oldest first.

@@ -1,7 +1,8 @@
 //! Safe ingest from a card: the photo import (copy in by content, decode on all cores, each
 //! photo recorded as it lands) plus a second byte-identical copy of every new file in a backup
 //! folder, written from the same read of the card, named by a template and verified by reading
-//! it back before the photo is recorded (see `photo_import` and `landing`). This module owns
+//! it back before the photo is recorded (see `photo_import` and `landing`). Only thumbnails are
+//! made on the way; the previews follow (see `previews`). This module owns
 //! the options, the names and the clock corrections. Files the library already holds are
 //! copied nowhere. The card is only ever read; every file written goes through a temp file and
 //! a rename, so a cancel leaves no partial file.
@@ -16,6 +17,7 @@ use serde::Serialize;
 use crate::error::{CoreError, Result};
 use crate::photo_import::{self, Adjust, BackupNames};
 use crate::photodesk::{IdPath, ImportReport, Progress};
+use crate::previews::Previews;
 use crate::{Library, capture_time};
 
 /// What an ingest does besides importing.
@@ -57,6 +59,7 @@ pub fn ingest(
         .map(|o| parse_offset(o))
         .collect::<Result<_>>()?;
     adjust.caption_template = opts.caption_template.clone();
+    adjust.previews = Previews::Later;
     let template = Template::parse(opts.rename.as_deref().unwrap_or("{original}"))?;
     let names = |files: &[PathBuf]| backup_names(files, &template, &adjust);
     let backup = opts

@@ -28,6 +28,7 @@ pub mod photo_import;
 pub mod photo_query;
 pub mod photodesk;
 pub mod photos;
+pub mod previews;
 pub mod publish;
 pub mod publishing;
 pub mod search;
@@ -692,6 +693,20 @@ impl Library {
         progress: &(dyn Fn(&photodesk::Progress) + Sync),
     ) -> Result<ingest::IngestReport> {
         ingest::ingest(self, paths, opts, cancel, progress)
+    }
+
+    /// The photo's 1600 px preview, made now if an ingest left it for later; see [`previews`].
+    pub fn ensure_preview(&self, id: &str) -> Result<PathBuf> {
+        previews::ensure(self, id)
+    }
+
+    /// Makes every preview an ingest left for later; see [`previews::make_missing`].
+    pub fn make_missing_previews(
+        &self,
+        cancel: &AtomicBool,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<previews::PreviewReport> {
+        previews::make_missing(self, cancel, progress)
     }
 
     /// The full view of one photo (`byline photo show`).

@@ -1,6 +1,6 @@
 //! Photo import: cards and folders walked, each new file copied in by content (duplicates
 //! recognised before anything is decoded), decoded once on all cores into a 320 px thumbnail
-//! and a 1600 px preview, and recorded once its renditions exist, in small groups (at most
+//! and a 1600 px preview (an ingest leaves the preview for later: `previews`), and recorded once its renditions exist, in small groups (at most
 //! 100 ms after it was made; see `group_commit`).
 
 use std::collections::HashSet;
@@ -17,6 +17,7 @@ use crate::photodesk::{
     THUMBNAIL_EDGE, record_revision, rendition_path, template_vars,
 };
 use crate::photos::StoredMeta;
+use crate::previews::Previews;
 use crate::settings::LibrarySettings;
 use crate::{Library, capture_time, group_commit, photos};
 
@@ -82,12 +83,14 @@ pub fn import(
 }
 
 /// How photos are adjusted as they are recorded: the newsroom's zone for cameras that record
-/// none, an ingest's clock corrections per camera model and its caption template.
+/// none, an ingest's clock corrections per camera model and its caption template; and whether
+/// their previews wait (an ingest's do, see `previews`).
 pub(crate) struct Adjust {
     pub zone: chrono::FixedOffset,
     /// (EXIF Model, seconds to add), matched ignoring case.
     pub shifts: Vec<(String, i64)>,
     pub caption_template: Option<String>,
+    pub previews: Previews,
 }
 
 impl Adjust {
@@ -96,6 +99,7 @@ impl Adjust {
             zone: lib.settings().unwrap_or_default().zone()?,
             shifts: Vec::new(),
             caption_template: None,
+            previews: Previews::WithImport,
         })
     }
 
@@ -123,6 +127,13 @@ pub(crate) struct BackupNames<'a> {
     pub dir: &'a Path,
     pub names: &'a (dyn Fn(&[PathBuf]) -> Vec<String> + Sync),
 }
+
+/// The decode's headroom when the thumbnail is made alone. With the default 1.33 most frames
+/// decode at 1/8 scale, which is each 8×8 block's average: measured (`bench/thumbs.sh`, PSNR
+/// against a full-size Lanczos3 reference), the phones' thumbnails then lost 0.6-0.8 dB to
+/// vipsthumbnail. At 2.0 they decode at 2/8 and every corpus camera is at or above vips, for
+/// about 40 % more of the thumbnail's CPU (the Huffman pass, the bulk, is the same).
+const THUMBNAIL_HEADROOM: f32 = 2.0;
 
 /// How many landed files are flushed together at most (and how far the card reader may run
 /// ahead of the flushes): bounds the bytes held in memory to a few dozen files.
@@ -393,9 +404,13 @@ impl Pipeline<'_> {
         bytes: &[u8],
     ) -> std::result::Result<(StoredMeta, Vec<PathBuf>), String> {
         let root = self.lib.root();
+        let edges: &[u32] = match self.adjust.previews {
+            Previews::WithImport => &[THUMBNAIL_EDGE, PREVIEW_EDGE],
+            Previews::Later => &[THUMBNAIL_EDGE],
+        };
         let job = BatchJob {
             source: root.join(photos::relative_path(&copied.id, copied.format)),
-            outputs: [THUMBNAIL_EDGE, PREVIEW_EDGE]
+            outputs: edges
                 .iter()
                 .map(|&e| (e, root.join(rendition_path(&copied.id, e))))
                 .collect(),
@@ -406,6 +421,14 @@ impl Pipeline<'_> {
         }
         let opts = BatchOptions {
             durable: false,
+            // A thumbnail alone could often come from the camera's embedded preview, and the
+            // frame itself would then go unread until later: a card file damaged past its
+            // preview must fail its ingest, while the card is still in the reader.
+            embedded_previews: self.adjust.previews == Previews::WithImport,
+            decode_headroom: match self.adjust.previews {
+                Previews::WithImport => BatchOptions::default().decode_headroom,
+                Previews::Later => THUMBNAIL_HEADROOM,
+            },
             ..BatchOptions::default()
         };
         let result = byline_media::render_bytes(bytes, &job, &opts);

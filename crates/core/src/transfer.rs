@@ -242,11 +242,9 @@ fn ninjs_picture(lib: &Library, b: &Block) -> Option<io::ninjs::Picture> {
         height: p.meta.height,
         size: Some(p.size),
     }];
-    let preview = lib.root().join(crate::photodesk::rendition_path(
-        id,
-        crate::photodesk::PREVIEW_EDGE,
-    ));
-    if let Ok(m) = std::fs::metadata(&preview) {
+    // An ingest may have left the preview for later; without one the picture has the original.
+    let preview = crate::previews::ensure(lib, id).ok();
+    if let Some((preview, m)) = preview.and_then(|p| std::fs::metadata(&p).ok().map(|m| (p, m))) {
         let edge = u64::from(crate::photodesk::PREVIEW_EDGE);
         let (w, h) = (p.meta.width.max(1), p.meta.height.max(1));
         let scale = |a: u64, b: u64| {

@@ -472,3 +472,47 @@ fn ingesting_a_card_backs_up_verified_copies_by_the_template_and_a_second_ingest
         "the card's bytes and times are unchanged"
     );
 }
+
+#[test]
+fn after_an_ingest_the_preview_files_the_contract_prints_exist_and_photo_previews_makes_the_rest() {
+    let d = tempfile::tempdir().unwrap();
+    let (card, lib) = (d.path().join("card"), d.path().join("lib"));
+    std::fs::create_dir_all(&card).unwrap();
+    for f in ["landscape_1.jpg", "portrait_8.jpg"] {
+        std::fs::copy(media_data().join(f), card.join(f)).unwrap();
+    }
+    let ingest = |path: &Path| json(&lib, &["photo", "ingest", path.to_str().unwrap(), "--json"]);
+    let r = ingest(&card.join("landscape_1.jpg"));
+    let id = r["imported"][0]["id"].as_str().unwrap().to_owned();
+    let preview_of = |p: &serde_json::Value| PathBuf::from(p["preview"].as_str().unwrap());
+    let shown = json(&lib, &["photo", "show", &id, "--json"]);
+    assert!(
+        preview_of(&shown).is_file(),
+        "`photo show` prints a preview file on disk, though the ingest left it for later: {shown}"
+    );
+
+    ingest(&card.join("portrait_8.jpg"));
+    let list = json(&lib, &["photo", "list", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    for p in list.as_array().unwrap() {
+        assert!(
+            preview_of(p).is_file(),
+            "`photo list` prints made previews: {p}"
+        );
+    }
+    let none_left = json(&lib, &["photo", "previews", "--json"]);
+    assert_eq!(none_left["made"], serde_json::json!([]), "{none_left}");
+
+    std::fs::copy(
+        media_data().join("landscape_6.jpg"),
+        card.join("landscape_6.jpg"),
+    )
+    .unwrap();
+    let third = ingest(&card.join("landscape_6.jpg"));
+    let made = json(&lib, &["photo", "previews", "--json"]);
+    assert_eq!(
+        made["made"],
+        serde_json::json!([third["imported"][0]["id"]]),
+        "`photo previews` makes exactly the one the last ingest left: {made}"
+    );
+}

@@ -11,7 +11,7 @@ use byline_sync::{Backoff, Client, SyncError};
 use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::outbox::{self, Item, ItemState, Kind};
-use crate::{Library, drafts, photodesk, photos};
+use crate::{Library, drafts, photodesk, photos, previews};
 
 use super::{DrainReport, record_remote};
 
@@ -298,13 +298,15 @@ async fn send_photo(
     Ok(())
 }
 
-/// The 1600 px preview made at import, so the desk sees the page before the originals arrive.
-/// A photo without one, or a server that takes none, simply waits for its original.
+/// The 1600 px preview, so the desk sees the page before the originals arrive; one an ingest
+/// left for later is made now, off the network thread. A photo whose preview cannot be made, or
+/// a server that takes none, simply waits for its original.
 async fn send_preview(lib: &Library, client: &Client, item: &Item) -> Result<(), Failure> {
-    let path = lib.root().join(photodesk::rendition_path(
-        &item.target,
-        photodesk::PREVIEW_EDGE,
-    ));
+    let (owned, id) = (lib.clone(), item.target.clone());
+    let made = tokio::task::spawn_blocking(move || previews::ensure(&owned, &id)).await;
+    let Ok(Ok(path)) = made else {
+        return Ok(());
+    };
     let Ok(bytes) = std::fs::read(&path) else {
         return Ok(());
     };

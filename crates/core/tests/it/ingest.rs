@@ -2,10 +2,13 @@
 //! backup, and the next ingest finishes the job.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use byline_core::ingest::IngestOptions;
 use byline_core::photodesk::Stage;
+use byline_core::previews;
 
 fn card() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/seed-article/photos")
@@ -188,4 +191,99 @@ fn seq_numbers_the_whole_card_so_a_copy_keeps_its_name_whichever_ingest_makes_it
             "{n} has the name the whole-card ingest gave it: {whole_names:?}"
         );
     }
+}
+
+#[test]
+fn an_ingest_makes_thumbnails_now_and_each_preview_later_the_very_file_an_import_makes() {
+    let (_dir, lib) = crate::library();
+    let r = lib
+        .ingest_photos(
+            &[card()],
+            &IngestOptions::default(),
+            &AtomicBool::new(false),
+            &|_| {},
+        )
+        .unwrap();
+    assert_eq!(r.import.imported.len(), 3, "{r:?}");
+    let root = lib.root();
+    for p in &r.import.imported {
+        let view = lib.photo_view(&p.id).unwrap();
+        assert!(
+            view.thumbnail.is_file(),
+            "the grid has its thumbnail at once"
+        );
+        assert!(
+            !previews::path(root, &p.id).exists(),
+            "the ingest leaves the 1600 px preview for later, so the card copies at reading speed"
+        );
+    }
+    assert_eq!(previews::missing(&lib).unwrap().len(), 3, "all three wait");
+
+    let done = AtomicUsize::new(0);
+    let report = lib
+        .make_missing_previews(&AtomicBool::new(false), &|_, _| {
+            done.fetch_add(1, Ordering::SeqCst);
+        })
+        .unwrap();
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!(report.made.len(), 3, "{report:?}");
+    assert_eq!(done.load(Ordering::SeqCst), 3, "progress per photo");
+
+    // The same card imported the ordinary way, previews made with the thumbnails.
+    let (_other, imported) = crate::library();
+    imported
+        .import_photos(&[card()], &AtomicBool::new(false), &|_| {})
+        .unwrap();
+    for p in &r.import.imported {
+        assert_eq!(
+            std::fs::read(previews::path(root, &p.id)).unwrap(),
+            std::fs::read(previews::path(imported.root(), &p.id)).unwrap(),
+            "a preview made later is byte for byte the one an import makes ({})",
+            p.path.display()
+        );
+    }
+    let again = lib
+        .make_missing_previews(&AtomicBool::new(false), &|_, _| {})
+        .unwrap();
+    assert!(
+        again.made.is_empty() && again.failed.is_empty(),
+        "nothing is made twice: {again:?}"
+    );
+}
+
+#[test]
+fn a_preview_is_made_when_first_asked_for_and_the_background_pass_makes_the_rest() {
+    let (_dir, lib) = crate::library();
+    let photos: Vec<PathBuf> = files(&card());
+    let opts = IngestOptions::default();
+    let first = lib
+        .ingest_photos(&photos[..1], &opts, &AtomicBool::new(false), &|_| {})
+        .unwrap();
+    let id = &first.import.imported[0].id;
+    let made = lib.ensure_preview(id).unwrap();
+    assert_eq!(made, previews::path(lib.root(), id));
+    assert!(made.is_file(), "asked for, the preview exists");
+
+    // A pass is asked for, and asked again while more photos land: none is skipped.
+    let pass = Arc::new(previews::Background::default());
+    let rest = lib
+        .ingest_photos(&photos[1..], &opts, &AtomicBool::new(false), &|_| {})
+        .unwrap();
+    assert_eq!(rest.import.imported.len(), 2, "{rest:?}");
+    previews::start_background(&lib, &pass);
+    previews::start_background(&lib, &pass);
+    let until = Instant::now() + Duration::from_secs(60);
+    while !previews::missing(&lib).unwrap().is_empty() {
+        assert!(
+            Instant::now() < until,
+            "the background pass made every preview within a minute"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let unknown = "ab".repeat(32);
+    let err = lib.ensure_preview(&unknown).unwrap_err();
+    assert!(
+        err.to_string().contains(&unknown[..12]) || err.to_string().contains(&unknown),
+        "an unknown photo is named in the error: {err}"
+    );
 }

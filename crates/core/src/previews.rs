@@ -1,0 +1,193 @@
+//! The 1600 px previews an ingest leaves for later, as Lightroom's "minimal previews on import"
+//! and Photo Mechanic do: a card lands with its thumbnails (a 1/8-scale decode, about the cost
+//! of reading the file), and each preview is made when something first needs it (the loupe, an
+//! upload, an export, `photo show`) or by the background pass that follows an ingest in the app.
+//! This module owns which photos still lack a preview, making one, and making all of them.
+//! A preview is derived data: it is written like every rendition (temp file, fsync, rename), so
+//! two makers racing for the same photo both leave a whole file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use byline_media::{BatchJob, BatchOptions};
+use serde::Serialize;
+
+use crate::error::{CoreError, Result};
+use crate::photodesk::{Failed, PREVIEW_EDGE, Served, rendition_for_url, rendition_path};
+use crate::{Library, photos};
+
+/// When an import makes the 1600 px previews.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Previews {
+    /// With the thumbnail, from the same decode (`photo import`: a few photos for a story).
+    WithImport,
+    /// After the import (`photo ingest`: a card, where the photographer waits for the copies).
+    Later,
+}
+
+/// What a pass over the missing previews did (`byline photo previews --json`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PreviewReport {
+    /// Ids of the photos whose preview was made.
+    pub made: Vec<String>,
+    pub failed: Vec<Failed>,
+}
+
+/// Where a photo's preview lives.
+pub fn path(root: &Path, id: &str) -> PathBuf {
+    root.join(rendition_path(id, PREVIEW_EDGE))
+}
+
+/// The photo's preview, made now from its original when it has none yet.
+pub fn ensure(lib: &Library, id: &str) -> Result<PathBuf> {
+    let out = path(lib.root(), id);
+    if out.is_file() {
+        return Ok(out);
+    }
+    let rec = lib.photo(id)?;
+    let job = job(lib.root(), &rec.id, &rec.format);
+    make_folders(std::slice::from_ref(&job))?;
+    byline_media::process_batch(
+        std::slice::from_ref(&job),
+        &options(1),
+        &AtomicBool::new(false),
+        &|_| {},
+    )
+    .pop()
+    .expect("one job, one result")
+    .map_err(|e| failed(&rec, &e))?;
+    Ok(out)
+}
+
+/// The photos without a preview, as the jobs that make them.
+pub fn missing(lib: &Library) -> Result<Vec<BatchJob>> {
+    let root = lib.root();
+    Ok(lib
+        .photos()?
+        .iter()
+        .filter(|p| !path(root, &p.id).is_file())
+        .map(|p| job(root, &p.id, &p.format))
+        .collect())
+}
+
+/// Makes every missing preview on all cores (the workers give way to the foreground, as an
+/// import's do); `progress` hears (done, total) after each photo. A cancel stops before the
+/// next photo; what was made stays.
+pub fn make_missing(
+    lib: &Library,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<PreviewReport> {
+    let jobs = missing(lib)?;
+    make_folders(&jobs)?;
+    let results = byline_media::process_batch(&jobs, &options(0), cancel, &|p| {
+        progress(p.done, p.total);
+    });
+    let mut report = PreviewReport::default();
+    for (job, result) in jobs.iter().zip(results) {
+        let id = id_of(job);
+        match result {
+            Ok(_) => report.made.push(id),
+            Err(byline_media::MediaError::Cancelled { .. }) => {}
+            Err(e) => report.failed.push(Failed {
+                path: job.source.clone(),
+                error: format!("{e}; its thumbnail stays, and `byline photo previews` tries again"),
+            }),
+        }
+    }
+    Ok(report)
+}
+
+/// What the `byline://` scheme serves for `url_path` (see [`rendition_for_url`]), with a
+/// preview an ingest left for later made first: the loupe asks for it, and its neighbours, by
+/// URL. Takes a decode when it makes one, so callers keep it off the window's thread.
+pub fn serve(lib: &Library, url_path: &str) -> Option<Served> {
+    let served = rendition_for_url(lib.root(), url_path)?;
+    let wanted = url_path.trim_start_matches('/');
+    if !served.path.is_file()
+        && let Some(id) = wanted.strip_prefix("preview/")
+    {
+        ensure(lib, id).ok()?;
+    }
+    Some(served)
+}
+
+/// The app's background preview maker: at most one pass at a time, and no request lost.
+#[derive(Debug, Default)]
+pub struct Background {
+    running: AtomicBool,
+    /// Set by every request; a pass that sees it set makes another round.
+    wanted: AtomicBool,
+}
+
+/// Asks for a background pass over the missing previews and returns at once: after each
+/// ingest, and when the app opens (a CLI ingest leaves previews too). Each request gets a
+/// round that starts after it was made, so photos an ingest recorded while a round ran are
+/// not skipped; a photo whose preview cannot be made is tried once per request, not forever.
+pub fn start_background(lib: &Library, bg: &Arc<Background>) {
+    bg.wanted.store(true, Ordering::SeqCst);
+    if bg.running.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let (lib, pass) = (lib.clone(), Arc::clone(bg));
+    let spawned = std::thread::Builder::new()
+        .name("byline-previews".into())
+        .spawn(move || {
+            let never = AtomicBool::new(false);
+            loop {
+                while pass.wanted.swap(false, Ordering::SeqCst) {
+                    let _ = make_missing(&lib, &never, &|_, _| {});
+                }
+                pass.running.store(false, Ordering::SeqCst);
+                // A request between the last round and the line above found us still running.
+                if !pass.wanted.load(Ordering::SeqCst) || pass.running.swap(true, Ordering::SeqCst)
+                {
+                    return;
+                }
+            }
+        });
+    if spawned.is_err() {
+        bg.running.store(false, Ordering::SeqCst);
+    }
+}
+
+fn job(root: &Path, id: &str, format: &str) -> BatchJob {
+    BatchJob {
+        source: root.join(photos::relative_path(id, format)),
+        outputs: vec![(PREVIEW_EDGE, path(root, id))],
+    }
+}
+
+fn make_folders(jobs: &[BatchJob]) -> Result<()> {
+    for (_, out) in jobs.iter().flat_map(|j| &j.outputs) {
+        let dir = out.parent().expect("a preview has a folder");
+        std::fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
+    }
+    Ok(())
+}
+
+/// The same options an import uses for its previews, so a preview made later is the very file
+/// an import would have made.
+fn options(threads: usize) -> BatchOptions {
+    BatchOptions {
+        threads,
+        ..BatchOptions::default()
+    }
+}
+
+/// The photo id of a preview job (its original is named by the id).
+fn id_of(job: &BatchJob) -> String {
+    job.source
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn failed(rec: &photos::PhotoRecord, e: &byline_media::MediaError) -> CoreError {
+    CoreError::Invalid(format!(
+        "photo {}: its preview cannot be made ({e}); the original may be damaged: \
+         run `byline photo show {}` and import the card's file again",
+        rec.id, rec.id
+    ))
+}
