@@ -198,6 +198,9 @@ pub struct IngestRequest {
     /// `CAMERA MODEL=±HH:MM:SS`, one per camera whose clock was off.
     pub time_offsets: Vec<String>,
     pub caption_template: Option<String>,
+    /// Make the 1600 px previews during the ingest (slower) instead of right after it.
+    #[serde(default)]
+    pub previews_now: bool,
 }
 
 /// Ingests a card: import plus verified backup copies; progress and cancel as for the import.
@@ -215,6 +218,11 @@ pub fn ingest_photos(
         rename: req.rename.filter(|r| !r.trim().is_empty()),
         time_offsets: req.time_offsets,
         caption_template: req.caption_template.filter(|t| !t.trim().is_empty()),
+        previews: if req.previews_now {
+            previews::Previews::WithImport
+        } else {
+            previews::Previews::Later
+        },
     };
     let report = lib.ingest_photos(paths, &opts, cancel, progress);
     previews::start_background(lib, previews);

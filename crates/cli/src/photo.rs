@@ -10,7 +10,7 @@ use byline_core::ingest::IngestOptions;
 use byline_core::marks::{MarkEdit, parse_label};
 use byline_core::photo_query::{Missing, PhotoQuery, Sort};
 use byline_core::photodesk::{FieldEdit, ImportReport, PhotoView, Progress};
-use byline_core::previews::PreviewReport;
+use byline_core::previews::{PreviewReport, Previews};
 use byline_core::{CoreError, Library, Result};
 
 use crate::output::Out;
@@ -37,6 +37,10 @@ pub enum PhotoCmd {
         /// A caption template for every new photo ({city}, {date}, {creator}, {filename}…).
         #[arg(long)]
         caption_template: Option<String>,
+        /// When the 1600 px previews are made: `later` (the card copies at about reading speed;
+        /// the app, `photo show` and `photo previews` make them) or `now` (a slower ingest).
+        #[arg(long, value_enum, default_value_t = PreviewsWhen::Later)]
+        previews: PreviewsWhen,
     },
     /// Show one photo: size as displayed, capture facts, caption and credits, rendition paths.
     Show { id: String },
@@ -100,6 +104,13 @@ pub enum PhotoCmd {
     },
 }
 
+/// `photo ingest --previews`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum PreviewsWhen {
+    Now,
+    Later,
+}
+
 pub fn run(lib: &Library, cmd: PhotoCmd, out: &Out) -> Result<()> {
     match cmd {
         PhotoCmd::Import { paths } => {
@@ -114,12 +125,17 @@ pub fn run(lib: &Library, cmd: PhotoCmd, out: &Out) -> Result<()> {
             rename,
             time_offsets,
             caption_template,
+            previews,
         } => {
             let opts = IngestOptions {
                 backup,
                 rename,
                 time_offsets,
                 caption_template,
+                previews: match previews {
+                    PreviewsWhen::Now => Previews::WithImport,
+                    PreviewsWhen::Later => Previews::Later,
+                },
             };
             ingest(lib, &paths, &opts, out)?;
         }
@@ -224,7 +240,7 @@ fn ingest(lib: &Library, paths: &[PathBuf], opts: &IngestOptions, out: &Out) -> 
             println!("backup     {}  {}", &b.id[..12], b.path.display());
         }
     });
-    if !report.import.imported.is_empty() {
+    if opts.previews == Previews::Later && !report.import.imported.is_empty() {
         eprintln!(
             "the {} new photos have their thumbnails; their 1600 px previews are made when Byline \
              next opens, or now with `byline photo previews`",

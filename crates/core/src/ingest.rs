@@ -32,6 +32,8 @@ pub struct IngestOptions {
     pub time_offsets: Vec<String>,
     /// A caption template expanded into every new photo (as `photo caption --template`).
     pub caption_template: Option<String>,
+    /// Whether the 1600 px previews are made on the way or after (the default; see `previews`).
+    pub previews: Previews,
 }
 
 /// The `--json` shape of `byline photo ingest`: the import's report plus the backup copies.
@@ -59,7 +61,7 @@ pub fn ingest(
         .map(|o| parse_offset(o))
         .collect::<Result<_>>()?;
     adjust.caption_template = opts.caption_template.clone();
-    adjust.previews = Previews::Later;
+    adjust.previews = opts.previews;
     let template = Template::parse(opts.rename.as_deref().unwrap_or("{original}"))?;
     let names = |files: &[PathBuf]| backup_names(files, &template, &adjust);
     let backup = opts

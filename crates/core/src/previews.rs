@@ -17,12 +17,15 @@ use crate::error::{CoreError, Result};
 use crate::photodesk::{Failed, PREVIEW_EDGE, Served, rendition_for_url, rendition_path};
 use crate::{Library, photos};
 
-/// When an import makes the 1600 px previews.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// When an import makes the 1600 px previews (Lightroom asks the same at import: "Minimal" or
+/// "Standard" previews).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Previews {
-    /// With the thumbnail, from the same decode (`photo import`: a few photos for a story).
+    /// With the thumbnail, from the same decode (`photo import`: a few photos for a story; an
+    /// ingest with `--previews now`: a slower ingest, less work in all, no wait in the loupe).
     WithImport,
-    /// After the import (`photo ingest`: a card, where the photographer waits for the copies).
+    /// After the import (an ingest's default: the card copies at about reading speed).
+    #[default]
     Later,
 }
 

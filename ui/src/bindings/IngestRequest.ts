@@ -16,4 +16,8 @@ rename: string | null,
 /**
  * `CAMERA MODEL=±HH:MM:SS`, one per camera whose clock was off.
  */
-time_offsets: Array<string>, caption_template: string | null, };
+time_offsets: Array<string>, caption_template: string | null, 
+/**
+ * Make the 1600 px previews during the ingest (slower) instead of right after it.
+ */
+previews_now: boolean, };

@@ -23,6 +23,9 @@ export function openIngest(slot: HTMLElement | null, done: () => void): void {
       const picked = await open({ directory: true, multiple: false });
       if (typeof picked === "string") input.value = picked;
     } }, t("ingestChoose"));
+  // Lightroom's choice at import: minimal previews (the card copies at reading speed, previews
+  // follow in the background) or standard ones made on the way.
+  const previewsNow = h("input", { id: "ingest-previews-now", type: "checkbox" });
   const row = (key: Key, ...el: HTMLElement[]) => h("label", { class: "field" }, h("span", {}, t(key)), h("div", { class: "field-row" }, ...el));
   const dialog = h(
     "dialog",
@@ -36,6 +39,7 @@ export function openIngest(slot: HTMLElement | null, done: () => void): void {
       row("ingestRename", rename),
       row("ingestOffsets", offsets),
       row("ingestCaption", caption),
+      h("label", { class: "field check" }, previewsNow, h("span", {}, t("ingestPreviewsNow"))),
       h(
         "div",
         { class: "panel-actions" },
@@ -56,6 +60,7 @@ export function openIngest(slot: HTMLElement | null, done: () => void): void {
       rename: rename.value.trim() || null,
       time_offsets: offsets.value.split("\n").map((s) => s.trim()).filter(Boolean),
       caption_template: caption.value.trim() || null,
+      previews_now: previewsNow.checked,
     };
     void run([source.value.trim()], request, slot, done);
   });

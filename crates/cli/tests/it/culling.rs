@@ -515,4 +515,30 @@ fn after_an_ingest_the_preview_files_the_contract_prints_exist_and_photo_preview
         serde_json::json!([third["imported"][0]["id"]]),
         "`photo previews` makes exactly the one the last ingest left: {made}"
     );
+
+    // Lightroom's other choice: previews made on the way; none is left for later.
+    std::fs::copy(
+        media_data().join("olympus_fe230_iptc_gps.jpg"),
+        card.join("olympus_fe230_iptc_gps.jpg"),
+    )
+    .unwrap();
+    let path = card.join("olympus_fe230_iptc_gps.jpg");
+    let now = json(
+        &lib,
+        &[
+            "photo",
+            "ingest",
+            path.to_str().unwrap(),
+            "--previews",
+            "now",
+            "--json",
+        ],
+    );
+    assert_eq!(now["imported"].as_array().unwrap().len(), 1, "{now}");
+    let left = json(&lib, &["photo", "previews", "--json"]);
+    assert_eq!(
+        left["made"],
+        serde_json::json!([]),
+        "`--previews now` made the preview during the ingest: {left}"
+    );
 }
