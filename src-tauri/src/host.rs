@@ -237,7 +237,7 @@ pub fn start_previews(lib: &Library, previews: &Arc<previews::Background>) {
 /// The file the `byline://` scheme serves when it is already on disk (everything but a preview
 /// an ingest left for later): answered without a thread.
 pub fn rendition_on_disk(lib: &Library, url_path: &str) -> Option<photodesk::Served> {
-    photodesk::rendition_for_url(lib.root(), url_path).filter(|f| f.path.is_file())
+    photodesk::rendition_for_url(lib.root(), url_path).filter(|f| previews::present(&f.path))
 }
 
 /// What the `byline://` scheme serves: `thumb/<id>`, `preview/<id>` or `original/<id>`. A

@@ -45,7 +45,7 @@ pub fn path(root: &Path, id: &str) -> PathBuf {
 /// The photo's preview, made now from its original when it has none yet.
 pub fn ensure(lib: &Library, id: &str) -> Result<PathBuf> {
     let out = path(lib.root(), id);
-    if out.is_file() {
+    if present(&out) {
         return Ok(out);
     }
     let rec = lib.photo(id)?;
@@ -69,7 +69,7 @@ pub fn missing(lib: &Library) -> Result<Vec<BatchJob>> {
     Ok(lib
         .photos()?
         .iter()
-        .filter(|p| !path(root, &p.id).is_file())
+        .filter(|p| !present(&path(root, &p.id)))
         .map(|p| job(root, &p.id, &p.format))
         .collect())
 }
@@ -84,9 +84,21 @@ pub fn make_missing(
 ) -> Result<PreviewReport> {
     let jobs = missing(lib)?;
     make_folders(&jobs)?;
-    let results = byline_media::process_batch(&jobs, &options(0), cancel, &|p| {
+    let unsynced = BatchOptions {
+        durable: false,
+        ..options(0)
+    };
+    let results = byline_media::process_batch(&jobs, &unsynced, cancel, &|p| {
         progress(p.done, p.total);
     });
+    // Flushed together at the end, as an import's renditions are in groups: a flush per file
+    // while decoding left a core idle for each. A crash before this leaves at worst an empty
+    // file, which counts as missing (`present`).
+    let written = jobs.iter().zip(&results).filter(|(_, r)| r.is_ok());
+    byline_durable::sync_files(
+        written.flat_map(|(j, _)| j.outputs.iter().map(|(_, p)| p.as_path())),
+    )
+    .map_err(|e| CoreError::io(&lib.root().join("previews"), e))?;
     let mut report = PreviewReport::default();
     for (job, result) in jobs.iter().zip(results) {
         let id = id_of(job);
@@ -108,7 +120,7 @@ pub fn make_missing(
 pub fn serve(lib: &Library, url_path: &str) -> Option<Served> {
     let served = rendition_for_url(lib.root(), url_path)?;
     let wanted = url_path.trim_start_matches('/');
-    if !served.path.is_file()
+    if !present(&served.path)
         && let Some(id) = wanted.strip_prefix("preview/")
     {
         ensure(lib, id).ok()?;
@@ -153,6 +165,12 @@ pub fn start_background(lib: &Library, bg: &Arc<Background>) {
     if spawned.is_err() {
         bg.running.store(false, Ordering::SeqCst);
     }
+}
+
+/// A preview is there when its file has bytes: after a crash, a file renamed into place whose
+/// data never reached the disk is empty, and is made again.
+pub fn present(p: &Path) -> bool {
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() > 0)
 }
 
 fn job(root: &Path, id: &str, format: &str) -> BatchJob {

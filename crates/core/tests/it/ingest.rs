@@ -287,3 +287,31 @@ fn a_preview_is_made_when_first_asked_for_and_the_background_pass_makes_the_rest
         "an unknown photo is named in the error: {err}"
     );
 }
+
+#[test]
+fn a_preview_left_empty_by_a_crash_counts_as_missing_and_is_made_again() {
+    let (_dir, lib) = crate::library();
+    let photos = files(&card());
+    let r = lib
+        .ingest_photos(
+            &photos[..1],
+            &IngestOptions::default(),
+            &AtomicBool::new(false),
+            &|_| {},
+        )
+        .unwrap();
+    let id = &r.import.imported[0].id;
+    let made = lib.ensure_preview(id).unwrap();
+    // What a power cut leaves of a file renamed into place before its data reached the disk.
+    std::fs::write(&made, b"").unwrap();
+    assert_eq!(
+        previews::missing(&lib).unwrap().len(),
+        1,
+        "an empty preview is not a preview"
+    );
+    lib.ensure_preview(id).unwrap();
+    assert!(
+        std::fs::metadata(&made).unwrap().len() > 1000,
+        "asked for again, the preview is made again"
+    );
+}
