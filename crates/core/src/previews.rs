@@ -98,7 +98,7 @@ pub fn make_missing(
     byline_durable::sync_files(
         written.flat_map(|(j, _)| j.outputs.iter().map(|(_, p)| p.as_path())),
     )
-    .map_err(|e| CoreError::io(&lib.root().join("previews"), e))?;
+    .map_err(|e| CoreError::io(lib.root().join("previews"), e))?;
     let mut report = PreviewReport::default();
     for (job, result) in jobs.iter().zip(results) {
         let id = id_of(job);
