@@ -655,6 +655,9 @@ async function loupeBench() {
     // load of the other builds on this machine hits both alike. The peer shows the photos in the
     // order Byline's loupe just showed them.
     for (let p = 0; p <= opts.PASSES; p++) {
+      // PREVIEWS_LATER=1: each Byline pass starts as right after an ingest, with no previews
+      // yet; the loupe and the app's background pass make them as the photographer goes.
+      if (env("PREVIEWS_LATER", "")) fs.rmSync(`${env("DATA")}/previews`, { recursive: true, force: true });
       const b = await loupePass(driver, APP, "byline", null, opts);
       const order = [b.first, ...b.samples.map((x) => x.id)];
       const q = await loupePass(driver, APP, "plain", order, opts);

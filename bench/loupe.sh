@@ -2,7 +2,9 @@
 # Loupe key to paint over the corpus's camera JPEGs in the release desktop app, under Xvfb, driven
 # over WebDriver (tauri-driver + WebKitWebDriver) by bench/desktop.mjs. Goal: p95 < 50 ms from
 # the → key to the next photo painted. Not part of the test suite or CI.
-#   PASSES=3 GAP_MS=300 bash bench/loupe.sh         (NO_BUILD=1 reuses target/release as is)
+#   PASSES=3 GAP_MS=300 bash bench/loupe.sh         (NO_BUILD=1 reuses target/release as is;
+#                                                    PREVIEWS_LATER=1 starts each Byline pass with
+#                                                    no previews, as right after an ingest)
 #
 # The library (target/bench-loupe, seeded once, RESEED=1 redoes it): every JPEG the corpus's
 # MANIFEST.tsv lists outside malformed/ (fullsize camera files of 8-16 MP, the orientation set,
