@@ -1,7 +1,8 @@
 //! Photo import: cards and folders walked, each new file copied in by content (duplicates
 //! recognised before anything is decoded), decoded once on all cores into a 320 px thumbnail
-//! and a 1600 px preview (an ingest leaves the preview for later: `previews`), and recorded once its renditions exist, in small groups (at most
-//! 100 ms after it was made; see `group_commit`).
+//! and a 1600 px preview (an ingest leaves the preview for later: `previews`), and recorded
+//! once its renditions exist, in small groups (at most 100 ms after it was made; see
+//! `group_commit`).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

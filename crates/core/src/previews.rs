@@ -1,10 +1,10 @@
 //! The 1600 px previews an ingest leaves for later, as Lightroom's "minimal previews on import"
-//! and Photo Mechanic do: a card lands with its thumbnails (a 1/8-scale decode, about the cost
-//! of reading the file), and each preview is made when something first needs it (the loupe, an
-//! upload, an export, `photo show`) or by the background pass that follows an ingest in the app.
-//! This module owns which photos still lack a preview, making one, and making all of them.
-//! A preview is derived data: it is written like every rendition (temp file, fsync, rename), so
-//! two makers racing for the same photo both leave a whole file.
+//! and Photo Mechanic do: a card lands with its thumbnails (a decode at 2/8 scale, most of whose
+//! cost is reading the compressed data once), and each preview is made when something first
+//! needs it (the loupe, an upload, an export, `photo show`) or by the background pass that
+//! follows an ingest in the app. This module owns which photos still lack a preview, making
+//! one, and making all of them. A preview is derived data, written like every rendition (temp
+//! file, rename, flushed), so two makers racing for the same photo both leave a whole file.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -207,8 +207,9 @@ fn id_of(job: &BatchJob) -> String {
 
 fn failed(rec: &photos::PhotoRecord, e: &byline_media::MediaError) -> CoreError {
     CoreError::Invalid(format!(
-        "photo {}: its preview cannot be made ({e}); the original may be damaged: \
-         run `byline photo show {}` and import the card's file again",
-        rec.id, rec.id
+        "photo {}: its preview cannot be made ({e}); the photo and its thumbnail stay. \
+         `byline photo previews` tries again; if the original is damaged, the ingest's backup \
+         copy or the card has it",
+        rec.id
     ))
 }
