@@ -334,6 +334,6 @@ async fn scenario(
     find(c, "#photo-grid").await?.send_keys("l").await?;
     wait_for(c, "#loupe").await?;
     wait_js_within(c, "the ingested photo's preview painted in the loupe", &format!("(() => {{ const l = document.querySelector('#loupe'); const i = l && l.querySelector('.loupe-img'); return l.dataset.index === '{index}' && i.complete && i.naturalWidth > 320; }})()"), Duration::from_secs(30)).await?;
-    shot(c, shots, "26-ingested-in-loupe.png").await?;
+    shot(c, shots, "27-ingested-in-loupe.png").await?;
     Ok(())
 }
