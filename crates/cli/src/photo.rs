@@ -10,7 +10,7 @@ use byline_core::ingest::IngestOptions;
 use byline_core::marks::{MarkEdit, parse_label};
 use byline_core::photo_query::{Missing, PhotoQuery, Sort};
 use byline_core::photodesk::{FieldEdit, ImportReport, PhotoView, Progress};
-use byline_core::previews::{PreviewReport, Previews};
+use byline_core::previews::{self, PreviewReport, Previews};
 use byline_core::{CoreError, Library, Result};
 
 use crate::output::Out;
@@ -140,11 +140,11 @@ pub fn run(lib: &Library, cmd: PhotoCmd, out: &Out) -> Result<()> {
             ingest(lib, &paths, &opts, out)?;
         }
         PhotoCmd::Show { id } => {
+            let v = lib.photo_view(&id)?;
             // The contract promises a preview file on disk; an ingest may have left it for later.
-            if let Err(e) = lib.ensure_preview(&id) {
+            if let Err(e) = lib.ensure_preview(&v.id) {
                 eprintln!("warning: {e}");
             }
-            let v = lib.photo_view(&id)?;
             out.print(&v, print_photo);
         }
         PhotoCmd::Mark {
@@ -173,7 +173,7 @@ pub fn run(lib: &Library, cmd: PhotoCmd, out: &Out) -> Result<()> {
         PhotoCmd::List { filter } => {
             let all = lib.find_photos(&filter.query()?)?;
             // The contract promises preview files on disk; an ingest may have left them for later.
-            if all.iter().any(|p| !p.preview.is_file()) {
+            if all.iter().any(|p| !previews::present(&p.preview)) {
                 for f in make_previews(lib)?.failed {
                     eprintln!("warning: {}: {}", f.path.display(), f.error);
                 }
@@ -220,7 +220,7 @@ pub fn run(lib: &Library, cmd: PhotoCmd, out: &Out) -> Result<()> {
                 }
             });
         }
-        PhotoCmd::Previews => previews(lib, out)?,
+        PhotoCmd::Previews => run_previews(lib, out)?,
         PhotoCmd::History { id } => history(lib, &id, out)?,
         PhotoCmd::Export { id, out: file } => {
             lib.export_photo(&id, &file)?;
@@ -251,7 +251,7 @@ fn ingest(lib: &Library, paths: &[PathBuf], opts: &IngestOptions, out: &Out) -> 
 }
 
 /// `photo previews`: the previews an ingest left for later, made on all cores.
-fn previews(lib: &Library, out: &Out) -> Result<()> {
+fn run_previews(lib: &Library, out: &Out) -> Result<()> {
     let report = make_previews(lib)?;
     out.print(&report, |r| {
         for f in &r.failed {
