@@ -42,7 +42,8 @@ pub fn path(root: &Path, id: &str) -> PathBuf {
     root.join(rendition_path(id, PREVIEW_EDGE))
 }
 
-/// The photo's preview, made now from its original when it has none yet.
+/// The photo's preview, made now from its original when it has none yet, on the calling thread
+/// and at its priority (someone is waiting for this one).
 pub fn ensure(lib: &Library, id: &str) -> Result<PathBuf> {
     let out = path(lib.root(), id);
     if present(&out) {
@@ -51,15 +52,9 @@ pub fn ensure(lib: &Library, id: &str) -> Result<PathBuf> {
     let rec = lib.photo(id)?;
     let job = job(lib.root(), &rec.id, &rec.format);
     make_folders(std::slice::from_ref(&job))?;
-    byline_media::process_batch(
-        std::slice::from_ref(&job),
-        &options(1),
-        &AtomicBool::new(false),
-        &|_| {},
-    )
-    .pop()
-    .expect("one job, one result")
-    .map_err(|e| failed(&rec, &e))?;
+    let bytes = std::fs::read(&job.source).map_err(|e| CoreError::io(&job.source, e))?;
+    byline_media::render_bytes(&bytes, &job, &BatchOptions::default())
+        .map_err(|e| failed(&rec, &e))?;
     Ok(out)
 }
 
@@ -86,7 +81,7 @@ pub fn make_missing(
     make_folders(&jobs)?;
     let unsynced = BatchOptions {
         durable: false,
-        ..options(0)
+        ..BatchOptions::default()
     };
     let results = byline_media::process_batch(&jobs, &unsynced, cancel, &|p| {
         progress(p.done, p.total);
@@ -173,6 +168,8 @@ pub fn present(p: &Path) -> bool {
     std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() > 0)
 }
 
+/// A preview job; made with `BatchOptions::default()`'s decode and quality, the options an
+/// import uses, so a preview made later is the very file an import would have made.
 fn job(root: &Path, id: &str, format: &str) -> BatchJob {
     BatchJob {
         source: root.join(photos::relative_path(id, format)),
@@ -186,15 +183,6 @@ fn make_folders(jobs: &[BatchJob]) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
     }
     Ok(())
-}
-
-/// The same options an import uses for its previews, so a preview made later is the very file
-/// an import would have made.
-fn options(threads: usize) -> BatchOptions {
-    BatchOptions {
-        threads,
-        ..BatchOptions::default()
-    }
 }
 
 /// The photo id of a preview job (its original is named by the id).
