@@ -11,9 +11,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
 
 use rusqlite::{Connection, OpenFlags};
 
+use super::checkpoint;
 use crate::error::Result;
 
 /// How many idle read connections are kept (more are opened on demand and closed after use).
@@ -28,21 +30,35 @@ pub struct Db {
     /// exclusive mode (see `store::open`), so reads go through it too, and each write first
     /// tries to open the library normally again (space may have been freed).
     degraded: AtomicBool,
+    /// Checkpoints run by the `byline-checkpoint` thread (see [`super::checkpoint`]).
+    checkpoints: checkpoint::Count,
+    /// That thread (one per writer opened), joined when the library closes.
+    checkpointers: Mutex<Vec<JoinHandle<()>>>,
 }
 
 impl Db {
     /// Opens (creating and migrating if needed) the database at `path`.
     pub fn open(path: &Path) -> Result<Db> {
-        let writer = super::open(path)?;
-        let degraded = writer
-            .query_row("PRAGMA query_only", [], |r| r.get::<_, bool>(0))
-            .unwrap_or(false);
+        let mut writer = super::open(path)?;
+        let checkpoints = checkpoint::Count::default();
+        let degraded = read_only(&writer);
+        let mut checkpointers = Vec::new();
+        if !degraded {
+            checkpointers.extend(take_over_checkpoints(path, &mut writer, &checkpoints));
+        }
         Ok(Db {
             path: path.to_path_buf(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             degraded: AtomicBool::new(degraded),
+            checkpoints,
+            checkpointers: Mutex::new(checkpointers),
         })
+    }
+
+    /// How many WAL checkpoints the background thread has run since the library opened.
+    pub fn background_checkpoints(&self) -> u64 {
+        self.checkpoints.get()
     }
 
     pub fn path(&self) -> &Path {
@@ -88,10 +104,15 @@ impl Db {
         drop(std::mem::replace(conn, placeholder));
         // When it cannot even open read-only now, the next write tries again.
         if let Ok(fresh) = super::open(&self.path) {
-            let still = fresh
-                .query_row("PRAGMA query_only", [], |r| r.get::<_, bool>(0))
-                .unwrap_or(false);
+            let still = read_only(&fresh);
             *conn = fresh;
+            if !still {
+                let thread = take_over_checkpoints(&self.path, conn, &self.checkpoints);
+                self.checkpointers
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .extend(thread);
+            }
             self.degraded.store(still, Ordering::SeqCst);
         }
     }
@@ -146,6 +167,22 @@ impl Db {
     }
 }
 
+impl Drop for Db {
+    /// Ends the checkpoint thread (removing the writer's hook drops the thread's only wake-up)
+    /// and waits for it to close its connection: once a library is dropped, none of its files
+    /// is open any more.
+    fn drop(&mut self) {
+        let writer = self.writer.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if writer.wal_hook(None::<checkpoint::Hook>).is_err() {
+            return; // the thread stays parked; it ends with the process
+        }
+        let threads = self.checkpointers.get_mut().unwrap_or_else(PoisonError::into_inner);
+        for thread in threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// See [`Db::watcher`]. SQLite's `data_version` changes on a connection whenever another
 /// connection committed, which costs one pragma per look instead of a query over the outbox.
 pub struct Watcher {
@@ -168,6 +205,21 @@ impl Watcher {
 
 fn data_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+}
+
+fn read_only(conn: &Connection) -> bool {
+    conn.query_row("PRAGMA query_only", [], |r| r.get::<_, bool>(0))
+        .unwrap_or(false)
+}
+
+/// Deliberately not fatal: without the thread SQLite checkpoints inside commits, as it does by
+/// default, which is slower for the one save that pays but loses nothing.
+fn take_over_checkpoints(
+    path: &Path,
+    writer: &mut Connection,
+    count: &checkpoint::Count,
+) -> Option<JoinHandle<()>> {
+    checkpoint::take_over(path, writer, count).ok()
 }
 
 /// A read-only connection with the library's SQL functions (search folds text with them).

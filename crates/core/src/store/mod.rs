@@ -3,6 +3,7 @@
 //!
 //! On a full disk a library still opens for reading: see [`open`].
 
+pub mod checkpoint;
 pub mod db;
 pub mod disk;
 pub mod migrate;
