@@ -405,10 +405,7 @@ impl Pipeline<'_> {
         bytes: &[u8],
     ) -> std::result::Result<(StoredMeta, Vec<PathBuf>), String> {
         let root = self.lib.root();
-        let edges: &[u32] = match self.adjust.previews {
-            Previews::WithImport => &[THUMBNAIL_EDGE, PREVIEW_EDGE],
-            Previews::Later => &[THUMBNAIL_EDGE],
-        };
+        let (edges, opts) = plan(self.adjust.previews);
         let job = BatchJob {
             source: root.join(photos::relative_path(&copied.id, copied.format)),
             outputs: edges
@@ -420,18 +417,6 @@ impl Pipeline<'_> {
             let dir = p.parent().expect("rendition has a folder");
             std::fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e).to_string())?;
         }
-        let opts = BatchOptions {
-            durable: false,
-            // A thumbnail alone could often come from the camera's embedded preview, and the
-            // frame itself would then go unread until later: a card file damaged past its
-            // preview must fail its ingest, while the card is still in the reader.
-            embedded_previews: self.adjust.previews == Previews::WithImport,
-            decode_headroom: match self.adjust.previews {
-                Previews::WithImport => BatchOptions::default().decode_headroom,
-                Previews::Later => THUMBNAIL_HEADROOM,
-            },
-            ..BatchOptions::default()
-        };
         let result = byline_media::render_bytes(bytes, &job, &opts);
         let meta = made(
             src,
@@ -650,4 +635,26 @@ fn initial_meta(p: &byline_media::Probe, md: &Metadata, decoded_with: DecodePath
         },
         marks: md.marks,
     }
+}
+
+/// The renditions an import makes as it goes and how it decodes for them: both follow from
+/// when the previews are made.
+fn plan(previews: Previews) -> (&'static [u32], BatchOptions) {
+    let (edges, headroom): (&'static [u32], f32) = match previews {
+        Previews::WithImport => (
+            &[THUMBNAIL_EDGE, PREVIEW_EDGE],
+            BatchOptions::default().decode_headroom,
+        ),
+        Previews::Later => (&[THUMBNAIL_EDGE], THUMBNAIL_HEADROOM),
+    };
+    let opts = BatchOptions {
+        durable: false,
+        // A thumbnail alone could often come from the camera's embedded preview, and the
+        // frame itself would then go unread until later: a card file damaged past its
+        // preview must fail its ingest, while the card is still in the reader.
+        embedded_previews: previews == Previews::WithImport,
+        decode_headroom: headroom,
+        ..BatchOptions::default()
+    };
+    (edges, opts)
 }

@@ -59,14 +59,24 @@ pub fn ensure(lib: &Library, id: &str) -> Result<PathBuf> {
 }
 
 /// The photos without a preview, as the jobs that make them.
-pub fn missing(lib: &Library) -> Result<Vec<BatchJob>> {
+pub fn missing(lib: &Library) -> Result<Vec<Missing>> {
     let root = lib.root();
     Ok(lib
         .photos()?
         .iter()
         .filter(|p| !present(&path(root, &p.id)))
-        .map(|p| job(root, &p.id, &p.format))
+        .map(|p| Missing {
+            id: p.id.clone(),
+            job: job(root, &p.id, &p.format),
+        })
         .collect())
+}
+
+/// A photo without its preview, and the batch job that makes it.
+#[derive(Debug, Clone)]
+pub struct Missing {
+    pub id: String,
+    pub job: BatchJob,
 }
 
 /// Makes every missing preview on all cores (the workers give way to the foreground, as an
@@ -77,7 +87,8 @@ pub fn make_missing(
     cancel: &AtomicBool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<PreviewReport> {
-    let jobs = missing(lib)?;
+    let (ids, jobs): (Vec<String>, Vec<BatchJob>) =
+        missing(lib)?.into_iter().map(|m| (m.id, m.job)).unzip();
     make_folders(&jobs)?;
     let unsynced = BatchOptions {
         durable: false,
@@ -95,8 +106,7 @@ pub fn make_missing(
     )
     .map_err(|e| CoreError::io(lib.root().join("previews"), e))?;
     let mut report = PreviewReport::default();
-    for (job, result) in jobs.iter().zip(results) {
-        let id = id_of(job);
+    for ((id, job), result) in ids.into_iter().zip(&jobs).zip(results) {
         match result {
             Ok(_) => report.made.push(id),
             Err(byline_media::MediaError::Cancelled { .. }) => {}
@@ -186,13 +196,6 @@ fn make_folders(jobs: &[BatchJob]) -> Result<()> {
 }
 
 /// The photo id of a preview job (its original is named by the id).
-fn id_of(job: &BatchJob) -> String {
-    job.source
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
 fn failed(rec: &photos::PhotoRecord, e: &byline_media::MediaError) -> CoreError {
     CoreError::Invalid(format!(
         "photo {}: its preview cannot be made ({e}); the photo and its thumbnail stay. \

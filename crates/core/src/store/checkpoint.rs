@@ -17,9 +17,9 @@
 //! commit as SQLite would, which then copies only what the thread has not.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -184,7 +184,9 @@ mod tests {
         for i in 0..(3 * WRITER_PAGES as usize / 10) {
             write_pages(&db, i % 20, 10);
         }
-        let wal = std::fs::metadata(path.with_extension("db-wal")).unwrap().len();
+        let wal = std::fs::metadata(path.with_extension("db-wal"))
+            .unwrap()
+            .len();
         let bound = (WRITER_PAGES as u64 + 100) * 4120;
         assert!(
             wal <= bound,

@@ -172,11 +172,17 @@ impl Drop for Db {
     /// and waits for it to close its connection: once a library is dropped, none of its files
     /// is open any more.
     fn drop(&mut self) {
-        let writer = self.writer.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let writer = self
+            .writer
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
         if writer.wal_hook(None::<checkpoint::Hook>).is_err() {
             return; // the thread stays parked; it ends with the process
         }
-        let threads = self.checkpointers.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let threads = self
+            .checkpointers
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
         for thread in threads.drain(..) {
             let _ = thread.join();
         }
