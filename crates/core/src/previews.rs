@@ -195,7 +195,6 @@ fn make_folders(jobs: &[BatchJob]) -> Result<()> {
     Ok(())
 }
 
-/// The photo id of a preview job (its original is named by the id).
 fn failed(rec: &photos::PhotoRecord, e: &byline_media::MediaError) -> CoreError {
     CoreError::Invalid(format!(
         "photo {}: its preview cannot be made ({e}); the photo and its thumbnail stay. \
