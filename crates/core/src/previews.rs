@@ -59,13 +59,13 @@ pub fn ensure(lib: &Library, id: &str) -> Result<PathBuf> {
 }
 
 /// The photos without a preview, as the jobs that make them.
-pub fn missing(lib: &Library) -> Result<Vec<Missing>> {
+pub fn missing(lib: &Library) -> Result<Vec<MissingPreview>> {
     let root = lib.root();
     Ok(lib
         .photos()?
         .iter()
         .filter(|p| !present(&path(root, &p.id)))
-        .map(|p| Missing {
+        .map(|p| MissingPreview {
             id: p.id.clone(),
             job: job(root, &p.id, &p.format),
         })
@@ -74,7 +74,7 @@ pub fn missing(lib: &Library) -> Result<Vec<Missing>> {
 
 /// A photo without its preview, and the batch job that makes it.
 #[derive(Debug, Clone)]
-pub struct Missing {
+pub struct MissingPreview {
     pub id: String,
     pub job: BatchJob,
 }
