@@ -6,6 +6,9 @@
 # sample and swung 6× between runs) in the same run and library. Goal: busy p99
 # <= 2x idle p99 and < 50 ms. Not part of the test suite.
 #   PHOTOS=1000 IDLE=3000 bench/busy-library.sh         (PROFILE=dev: debug build)
+# FROM=corpus imports copies of the real camera photos in ../shared/corpus/fullsize (2-4 MB
+# each) instead of a 55 KB fixture; EVERY=MS spaces the rounds as an autosave's pause would
+# (default 0: back to back).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -17,5 +20,8 @@ export BYLINE_KEYCHAIN=off
 dir=$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")
 cargo build --profile "$PROFILE" -q -p byline-tests --example busy_library
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$CARGO_TARGET_DIR/$dir/examples/busy_library" "$PHOTOS" "$IDLE"
+extra=()
+[ -n "${FROM:-}" ] && extra+=(--from "$FROM")
+[ -n "${EVERY:-}" ] && extra+=(--every "$EVERY")
+"$CARGO_TARGET_DIR/$dir/examples/busy_library" "$PHOTOS" "$IDLE" "${extra[@]}"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -5,13 +5,22 @@
 //! Measured from the editor's thread: `save_article` (an autosave of a ~1,000-word story, one
 //! paragraph changed each time) and `articles()` (the story list), alternately.
 //! - **idle** (the peer, same run, same library): nothing else running; N saves and N lists.
-//! - **busy**: a 1,000-photo import (copies of a 55 KB fixture JPEG, each with different trailing
-//!   bytes so none is a duplicate) on one thread, and the sync engine publishing a story with the
-//!   model story's photos plus four ~1.5 MB noise JPEGs through a loopback proxy that forwards
-//!   under 1 MB/s; saves and lists are taken until the import ends.
+//! - **busy**: a 1,000-photo import on one thread, and the sync engine publishing a story with
+//!   the model story's photos plus four ~1.5 MB noise JPEGs through a loopback proxy that
+//!   forwards under 1 MB/s; saves and lists are taken until the import ends.
+//!
+//! The photos are copies of a 55 KB fixture JPEG, or with `--from DIR` of every JPEG in DIR in
+//! turn (`--from corpus`: the real camera photos of `../shared/corpus/fullsize`, 2-4 MB each);
+//! each copy has different trailing bytes, so none is a duplicate. The copies are flushed to
+//! disk before anything is timed, so the idle phase does not pay for writing them back.
+//!
+//! Rounds follow each other at once, or `--every MS` apart: the editor's autosave waits for a
+//! 600 ms pause in typing, so real saves are at least that far apart, and back-to-back rounds
+//! (the default, the harshest case) leave the library's checkpoint thread no quiet moment.
 //!
 //! Goal: busy p99 ≤ 2× idle p99 and < 50 ms.
-//!   cargo run --release -p byline-tests --example busy_library -- [PHOTOS] [IDLE_SAMPLES]
+//!   cargo run --release -p byline-tests --example busy_library -- \
+//!     [PHOTOS] [IDLE_SAMPLES] [--from DIR|corpus] [--every MS]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -58,20 +67,49 @@ fn long_story(lib: &Library, seed: &str) -> Article {
     lib.create_article(a).expect("the long story is stored")
 }
 
-/// `n` copies of a small fixture JPEG, each with distinct bytes after its end marker.
-fn small_photos(dir: &std::path::Path, n: usize) -> Vec<std::path::PathBuf> {
-    let src = std::fs::read(repo().join("crates/media/tests/data/photoshop_iptc_caption.jpg"))
-        .expect("fixture photo");
+/// The photos to copy: every JPEG in `from`, or the small fixture.
+fn originals(from: Option<&std::path::Path>) -> Vec<Vec<u8>> {
+    let Some(dir) = from else {
+        let fixture = repo().join("crates/media/tests/data/photoshop_iptc_caption.jpg");
+        return vec![std::fs::read(fixture).expect("fixture photo")];
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("--from {}: {e}", dir.display()))
+        .map(|e| e.expect("folder entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("jpg")))
+        .collect();
+    paths.sort();
+    assert!(
+        !paths.is_empty(),
+        "--from {}: no .jpg files there",
+        dir.display()
+    );
+    paths
+        .iter()
+        .map(|p| std::fs::read(p).expect("photo"))
+        .collect()
+}
+
+/// `n` copies of `originals` in turn, each with distinct bytes after its end marker, flushed to
+/// disk.
+fn copies(dir: &std::path::Path, originals: &[Vec<u8>], n: usize) -> Vec<std::path::PathBuf> {
     std::fs::create_dir_all(dir).expect("photo dir");
-    (0..n)
+    let paths: Vec<_> = (0..n)
         .map(|i| {
-            let mut bytes = src.clone();
+            let mut bytes = originals[i % originals.len()].clone();
             bytes.extend_from_slice(format!("byline-bench-copy-{i:06}").as_bytes());
             let p = dir.join(format!("copy-{i:04}.jpg"));
             std::fs::write(&p, bytes).expect("photo copy");
             p
         })
-        .collect()
+        .collect();
+    // Flushed now: 3 GB of camera copies left to the kernel were written back during the idle
+    // phase, whose slowest saves then took hundreds of milliseconds.
+    for p in &paths {
+        let f = std::fs::File::open(p).expect("photo copy");
+        f.sync_all().expect("photo copy flushed");
+    }
+    paths
 }
 
 /// A noise JPEG of about 1.5 MB (noise does not compress).
@@ -92,7 +130,8 @@ struct Samples {
     list: Vec<Duration>,
 }
 
-fn sample(lib: &Library, story: &mut Article, round: usize, out: &mut Samples) {
+fn sample(lib: &Library, story: &mut Article, round: usize, every: Duration, out: &mut Samples) {
+    std::thread::sleep(every);
     let i = 1 + round % (story.blocks.len() - 1);
     *story.blocks[i].text_mut() = format!("Bản sửa {round}: đoàn công tác làm việc tại Nghệ An.");
     let t = Instant::now();
@@ -122,11 +161,8 @@ fn report(what: &str, s: &Samples) -> (Duration, Duration) {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let n_photos: usize = args.next().map_or(1000, |s| s.parse().expect("PHOTOS"));
-    let idle_rounds: usize = args
-        .next()
-        .map_or(3000, |s| s.parse().expect("IDLE_SAMPLES"));
+    let args = Args::parse();
+    let (n_photos, idle_rounds, every) = (args.photos, args.idle, args.every);
     let dir = tempfile::tempdir().expect("temp dir");
     let sdir = dir.path().join("server");
     let srv = in_process::start(&sdir);
@@ -136,7 +172,11 @@ fn main() {
     eprintln!("preparing: stories, {n_photos} photo copies, 4 noise photos");
     let seed = ready_story(&lib);
     let mut story = long_story(&lib, &seed);
-    let photos = small_photos(&dir.path().join("incoming"), n_photos);
+    let photos = copies(
+        &dir.path().join("incoming"),
+        &originals(args.from.as_deref()),
+        n_photos,
+    );
     let mut big = Vec::new();
     for i in 0..4 {
         let p = dir.path().join(format!("noise-{i}.jpg"));
@@ -165,7 +205,7 @@ fn main() {
 
     let mut idle = Samples::default();
     for round in 0..idle_rounds {
-        sample(&lib, &mut story, round, &mut idle);
+        sample(&lib, &mut story, round, every, &mut idle);
     }
 
     let engine = lib
@@ -192,7 +232,7 @@ fn main() {
     let mut round = idle_rounds;
     let mut publish_done_at = None;
     while importing.load(Ordering::SeqCst) {
-        sample(&lib, &mut story, round, &mut busy);
+        sample(&lib, &mut story, round, every, &mut busy);
         round += 1;
         if publish_done_at.is_none() && lib.outbox(false).expect("outbox").is_empty() {
             publish_done_at = Some(busy_start.elapsed());
@@ -210,6 +250,20 @@ fn main() {
     );
     engine.stop();
     println!(
+        "photos: {}; rounds {}",
+        args.from
+            .as_ref()
+            .map_or("copies of a 55 KB fixture".into(), |d| format!(
+                "copies of {}",
+                d.display()
+            )),
+        if every.is_zero() {
+            "back to back".into()
+        } else {
+            format!("{} ms apart", every.as_millis())
+        },
+    );
+    println!(
         "busy phase {:.1} s: import of {} photos ({} new) took {:.1} s; throttled publish {publish_state}",
         busy_start.elapsed().as_secs_f64(),
         n_photos,
@@ -223,6 +277,48 @@ fn main() {
         ms(bs) / ms(is),
         ms(bl) / ms(il)
     );
+}
+
+struct Args {
+    photos: usize,
+    idle: usize,
+    from: Option<std::path::PathBuf>,
+    every: Duration,
+}
+
+impl Args {
+    fn parse() -> Args {
+        let mut a = Args {
+            photos: 1000,
+            idle: 3000,
+            from: None,
+            every: Duration::ZERO,
+        };
+        let mut plain = 0;
+        let mut it = std::env::args().skip(1);
+        while let Some(arg) = it.next() {
+            let mut value = || it.next().unwrap_or_else(|| panic!("{arg} needs a value"));
+            match arg.as_str() {
+                "--from" => {
+                    let v = value();
+                    a.from = Some(if v == "corpus" {
+                        repo().join("../shared/corpus/fullsize")
+                    } else {
+                        v.into()
+                    });
+                }
+                "--every" => {
+                    a.every = Duration::from_millis(value().parse().expect("--every MS"));
+                }
+                n if plain == 0 => (a.photos, plain) = (n.parse().expect("PHOTOS"), 1),
+                n if plain == 1 => (a.idle, plain) = (n.parse().expect("IDLE_SAMPLES"), 2),
+                other => {
+                    panic!("unknown argument {other}: [PHOTOS] [IDLE] [--from DIR] [--every MS]")
+                }
+            }
+        }
+        a
+    }
 }
 
 trait WithUrl {
