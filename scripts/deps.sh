@@ -62,9 +62,12 @@ done
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 
 # Server tests on S3: Garage, an S3-compatible store the test kit starts as a throwaway single
-# node (crates/testkit/src/garage.rs). Built from crates.io: about 10 minutes on 2 cores, once.
+# node (crates/testkit/src/garage.rs). Built from crates.io once, at opt-level 1: the tests
+# store a few small objects, and the build took 6.6 minutes on 2 cores this way against about
+# 10 at the default opt-level 3, which a fresh machine's CI pays in full.
 if ! command -v garage >/dev/null && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/garage" ]; then
-  cargo install garage --version 2.5.0 --locked --no-default-features --features bundled-libs,sqlite
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+    cargo install garage --version 2.5.0 --locked --no-default-features --features bundled-libs,sqlite
 fi
 
 # Desktop UI: Vite/TypeScript toolchain pinned by ui/package-lock.json (Tauri CLI 2.11.5 from npm, matching the tauri crate).
