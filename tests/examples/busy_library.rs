@@ -105,10 +105,8 @@ fn copies(dir: &std::path::Path, originals: &[Vec<u8>], n: usize) -> Vec<std::pa
         .collect();
     // Flushed now: 3 GB of camera copies left to the kernel were written back during the idle
     // phase, whose slowest saves then took hundreds of milliseconds.
-    for p in &paths {
-        let f = std::fs::File::open(p).expect("photo copy");
-        f.sync_all().expect("photo copy flushed");
-    }
+    byline_durable::sync_files(paths.iter().map(std::path::PathBuf::as_path))
+        .expect("photo copies flushed");
     paths
 }
 

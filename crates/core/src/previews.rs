@@ -195,6 +195,7 @@ fn make_folders(jobs: &[BatchJob]) -> Result<()> {
     Ok(())
 }
 
+/// Why one photo's preview could not be made, naming the photo and what still works.
 fn failed(rec: &photos::PhotoRecord, e: &byline_media::MediaError) -> CoreError {
     CoreError::Invalid(format!(
         "photo {}: its preview cannot be made ({e}); the photo and its thumbnail stay. \
