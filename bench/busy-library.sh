@@ -8,7 +8,9 @@
 #   PHOTOS=1000 IDLE=3000 bench/busy-library.sh         (PROFILE=dev: debug build)
 # FROM=corpus imports copies of the real camera photos in ../shared/corpus/fullsize (2-4 MB
 # each) instead of a 55 KB fixture; EVERY=MS spaces the rounds as an autosave's pause would
-# (default 0: back to back).
+# (default 0: back to back). The idle peer runs IDLE rounds before the busy phase and more after
+# it, until the idle rounds have taken as long as the busy phase. FLOOR=1 also times a bare
+# write + fdatasync of the story's JSON each round (the disk's own cost of a durable write).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -23,5 +25,6 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 extra=()
 [ -n "${FROM:-}" ] && extra+=(--from "$FROM")
 [ -n "${EVERY:-}" ] && extra+=(--every "$EVERY")
+[ "${FLOOR:-0}" = 1 ] && extra+=(--floor)
 "$CARGO_TARGET_DIR/$dir/examples/busy_library" "$PHOTOS" "$IDLE" "${extra[@]}"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

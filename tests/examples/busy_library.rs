@@ -4,7 +4,10 @@
 //!
 //! Measured from the editor's thread: `save_article` (an autosave of a ~1,000-word story, one
 //! paragraph changed each time) and `articles()` (the story list), alternately.
-//! - **idle** (the peer, same run, same library): nothing else running; N saves and N lists.
+//! - **idle** (the peer, same run, same library): nothing else running; N rounds before the busy
+//!   phase, then more after it until the idle rounds have taken as long as the busy phase. This
+//!   disk's flushes have slow spells seconds long: a peer of the first second or two alone either
+//!   caught one or not, and its p99 swung 1.2-7 ms between runs of the same build.
 //! - **busy**: a 1,000-photo import on one thread, and the sync engine publishing a story with
 //!   the model story's photos plus four ~1.5 MB noise JPEGs through a loopback proxy that
 //!   forwards under 1 MB/s; saves and lists are taken until the import ends.
@@ -18,9 +21,15 @@
 //! 600 ms pause in typing, so real saves are at least that far apart, and back-to-back rounds
 //! (the default, the harshest case) leave the library's checkpoint thread no quiet moment.
 //!
+//! With `--floor`, each round also writes the story's JSON over the start of a file beside the
+//! library and flushes it (`fdatasync`): the disk's own cost of a durable write of that size.
+//! Under the import it pays for the same flushes a save does, so busy save p99 ÷ busy floor
+//! p99 is what Byline adds to the disk's cost. It doubles the flushes per round, so runs that
+//! measure busy ÷ idle leave it off.
+//!
 //! Goal: busy p99 ≤ 2× idle p99 and < 50 ms.
 //!   cargo run --release -p byline-tests --example busy_library -- \
-//!     [PHOTOS] [IDLE_SAMPLES] [--from DIR|corpus] [--every MS]
+//!     [PHOTOS] [IDLE_SAMPLES] [--from DIR|corpus] [--every MS] [--floor]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -126,9 +135,29 @@ fn noise_photo(path: &std::path::Path, seed: u32) {
 struct Samples {
     save: Vec<Duration>,
     list: Vec<Duration>,
+    floor: Vec<Duration>,
 }
 
-fn sample(lib: &Library, story: &mut Article, round: usize, every: Duration, out: &mut Samples) {
+/// The disk's peer (`--floor`): a file overwritten in place and flushed, as a save's WAL is.
+struct Floor(std::fs::File);
+
+impl Floor {
+    fn write(&self, bytes: &[u8]) {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut f = &self.0;
+        f.seek(SeekFrom::Start(0)).expect("floor seek");
+        f.write_all(bytes).expect("floor write");
+        self.0.sync_data().expect("floor flush");
+    }
+}
+
+fn sample(
+    (lib, floor): (&Library, Option<&Floor>),
+    story: &mut Article,
+    round: usize,
+    every: Duration,
+    out: &mut Samples,
+) {
     std::thread::sleep(every);
     let i = 1 + round % (story.blocks.len() - 1);
     *story.blocks[i].text_mut() = format!("Bản sửa {round}: đoàn công tác làm việc tại Nghệ An.");
@@ -139,23 +168,45 @@ fn sample(lib: &Library, story: &mut Article, round: usize, every: Duration, out
     let n = lib.articles(Scope::Live).expect("list").len();
     out.list.push(t.elapsed());
     assert!(n >= 2, "the list has the stories");
+    if let Some(floor) = floor {
+        let json = serde_json::to_vec(&*story).expect("story JSON");
+        let t = Instant::now();
+        floor.write(&json);
+        out.floor.push(t.elapsed());
+    }
 }
 
-fn report(what: &str, s: &Samples) -> (Duration, Duration) {
-    let (s99, l99) = (pct(&s.save, 0.99), pct(&s.list, 0.99));
+fn line(name: &str, v: &[Duration]) -> String {
+    format!(
+        "{name} p50 {:.2} p95 {:.2} p99 {:.2} max {:.2} ms",
+        ms(pct(v, 0.5)),
+        ms(pct(v, 0.95)),
+        ms(pct(v, 0.99)),
+        ms(pct(v, 1.0)),
+    )
+}
+
+/// Prints one phase; its p99s of save, list and the floor (zero without `--floor`).
+fn report(what: &str, s: &Samples) -> [Duration; 3] {
+    let floor = if s.floor.is_empty() {
+        String::new()
+    } else {
+        format!(" | {}", line("floor write+fdatasync", &s.floor))
+    };
     println!(
-        "{what:>4}: {} rounds | save_article p50 {:.2} p95 {:.2} p99 {:.2} max {:.2} ms | articles() p50 {:.2} p95 {:.2} p99 {:.2} max {:.2} ms",
+        "{what:>4}: {} rounds | {} | {}{floor}",
         s.save.len(),
-        ms(pct(&s.save, 0.5)),
-        ms(pct(&s.save, 0.95)),
-        ms(s99),
-        ms(pct(&s.save, 1.0)),
-        ms(pct(&s.list, 0.5)),
-        ms(pct(&s.list, 0.95)),
-        ms(l99),
-        ms(pct(&s.list, 1.0)),
+        line("save_article", &s.save),
+        line("articles()", &s.list),
     );
-    (s99, l99)
+    let p99 = |v: &[Duration]| {
+        if v.is_empty() {
+            Duration::ZERO
+        } else {
+            pct(v, 0.99)
+        }
+    };
+    [&s.save, &s.list, &s.floor].map(|v| p99(v))
 }
 
 fn main() {
@@ -167,6 +218,13 @@ fn main() {
     let slow = proxy::proxy(&srv.url, |_| Fault::Crawl);
 
     let lib = Library::open(dir.path().join("lib")).expect("library");
+    let floor = args.floor.then(|| {
+        let f = std::fs::File::create(dir.path().join("floor")).expect("floor file");
+        f.set_len(1 << 20).expect("floor file's size");
+        f.sync_all().expect("floor file flushed");
+        Floor(f)
+    });
+    let pair = (&lib, floor.as_ref());
     eprintln!("preparing: stories, {n_photos} photo copies, 4 noise photos");
     let seed = ready_story(&lib);
     let mut story = long_story(&lib, &seed);
@@ -202,9 +260,11 @@ fn main() {
         .expect("the desk loads before timing");
 
     let mut idle = Samples::default();
+    let idle_start = Instant::now();
     for round in 0..idle_rounds {
-        sample(&lib, &mut story, round, every, &mut idle);
+        sample(pair, &mut story, round, every, &mut idle);
     }
+    let idle_before = idle_start.elapsed();
 
     let engine = lib
         .start_engine(Target::Fixed(
@@ -230,7 +290,7 @@ fn main() {
     let mut round = idle_rounds;
     let mut publish_done_at = None;
     while importing.load(Ordering::SeqCst) {
-        sample(&lib, &mut story, round, every, &mut busy);
+        sample(pair, &mut story, round, every, &mut busy);
         round += 1;
         if publish_done_at.is_none() && lib.outbox(false).expect("outbox").is_empty() {
             publish_done_at = Some(busy_start.elapsed());
@@ -246,7 +306,17 @@ fn main() {
         },
         |d| format!("sent after {:.1} s", d.as_secs_f64()),
     );
+    let busy_took = busy_start.elapsed();
     engine.stop();
+    let before = idle.save.len();
+    // The idle peer spans as much time as the busy phase: this disk's flushes have slow
+    // spells a few seconds long, and a peer of one or two seconds either caught one or not
+    // (the idle p99 of back-to-back rounds swung 1.2-6.3 ms between runs).
+    let idle_start = Instant::now();
+    while idle_start.elapsed() + idle_before < busy_took {
+        sample(pair, &mut story, round, every, &mut idle);
+        round += 1;
+    }
     println!(
         "photos: {}; rounds {}",
         args.from
@@ -263,18 +333,38 @@ fn main() {
     );
     println!(
         "busy phase {:.1} s: import of {} photos ({} new) took {:.1} s; throttled publish {publish_state}",
-        busy_start.elapsed().as_secs_f64(),
+        busy_took.as_secs_f64(),
         n_photos,
         imported.imported.len(),
         import_took.lock().unwrap().as_secs_f64(),
     );
-    let (is, il) = report("idle", &idle);
-    let (bs, bl) = report("busy", &busy);
+    let after = &idle.save[before..];
+    println!(
+        "idle: {before} rounds before the busy phase ({:.1} s), {} after it, until the idle rounds had taken as long as the busy phase; save_article p99 before {:.2} ms, after {}",
+        idle_before.as_secs_f64(),
+        after.len(),
+        ms(pct(&idle.save[..before], 0.99)),
+        if after.is_empty() {
+            "-".into()
+        } else {
+            format!("{:.2} ms", ms(pct(after, 0.99)))
+        },
+    );
+    let [is, il, fi] = report("idle", &idle);
+    let [bs, bl, fb] = report("busy", &busy);
     println!(
         "ratio busy/idle p99: save_article {:.2}x, articles() {:.2}x (goal <= 2x and < 50 ms)",
         ms(bs) / ms(is),
         ms(bl) / ms(il)
     );
+    if args.floor {
+        println!(
+            "floor: busy/idle p99 {:.2}x; save_article/floor p99 idle {:.2}x, busy {:.2}x",
+            ms(fb) / ms(fi),
+            ms(is) / ms(fi),
+            ms(bs) / ms(fb)
+        );
+    }
 }
 
 struct Args {
@@ -282,6 +372,7 @@ struct Args {
     idle: usize,
     from: Option<std::path::PathBuf>,
     every: Duration,
+    floor: bool,
 }
 
 impl Args {
@@ -291,6 +382,7 @@ impl Args {
             idle: 3000,
             from: None,
             every: Duration::ZERO,
+            floor: false,
         };
         let mut plain = 0;
         let mut it = std::env::args().skip(1);
@@ -308,10 +400,13 @@ impl Args {
                 "--every" => {
                     a.every = Duration::from_millis(value().parse().expect("--every MS"));
                 }
+                "--floor" => a.floor = true,
                 n if plain == 0 => (a.photos, plain) = (n.parse().expect("PHOTOS"), 1),
                 n if plain == 1 => (a.idle, plain) = (n.parse().expect("IDLE_SAMPLES"), 2),
                 other => {
-                    panic!("unknown argument {other}: [PHOTOS] [IDLE] [--from DIR] [--every MS]")
+                    panic!(
+                        "unknown argument {other}: [PHOTOS] [IDLE] [--from DIR] [--every MS] [--floor]"
+                    )
                 }
             }
         }
