@@ -309,9 +309,8 @@ fn main() {
     let busy_took = busy_start.elapsed();
     engine.stop();
     let before = idle.save.len();
-    // The idle peer spans as much time as the busy phase: this disk's flushes have slow
-    // spells a few seconds long, and a peer of one or two seconds either caught one or not
-    // (the idle p99 of back-to-back rounds swung 1.2-6.3 ms between runs).
+    // The rest of the idle peer, so that it spans as much time as the busy phase (why: see
+    // the module's doc).
     let idle_start = Instant::now();
     while idle_start.elapsed() + idle_before < busy_took {
         sample(pair, &mut story, round, every, &mut idle);
