@@ -389,3 +389,85 @@ async fn a_correction_on_unchanged_text_reaches_the_change_feed_with_the_new_liv
         "followers of the feed learn that version 2 is live, though the text did not change"
     );
 }
+
+/// What `GET /api/articles/{id}` and the pull feed (`?since=`) say of the story's public side.
+async fn live_as_read(f: &Fixture, id: &str) -> (serde_json::Value, serde_json::Value) {
+    let (s, one) = get(f, Some(&f.reporter), &format!("/api/articles/{id}")).await;
+    assert_eq!(s, StatusCode::OK, "{one}");
+    let one: serde_json::Value = serde_json::from_str(&one).unwrap();
+    let (s, page) = get(f, Some(&f.reporter), "/api/articles?since=0").await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    let page: serde_json::Value = serde_json::from_str(&page).unwrap();
+    let listed = page["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["article"]["id"] == id)
+        .expect("the story is on the feed's first page")
+        .clone();
+    (one["live"].clone(), listed["live"].clone())
+}
+
+#[tokio::test]
+async fn a_story_read_back_carries_its_latest_published_version_and_its_takedown() {
+    let f = Fixture::new();
+    let draft = model_article([None, None, None]);
+    let (s, _) = put(&f, &f.reporter, &draft, None).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (one, listed) = live_as_read(&f, &draft.id).await;
+    assert!(
+        one.is_null() && listed.is_null(),
+        "a story never published has no public side: {one} / {listed}"
+    );
+
+    let (a, rev) = published_story_again(&f, &draft).await;
+    let path = format!("/api/articles/{}/publish", a.id);
+    let (s, v) = post(
+        &f,
+        &f.editor,
+        &path,
+        serde_json::json!({"correction": "Sửa tên."}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (one, listed) = live_as_read(&f, &a.id).await;
+    assert_eq!(
+        one, v["live"],
+        "the read agrees with the publish's own answer"
+    );
+    assert_eq!(listed, one, "the feed and the single read agree");
+    assert_eq!(one["version"], 2, "the latest of two versions: {one}");
+    assert_eq!(
+        one["revision"], v["server_revision"],
+        "made from the revision published"
+    );
+    assert!(one["revision"].as_u64().unwrap() >= rev);
+    assert_eq!(one["withdrawn"], false, "not taken down: {one}");
+
+    let path = format!("/api/articles/{}/unpublish", a.id);
+    let (s, v) = post(
+        &f,
+        &f.editor,
+        &path,
+        serde_json::json!({"reason": "pháp lý"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (one, listed) = live_as_read(&f, &a.id).await;
+    assert_eq!(
+        one["withdrawn"], true,
+        "the takedown shows on the read: {one}"
+    );
+    assert_eq!(listed["withdrawn"], true, "and on the feed: {listed}");
+    assert_eq!(one["version"], 2, "the versions are kept");
+}
+
+/// Publishes the already-filed `draft` (version 1): (article, server revision).
+async fn published_story_again(f: &Fixture, draft: &Article) -> (Article, u64) {
+    let path = format!("/api/articles/{}/publish", draft.id);
+    let (s, v) = post(f, &f.editor, &path, serde_json::json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["live"]["version"], 1);
+    let article: Article = serde_json::from_value(v["article"].clone()).unwrap();
+    (article, v["server_revision"].as_u64().unwrap())
+}
