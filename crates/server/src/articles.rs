@@ -322,9 +322,12 @@ fn vietnam() -> FixedOffset {
 }
 
 /// Applies a write of `incoming` based on `base` (server revision the client started from).
+/// Writes `incoming` over `cur`, the working copy the caller loaded in this transaction (`None`:
+/// a new story).
 fn apply_write(
     tx: &Conn,
     user: &User,
+    cur: Option<Current>,
     mut incoming: Article,
     base: Option<u64>,
 ) -> Result<(StatusCode, PutArticleResponse)> {
@@ -332,7 +335,7 @@ fn apply_write(
     incoming
         .check_links()
         .map_err(|e| ServerError::new(ErrorCode::InvalidInput, e.to_string()))?;
-    let Some(cur) = load(tx, &incoming.id)? else {
+    let Some(cur) = cur else {
         return create(tx, user, incoming);
     };
     let rebased = rebase(tx, &cur, incoming, base)?;
@@ -513,14 +516,17 @@ pub async fn put_article(
         None => req.base_revision,
     };
     let resp = transact(&state, auth.0.clone(), idem, move |tx, user| {
-        let before = load(tx, &req.article.id)?.map(|c| c.article.status);
-        let (status, mut out) = apply_write(tx, user, req.article, base)?;
+        let cur = load(tx, &req.article.id)?;
+        let before = cur.as_ref().map(|c| c.article.status);
+        let (status, mut out) = apply_write(tx, user, cur, req.article, base)?;
         // An editor who sets the status to published by a write publishes, as before the
         // publish endpoint existed; anything else only changes the working copy.
-        if out.article.status == Status::Published && before != Some(Status::Published) {
-            crate::versions::publish(tx, user, &out.article, out.server_revision, None)?;
-        }
-        out.live = crate::versions::live(tx, &out.article.id)?;
+        out.live = if out.article.status == Status::Published && before != Some(Status::Published) {
+            let live = crate::versions::publish(tx, user, &out.article, out.server_revision, None)?;
+            Some(live)
+        } else {
+            crate::versions::live(tx, &out.article.id)?
+        };
         Ok((status, out))
     })
     .await?;
@@ -574,15 +580,16 @@ pub async fn publish(
         if a.published_at.is_none() {
             a.published_at = Some(chrono::Utc::now().with_timezone(&vietnam()));
         }
-        let (status, mut out) = apply_write(tx, user, a, Some(cur.revision))?;
-        crate::versions::publish(
+        let base = Some(cur.revision);
+        let (status, mut out) = apply_write(tx, user, Some(cur), a, base)?;
+        let live = crate::versions::publish(
             tx,
             user,
             &out.article,
             out.server_revision,
             correction.as_deref(),
         )?;
-        out.live = crate::versions::live(tx, &id)?;
+        out.live = Some(live);
         Ok((status, out))
     })
     .await

@@ -247,11 +247,10 @@ impl Conn {
         match self {
             Conn::Sqlite(_) => self.batch("BEGIN IMMEDIATE")?,
             Conn::Postgres(_) => {
-                self.batch("BEGIN")?;
-                let locked = self.execute(
-                    "SELECT pg_advisory_xact_lock(?1)",
-                    crate::args![WRITER_LOCK],
-                );
+                // One round trip: the lock is taken before the transaction does anything else.
+                let locked = self.batch(&format!(
+                    "BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})"
+                ));
                 if let Err(e) = locked {
                     let _ = self.batch("ROLLBACK");
                     return Err(e);

@@ -34,20 +34,23 @@ pub enum Page {
     Missing,
 }
 
-/// The public side of a story for its envelope (`None`: never published).
+/// The public side of a story for its envelope (`None`: never published), in one statement.
 pub fn live(c: &Conn, id: &str) -> Result<Option<Live>> {
-    let last = c.query_opt(
-        "SELECT version, revision FROM published_versions WHERE id = ?1
-         ORDER BY version DESC LIMIT 1",
+    let row = c.query_one(
+        "SELECT (SELECT version FROM published_versions WHERE id = ?1
+                  ORDER BY version DESC LIMIT 1),
+                (SELECT revision FROM published_versions WHERE id = ?1
+                  ORDER BY version DESC LIMIT 1),
+                EXISTS (SELECT 1 FROM takedowns WHERE id = ?1)",
         args![id],
     )?;
-    let Some(last) = last else {
+    let Some(version) = row.get::<Option<u64>>(0)? else {
         return Ok(None);
     };
     Ok(Some(Live {
-        version: last.get(0)?,
-        revision: last.get(1)?,
-        withdrawn: takedown(c, id)?.is_some(),
+        version,
+        revision: row.get(1)?,
+        withdrawn: row.get(2)?,
     }))
 }
 
@@ -69,32 +72,37 @@ fn takedown(c: &Conn, id: &str) -> Result<Option<Takedown>> {
 
 /// Records `article` (already saved as the working copy at `revision`) as the next published
 /// version, unless the last version is the same article and no correction comes with it (a
-/// retried or repeated publish). Lifts a takedown. Returns the version the page now serves.
+/// retried or repeated publish). Lifts a takedown. Returns what the page now serves (as
+/// [`live`] would read it back).
 pub fn publish(
     tx: &Conn,
     user: &User,
     article: &Article,
     revision: u64,
     correction: Option<&str>,
-) -> Result<u64> {
+) -> Result<Live> {
     let body = serde_json::to_string(article)?;
-    let last: Option<(u64, String)> = tx
+    let last: Option<(u64, u64, String)> = tx
         .query_opt(
-            "SELECT version, body FROM published_versions WHERE id = ?1
+            "SELECT version, revision, body FROM published_versions WHERE id = ?1
              ORDER BY version DESC LIMIT 1",
             args![article.id],
         )?
-        .map(|r| Ok::<_, ServerError>((r.get(0)?, r.get(1)?)))
+        .map(|r| Ok::<_, ServerError>((r.get(0)?, r.get(1)?, r.get(2)?)))
         .transpose()?;
     let lifted = tx.execute("DELETE FROM takedowns WHERE id = ?1", args![article.id])? > 0;
-    if let Some((version, last_body)) = &last
+    if let Some((version, revision, last_body)) = &last
         && same_story(last_body, article)
         && correction.is_none()
         && !lifted
     {
-        return Ok(*version);
+        return Ok(Live {
+            version: *version,
+            revision: *revision,
+            withdrawn: false,
+        });
     }
-    let version = last.map_or(1, |(v, _)| v + 1);
+    let version = last.map_or(1, |(v, _, _)| v + 1);
     tx.execute(
         "INSERT INTO published_versions (id, version, revision, body, published_at, published_by, correction)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -104,7 +112,11 @@ pub fn publish(
     // the desks following the feed learn the new live version.
     crate::feed::touch_article(tx, &article.id)?;
     tracing::info!(article = %article.id, version, by = %user.name, "published version");
-    Ok(version)
+    Ok(Live {
+        version,
+        revision,
+        withdrawn: false,
+    })
 }
 
 /// Whether the version published as `last_body` says what `article` says: the same JSON once
