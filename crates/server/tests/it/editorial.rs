@@ -53,13 +53,13 @@ async fn published_story(f: &Fixture) -> (Article, u64) {
     let a = model_article([None, None, None]);
     let (s, v) = put(f, &f.reporter, &a, None).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    let (s, v) = post(
-        f,
-        &f.editor,
-        &format!("/api/articles/{}/publish", a.id),
-        serde_json::json!({}),
-    )
-    .await;
+    publish_filed(f, &a).await
+}
+
+/// The editor publishes the already-filed `draft` as version 1: (article, server revision).
+async fn publish_filed(f: &Fixture, draft: &Article) -> (Article, u64) {
+    let path = format!("/api/articles/{}/publish", draft.id);
+    let (s, v) = post(f, &f.editor, &path, serde_json::json!({})).await;
     assert_eq!(s, StatusCode::OK, "the editor publishes: {v}");
     assert_eq!(v["live"]["version"], 1, "publishing makes version 1: {v}");
     let article: Article = serde_json::from_value(v["article"].clone()).unwrap();
@@ -420,7 +420,7 @@ async fn a_story_read_back_carries_its_latest_published_version_and_its_takedown
         "a story never published has no public side: {one} / {listed}"
     );
 
-    let (a, rev) = published_story_again(&f, &draft).await;
+    let (a, rev) = publish_filed(&f, &draft).await;
     let path = format!("/api/articles/{}/publish", a.id);
     let (s, v) = post(
         &f,
@@ -460,14 +460,4 @@ async fn a_story_read_back_carries_its_latest_published_version_and_its_takedown
     );
     assert_eq!(listed["withdrawn"], true, "and on the feed: {listed}");
     assert_eq!(one["version"], 2, "the versions are kept");
-}
-
-/// Publishes the already-filed `draft` (version 1): (article, server revision).
-async fn published_story_again(f: &Fixture, draft: &Article) -> (Article, u64) {
-    let path = format!("/api/articles/{}/publish", draft.id);
-    let (s, v) = post(f, &f.editor, &path, serde_json::json!({})).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(v["live"]["version"], 1);
-    let article: Article = serde_json::from_value(v["article"].clone()).unwrap();
-    (article, v["server_revision"].as_u64().unwrap())
 }
