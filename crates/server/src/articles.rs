@@ -321,9 +321,8 @@ fn vietnam() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).unwrap_or(FixedOffset::east_opt(0).expect("UTC exists"))
 }
 
-/// Applies a write of `incoming` based on `base` (server revision the client started from).
-/// Writes `incoming` over `cur`, the working copy the caller loaded in this transaction (`None`:
-/// a new story).
+/// Applies a write of `incoming` based on `base` (server revision the client started from) over
+/// `cur`, the working copy the caller loaded in this transaction (`None`: a new story).
 fn apply_write(
     tx: &Conn,
     user: &User,

@@ -91,14 +91,14 @@ pub fn publish(
         .map(|r| Ok::<_, ServerError>((r.get(0)?, r.get(1)?, r.get(2)?)))
         .transpose()?;
     let lifted = tx.execute("DELETE FROM takedowns WHERE id = ?1", args![article.id])? > 0;
-    if let Some((version, revision, last_body)) = &last
+    if let Some((version, made_from, last_body)) = &last
         && same_story(last_body, article)
         && correction.is_none()
         && !lifted
     {
         return Ok(Live {
             version: *version,
-            revision: *revision,
+            revision: *made_from,
             withdrawn: false,
         });
     }
