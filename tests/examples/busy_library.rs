@@ -199,14 +199,12 @@ fn report(what: &str, s: &Samples) -> [Duration; 3] {
         line("save_article", &s.save),
         line("articles()", &s.list),
     );
-    let p99 = |v: &[Duration]| {
-        if v.is_empty() {
-            Duration::ZERO
-        } else {
-            pct(v, 0.99)
-        }
-    };
-    [&s.save, &s.list, &s.floor].map(|v| p99(v))
+    [&s.save, &s.list, &s.floor].map(|v| p99(v).unwrap_or_default())
+}
+
+/// The p99 of `v`, if it has any sample ([`pct`] needs one).
+fn p99(v: &[Duration]) -> Option<Duration> {
+    (!v.is_empty()).then(|| pct(v, 0.99))
 }
 
 fn main() {
@@ -343,11 +341,7 @@ fn main() {
         idle_before.as_secs_f64(),
         after.len(),
         ms(pct(&idle.save[..before], 0.99)),
-        if after.is_empty() {
-            "-".into()
-        } else {
-            format!("{:.2} ms", ms(pct(after, 0.99)))
-        },
+        p99(after).map_or("-".into(), |d| format!("{:.2} ms", ms(d))),
     );
     let [is, il, fi] = report("idle", &idle);
     let [bs, bl, fb] = report("busy", &busy);

@@ -218,34 +218,21 @@ fn load(tx: &Conn, id: &str) -> Result<Option<Current>> {
 macro_rules! envelope_sql {
     ($tail:literal) => {
         concat!(
-            "SELECT a.revision, a.body, a.conflicts, a.cursor,
-              (SELECT p.version FROM published_versions p WHERE p.id = a.id
-                ORDER BY p.version DESC LIMIT 1),
-              (SELECT p.revision FROM published_versions p WHERE p.id = a.id
-                ORDER BY p.version DESC LIMIT 1),
-              EXISTS (SELECT 1 FROM takedowns t WHERE t.id = a.id)
-             FROM articles a ",
+            "SELECT a.revision, a.body, a.conflicts, a.cursor, ",
+            crate::versions::live_columns!("a.id"),
+            " FROM articles a ",
             $tail
         )
     };
 }
 
 fn envelope_from(r: &crate::sql::Row) -> Result<ArticleEnvelope> {
-    let version: Option<u64> = r.get(4)?;
-    let live = match version {
-        Some(version) => Some(byline_protocol::sync::Live {
-            version,
-            revision: r.get(5)?,
-            withdrawn: r.get(6)?,
-        }),
-        None => None,
-    };
     Ok(ArticleEnvelope {
         server_revision: r.get(0)?,
         article: serde_json::from_str(&r.get::<String>(1)?)?,
         conflicts: serde_json::from_str(&r.get::<String>(2)?)?,
         cursor: r.get(3)?,
-        live,
+        live: crate::versions::live_from(r, 4)?,
     })
 }
 

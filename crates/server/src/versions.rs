@@ -14,7 +14,7 @@ use byline_protocol::{Article, ErrorCode, Status};
 use crate::auth::Auth;
 use crate::db::{Role, User, now_rfc3339};
 use crate::error::{Result, ServerError};
-use crate::sql::Conn;
+use crate::sql::{Conn, Row};
 use crate::{AppState, args, parse_json, read_body};
 
 /// A correction notice as the page shows it: the date it was published and its text.
@@ -34,24 +34,42 @@ pub enum Page {
     Missing,
 }
 
-/// The public side of a story for its envelope (`None`: never published), in one statement.
-pub fn live(c: &Conn, id: &str) -> Result<Option<Live>> {
-    let row = c.query_one(
-        "SELECT (SELECT version FROM published_versions WHERE id = ?1
-                  ORDER BY version DESC LIMIT 1),
-                (SELECT revision FROM published_versions WHERE id = ?1
-                  ORDER BY version DESC LIMIT 1),
-                EXISTS (SELECT 1 FROM takedowns WHERE id = ?1)",
-        args![id],
-    )?;
-    let Some(version) = row.get::<Option<u64>>(0)? else {
+/// The three columns of a story's public side (latest version, the revision it was made from,
+/// taken down or not) for the story whose id is the SQL expression `$id`: read with the story
+/// itself by `articles`, or alone by [`live`]; decoded by [`live_from`].
+macro_rules! live_columns {
+    ($id:literal) => {
+        concat!(
+            "(SELECT p.version FROM published_versions p WHERE p.id = ",
+            $id,
+            " ORDER BY p.version DESC LIMIT 1),
+             (SELECT p.revision FROM published_versions p WHERE p.id = ",
+            $id,
+            " ORDER BY p.version DESC LIMIT 1),
+             EXISTS (SELECT 1 FROM takedowns t WHERE t.id = ",
+            $id,
+            ")"
+        )
+    };
+}
+pub(crate) use live_columns;
+
+/// The public side from [`live_columns!`] starting at column `at` (`None`: never published).
+pub(crate) fn live_from(r: &Row, at: usize) -> Result<Option<Live>> {
+    let Some(version) = r.get::<Option<u64>>(at)? else {
         return Ok(None);
     };
     Ok(Some(Live {
         version,
-        revision: row.get(1)?,
-        withdrawn: row.get(2)?,
+        revision: r.get(at + 1)?,
+        withdrawn: r.get(at + 2)?,
     }))
+}
+
+/// The public side of a story for its envelope (`None`: never published), in one statement.
+pub fn live(c: &Conn, id: &str) -> Result<Option<Live>> {
+    let row = c.query_one(concat!("SELECT ", live_columns!("?1")), args![id])?;
+    live_from(&row, 0)
 }
 
 fn takedown(c: &Conn, id: &str) -> Result<Option<Takedown>> {
